@@ -1,0 +1,13 @@
+package dev.lamina.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** Flattens {@code [N, C, H, W]} to {@code [N, C * H * W]} in C (row-major) order. */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface Flatten {}

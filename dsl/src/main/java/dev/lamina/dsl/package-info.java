@@ -1,0 +1,14 @@
+/**
+ * The annotations a user writes to declare a network.
+ *
+ * <p>A model is a top-level interface annotated {@link dev.lamina.dsl.Sequential}. Its abstract,
+ * no-argument methods, in source order, are its layers; each returns {@link dev.lamina.dsl.Layer}
+ * and carries exactly one layer annotation from this package. The method name is the layer's name.
+ *
+ * <p>Tensors are NCHW (batch, channels, height, width) for images and NF (batch, features) for
+ * vectors. The batch dimension is implicit in every declaration: {@code input = {1, 28, 28}} means
+ * a batch of one-channel 28x28 images, shape {@code [N, 1, 28, 28]}.
+ *
+ * <p>Defaults follow PyTorch unless a member's documentation says otherwise.
+ */
+package dev.lamina.dsl;

@@ -1,0 +1,70 @@
+package dev.lamina.runtime.model;
+
+import dev.lamina.dsl.Layer;
+import dev.lamina.dsl.Loss;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What every generated model offers the runtime: a forward pass, a backward pass into parameter
+ * gradients, and its parameters. Generated classes implement this interface next to the user's
+ * {@code @Sequential} interface.
+ *
+ * <p>Call order for one training step: {@link #zeroGrad()}, {@link #forward(INDArray, boolean)}
+ * with {@code training = true}, the loss gradient, {@link #backward(INDArray)}, then an optimizer
+ * step over {@link #parameters()}.
+ */
+public interface Model {
+    /**
+     * Runs the network on a batch.
+     *
+     * @param input    {@code [N, ...inputShape()]}, of {@link #dataType()}
+     * @param training true: batch statistics in BatchNorm, fresh dropout masks, and activations
+     *                 kept for {@link #backward}; false: running statistics, no dropout
+     * @return the last layer's raw output (logits for the cross-entropy losses), {@code [N, ...outputShape()]}
+     * @throws IllegalArgumentException if {@code input}'s shape does not match {@link #inputShape()}
+     */
+    INDArray forward(INDArray input, boolean training);
+
+    /**
+     * Back-propagates {@code dOutput} (dLoss/dOutput of the last training-mode forward pass) and
+     * accumulates ({@code +=}) every parameter's gradient.
+     *
+     * @param dOutput same shape as the last forward output
+     * @throws IllegalStateException if no training-mode forward pass preceded this call
+     */
+    void backward(INDArray dOutput);
+
+    /** All trainable parameters in declaration order. */
+    List<Parameter> parameters();
+
+    /** Non-trainable state that inference needs (BatchNorm running statistics), by name. */
+    Map<String, INDArray> buffers();
+
+    /** Sets every parameter gradient to zero. */
+    default void zeroGrad() {
+        for (Parameter p : parameters()) {
+            p.grad().assign(0);
+        }
+    }
+
+    /** Re-seeds the generator that draws dropout masks; the same seed gives the same masks. */
+    void seedDropout(long seed);
+
+    /** The loss declared on the model. */
+    Loss loss();
+
+    /** Shape of one input example without the batch axis. */
+    int[] inputShape();
+
+    /** Shape of one output example without the batch axis. */
+    int[] outputShape();
+
+    /** The declared layers in order. */
+    List<Layer> layers();
+
+    /** Element type of parameters and activations. */
+    DataType dataType();
+}
