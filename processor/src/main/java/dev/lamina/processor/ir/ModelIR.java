@@ -1,0 +1,41 @@
+package dev.lamina.processor.ir;
+
+import java.util.List;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * The intermediate representation of one {@code @Sequential} model: an ordered list of layers with
+ * inferred shapes. Lint rules read it; rewrites return a new one; the generator writes it out.
+ * Immutable.
+ *
+ * @param packageName   package of the declaring interface
+ * @param interfaceName simple name of the declaring interface
+ * @param element       the declaring interface, or null in hand-built IR
+ * @param input         shape of one input example
+ * @param loss          the declared loss
+ * @param layers        the layers in declaration order
+ */
+public record ModelIR(String packageName, String interfaceName, TypeElement element, Shape input,
+        dev.lamina.dsl.Loss loss, List<LayerNode> layers) {
+    public ModelIR {
+        layers = List.copyOf(layers);
+    }
+
+    /** The generated class's simple name, {@code Lamina<Interface>}. */
+    public String generatedName() {
+        return "Lamina" + interfaceName;
+    }
+
+    /** Output shape of the last layer, or the input shape of an empty model. */
+    public Shape output() {
+        return layers.isEmpty() ? input : layers.get(layers.size() - 1).output();
+    }
+
+    public ModelIR withLayers(List<LayerNode> newLayers) {
+        return new ModelIR(packageName, interfaceName, element, input, loss, newLayers);
+    }
+
+    public long parameterCount() {
+        return layers.stream().mapToLong(LayerNode::parameterCount).sum();
+    }
+}
