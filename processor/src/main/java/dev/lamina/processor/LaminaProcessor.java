@@ -5,6 +5,7 @@ import dev.lamina.dsl.Sequential;
 import dev.lamina.processor.codegen.ModelGenerator;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.lint.Lint;
 import dev.lamina.processor.read.ModelReader;
 import dev.lamina.processor.shape.ShapeInference;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.io.StringWriter;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -28,6 +30,18 @@ import javax.tools.Diagnostic;
  */
 @AutoService(Processor.class)
 public final class LaminaProcessor extends AbstractProcessor {
+    private Lint lint;
+
+    @Override
+    public synchronized void init(ProcessingEnvironment env) {
+        super.init(env);
+        lint = Lint.create(env);
+    }
+
+    @Override
+    public Set<String> getSupportedOptions() {
+        return Lint.supportedOptions();
+    }
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
@@ -51,6 +65,9 @@ public final class LaminaProcessor extends AbstractProcessor {
             }
             report.printTo(processingEnv.getMessager());
         }
+        if (round.processingOver()) {
+            lint.finish(processingEnv.getMessager());
+        }
         return false;
     }
 
@@ -58,6 +75,10 @@ public final class LaminaProcessor extends AbstractProcessor {
         Optional<ModelIR> model = new ModelReader(processingEnv).read(element, report)
                 .flatMap(m -> ShapeInference.infer(m, report));
         if (model.isEmpty() || report.hasErrors()) {
+            return;
+        }
+        lint.run(model.get(), report);
+        if (report.hasErrors()) {
             return;
         }
         try {

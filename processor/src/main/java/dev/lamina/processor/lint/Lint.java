@@ -1,0 +1,154 @@
+package dev.lamina.processor.lint;
+
+import dev.lamina.processor.diag.Report;
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.lint.sarif.SarifResult;
+import dev.lamina.processor.lint.sarif.SarifWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.annotation.processing.Messager;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * The lint stage, one instance per compilation. {@link #run} checks one shape-inferred model with
+ * every enabled rule and adds the findings that are not suppressed to the model's {@link Report};
+ * {@link #finish} writes the SARIF report of the whole compilation when one was requested.
+ *
+ * <p>Messages read {@code [Lamina/<RuleId>] <summary>: <why> (<citation>). Fix: <fix>} and are
+ * attached to the layer's annotation, or to the annotation value at fault.
+ */
+public final class Lint {
+    private final List<RuleInfo> rules;
+    private final LintOptions options;
+    private final SourceLines lines;
+    private final List<SarifResult> results = new ArrayList<>();
+
+    public Lint(List<RuleInfo> rules, LintOptions options, SourceLines lines) {
+        this.rules = List.copyOf(rules);
+        this.options = options;
+        this.lines = lines;
+    }
+
+    /**
+     * The lint for a compilation: the registered rules, configured by the processor options.
+     * Problems with the options are printed as warnings here, once.
+     */
+    public static Lint create(ProcessingEnvironment env) {
+        List<RuleInfo> rules = LintRules.all();
+        LintOptions options = LintOptions.parse(env.getOptions(), rules);
+        for (String problem : options.problems()) {
+            env.getMessager().printMessage(Diagnostic.Kind.WARNING, problem);
+        }
+        return new Lint(rules, options, SourceLines.of(env));
+    }
+
+    /** The option keys to declare in {@code getSupportedOptions()}. */
+    public static Set<String> supportedOptions() {
+        return LintOptions.supportedOptions(LintRules.all());
+    }
+
+    /** Runs every enabled rule on {@code model}; findings go to {@code report}. Never throws. */
+    public void run(ModelIR model, Report report) {
+        if (model.element() != null) {
+            reportUnknownSuppressions(model.element(), report);
+        }
+        record Match(int rule, int layer, Finding finding) {}
+        List<Match> matches = new ArrayList<>();
+        for (int r = 0; r < rules.size(); r++) {
+            RuleInfo rule = rules.get(r);
+            if (options.severity(rule) == Severity.OFF) {
+                continue;
+            }
+            LintContext context = new LintContext(rule, lines, options.parameters(rule));
+            try {
+                rule.rule().check(model, context);
+            } catch (RuntimeException e) {
+                report.error(rule.qualifiedId() + " internal error in this lint rule; please report it: " + e);
+                continue;
+            }
+            for (Finding f : context.findings()) {
+                matches.add(new Match(r, model.layers().indexOf(f.at()), f));
+            }
+        }
+        matches.sort(Comparator.comparingInt(Match::layer).thenComparingInt(Match::rule));
+        for (Match m : matches) {
+            emit(model, rules.get(m.rule()), m.finding(), report);
+        }
+    }
+
+    private void emit(ModelIR model, RuleInfo rule, Finding finding, Report report) {
+        Severity level = options.severity(rule).atMost(finding.cap());
+        if (options.werror() && level == Severity.WARNING) {
+            level = Severity.ERROR;
+        }
+        LayerNode at = finding.at();
+        String message = message(rule, finding);
+        Element element = at.source().element() != null ? at.source().element() : model.element();
+        boolean suppressed = element != null && Suppressions.suppresses(element, rule.id());
+        if (!suppressed) {
+            report.add(level.kind(), message, at.source(), finding.member());
+        }
+        if (options.reportPath().isPresent()) {
+            AnnotationValue value = finding.member() == null ? null : at.source().value(finding.member()).orElse(null);
+            List<SarifResult.Related> related = finding.related().stream()
+                    .map(n -> new SarifResult.Related(
+                            lines.position(n.source().element(), n.source().annotation(), null).orElse(null),
+                            Layers.noun(n.spec()) + " '" + n.name() + "'"))
+                    .collect(Collectors.toList());
+            results.add(new SarifResult(rule, level, message,
+                    lines.position(element, at.source().annotation(), value).orElse(null),
+                    model.packageName().isEmpty()
+                            ? model.interfaceName() + "." + at.name()
+                            : model.packageName() + "." + model.interfaceName() + "." + at.name(),
+                    suppressed, related));
+        }
+    }
+
+    /** {@code [Lamina/<id>] <summary>: <why> (<citation>). Fix: <fix>} */
+    static String message(RuleInfo rule, Finding finding) {
+        Rule m = rule.metadata();
+        return "[" + rule.qualifiedId() + "] " + m.summary() + ": " + finding.why() + " (" + m.citation() + "). Fix: "
+                + (finding.fix() != null ? finding.fix() : m.fix());
+    }
+
+    private void reportUnknownSuppressions(TypeElement model, Report report) {
+        Set<String> ids = rules.stream().map(RuleInfo::id).collect(Collectors.toSet());
+        for (Suppressions.Unknown u : Suppressions.unknown(model, ids)) {
+            String id = u.text().substring(LintRules.PREFIX.length());
+            report.add(Diagnostic.Kind.WARNING, "[Lamina] @SuppressWarnings(\"" + u.text() + "\") names no lint rule '"
+                    + id + "'" + LintOptions.suggestion(id, ids) + "; it suppresses nothing",
+                    u.element(), u.annotation(), u.value());
+        }
+    }
+
+    /**
+     * Writes the SARIF report of every model linted in this compilation, when {@code -Alamina.report}
+     * is set; a failure is an error on the compilation. Call once, when processing is over.
+     */
+    public void finish(Messager messager) {
+        if (options.reportPath().isEmpty()) {
+            return;
+        }
+        String path = options.reportPath().get();
+        try {
+            SarifWriter.write(Path.of(path), rules, results);
+        } catch (IOException | RuntimeException e) {
+            messager.printMessage(Diagnostic.Kind.ERROR, "[Lamina] could not write the lint report " + path + ": " + e);
+        }
+    }
+
+    /** The findings recorded for the SARIF report so far; empty unless {@code -Alamina.report} is set. */
+    public List<SarifResult> results() {
+        return List.copyOf(results);
+    }
+}

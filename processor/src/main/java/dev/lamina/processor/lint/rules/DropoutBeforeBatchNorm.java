@@ -1,0 +1,75 @@
+package dev.lamina.processor.lint.rules;
+
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Layers;
+import dev.lamina.processor.lint.LintContext;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.Rule;
+import dev.lamina.processor.lint.Severity;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The "variance shift" of Li et al. (2018): dropout scales the variance of its output by about
+ * 1/(1 - rate) in training and not at all at inference, while a batch norm after it keeps the
+ * running variance it saw in training.
+ *
+ * <p>What may stand between the two and still carry the shift: flatten (moves values), pooling
+ * (max and average keep a variance gap, if not in proportion), any elementwise activation (the
+ * train/test mismatch survives a nonlinearity) and further dropout. A weight layer in between mixes
+ * many units and attenuates the shift as its width grows (Li et al.: why Wide ResNet tolerates
+ * dropout), so by default it stops the match; with {@code minWidth} set, weight layers narrower than
+ * that are passed and such findings are reported as notes at most. Softmax stops the match.
+ */
+@Rule(id = "DropoutBeforeBatchNorm",
+        severity = Severity.WARNING,
+        summary = "dropout before batch norm makes its statistics differ between training and inference",
+        pattern = "`@Dropout` → ... → `@BatchNorm` with only flatten, pooling, elementwise activations or dropout"
+                + " between (a weight layer between is not matched)",
+        rationale = "Variance shift: batch norm's running variance is estimated on dropped-out activations, which"
+                + " inference never sees; DenseNet on CIFAR-100 lost 9 points of accuracy to it",
+        citation = "Li et al. 2018, arXiv 1801.05134; NeuraLint f006",
+        fix = "move the dropout after the last batch norm, e.g. just before the output layer",
+        parameters = @Rule.Parameter(name = "minWidth", type = Rule.Parameter.Type.POSITIVE_INT,
+                description = "also match through weight layers narrower than this many units or filters,"
+                        + " reported as notes (unset: a weight layer stops the match)"))
+public final class DropoutBeforeBatchNorm implements LintRule {
+    private static final Predicate<LayerSpec> CARRIES_SHIFT =
+            Layers.FLATTEN.or(Layers.POOL).or(Layers.ELEMENTWISE_ACTIVATION).or(Layers.DROPOUT);
+
+    @Override
+    public void check(ModelIR model, LintContext context) {
+        Optional<Integer> minWidth = context.parameter("minWidth").map(Integer::parseInt);
+        Predicate<LayerSpec> pass = minWidth.isEmpty()
+                ? CARRIES_SHIFT
+                : CARRIES_SHIFT.or(s -> s.isWeightLayer() && Layers.width(s) < minWidth.get());
+        List<LayerNode> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerNode dropout = layers.get(i);
+            if (!(dropout.spec() instanceof LayerSpec.Dropout d) || d.rate() == 0) {
+                continue;
+            }
+            Layers.Walk walk = Layers.forward(layers, i, pass);
+            if (!walk.stopped() || !(layers.get(walk.stop()).spec() instanceof LayerSpec.BatchNorm)) {
+                continue;
+            }
+            LayerNode bn = layers.get(walk.stop());
+            boolean throughWeights = walk.passed().stream().anyMatch(n -> n.spec().isWeightLayer());
+            Finding f = Finding.on(dropout, context.describe(dropout) + " reaches " + context.describe(bn)
+                            + context.through(walk.passed()) + ": in training '" + bn.name()
+                            + "' normalises activations whose variance dropout scaled by about 1/(1 - "
+                            + Layers.number(d.rate()) + "), at inference dropout is the identity and '" + bn.name()
+                            + "' keeps the running variance from training"
+                            + (throughWeights ? "; the weight layers between are narrower than minWidth = "
+                                    + minWidth.get() + " and attenuate the shift only in part" : ""))
+                    .fix("move '" + dropout.name() + "' after the last batch norm, e.g. just before the output"
+                            + " layer")
+                    .related(bn);
+            context.report(throughWeights ? f.atMost(Severity.NOTE) : f);
+        }
+    }
+}

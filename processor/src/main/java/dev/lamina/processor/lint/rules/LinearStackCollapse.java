@@ -1,0 +1,58 @@
+package dev.lamina.processor.lint.rules;
+
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Layers;
+import dev.lamina.processor.lint.LintContext;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.Rule;
+import dev.lamina.processor.lint.Severity;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Two weight layers with no nonlinearity between compose into one affine map:
+ * {@code W2 (W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2)}, of rank at most the narrowest width.
+ * Layers that are affine at inference do not break the collapse, so they may stand between: batch
+ * norm, dropout, flatten and average pooling. Max pooling and activations are nonlinear and stop
+ * the match.
+ */
+@Rule(id = "LinearStackCollapse",
+        severity = Severity.WARNING,
+        summary = "two weight layers with no activation between collapse into one",
+        pattern = "`@Conv2d`/`@Dense` → ... → `@Conv2d`/`@Dense` with only batch norm, dropout, flatten or average"
+                + " pooling between",
+        rationale = "A product of affine maps is one affine map whose rank is at most the narrowest width, so the"
+                + " second layer adds parameters but no capacity",
+        citation = "FluxML/model-zoo#339; ultralytics/yolov5#5580; NeuraLint f009",
+        fix = "add an activation such as @ReLU between the two weight layers, or merge them")
+public final class LinearStackCollapse implements LintRule {
+    private static final Predicate<LayerSpec> AFFINE = Layers.BATCH_NORM.or(Layers.DROPOUT).or(Layers.FLATTEN)
+            .or(s -> s instanceof LayerSpec.Pool2d p && p.mode() == LayerSpec.Pool2d.Mode.AVG);
+
+    @Override
+    public void check(ModelIR model, LintContext context) {
+        List<LayerNode> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerNode first = layers.get(i);
+            if (!first.spec().isWeightLayer()) {
+                continue;
+            }
+            Layers.Walk walk = Layers.forward(layers, i, AFFINE);
+            if (!walk.stopped() || !layers.get(walk.stop()).spec().isWeightLayer()) {
+                continue;
+            }
+            LayerNode second = layers.get(walk.stop());
+            int rank = Math.min(first.input().dim(0), Math.min(Layers.width(first.spec()), Layers.width(second.spec())));
+            context.report(Finding.on(first, context.describe(first) + " feeds " + context.describe(second)
+                            + context.through(walk.passed()) + " with no activation between, so at inference the two"
+                            + " compute one affine map of rank at most " + rank
+                            + " and the second adds parameters but no capacity")
+                    .fix("add an activation such as @ReLU between '" + first.name() + "' and '" + second.name()
+                            + "', or merge them into one layer")
+                    .related(second));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.lamina.processor.lint.rules;
+
+import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec.Activation;
+import dev.lamina.processor.ir.LayerSpec.Activation.Function;
+import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Layers;
+import dev.lamina.processor.lint.LintContext;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.Rule;
+import dev.lamina.processor.lint.Severity;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An activation that clips, bounds or reorders the logits: ReLU (and LeakyReLU with slope 0) clip
+ * at 0, ELU bounds below at -alpha, tanh and sigmoid squash into a bounded interval, LeakyReLU with
+ * a negative slope is not monotone. Matched where the logits are: the input of an output
+ * {@code @Softmax} (any loss), and the output of the model under a loss that takes logits
+ * (SOFTMAX_CROSS_ENTROPY, SIGMOID_BINARY_CROSS_ENTROPY). A sigmoid output under those losses is
+ * left to SigmoidBeforeLogitsLoss and SigmoidWithCategoricalCE. Under MSE the output is a
+ * regression value, where a ReLU (non-negative targets) is legitimate, so it is not matched.
+ */
+@Rule(id = "NonlinearityBeforeOutput",
+        severity = Severity.WARNING,
+        summary = "an activation clips or bounds the logits",
+        pattern = "`@ReLU`/`@ELU`/`@Tanh` (and `@Sigmoid` before `@Softmax`) producing the logits: as the last layer"
+                + " under a logits loss, or directly before an output `@Softmax`",
+        rationale = "Clipped or squashed logits keep the model from lowering wrong classes or from becoming"
+                + " confident, and cut the gradient where the activation is flat",
+        citation = "pytorch/examples PR #117; NeuraLint f003",
+        fix = "remove the activation so that the last weight layer's output is the logits")
+public final class NonlinearityBeforeOutput implements LintRule {
+    @Override
+    public void check(ModelIR model, LintContext context) {
+        List<LayerNode> layers = model.layers();
+        int out = Layers.outputIndex(layers);
+        if (out < 0) {
+            return;
+        }
+        LayerNode output = layers.get(out);
+        if (Layers.isActivation(output.spec(), Function.SOFTMAX)) {
+            int before = Layers.backward(layers, out, Layers.FLATTEN.or(Layers.DROPOUT)).stop();
+            if (before >= 0) {
+                LayerNode logits = layers.get(before);
+                effect(logits, true).ifPresent(effect -> context.report(
+                        Finding.on(logits, context.describe(output) + " turns the outputs of "
+                                        + context.describe(logits) + " into probabilities, but '" + logits.name()
+                                        + "' " + effect)
+                                .fix("remove '" + logits.name() + "' so that softmax reads the logits of the last"
+                                        + " weight layer")
+                                .related(output)));
+            }
+        } else if (model.loss() != Loss.MSE) {
+            effect(output, false).ifPresent(effect -> context.report(
+                    Finding.on(output, model.loss() + " takes logits, but " + context.describe(output)
+                                    + " produces them and " + effect)
+                            .fix("remove '" + output.name() + "' so that the last weight layer's output is the"
+                                    + " logits")));
+        }
+    }
+
+    /** What the activation does to logits, or empty when it is harmless there. */
+    private static Optional<String> effect(LayerNode node, boolean sigmoidToo) {
+        if (!(node.spec() instanceof Activation a)) {
+            return Optional.empty();
+        }
+        return switch (a.function()) {
+            case RELU -> Optional.of(CLIPS);
+            case LEAKY_RELU -> a.parameter() == 0 ? Optional.of(CLIPS)
+                    : a.parameter() < 0 ? Optional.of("is not monotone with slope " + Layers.number(a.parameter())
+                            + ", so a lower logit can give a higher score")
+                    : Optional.empty();
+            case ELU -> Optional.of("bounds them below at -" + Layers.number(a.parameter())
+                    + ", so a wrong class cannot be pushed lower");
+            case TANH -> Optional.of("squashes them into (-1, 1), which bounds how confident any prediction can be"
+                    + " and flattens the gradient");
+            case SIGMOID -> sigmoidToo ? Optional.of("squashes them into (0, 1), which bounds how confident any"
+                    + " prediction can be and flattens the gradient") : Optional.empty();
+            case SOFTMAX -> Optional.empty();
+        };
+    }
+
+    private static final String CLIPS = "clips them at 0, so a wrong class cannot be pushed below 0 and a logit"
+            + " that turns negative gets no gradient";
+}

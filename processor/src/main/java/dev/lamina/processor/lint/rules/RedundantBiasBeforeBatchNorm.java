@@ -1,0 +1,58 @@
+package dev.lamina.processor.lint.rules;
+
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Layers;
+import dev.lamina.processor.lint.LintContext;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.Rule;
+import dev.lamina.processor.lint.Severity;
+import java.util.List;
+
+/**
+ * A bias that batch norm cancels: BN subtracts the batch mean per channel (per feature after
+ * flatten), which contains the bias, so {@code BN(Wx + b) = BN(Wx)} and the bias gets zero
+ * gradient; beta provides the offset instead (Ioffe and Szegedy 2015, §3.2).
+ *
+ * <p>Between the weight layer and the batch norm only layers that keep a per-channel constant
+ * offset constant may stand: flatten and pooling (the max or mean of x + b is max(x) + b). Dropout
+ * (scales the offset by its random mask) and activations (nonlinear) stop the match.
+ */
+@Rule(id = "RedundantBiasBeforeBatchNorm",
+        severity = Severity.WARNING,
+        summary = "bias directly before batch norm is cancelled by it",
+        pattern = "`@Conv2d`/`@Dense` with `bias = true` → ... → `@BatchNorm`, only flatten or pooling between",
+        rationale = "Batch norm subtracts the batch mean, which contains the bias, so the bias has no effect and gets"
+                + " zero gradient; batch norm's beta plays its role",
+        citation = "Ioffe & Szegedy 2015, arXiv 1502.03167, §3.2; PyTorch performance tuning guide;"
+                + " pytorch/vision PR #5012; NeuraLint f005",
+        fix = "set bias = false on the weight layer")
+public final class RedundantBiasBeforeBatchNorm implements LintRule {
+    @Override
+    public void check(ModelIR model, LintContext context) {
+        List<LayerNode> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerNode weight = layers.get(i);
+            boolean bias = weight.spec() instanceof LayerSpec.Conv2d c ? c.bias()
+                    : weight.spec() instanceof LayerSpec.Dense d && d.bias();
+            if (!bias) {
+                continue;
+            }
+            Layers.Walk walk = Layers.forward(layers, i, Layers.FLATTEN.or(Layers.POOL));
+            if (!walk.stopped() || !(layers.get(walk.stop()).spec() instanceof LayerSpec.BatchNorm)) {
+                continue;
+            }
+            LayerNode bn = layers.get(walk.stop());
+            int units = Layers.width(weight.spec());
+            context.report(Finding.on(weight, context.describe(weight) + " adds a bias that " + context.describe(bn)
+                            + context.through(walk.passed()) + " subtracts again with the batch mean, so its " + units
+                            + " parameters have no effect and get zero gradient; the beta of '" + bn.name()
+                            + "' provides the offset")
+                    .member("bias")
+                    .fix("set bias = false on '" + weight.name() + "'")
+                    .related(bn));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.lamina.processor.lint.rules;
+
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Layers;
+import dev.lamina.processor.lint.LintContext;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.Rule;
+import dev.lamina.processor.lint.Severity;
+import java.util.List;
+
+/**
+ * Dropout after the last weight layer acts on the model's output (the logits the loss reads), not
+ * on features: training computes the loss on randomly zeroed, rescaled outputs that inference never
+ * produces. A dropout with rate 0 is the identity and is not matched; so is dropout in a model
+ * without weight layers, which has nothing to train.
+ */
+@Rule(id = "StochasticLayerAfterOutput",
+        severity = Severity.ERROR,
+        summary = "dropout after the last weight layer perturbs the model's output",
+        pattern = "`@Dropout` (rate > 0) with no `@Conv2d` or `@Dense` after it",
+        rationale = "The loss is computed on outputs with random units zeroed and the rest scaled by 1/(1 - rate),"
+                + " so training fits noise that inference never applies",
+        citation = "keras#5992; DL4J NeuralNetConfiguration dropout javadoc",
+        fix = "move the dropout before the last weight layer")
+public final class StochasticLayerAfterOutput implements LintRule {
+    @Override
+    public void check(ModelIR model, LintContext context) {
+        List<LayerNode> layers = model.layers();
+        int lastWeight = -1;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerNode n = layers.get(i);
+            if (n.spec().isWeightLayer()) {
+                lastWeight = i;
+            } else if (lastWeight >= 0 && n.spec() instanceof LayerSpec.Dropout d && d.rate() > 0
+                    && !Layers.forward(layers, i, Layers.WEIGHT.negate()).stopped()) {
+                LayerNode weight = layers.get(lastWeight);
+                context.report(Finding.on(n, context.describe(n) + " comes after the last weight layer, "
+                                + context.describe(weight) + ", so in training the loss sees outputs with random units"
+                                + " set to 0 and the others scaled by 1/(1 - " + Layers.number(d.rate())
+                                + "), which inference never does")
+                        .fix("move '" + n.name() + "' before '" + weight.name() + "'")
+                        .related(weight));
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.lamina.processor.lint.rules;
+
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.Shape;
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.LintContext;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.Rule;
+import dev.lamina.processor.lint.Severity;
+
+/**
+ * A window that does not tile its input: with no padding, {@code (in - window) mod stride} trailing
+ * rows or columns are never read (DL4J's {@code ConvolutionMode.Strict} rejects this). Matches
+ * {@code @Conv2d} with {@code padding = VALID} and both poolings, on NCHW input. Windows larger than
+ * the input are the shape inference's error, not this rule's.
+ */
+@Rule(id = "StrictWindowTruncation",
+        severity = Severity.NOTE,
+        summary = "the window does not tile the input, so trailing rows or columns are dropped",
+        pattern = "`@Conv2d(padding = VALID)`, `@MaxPool2d`, `@AvgPool2d` with (in - window) mod stride != 0",
+        rationale = "The last (in - window) mod stride rows or columns never reach the output, silently",
+        citation = "DL4J ConvolutionMode.Strict (ConvolutionUtils)",
+        fix = "choose window and stride so that stride divides (input - window), or pad the input")
+public final class StrictWindowTruncation implements LintRule {
+    @Override
+    public void check(ModelIR model, LintContext context) {
+        for (LayerNode n : model.layers()) {
+            int window;
+            int stride;
+            String windowMember;
+            if (n.spec() instanceof LayerSpec.Conv2d c && c.padding() == LayerSpec.Conv2d.Padding.VALID) {
+                window = c.kernel();
+                stride = c.stride();
+                windowMember = "kernel";
+            } else if (n.spec() instanceof LayerSpec.Pool2d p) {
+                window = p.size();
+                stride = p.stride();
+                windowMember = "value";
+            } else {
+                continue;
+            }
+            Shape in = n.input();
+            if (!in.isImage() || stride <= 0 || in.dim(1) < window || in.dim(2) < window) {
+                continue;
+            }
+            int rows = (in.dim(1) - window) % stride;
+            int cols = (in.dim(2) - window) % stride;
+            if (rows == 0 && cols == 0) {
+                continue;
+            }
+            String lost = rows == cols ? "the last " + (rows == 1 ? "row and column" : rows + " rows and columns")
+                    : rows > 0 && cols > 0 ? "the last " + lines(rows, "row") + " and the last " + lines(cols, "column")
+                    : rows > 0 ? "the last " + lines(rows, "row") : "the last " + lines(cols, "column");
+            boolean strideWritten = n.source().value("stride").isPresent();
+            context.report(Finding.on(n, context.describe(n) + " with window " + window + " and stride " + stride
+                            + " on a " + in.dim(1) + "x" + in.dim(2) + " input never reads " + lost)
+                    .member(strideWritten ? "stride" : windowMember)
+                    .fix("choose window and stride so that stride divides (" + in.dim(1) + " - window)"
+                            + (in.dim(1) == in.dim(2) ? "" : " and (" + in.dim(2) + " - window)")
+                            + ", or pad the input"));
+        }
+    }
+
+    private static String lines(int count, String noun) {
+        return count == 1 ? noun : count + " " + noun + "s";
+    }
+}

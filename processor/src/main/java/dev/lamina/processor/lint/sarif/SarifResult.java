@@ -1,0 +1,27 @@
+package dev.lamina.processor.lint.sarif;
+
+import dev.lamina.processor.lint.RuleInfo;
+import dev.lamina.processor.lint.Severity;
+import dev.lamina.processor.lint.SourceLines.Position;
+import java.util.List;
+
+/**
+ * One finding as the SARIF report records it.
+ *
+ * @param rule       the rule that matched
+ * @param level      the severity it was reported at (after options and {@code werror})
+ * @param message    the full diagnostic text
+ * @param location   where javac reported it, or null when positions are unknown
+ * @param logicalName the layer, as {@code pkg.Model.layer}
+ * @param suppressed whether {@code @SuppressWarnings} hid it from javac
+ * @param related    other layers the message names
+ */
+public record SarifResult(RuleInfo rule, Severity level, String message, Position location, String logicalName,
+        boolean suppressed, List<Related> related) {
+    public SarifResult {
+        related = List.copyOf(related);
+    }
+
+    /** A related layer: its position (may be null) and a short description. */
+    public record Related(Position location, String description) {}
+}
