@@ -53,7 +53,7 @@ public final class RedundantActivation implements LintRule {
             } else if (walk.passed().stream().allMatch(n -> Layers.FLATTEN.test(n.spec()))) {
                 String effect = f.function() == Function.LEAKY_RELU && g.function() == Function.LEAKY_RELU
                         ? "together they equal one LeakyReLU with slope "
-                                + Layers.number(f.parameter() * g.parameter())
+                                + Layers.number(Math.round(f.parameter() * g.parameter() * 1e9) / 1e9)
                         : "two activations in a row compose into one unusual function (" + g.function().kind() + " of "
                                 + f.function().kind() + "), usually a leftover of editing";
                 context.report(Finding.on(second, pair + ": " + effect)

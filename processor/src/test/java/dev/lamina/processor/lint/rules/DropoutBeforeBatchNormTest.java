@@ -1,0 +1,73 @@
+package dev.lamina.processor.lint.rules;
+
+import static com.google.common.truth.Truth.assertThat;
+import static dev.lamina.processor.lint.Ir.at;
+import static dev.lamina.processor.lint.Ir.check;
+
+import dev.lamina.processor.ir.LayerSpec.Activation.Function;
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.Severity;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DropoutBeforeBatchNormTest {
+    private final DropoutBeforeBatchNorm rule = new DropoutBeforeBatchNorm();
+
+    @Test
+    void irAdjacent() {
+        List<Finding> f = check(rule, Ir.input(8).dense("h", 8).dropout("d", 0.5).batchNorm("bn").relu("r")
+                .dense("out", 2).build());
+        assertThat(at(f)).containsExactly("d");
+        assertThat(f.get(0).why()).startsWith("dropout 'd' reaches batch norm 'bn': in training 'bn'");
+        assertThat(f.get(0).cap()).isEqualTo(Severity.ERROR);
+    }
+
+    @Test
+    void irThroughPoolingFlattenAndElementwiseActivations() {
+        List<Finding> f = check(rule, Ir.input(1, 8, 8).conv("c", 4, 3).dropout("drop1", 0.3).maxPool("pool1", 2)
+                .activation("e", Function.ELU, 1).avgPool("a", 1).flatten("f").tanh("t").batchNorm("bn2")
+                .dense("out", 2).build());
+        assertThat(at(f)).containsExactly("drop1");
+        assertThat(f.get(0).why()).startsWith("dropout 'drop1' reaches batch norm 'bn2' through max pool 'pool1',"
+                + " ELU 'e', average pool 'a', flatten 'f' and Tanh 't'");
+    }
+
+    @Test
+    void irBothDropoutsOfARunAreReported() {
+        assertThat(at(check(rule, Ir.input(8).dropout("d1", 0.2).dropout("d2", 0.2).batchNorm("bn").dense("o", 2)
+                .build()))).containsExactly("d1", "d2").inOrder();
+    }
+
+    @Test
+    void irWeightLayerBetweenAttenuatesTheShiftAndIsNotMatched() {
+        assertThat(check(rule, Ir.input(8).dropout("d", 0.5).dense("h", 8).batchNorm("bn").dense("o", 2).build()))
+                .isEmpty();
+    }
+
+    @Test
+    void irSoftmaxBetweenStopsTheMatch() {
+        assertThat(check(rule, Ir.input(8).dropout("d", 0.5).softmax("s").batchNorm("bn").dense("o", 2).build()))
+                .isEmpty();
+    }
+
+    @Test
+    void irBatchNormThenDropoutAndRateZeroAreFine() {
+        assertThat(check(rule, Ir.input(8).dense("h", 8).batchNorm("bn").relu("r").dropout("d", 0.5).dense("o", 2)
+                .build())).isEmpty();
+        assertThat(check(rule, Ir.input(8).dropout("d", 0).batchNorm("bn").dense("o", 2).build())).isEmpty();
+    }
+
+    @Test
+    void irMinWidthPassesNarrowWeightLayersAsNotes() {
+        Ir.input(8);
+        var model = Ir.input(8).dropout("d", 0.5).dense("h", 4).batchNorm("bn").dense("o", 2).build();
+        List<Finding> narrow = check(rule, model, Map.of("minWidth", "16"));
+        assertThat(at(narrow)).containsExactly("d");
+        assertThat(narrow.get(0).cap()).isEqualTo(Severity.NOTE);
+        assertThat(narrow.get(0).why()).contains("through dense 'h'");
+        assertThat(narrow.get(0).why()).contains("narrower than minWidth = 16");
+        assertThat(check(rule, model, Map.of("minWidth", "4"))).isEmpty();
+    }
+}

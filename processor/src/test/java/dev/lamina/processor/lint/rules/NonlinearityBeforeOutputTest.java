@@ -1,0 +1,50 @@
+package dev.lamina.processor.lint.rules;
+
+import static com.google.common.truth.Truth.assertThat;
+import static dev.lamina.processor.lint.Ir.at;
+import static dev.lamina.processor.lint.Ir.check;
+
+import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.LayerSpec.Activation.Function;
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Ir;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NonlinearityBeforeOutputTest {
+    private final NonlinearityBeforeOutput rule = new NonlinearityBeforeOutput();
+
+    @Test
+    void irReluAsLogitsUnderLogitsLoss() {
+        List<Finding> f = check(rule, Ir.input(8).dense("out", 3).relu("r").build());
+        assertThat(at(f)).containsExactly("r");
+        assertThat(f.get(0).why()).startsWith("SOFTMAX_CROSS_ENTROPY takes logits, but ReLU 'r' produces them and"
+                + " clips them at 0");
+    }
+
+    @Test
+    void irActivationBeforeOutputSoftmaxUnderAnyLoss() {
+        List<Finding> f = check(rule, Ir.input(8).dense("out", 3).tanh("t").softmax("p").build(Loss.MSE));
+        assertThat(at(f)).containsExactly("t");
+        assertThat(f.get(0).why()).startsWith("Softmax 'p' turns the outputs of Tanh 't' into probabilities");
+        assertThat(at(check(rule, Ir.input(8).dense("out", 3).sigmoid("s").softmax("p").build())))
+                .containsExactly("s");
+    }
+
+    @Test
+    void irLeakyReluOnlyWhenItClipsOrIsNotMonotone() {
+        assertThat(check(rule, Ir.input(8).dense("o", 3).activation("l", Function.LEAKY_RELU, 0.01).build())).isEmpty();
+        assertThat(at(check(rule, Ir.input(8).dense("o", 3).activation("l", Function.LEAKY_RELU, 0).build())))
+                .containsExactly("l");
+        assertThat(at(check(rule, Ir.input(8).dense("o", 3).activation("l", Function.LEAKY_RELU, -0.5).build())))
+                .containsExactly("l");
+    }
+
+    @Test
+    void irRegressionReluAndSigmoidOutputsAreNotThisRule() {
+        assertThat(check(rule, Ir.input(8).dense("out", 1).relu("r").build(Loss.MSE))).isEmpty();
+        assertThat(check(rule, Ir.input(8).dense("out", 3).sigmoid("s").build(Loss.SIGMOID_BINARY_CROSS_ENTROPY)))
+                .isEmpty();
+        assertThat(check(rule, Ir.input(8).dense("h", 3).relu("r").dense("out", 3).build())).isEmpty();
+    }
+}

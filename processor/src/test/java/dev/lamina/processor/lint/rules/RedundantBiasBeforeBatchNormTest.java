@@ -1,0 +1,39 @@
+package dev.lamina.processor.lint.rules;
+
+import static com.google.common.truth.Truth.assertThat;
+import static dev.lamina.processor.lint.Ir.at;
+import static dev.lamina.processor.lint.Ir.check;
+
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Ir;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RedundantBiasBeforeBatchNormTest {
+    private final RedundantBiasBeforeBatchNorm rule = new RedundantBiasBeforeBatchNorm();
+
+    @Test
+    void irConvBiasIntoBatchNormPointsAtBias() {
+        List<Finding> f = check(rule, Ir.input(1, 8, 8).conv("c1", 16, 3).batchNorm("bn1").relu("r").flatten("f")
+                .dense("o", 2).build());
+        assertThat(at(f)).containsExactly("c1");
+        assertThat(f.get(0).member()).isEqualTo("bias");
+        assertThat(f.get(0).why()).contains("its 16 parameters have no effect");
+        assertThat(f.get(0).fix()).isEqualTo("set bias = false on 'c1'");
+    }
+
+    @Test
+    void irThroughPoolingAndFlattenTheOffsetStaysConstant() {
+        assertThat(at(check(rule, Ir.input(1, 8, 8).conv("c1", 4, 3).maxPool("p", 2).flatten("f").batchNorm("bn")
+                .dense("o", 2).build()))).containsExactly("c1");
+        assertThat(at(check(rule, Ir.input(8).dense("h", 4).batchNorm("bn").dense("o", 2).build())))
+                .containsExactly("h");
+    }
+
+    @Test
+    void irNoBiasOrActivationOrDropoutBetweenIsFine() {
+        assertThat(check(rule, Ir.input(1, 8, 8).conv("c1", 4, 3, 1, false).batchNorm("bn").build())).isEmpty();
+        assertThat(check(rule, Ir.input(8).dense("h", 4).relu("r").batchNorm("bn").build())).isEmpty();
+        assertThat(check(rule, Ir.input(8).dense("h", 4).dropout("d", 0.1).batchNorm("bn").build())).isEmpty();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.lamina.processor.lint.rules;
+
+import static com.google.common.truth.Truth.assertThat;
+import static dev.lamina.processor.lint.Ir.at;
+import static dev.lamina.processor.lint.Ir.check;
+
+import dev.lamina.dsl.Loss;
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Ir;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SoftmaxBeforeLogitsLossTest {
+    private final SoftmaxBeforeLogitsLoss rule = new SoftmaxBeforeLogitsLoss();
+
+    @Test
+    void irDoubleSoftmaxGivesTheBoundForTheClassCount() {
+        List<Finding> f = check(rule, Ir.input(8).dense("out", 10).softmax("p").build());
+        assertThat(at(f)).containsExactly("p");
+        // e / (e + 9) = 0.2320, -ln(0.2320) = 1.461
+        assertThat(f.get(0).why()).contains("above 0.232 and the loss cannot fall below 1.46 (10 classes)");
+    }
+
+    @Test
+    void irNoSoftmaxOrOneUnitOrOtherLossIsNotThisRule() {
+        assertThat(check(rule, Ir.input(8).dense("out", 10).build())).isEmpty();
+        assertThat(check(rule, Ir.input(8).dense("out", 1).softmax("p").build())).isEmpty();
+        assertThat(check(rule, Ir.input(8).dense("out", 10).softmax("p").build(Loss.MSE))).isEmpty();
+    }
+}

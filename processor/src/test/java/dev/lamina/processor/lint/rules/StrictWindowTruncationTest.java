@@ -1,0 +1,39 @@
+package dev.lamina.processor.lint.rules;
+
+import static com.google.common.truth.Truth.assertThat;
+import static dev.lamina.processor.lint.Ir.at;
+import static dev.lamina.processor.lint.Ir.check;
+
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Ir;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StrictWindowTruncationTest {
+    private final StrictWindowTruncation rule = new StrictWindowTruncation();
+
+    @Test
+    void irPoolOnOddInput() {
+        List<Finding> f = check(rule, Ir.input(1, 11, 11).maxPool("p2", 2).build());
+        assertThat(at(f)).containsExactly("p2");
+        assertThat(f.get(0).why()).isEqualTo("max pool 'p2' with window 2 and stride 2 on a 11x11 input never reads"
+                + " the last row and column");
+        assertThat(f.get(0).member()).isEqualTo("value");
+    }
+
+    @Test
+    void irStridedValidConvOnNonSquareInput() {
+        // (9 - 3) mod 2 = 0 rows, (10 - 3) mod 2 = 1 column
+        List<Finding> f = check(rule, Ir.input(1, 9, 10).conv("c", 2, 3, 2, true).build());
+        assertThat(f.get(0).why()).endsWith("on a 9x10 input never reads the last column");
+        assertThat(f.get(0).member()).isEqualTo("kernel");
+    }
+
+    @Test
+    void irTilingWindowsSamePaddingAndStrideOneAreFine() {
+        assertThat(check(rule, Ir.input(1, 12, 12).maxPool("p", 2).conv("c", 2, 3).build())).isEmpty();
+        assertThat(check(rule, Ir.input(1, 11, 11).convSame("c", 2, 3, 2).build())).isEmpty();
+        assertThat(check(rule, Ir.input(1, 11, 11).pool("p", LayerSpec.Pool2d.Mode.AVG, 3, 2).build())).isEmpty();
+    }
+}
