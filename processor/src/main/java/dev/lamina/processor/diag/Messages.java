@@ -1,0 +1,215 @@
+package dev.lamina.processor.diag;
+
+import dev.lamina.processor.ir.Shape;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The text of every diagnostic the reader and shape inference print, so that tests assert the
+ * exact wording (Dagger's {@code ErrorMessages}). Each message starts with its stable id in
+ * brackets, {@code [Lamina/<Id>]}; a layer is named by its kind and method name, {@code Conv2d
+ * 'conv1'}, and shapes are one example without the batch axis, {@code [C, H, W]} or {@code [F]}.
+ */
+public final class Messages {
+    private Messages() {}
+
+    /** The declaration is not a model Lamina can implement (wrong kind, signature, annotations). */
+    public static final String MALFORMED_MODEL = "MalformedModel";
+    /** A hyperparameter outside its domain (non-positive size, rate outside [0, 1), ...). */
+    public static final String INVALID_HYPERPARAMETER = "InvalidHyperparameter";
+    /** A kernel or pooling window larger than its input. */
+    public static final String INFEASIBLE_WINDOW = "InfeasibleWindow";
+    /** A layer that needs a vector ({@code [F]}) is fed an image ({@code [C, H, W]}). */
+    public static final String MISSING_FLATTEN = "MissingFlatten";
+    /** Any other input or output of the wrong rank. */
+    public static final String RANK_MISMATCH = "RankMismatch";
+    /** A tensor with more elements than a Java array (and an ND4J buffer we allocate) can index. */
+    public static final String TENSOR_TOO_LARGE = "TensorTooLarge";
+
+    /** The largest number of elements in one example's tensor, or in one weight tensor. */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+
+    /** Simple names of the layer annotations, in the order the documentation lists them. */
+    public static final List<String> LAYER_ANNOTATIONS = List.of("Conv2d", "Dense", "BatchNorm", "ReLU",
+            "ELU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax", "Dropout", "MaxPool2d", "AvgPool2d", "Flatten");
+
+    static String format(String id, String text) {
+        return "[Lamina/" + id + "] " + text;
+    }
+
+    private static String layer(String kind, String name) {
+        return kind + " '" + name + "'";
+    }
+
+    /** {@code {1, 28, 28}}, as the user writes an array in an annotation. */
+    public static String braces(int[] values) {
+        return Arrays.stream(values).mapToObj(Integer::toString).collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    // ---- MalformedModel: the declaration -------------------------------------------------------
+
+    /** {@code @Sequential} on something other than an interface; {@code kind} is e.g. "a class". */
+    public static String notAnInterface(String name, String kind) {
+        return format(MALFORMED_MODEL, "@Sequential must annotate an interface, but '" + name + "' is " + kind);
+    }
+
+    public static String localInterface(String name) {
+        return format(MALFORMED_MODEL, "@Sequential interface '" + name + "' is declared inside a method or"
+                + " block; declare it top-level or as a member of a class or interface");
+    }
+
+    public static String privateInterface(String name) {
+        return format(MALFORMED_MODEL, "@Sequential interface '" + name + "' must not be private or inside a"
+                + " private type: the generated class in its package implements it");
+    }
+
+    public static String genericInterface(String name) {
+        return format(MALFORMED_MODEL, "@Sequential interface '" + name + "' must not have type parameters");
+    }
+
+    public static String extendsInterfaces(String name) {
+        return format(MALFORMED_MODEL, "@Sequential interface '" + name + "' must not extend other interfaces;"
+                + " declare every layer in it");
+    }
+
+    public static String inputRank(int[] input) {
+        return format(MALFORMED_MODEL, "@Sequential input must have 1 entry {features} or 3 entries"
+                + " {channels, height, width}, but has " + input.length + ": " + braces(input));
+    }
+
+    public static String inputNotPositive(int[] input, int index) {
+        return format(MALFORMED_MODEL, "@Sequential input entries must be positive, but entry " + index
+                + " of " + braces(input) + " is " + input[index]);
+    }
+
+    public static String noLayers(String name) {
+        return format(MALFORMED_MODEL, "@Sequential interface '" + name + "' declares no layers; add abstract"
+                + " methods such as '@Dense(10) Layer logits();'");
+    }
+
+    public static String noLayerAnnotation(String method) {
+        return format(MALFORMED_MODEL, "method '" + method + "' has no layer annotation; annotate it with"
+                + " exactly one of " + LAYER_ANNOTATIONS.stream().map(a -> "@" + a).collect(Collectors.joining(", "))
+                + ", or give it a default body");
+    }
+
+    /** {@code kinds}: the simple names of the layer annotations found, in source order. */
+    public static String severalLayerAnnotations(String method, List<String> kinds) {
+        return format(MALFORMED_MODEL, "method '" + method + "' has " + kinds.size() + " layer annotations ("
+                + kinds.stream().map(k -> "@" + k).collect(Collectors.joining(", "))
+                + "); declare one layer per method");
+    }
+
+    /** A layer annotation on a method with a body; {@code modifier} is "default", "static" or "private". */
+    public static String layerOnConcreteMethod(String kind, String method, String modifier) {
+        return format(MALFORMED_MODEL, "@" + kind + " is on " + modifier + " method '" + method + "'; only"
+                + " abstract methods declare layers");
+    }
+
+    public static String wrongReturnType(String method, String actual) {
+        return format(MALFORMED_MODEL, "layer method '" + method + "' must return dev.lamina.dsl.Layer, not "
+                + actual);
+    }
+
+    public static String hasParameters(String method) {
+        return format(MALFORMED_MODEL, "layer method '" + method + "' must have no parameters");
+    }
+
+    public static String hasTypeParameters(String method) {
+        return format(MALFORMED_MODEL, "layer method '" + method + "' must have no type parameters");
+    }
+
+    public static String duplicateLayerName(String method) {
+        return format(MALFORMED_MODEL, "two layers are named '" + method + "'; layer names must be unique");
+    }
+
+    /** {@code owner} is the simple name of the type whose no-argument method the layer would hide. */
+    public static String clashesWithGeneratedMethod(String method, String owner) {
+        return format(MALFORMED_MODEL, "layer method '" + method + "' has the name of " + owner + "." + method
+                + "(), which the generated class also implements; rename the layer");
+    }
+
+    // ---- InvalidHyperparameter ------------------------------------------------------------------
+
+    /** {@code what} is the user-facing name: filters, units, kernel, stride, window. */
+    public static String notPositive(String kind, String name, String what, int value) {
+        return format(INVALID_HYPERPARAMETER, layer(kind, name) + ": " + what + " must be positive, was " + value);
+    }
+
+    /** Pooling stride, where 0 is the documented "same as the window" default. */
+    public static String negativePoolStride(String kind, String name, int value) {
+        return format(INVALID_HYPERPARAMETER, layer(kind, name) + ": stride must be positive, or 0 for the"
+                + " window size, was " + value);
+    }
+
+    /** {@code range} in interval notation, e.g. {@code [0, 1)}. */
+    public static String outOfRange(String kind, String name, String what, String range, double value) {
+        return format(INVALID_HYPERPARAMETER, layer(kind, name) + ": " + what + " must be in " + range
+                + ", was " + value);
+    }
+
+    public static String notPositiveFinite(String kind, String name, String what, double value) {
+        return format(INVALID_HYPERPARAMETER, layer(kind, name) + ": " + what + " must be positive and finite,"
+                + " was " + value);
+    }
+
+    public static String notFinite(String kind, String name, String what, double value) {
+        return format(INVALID_HYPERPARAMETER, layer(kind, name) + ": " + what + " must be finite, was " + value);
+    }
+
+    // ---- Shapes ---------------------------------------------------------------------------------
+
+    /**
+     * A window ({@code what}: "kernel" or "window") that does not fit its input along {@code axis}
+     * ("height" or "width") of size {@code axisSize}.
+     */
+    public static String infeasibleWindow(String kind, String name, String what, int size, Shape input,
+            String axis, int axisSize) {
+        return format(INFEASIBLE_WINDOW, layer(kind, name) + ": " + what + " " + size + " is larger than its"
+                + " input " + input + " (" + axis + " " + axisSize + ")");
+    }
+
+    /** Dense or Softmax fed an image. */
+    public static String missingFlatten(String kind, String name, Shape input) {
+        return format(MISSING_FLATTEN, layer(kind, name) + " needs a vector input but gets " + input
+                + "; add @Flatten before it");
+    }
+
+    /** Conv2d or a pooling layer fed a vector. */
+    public static String needsImage(String kind, String name, Shape input) {
+        return format(RANK_MISMATCH, layer(kind, name) + " needs an image input [channels, height, width]"
+                + " but gets " + input);
+    }
+
+    public static String nothingToFlatten(String name, Shape input) {
+        return format(RANK_MISMATCH, layer("Flatten", name) + " needs an image input [channels, height,"
+                + " width] but gets " + input + ", which is already a vector: there is nothing to flatten;"
+                + " remove @Flatten");
+    }
+
+    /** A layer that accepts vectors and images fed anything else. */
+    public static String needsVectorOrImage(String kind, String name, Shape input) {
+        return format(RANK_MISMATCH, layer(kind, name) + " needs a vector [features] or an image [channels,"
+                + " height, width] but gets " + input);
+    }
+
+    /** The loss consumes {@code [N, K]}; {@code lastLayer} is null for a model without layers. */
+    public static String lossNeedsVector(String loss, String lastLayer, Shape output) {
+        String source = lastLayer == null ? "the input" : "the last layer '" + lastLayer + "'";
+        return format(RANK_MISMATCH, "loss " + loss + " needs a vector output [units] but " + source
+                + " gives " + output + "; end the model with @Flatten and @Dense");
+    }
+
+    /** {@code what}: "output [64, 5, 5]" or "weights", counted in {@code elements}. */
+    public static String tensorTooLarge(String kind, String name, String what, BigInteger elements) {
+        return format(TENSOR_TOO_LARGE, layer(kind, name) + ": " + what + " would hold " + elements
+                + " elements, more than " + MAX_ELEMENTS);
+    }
+
+    public static String inputTooLarge(Shape input, BigInteger elements) {
+        return format(TENSOR_TOO_LARGE, "@Sequential input " + input + " would hold " + elements
+                + " elements per example, more than " + MAX_ELEMENTS);
+    }
+}
