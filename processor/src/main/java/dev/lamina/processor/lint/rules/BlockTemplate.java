@@ -66,13 +66,13 @@ public final class BlockTemplate implements LintRule {
             switch (template) {
                 case "classic" -> {
                     if (w < weights.size() - 1) {
-                        expect(context, layers, i, true, template, "weight → batch norm → activation",
+                        expect(context, layers, i, true, template, "weight -> batch norm -> activation",
                                 List.of(BN_AFTER, ACT_AFTER_BN));
                     }
                 }
                 case "preact" -> {
                     if (w > 0) {
-                        expect(context, layers, i, false, template, "batch norm → activation → weight",
+                        expect(context, layers, i, false, template, "batch norm -> activation -> weight",
                                 List.of(new Step("an activation", Layers.ELEMENTWISE_ACTIVATION,
                                                 Layers.FLATTEN.or(Layers.POOL).or(Layers.DROPOUT)),
                                         new Step("a batch norm", Layers.BATCH_NORM, Layers.FLATTEN)));
@@ -80,7 +80,7 @@ public final class BlockTemplate implements LintRule {
                 }
                 case "ic" -> {
                     if (w > 0) {
-                        expect(context, layers, i, false, template, "activation → batch norm → dropout → weight",
+                        expect(context, layers, i, false, template, "activation -> batch norm -> dropout -> weight",
                                 List.of(new Step("a dropout", Layers.DROPOUT, Layers.FLATTEN),
                                         new Step("a batch norm", Layers.BATCH_NORM, Layers.FLATTEN),
                                         new Step("an activation", Layers.ELEMENTWISE_ACTIVATION,

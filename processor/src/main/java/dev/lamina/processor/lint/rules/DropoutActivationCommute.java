@@ -37,7 +37,7 @@ public final class DropoutActivationCommute implements LintRule {
                     && act.spec() instanceof Activation a && a.function().isPositivelyHomogeneous()) {
                 context.report(Finding.on(dropout, context.describe(act) + " is positively homogeneous, so "
                                 + context.describe(dropout) + " before it gives the same result, mask for mask, as"
-                                + " dropout after it; weight → activation → dropout keeps '" + weight.name()
+                                + " dropout after it; weight -> activation -> dropout keeps '" + weight.name()
                                 + "' next to its activation")
                         .fix("swap '" + dropout.name() + "' and '" + act.name() + "'")
                         .related(act));

@@ -34,5 +34,5 @@ final class OutputBounds {
 
     /** Sigmoid of a value in [0, 1] lies in [0.5, 0.731]. */
     static final String SIGMOID_OF_UNIT_INTERVAL = "every prediction lies in [0.5, 0.731]: no unit can ever be"
-            + " predicted absent and targets of 0 are out of reach";
+            + " predicted absent, and targets of 0 are out of reach";
 }

@@ -31,7 +31,7 @@ public final class SigmoidBeforeLogitsLoss implements LintRule {
         }
         OutputBounds.outputActivation(model, Function.SIGMOID).ifPresent(n -> context.report(
                 Finding.on(n, "SIGMOID_BINARY_CROSS_ENTROPY applies the sigmoid itself, so "
-                                + context.describe(n) + " makes it a double sigmoid: "
+                                + context.describe(n) + " makes it a double sigmoid, under which "
                                 + OutputBounds.SIGMOID_OF_UNIT_INTERVAL)
                         .fix("remove '" + n.name() + "'; the loss and the generated model's prediction apply the"
                                 + " sigmoid")));

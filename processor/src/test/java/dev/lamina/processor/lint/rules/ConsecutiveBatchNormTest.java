@@ -6,11 +6,53 @@ import static dev.lamina.processor.lint.Ir.check;
 
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ConsecutiveBatchNormTest {
+class ConsecutiveBatchNormTest extends RuleCompilationTest {
     private final ConsecutiveBatchNorm rule = new ConsecutiveBatchNorm();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = {1, 6, 6}",
+                "@Conv2d(filters = 2, kernel = 3, bias = false) Layer conv1();",
+                "@BatchNorm Layer bn1();",
+                "@Flatten Layer flatten();",
+                "@BatchNorm Layer bn2();",
+                "@ReLU Layer relu();",
+                "@Dense(2) Layer out();");
+    }
+
+    @Override
+    protected String line() {
+        return "bn2()";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/ConsecutiveBatchNorm] batch norm directly after batch norm: batch norm 'bn2' "
+                + "(line 10) normalises the output of batch norm 'bn1' (line 8) through flatten 'flatten', "
+                + "which is already normalised up to its learned scale and shift, so one of the two is "
+                + "redundant";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = {1, 6, 6}",
+                "@Conv2d(filters = 2, kernel = 3, bias = false) Layer conv1();",
+                "@BatchNorm Layer bn1();",
+                "@Flatten Layer flatten();",
+                "@ReLU Layer relu();",
+                "@Dense(2) Layer out();");
+    }
 
     @Test
     void irSecondBatchNormIsReported() {

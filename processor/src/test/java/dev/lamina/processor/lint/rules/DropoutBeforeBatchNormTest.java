@@ -7,13 +7,61 @@ import static dev.lamina.processor.lint.Ir.check;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import dev.lamina.processor.lint.Severity;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class DropoutBeforeBatchNormTest {
+class DropoutBeforeBatchNormTest extends RuleCompilationTest {
     private final DropoutBeforeBatchNorm rule = new DropoutBeforeBatchNorm();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = {1, 12, 12}",
+                "@Conv2d(filters = 4, kernel = 3, bias = false) Layer conv1();",
+                "@BatchNorm Layer bn1();",
+                "@ReLU Layer relu1();",
+                "@Dropout(rate = 0.2) Layer drop1();",
+                "@MaxPool2d(2) Layer pool1();",
+                "@BatchNorm Layer bn2();",
+                "@Flatten Layer flatten();",
+                "@Dense(10) Layer out();");
+    }
+
+    @Override
+    protected String line() {
+        return "drop1()";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/DropoutBeforeBatchNorm] dropout before batch norm makes its statistics differ "
+                + "between training and inference: dropout 'drop1' (line 10) reaches batch norm 'bn2' "
+                + "(line 12) through max pool 'pool1': in training 'bn2' normalises activations whose "
+                + "variance dropout scaled by about 1/(1 - 0.2), at inference dropout is the identity and "
+                + "'bn2' keeps the running variance from training";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = {1, 12, 12}",
+                "@Conv2d(filters = 4, kernel = 3, bias = false) Layer conv1();",
+                "@BatchNorm Layer bn1();",
+                "@MaxPool2d(2) Layer pool1();",
+                "@ReLU Layer relu1();",
+                "@BatchNorm Layer bn2();",
+                "@Flatten Layer flatten();",
+                "@Dropout(rate = 0.2) Layer drop1();",
+                "@Dense(10) Layer out();");
+    }
 
     @Test
     void irAdjacent() {

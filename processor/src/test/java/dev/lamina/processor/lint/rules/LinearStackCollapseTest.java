@@ -6,11 +6,53 @@ import static dev.lamina.processor.lint.Ir.check;
 
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LinearStackCollapseTest {
+class LinearStackCollapseTest extends RuleCompilationTest {
     private final LinearStackCollapse rule = new LinearStackCollapse();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = 16",
+                "@Dense(value = 8, bias = false) Layer fc1();",
+                "@BatchNorm Layer bn1();",
+                "@Dense(4) Layer fc2();",
+                "@ReLU Layer relu2();",
+                "@Dense(2) Layer out();");
+    }
+
+    @Override
+    protected String line() {
+        return "fc1()";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/LinearStackCollapse] two weight layers with no activation between collapse into "
+                + "one: dense 'fc1' (line 7) feeds dense 'fc2' (line 9) through batch norm 'bn1' with no "
+                + "activation between, so at inference the two compute one affine map of rank at most 4 and "
+                + "the second adds parameters but no capacity";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = 16",
+                "@Dense(value = 8, bias = false) Layer fc1();",
+                "@BatchNorm Layer bn1();",
+                "@ReLU Layer relu1();",
+                "@Dense(4) Layer fc2();",
+                "@ReLU Layer relu2();",
+                "@Dense(2) Layer out();");
+    }
 
     @Test
     void irDenseDenseGivesTheRankBound() {

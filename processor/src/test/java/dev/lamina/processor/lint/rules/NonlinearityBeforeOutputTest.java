@@ -8,11 +8,45 @@ import dev.lamina.dsl.Loss;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class NonlinearityBeforeOutputTest {
+class NonlinearityBeforeOutputTest extends RuleCompilationTest {
     private final NonlinearityBeforeOutput rule = new NonlinearityBeforeOutput();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = 8",
+                "@Dense(3) Layer out();",
+                "@ReLU Layer clip();");
+    }
+
+    @Override
+    protected String line() {
+        return "clip()";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/NonlinearityBeforeOutput] an activation clips or bounds the logits: "
+                + "SOFTMAX_CROSS_ENTROPY takes logits, but ReLU 'clip' (line 8) produces them and clips them "
+                + "at 0, so a wrong class cannot be pushed below 0 and a logit that turns negative gets no "
+                + "gradient";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = 8",
+                "@Dense(3) Layer out();");
+    }
 
     @Test
     void irReluAsLogitsUnderLogitsLoss() {

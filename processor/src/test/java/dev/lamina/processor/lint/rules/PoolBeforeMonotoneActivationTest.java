@@ -7,11 +7,51 @@ import static dev.lamina.processor.lint.Ir.check;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PoolBeforeMonotoneActivationTest {
+class PoolBeforeMonotoneActivationTest extends RuleCompilationTest {
     private final PoolBeforeMonotoneActivation rule = new PoolBeforeMonotoneActivation();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = {1, 6, 6}",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv1();",
+                "@ReLU Layer relu1();",
+                "@MaxPool2d(2) Layer pool1();",
+                "@Flatten Layer flatten();",
+                "@Dense(2) Layer out();");
+    }
+
+    @Override
+    protected String line() {
+        return "relu1()";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/PoolBeforeMonotoneActivation] pooling first would compute the same for less: ReLU "
+                + "'relu1' (line 8) is non-decreasing, so max pool 'pool1' (line 9) gives the same output if "
+                + "it runs first, and 'relu1' would then evaluate 8 instead of 32 values per example";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = {1, 6, 6}",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv1();",
+                "@MaxPool2d(2) Layer pool1();",
+                "@ReLU Layer relu1();",
+                "@Flatten Layer flatten();",
+                "@Dense(2) Layer out();");
+    }
 
     @Test
     void irReluThenMaxPoolCountsTheSavedWork() {

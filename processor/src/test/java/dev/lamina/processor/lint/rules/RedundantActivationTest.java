@@ -7,11 +7,52 @@ import static dev.lamina.processor.lint.Ir.check;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class RedundantActivationTest {
+class RedundantActivationTest extends RuleCompilationTest {
     private final RedundantActivation rule = new RedundantActivation();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = {1, 6, 6}",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv1();",
+                "@ReLU Layer relu1();",
+                "@AvgPool2d(2) Layer pool1();",
+                "@ReLU Layer relu2();",
+                "@Flatten Layer flatten();",
+                "@Dense(2) Layer out();");
+    }
+
+    @Override
+    protected String line() {
+        return "relu2()";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/RedundantActivation] two activations in a row: ReLU 'relu2' (line 10) is applied "
+                + "to the output of ReLU 'relu1' (line 8) through average pool 'pool1', which is already >= "
+                + "0, so it has no effect";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = {1, 6, 6}",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv1();",
+                "@ReLU Layer relu1();",
+                "@AvgPool2d(2) Layer pool1();",
+                "@Flatten Layer flatten();",
+                "@Dense(2) Layer out();");
+    }
 
     @Test
     void irReluAfterReluThroughPoolAndDropoutHasNoEffect() {

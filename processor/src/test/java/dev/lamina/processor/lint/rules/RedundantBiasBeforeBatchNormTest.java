@@ -6,11 +6,57 @@ import static dev.lamina.processor.lint.Ir.check;
 
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class RedundantBiasBeforeBatchNormTest {
+class RedundantBiasBeforeBatchNormTest extends RuleCompilationTest {
     private final RedundantBiasBeforeBatchNorm rule = new RedundantBiasBeforeBatchNorm();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = {1, 8, 8}",
+                "@Conv2d(filters = 4, kernel = 3, bias = true) Layer conv1();",
+                "@BatchNorm Layer bn1();",
+                "@ReLU Layer relu1();",
+                "@Flatten Layer flatten();",
+                "@Dense(2) Layer out();");
+    }
+
+    @Override
+    protected String line() {
+        return "conv1()";
+    }
+
+    @Override
+    protected String column() {
+        return "true";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/RedundantBiasBeforeBatchNorm] bias directly before batch norm is cancelled by it: "
+                + "conv 'conv1' (line 7) adds a bias that batch norm 'bn1' (line 8) subtracts again with the "
+                + "batch mean, so its 4 parameters have no effect and get zero gradient; the beta of 'bn1' "
+                + "provides the offset";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = {1, 8, 8}",
+                "@Conv2d(filters = 4, kernel = 3, bias = false) Layer conv1();",
+                "@BatchNorm Layer bn1();",
+                "@ReLU Layer relu1();",
+                "@Flatten Layer flatten();",
+                "@Dense(2) Layer out();");
+    }
 
     @Test
     void irConvBiasIntoBatchNormPointsAtBias() {

@@ -7,11 +7,45 @@ import static dev.lamina.processor.lint.Ir.check;
 import dev.lamina.dsl.Loss;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SigmoidWithCategoricalCETest {
+class SigmoidWithCategoricalCETest extends RuleCompilationTest {
     private final SigmoidWithCategoricalCE rule = new SigmoidWithCategoricalCE();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = 8",
+                "@Dense(2) Layer out();",
+                "@Sigmoid Layer prob();");
+    }
+
+    @Override
+    protected String line() {
+        return "prob()";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/SigmoidWithCategoricalCE] sigmoid output under a softmax loss: "
+                + "SOFTMAX_CROSS_ENTROPY applies softmax to the outputs of Sigmoid 'prob' (line 8), which "
+                + "lie in (0, 1), so no class can get a probability above 0.731 and the loss cannot fall "
+                + "below 0.313 (2 classes)";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = 8",
+                "@Dense(2) Layer out();");
+    }
 
     @Test
     void irSigmoidUnderSoftmaxLoss() {

@@ -7,11 +7,45 @@ import static dev.lamina.processor.lint.Ir.check;
 import dev.lamina.dsl.Loss;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SoftmaxBeforeLogitsLossTest {
+class SoftmaxBeforeLogitsLossTest extends RuleCompilationTest {
     private final SoftmaxBeforeLogitsLoss rule = new SoftmaxBeforeLogitsLoss();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = 8",
+                "@Dense(10) Layer out();",
+                "@Softmax Layer probs();");
+    }
+
+    @Override
+    protected String line() {
+        return "probs()";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/SoftmaxBeforeLogitsLoss] softmax output under a loss that applies softmax itself: "
+                + "SOFTMAX_CROSS_ENTROPY applies softmax itself, so Softmax 'probs' (line 8) makes it a "
+                + "double softmax: no class can get a probability above 0.232 and the loss cannot fall below "
+                + "1.46 (10 classes), and the gradients are weak";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = 8",
+                "@Dense(10) Layer out();");
+    }
 
     @Test
     void irDoubleSoftmaxGivesTheBoundForTheClassCount() {

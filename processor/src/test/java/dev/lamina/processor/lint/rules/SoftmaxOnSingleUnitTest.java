@@ -7,11 +7,44 @@ import static dev.lamina.processor.lint.Ir.check;
 import dev.lamina.dsl.Loss;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SoftmaxOnSingleUnitTest {
+class SoftmaxOnSingleUnitTest extends RuleCompilationTest {
     private final SoftmaxOnSingleUnit rule = new SoftmaxOnSingleUnit();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = 4",
+                "@Dense(1) Layer out();",
+                "@Softmax Layer prob();");
+    }
+
+    @Override
+    protected String line() {
+        return "prob()";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/SoftmaxOnSingleUnit] softmax over a single unit is constantly 1: Softmax 'prob' "
+                + "(line 8) normalises the 1 unit of dense 'out' (line 7), so it outputs 1.0 for every "
+                + "example and passes back a zero gradient";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = 4",
+                "@Dense(2) Layer out();");
+    }
 
     @Test
     void irSoftmaxOverOneUnit() {

@@ -6,11 +6,50 @@ import static dev.lamina.processor.lint.Ir.check;
 
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class StochasticLayerAfterOutputTest {
+class StochasticLayerAfterOutputTest extends RuleCompilationTest {
     private final StochasticLayerAfterOutput rule = new StochasticLayerAfterOutput();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = 8",
+                "@Dense(4) Layer hidden();",
+                "@ReLU Layer relu();",
+                "@Dense(3) Layer out();",
+                "@Dropout(rate = 0.5) Layer drop();");
+    }
+
+    @Override
+    protected String line() {
+        return "drop()";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/StochasticLayerAfterOutput] dropout after the last weight layer perturbs the "
+                + "model's output: dropout 'drop' (line 10) comes after the last weight layer, dense 'out' "
+                + "(line 9), so in training the loss sees outputs with random units set to 0 and the others "
+                + "scaled by 1/(1 - 0.5), which inference never does";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = 8",
+                "@Dense(4) Layer hidden();",
+                "@ReLU Layer relu();",
+                "@Dropout(rate = 0.5) Layer drop();",
+                "@Dense(3) Layer out();");
+    }
 
     @Test
     void irDropoutAfterLastWeightLayer() {

@@ -7,11 +7,52 @@ import static dev.lamina.processor.lint.Ir.check;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class StrictWindowTruncationTest {
+class StrictWindowTruncationTest extends RuleCompilationTest {
     private final StrictWindowTruncation rule = new StrictWindowTruncation();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = {1, 7, 7}",
+                "@MaxPool2d(2) Layer pool1();",
+                "@Flatten Layer flatten();",
+                "@Dense(2) Layer out();");
+    }
+
+    @Override
+    protected String line() {
+        return "pool1()";
+    }
+
+    @Override
+    protected String column() {
+        return "2) Layer";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/StrictWindowTruncation] the window does not tile the input, so trailing rows or "
+                + "columns are dropped: max pool 'pool1' (line 7) with window 2 and stride 2 on a 7x7 input "
+                + "never reads the last row and column";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = {1, 8, 8}",
+                "@MaxPool2d(2) Layer pool1();",
+                "@Flatten Layer flatten();",
+                "@Dense(2) Layer out();");
+    }
 
     @Test
     void irPoolOnOddInput() {

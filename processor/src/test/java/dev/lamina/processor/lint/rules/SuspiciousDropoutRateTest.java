@@ -6,12 +6,51 @@ import static dev.lamina.processor.lint.Ir.check;
 
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
+import dev.lamina.processor.lint.LintCompilation.Model;
+import dev.lamina.processor.lint.LintRule;
+import dev.lamina.processor.lint.RuleCompilationTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class SuspiciousDropoutRateTest {
+class SuspiciousDropoutRateTest extends RuleCompilationTest {
     private final SuspiciousDropoutRate rule = new SuspiciousDropoutRate();
+
+    @Override
+    protected LintRule rule() {
+        return rule;
+    }
+
+    @Override
+    protected Model positiveModel() {
+        return new Model("input = 8",
+                "@Dropout(rate = 0.8) Layer drop();",
+                "@Dense(2) Layer out();");
+    }
+
+    @Override
+    protected String line() {
+        return "drop()";
+    }
+
+    @Override
+    protected String column() {
+        return "0.8";
+    }
+
+    @Override
+    protected String message() {
+        return "[Lamina/SuspiciousDropoutRate] dropout rate above the usual range: dropout 'drop' "
+                + "(line 7) has rate 0.8, so it drops 80% of the units and keeps 20%; rate is the "
+                + "probability of dropping (DL4J's dropOut(x) is the probability of keeping)";
+    }
+
+    @Override
+    protected Model correctedModel() {
+        return new Model("input = 8",
+                "@Dropout(rate = 0.2) Layer drop();",
+                "@Dense(2) Layer out();");
+    }
 
     @Test
     void irHighRatePointsAtRateAndProposesTheComplement() {
