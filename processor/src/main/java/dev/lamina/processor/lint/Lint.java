@@ -73,7 +73,7 @@ public final class Lint {
             try {
                 rule.rule().check(model, context);
             } catch (RuntimeException e) {
-                report.error(rule.qualifiedId() + " internal error in this lint rule; please report it: " + e);
+                report.error("[" + rule.qualifiedId() + "] internal error in this lint rule; please report it: " + e);
                 continue;
             }
             for (Finding f : context.findings()) {

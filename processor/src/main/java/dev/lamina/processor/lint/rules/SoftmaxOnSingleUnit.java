@@ -35,8 +35,9 @@ public final class SoftmaxOnSingleUnit implements LintRule {
             LayerNode n = layers.get(i);
             if (Layers.isActivation(n.spec(), Function.SOFTMAX) && n.input().size() == 1) {
                 String source = i > 0 ? "the 1 unit of " + context.describe(layers.get(i - 1)) : "a 1-unit input";
-                context.report(Finding.on(n, context.describe(n) + " normalises " + source
-                        + ", so it outputs 1.0 for every example and passes back a zero gradient"));
+                Finding f = Finding.on(n, context.describe(n) + " normalises " + source
+                        + ", so it outputs 1.0 for every example and passes back a zero gradient");
+                context.report(i > 0 ? f.related(layers.get(i - 1)) : f);
             }
         }
         int out = Layers.outputIndex(layers);
