@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
                 mnist.train().size(), mnist.test().size(), epochs, batchSize, optimizer, learningRate, seed);
         Optimizer opt = optimizer == OptimizerKind.ADAM
                 ? Adam.builder().lr(learningRate).build()
-                : Sgd.builder().lr(learningRate).momentum(momentum).build();
+                : Sgd.builder(learningRate).momentum(momentum).build();
         List<EpochMetrics> metrics = Trainer.builder(model, opt)
                 .epochs(epochs)
                 .batchSize(batchSize)
