@@ -6,6 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A training objective on the model's raw output. Output and target are {@code [N, K]}; the loss is
  * a mean over the batch (and, for the per-unit losses, over units).
+ *
+ * <p>Implementations accept FLOAT and DOUBLE outputs and return gradients and activations in the
+ * output's data type; a target of another type is cast. They throw {@link IllegalArgumentException}
+ * when output and target shapes differ.
  */
 public interface LossFunction {
     /** Mean loss over the batch. */
@@ -19,6 +23,10 @@ public interface LossFunction {
 
     /** The implementation of a declared {@link Loss}. */
     static LossFunction of(Loss loss) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return switch (loss) {
+            case SOFTMAX_CROSS_ENTROPY -> new SoftmaxCrossEntropy();
+            case SIGMOID_BINARY_CROSS_ENTROPY -> new SigmoidBinaryCrossEntropy();
+            case MSE -> new MeanSquaredError();
+        };
     }
 }

@@ -1,0 +1,113 @@
+package dev.lamina.processor.codegen;
+
+import static dev.lamina.processor.codegen.Literals.doubleLiteral;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.LayerSpec.Activation.Function;
+import java.util.List;
+
+/**
+ * The activations: one kernel class per function, {@code forward(x[, parameter])} and
+ * {@code backward(x, y, dy[, parameter])}, where the parameter is ELU's alpha or LeakyReLU's slope.
+ */
+final class ActivationEmitter implements LayerEmitter {
+
+    private static LayerSpec.Activation spec(LayerNode node) {
+        return (LayerSpec.Activation) node.spec();
+    }
+
+    private static ClassName kernel(Function function) {
+        switch (function) {
+            case RELU:
+                return RuntimeTypes.RELU;
+            case ELU:
+                return RuntimeTypes.ELU;
+            case LEAKY_RELU:
+                return RuntimeTypes.LEAKY_RELU;
+            case TANH:
+                return RuntimeTypes.TANH;
+            case SIGMOID:
+                return RuntimeTypes.SIGMOID;
+            case SOFTMAX:
+                return RuntimeTypes.SOFTMAX;
+        }
+        throw new AssertionError(function);
+    }
+
+    /** ELU's alpha or LeakyReLU's slope, passed after the tensors; null for functions without one. */
+    private static String parameterName(Function function) {
+        switch (function) {
+            case ELU:
+                return "alpha";
+            case LEAKY_RELU:
+                return "slope";
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public String summary(LayerNode node) {
+        LayerSpec.Activation activation = spec(node);
+        String parameter = parameterName(activation.function());
+        if (parameter != null) {
+            return activation.kind() + " " + parameter + " " + doubleLiteral(activation.parameter());
+        }
+        if (activation.function() == Function.SOFTMAX) {
+            return "Softmax over features";
+        }
+        return activation.kind();
+    }
+
+    @Override
+    public List<Cache> caches(LayerNode node) {
+        return List.of(
+                new Cache("input", RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null),
+                new Cache("output", RuntimeTypes.INDARRAY, CacheDocs.of("Output", node, node.output()), null));
+    }
+
+    /** The tensors followed by the function's parameter, if it has one. */
+    private static CodeBlock arguments(LayerNode node, CodeBlock... tensors) {
+        LayerSpec.Activation activation = spec(node);
+        CodeBlock joined = Literals.arguments(tensors);
+        if (parameterName(activation.function()) == null) {
+            return joined;
+        }
+        return CodeBlock.of("$L, $L", joined, doubleLiteral(activation.parameter()));
+    }
+
+    @Override
+    public CodeBlock forward(LayerContext layer) {
+        return CodeBlock.builder()
+                .addStatement("$T $N = $T.forward($L)", RuntimeTypes.INDARRAY, layer.out(),
+                        kernel(spec(layer.node()).function()),
+                        arguments(layer.node(), CodeBlock.of("$N", layer.in())))
+                .build();
+    }
+
+    @Override
+    public CodeBlock saveForBackward(LayerContext layer) {
+        return CodeBlock.builder()
+                .addStatement("$N = $N", layer.field("input"), layer.in())
+                .addStatement("$N = $N", layer.field("output"), layer.out())
+                .build();
+    }
+
+    @Override
+    public CodeBlock backward(LayerContext layer) {
+        if (layer.dIn() == null) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.builder()
+                .addStatement("$T $N = $T.backward($L)", RuntimeTypes.INDARRAY, layer.dIn(),
+                        kernel(spec(layer.node()).function()),
+                        arguments(layer.node(),
+                                CodeBlock.of("$N", layer.field("input")),
+                                CodeBlock.of("$N", layer.field("output")),
+                                CodeBlock.of("$N", layer.dOut())))
+                .build();
+    }
+}

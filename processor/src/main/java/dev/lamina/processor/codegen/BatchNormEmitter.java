@@ -1,0 +1,99 @@
+package dev.lamina.processor.codegen;
+
+import static dev.lamina.processor.codegen.Literals.arguments;
+import static dev.lamina.processor.codegen.Literals.doubleLiteral;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import java.util.List;
+
+/**
+ * {@code @BatchNorm} over axis 1 of {@code [N, C]} or {@code [N, C, H, W]}: {@link RuntimeTypes#BATCH_NORM}
+ * with batch statistics in training and running statistics at inference (PyTorch conventions).
+ */
+final class BatchNormEmitter implements LayerEmitter {
+
+    private static LayerSpec.BatchNorm spec(LayerNode node) {
+        return (LayerSpec.BatchNorm) node.spec();
+    }
+
+    private static long channels(LayerNode node) {
+        return node.input().dim(0);
+    }
+
+    private static String axis(LayerNode node) {
+        return node.input().isVector() ? "features" : "channels";
+    }
+
+    @Override
+    public String summary(LayerNode node) {
+        LayerSpec.BatchNorm bn = spec(node);
+        return "BatchNorm over " + channels(node) + " " + axis(node) + ", momentum " + doubleLiteral(bn.momentum())
+                + ", eps " + doubleLiteral(bn.epsilon());
+    }
+
+    @Override
+    public List<Tensor> parameters(LayerNode node) {
+        return List.of(filled("gamma", node, "ones"), filled("beta", node, "zeros"));
+    }
+
+    @Override
+    public List<Tensor> buffers(LayerNode node) {
+        return List.of(filled("running_mean", node, "zeros"), filled("running_var", node, "ones"));
+    }
+
+    private static Tensor filled(String role, LayerNode node, String nd4jFactory) {
+        long c = channels(node);
+        return new Tensor(role, new long[] {c}, axis(node),
+                CodeBlock.of("$T.$L($N, $L)", RuntimeTypes.ND4J, nd4jFactory, Members.DATA_TYPE, c), false);
+    }
+
+    @Override
+    public String initSummary(LayerNode node) {
+        return "gamma 1, beta 0; running mean 0, running var 1";
+    }
+
+    @Override
+    public List<Cache> caches(LayerNode node) {
+        return List.of(new Cache("cache", RuntimeTypes.BATCH_NORM_CACHE,
+                "Normalised input and inverse std of {@code " + node.name() + "}, kept by the last training\nforward pass.",
+                CodeBlock.of("new $T()", RuntimeTypes.BATCH_NORM_CACHE)));
+    }
+
+    @Override
+    public CodeBlock forward(LayerContext layer) {
+        LayerSpec.BatchNorm bn = spec(layer.node());
+        CodeBlock in = CodeBlock.of("$N", layer.in());
+        CodeBlock gamma = layer.value("gamma");
+        CodeBlock beta = layer.value("beta");
+        CodeBlock mean = CodeBlock.of("$N", layer.field("running_mean"));
+        CodeBlock var = CodeBlock.of("$N", layer.field("running_var"));
+        CodeBlock eps = CodeBlock.of("$L", doubleLiteral(bn.epsilon()));
+        CodeBlock.Builder code = CodeBlock.builder()
+                .addStatement("$T $N", RuntimeTypes.INDARRAY, layer.out())
+                .beginControlFlow("if ($N)", Members.TRAINING);
+        // The training branch also updates the running statistics and fills the cache.
+        code.addStatement("$N = $T.forwardTrain($L)", layer.out(), RuntimeTypes.BATCH_NORM,
+                arguments(in, gamma, beta, mean, var, CodeBlock.of("$L", doubleLiteral(bn.momentum())), eps,
+                        CodeBlock.of("$N", layer.field("cache"))));
+        return code.nextControlFlow("else")
+                .addStatement("$N = $T.forwardInference($L)", layer.out(), RuntimeTypes.BATCH_NORM,
+                        arguments(in, gamma, beta, mean, var, eps))
+                .endControlFlow()
+                .build();
+    }
+
+    @Override
+    public CodeBlock backward(LayerContext layer) {
+        CodeBlock call = CodeBlock.of("$T.backward($L)", RuntimeTypes.BATCH_NORM,
+                arguments(
+                        CodeBlock.of("$N", layer.dOut()),
+                        layer.value("gamma"),
+                        CodeBlock.of("$N", layer.field("cache")),
+                        layer.grad("gamma"),
+                        layer.grad("beta")));
+        // The kernel always returns dL/dx; when it is the first layer with parameters, it is dropped.
+        return WeightLayers.assignInputGrad(layer, call);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.lamina.processor.codegen;
+
+import static dev.lamina.processor.codegen.Literals.arguments;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code @Conv2d}: {@link RuntimeTypes#CONV2D} on x {@code [N, C, H, W]}, weight {@code [F, C, K, K]},
+ * bias {@code [F]}. SAME padding is resolved here, at generation time, into constant top and left
+ * padding (Keras/TensorFlow: the odd extra row or column goes at the bottom or right).
+ */
+final class Conv2dEmitter implements LayerEmitter {
+
+    /** Zero padding above and to the left of the input. */
+    record Padding(int top, int left) {}
+
+    /**
+     * The padding that turns {@code node}'s input into its output: for SAME, {@code total =
+     * max((out - 1) * stride + kernel - in, 0)} per axis and {@code top = total / 2}; none for VALID.
+     */
+    static Padding padding(LayerNode node) {
+        LayerSpec.Conv2d conv = spec(node);
+        if (conv.padding() == LayerSpec.Conv2d.Padding.VALID) {
+            return new Padding(0, 0);
+        }
+        return new Padding(
+                before(node.input().dim(1), node.output().dim(1), conv.kernel(), conv.stride()),
+                before(node.input().dim(2), node.output().dim(2), conv.kernel(), conv.stride()));
+    }
+
+    private static int before(int in, int out, int kernel, int stride) {
+        int total = Math.max((out - 1) * stride + kernel - in, 0);
+        return total / 2;
+    }
+
+    private static LayerSpec.Conv2d spec(LayerNode node) {
+        return (LayerSpec.Conv2d) node.spec();
+    }
+
+    private static long fanIn(LayerNode node) {
+        LayerSpec.Conv2d conv = spec(node);
+        return (long) node.input().dim(0) * conv.kernel() * conv.kernel();
+    }
+
+    @Override
+    public String summary(LayerNode node) {
+        LayerSpec.Conv2d conv = spec(node);
+        StringBuilder s = new StringBuilder()
+                .append("Conv2d ").append(node.input().dim(0)).append("->").append(conv.filters())
+                .append(", ").append(conv.kernel()).append('x').append(conv.kernel())
+                .append(", stride ").append(conv.stride())
+                .append(", ").append(conv.padding());
+        if (conv.padding() == LayerSpec.Conv2d.Padding.SAME) {
+            Padding pad = padding(node);
+            s.append(" (pad top ").append(pad.top()).append(", left ").append(pad.left()).append(')');
+        }
+        if (!conv.bias()) {
+            s.append(", no bias");
+        }
+        return s.toString();
+    }
+
+    @Override
+    public List<Tensor> parameters(LayerNode node) {
+        LayerSpec.Conv2d conv = spec(node);
+        List<Tensor> tensors = new ArrayList<>();
+        tensors.add(uniform("weight",
+                new long[] {conv.filters(), node.input().dim(0), conv.kernel(), conv.kernel()},
+                "filters, channels, kernel rows, kernel columns", fanIn(node)));
+        if (conv.bias()) {
+            tensors.add(uniform("bias", new long[] {conv.filters()}, "filters", fanIn(node)));
+        }
+        return tensors;
+    }
+
+    static Tensor uniform(String role, long[] shape, String axes, long fanIn) {
+        return new Tensor(role, shape, axes,
+                CodeBlock.of("$T.uniformFanIn($L, $L, $N, $N)", RuntimeTypes.INIT, Literals.longArray(shape), fanIn,
+                        Members.INIT_RNG, Members.DATA_TYPE),
+                true);
+    }
+
+    @Override
+    public String initSummary(LayerNode node) {
+        LayerSpec.Conv2d conv = spec(node);
+        return (conv.bias() ? "weight and bias" : "weight") + " uniform in +-1/sqrt(fan_in), fan_in = "
+                + node.input().dim(0) + " * " + conv.kernel() + " * " + conv.kernel() + " = " + fanIn(node);
+    }
+
+    @Override
+    public List<Cache> caches(LayerNode node) {
+        return List.of(new Cache("input", RuntimeTypes.INDARRAY,
+                CacheDocs.of("Input", node, node.input()),
+                null));
+    }
+
+    @Override
+    public CodeBlock forward(LayerContext layer) {
+        LayerSpec.Conv2d conv = spec(layer.node());
+        Padding pad = padding(layer.node());
+        return CodeBlock.builder()
+                .addStatement("$T $N = $T.forward($L)", RuntimeTypes.INDARRAY, layer.out(), RuntimeTypes.CONV2D,
+                        arguments(
+                                CodeBlock.of("$N", layer.in()),
+                                layer.value("weight"),
+                                conv.bias() ? layer.value("bias") : CodeBlock.of("null"),
+                                CodeBlock.of("$L", conv.stride()),
+                                CodeBlock.of("$L", pad.top()),
+                                CodeBlock.of("$L", pad.left()),
+                                CodeBlock.of("$L", layer.node().output().dim(1)),
+                                CodeBlock.of("$L", layer.node().output().dim(2))))
+                .build();
+    }
+
+    @Override
+    public CodeBlock saveForBackward(LayerContext layer) {
+        return CodeBlock.builder().addStatement("$N = $N", layer.field("input"), layer.in()).build();
+    }
+
+    @Override
+    public CodeBlock backward(LayerContext layer) {
+        LayerSpec.Conv2d conv = spec(layer.node());
+        Padding pad = padding(layer.node());
+        CodeBlock call = CodeBlock.of("$T.backward($L)", RuntimeTypes.CONV2D,
+                arguments(
+                        CodeBlock.of("$N", layer.field("input")),
+                        layer.value("weight"),
+                        CodeBlock.of("$N", layer.dOut()),
+                        layer.grad("weight"),
+                        conv.bias() ? layer.grad("bias") : CodeBlock.of("null"),
+                        CodeBlock.of("$L", conv.stride()),
+                        CodeBlock.of("$L", pad.top()),
+                        CodeBlock.of("$L", pad.left()),
+                        CodeBlock.of("$L", layer.dIn() != null)));
+        return WeightLayers.assignInputGrad(layer, call);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.lamina.processor.codegen;
+
+import static dev.lamina.processor.codegen.Literals.arguments;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code @Dense}: {@link RuntimeTypes#DENSE} on x {@code [N, I]}, weight {@code [I, units]}, bias {@code [units]}. */
+final class DenseEmitter implements LayerEmitter {
+
+    private static LayerSpec.Dense spec(LayerNode node) {
+        return (LayerSpec.Dense) node.spec();
+    }
+
+    @Override
+    public String summary(LayerNode node) {
+        LayerSpec.Dense dense = spec(node);
+        return "Dense " + node.input().dim(0) + "->" + dense.units() + (dense.bias() ? "" : ", no bias");
+    }
+
+    @Override
+    public List<Tensor> parameters(LayerNode node) {
+        LayerSpec.Dense dense = spec(node);
+        long fanIn = node.input().dim(0);
+        List<Tensor> tensors = new ArrayList<>();
+        tensors.add(Conv2dEmitter.uniform("weight", new long[] {fanIn, dense.units()}, "inputs, units", fanIn));
+        if (dense.bias()) {
+            tensors.add(Conv2dEmitter.uniform("bias", new long[] {dense.units()}, "units", fanIn));
+        }
+        return tensors;
+    }
+
+    @Override
+    public String initSummary(LayerNode node) {
+        return (spec(node).bias() ? "weight and bias" : "weight")
+                + " uniform in +-1/sqrt(fan_in), fan_in = " + node.input().dim(0);
+    }
+
+    @Override
+    public List<Cache> caches(LayerNode node) {
+        return List.of(new Cache("input", RuntimeTypes.INDARRAY,
+                CacheDocs.of("Input", node, node.input()),
+                null));
+    }
+
+    @Override
+    public CodeBlock forward(LayerContext layer) {
+        return CodeBlock.builder()
+                .addStatement("$T $N = $T.forward($L)", RuntimeTypes.INDARRAY, layer.out(), RuntimeTypes.DENSE,
+                        arguments(
+                                CodeBlock.of("$N", layer.in()),
+                                layer.value("weight"),
+                                spec(layer.node()).bias() ? layer.value("bias") : CodeBlock.of("null")))
+                .build();
+    }
+
+    @Override
+    public CodeBlock saveForBackward(LayerContext layer) {
+        return CodeBlock.builder().addStatement("$N = $N", layer.field("input"), layer.in()).build();
+    }
+
+    @Override
+    public CodeBlock backward(LayerContext layer) {
+        CodeBlock call = CodeBlock.of("$T.backward($L)", RuntimeTypes.DENSE,
+                arguments(
+                        CodeBlock.of("$N", layer.field("input")),
+                        layer.value("weight"),
+                        CodeBlock.of("$N", layer.dOut()),
+                        layer.grad("weight"),
+                        spec(layer.node()).bias() ? layer.grad("bias") : CodeBlock.of("null"),
+                        CodeBlock.of("$L", layer.dIn() != null)));
+        return WeightLayers.assignInputGrad(layer, call);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.lamina.processor.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import javax.lang.model.element.Modifier;
+
+/**
+ * {@code forward(INDArray input, boolean training)}: the input check, then one commented block per
+ * layer in order, then (training only) the tensors that backward reads.
+ */
+final class ForwardMethod {
+    private ForwardMethod() {}
+
+    static MethodSpec of(ModelPlan plan) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("forward")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(RuntimeTypes.INDARRAY)
+                .addParameter(RuntimeTypes.INDARRAY, Members.INPUT)
+                .addParameter(TypeName.BOOLEAN, Members.TRAINING)
+                .addStatement("$N($S, $N, $N)", Members.CHECK_EXAMPLE_SHAPE, Members.INPUT, Members.INPUT,
+                        Members.INPUT_SHAPE)
+                .addStatement("$N = false", Members.BACKWARD_READY);
+
+        CodeBlock.Builder saved = CodeBlock.builder();
+        for (LayerContext layer : plan.layers()) {
+            method.addCode("\n")
+                    .addComment("$L: $L -> $L", layer.name(), layer.emitter().summary(layer.node()),
+                            Literals.batchShape(layer.node().output()));
+            for (String note : layer.node().rewrites()) {
+                method.addComment("rewrite $L", note.replaceAll("\\s+", " "));
+            }
+            method.addCode(layer.emitter().forward(layer));
+            if (layer.inBackward()) {
+                saved.add(layer.emitter().saveForBackward(layer));
+            }
+        }
+
+        method.addCode("\n").beginControlFlow("if ($N)", Members.TRAINING);
+        if (!saved.isEmpty()) {
+            method.addComment("Keep what backward() reads: the tensors around each layer that it visits.")
+                    .addCode(saved.build());
+        }
+        return method.addStatement("$N = true", Members.BACKWARD_READY)
+                .endControlFlow()
+                .addStatement("return $N", plan.forwardOutput())
+                .build();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.lamina.processor.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.processor.ir.LayerNode;
+import java.util.Map;
+
+/**
+ * One layer as the generated class sees it: its node, the Java names chosen for it, and where it
+ * stands in the backward pass. Built by {@link ModelPlan}; read by the {@link LayerEmitter}s.
+ */
+final class LayerContext {
+    private final LayerNode node;
+    private final LayerEmitter emitter;
+    private final String constant;
+    private final Map<String, String> fields;
+    private final String in;
+    private final String out;
+    private final String dOut;
+    private final String dIn;
+    private final boolean inBackward;
+    private final boolean firstWithParameters;
+
+    LayerContext(LayerNode node, LayerEmitter emitter, String constant, Map<String, String> fields, String in,
+            String out, String dOut, String dIn, boolean inBackward, boolean firstWithParameters) {
+        this.node = node;
+        this.emitter = emitter;
+        this.constant = constant;
+        this.fields = Map.copyOf(fields);
+        this.in = in;
+        this.out = out;
+        this.dOut = dOut;
+        this.dIn = dIn;
+        this.inBackward = inBackward;
+        this.firstWithParameters = firstWithParameters;
+    }
+
+    LayerNode node() {
+        return node;
+    }
+
+    LayerEmitter emitter() {
+        return emitter;
+    }
+
+    /** The layer's name, as declared. */
+    String name() {
+        return node.name();
+    }
+
+    /** The {@code LayerInfo} constant, e.g. {@code CONV1}. */
+    String constant() {
+        return constant;
+    }
+
+    /** The field of a parameter, buffer or cache of this layer, e.g. {@code conv1Weight} for {@code weight}. */
+    String field(String role) {
+        String field = fields.get(role);
+        if (field == null) {
+            throw new IllegalArgumentException(node.name() + " has no field for " + role);
+        }
+        return field;
+    }
+
+    /** {@code conv1Weight.value()}. */
+    CodeBlock value(String parameterRole) {
+        return CodeBlock.of("$N.value()", field(parameterRole));
+    }
+
+    /** {@code conv1Weight.grad()}. */
+    CodeBlock grad(String parameterRole) {
+        return CodeBlock.of("$N.grad()", field(parameterRole));
+    }
+
+    /** In forward: the local (or parameter) holding this layer's input. */
+    String in() {
+        return in;
+    }
+
+    /** In forward: the local this layer declares for its output, e.g. {@code conv1Out}. */
+    String out() {
+        return out;
+    }
+
+    /** In backward: the local (or parameter) holding dLoss/d(output of this layer). */
+    String dOut() {
+        return dOut;
+    }
+
+    /**
+     * In backward: the local to declare for dLoss/d(input of this layer), named after the layer
+     * before it ({@code dConv1Out}); null when nothing before this layer needs a gradient.
+     */
+    String dIn() {
+        return dIn;
+    }
+
+    /** Whether backward runs this layer; layers before the first one with parameters are skipped. */
+    boolean inBackward() {
+        return inBackward;
+    }
+
+    /** Whether this is the first layer with parameters, where the backward pass ends. */
+    boolean firstWithParameters() {
+        return firstWithParameters;
+    }
+}

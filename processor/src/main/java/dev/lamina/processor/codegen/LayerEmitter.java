@@ -1,0 +1,78 @@
+package dev.lamina.processor.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
+import dev.lamina.processor.ir.LayerNode;
+import java.util.List;
+
+/**
+ * Writes the code of one layer kind: the tensors it owns, what its forward pass keeps, and its
+ * forward and backward statements. {@link ModelGenerator} owns the class around them and calls one
+ * emitter per layer, in order for forward and in reverse for backward.
+ *
+ * <p>A fused or rewritten layer gets its own emitter; {@link LayerEmitters#forSpec} picks one by
+ * the layer's spec.
+ */
+interface LayerEmitter {
+
+    /**
+     * A tensor the layer owns: a trainable parameter ({@code <layer>.<role>}) or a buffer.
+     *
+     * @param role   {@code weight}, {@code bias}, {@code gamma}, {@code beta}, {@code running_mean}, ...
+     * @param shape  the tensor's shape
+     * @param axes   what the axes mean, for the field's Javadoc: {@code "filters, channels, kernel rows, kernel columns"}
+     * @param init   an expression of the initial value; may use {@link Members#INIT_RNG} and {@link Members#DATA_TYPE}
+     * @param random whether {@code init} draws from {@link Members#INIT_RNG}
+     */
+    record Tensor(String role, long[] shape, String axes, CodeBlock init, boolean random) {}
+
+    /**
+     * A field that the training forward pass fills for the backward pass.
+     *
+     * @param role        {@code input}, {@code output}, {@code mask}, {@code cache}, ...
+     * @param type        the field's type
+     * @param doc         Javadoc of the field
+     * @param initializer a final field's initializer, or null for a field that forward assigns
+     */
+    record Cache(String role, TypeName type, String doc, CodeBlock initializer) {}
+
+    /** What the layer computes, for comments: {@code "Conv2d 1->32, 3x3, stride 1, VALID"}. */
+    String summary(LayerNode node);
+
+    /** Trainable parameters, in the order they are drawn and listed. */
+    default List<Tensor> parameters(LayerNode node) {
+        return List.of();
+    }
+
+    /** Non-trainable state that inference needs. */
+    default List<Tensor> buffers(LayerNode node) {
+        return List.of();
+    }
+
+    /** How {@link #parameters} and {@link #buffers} start, for the comment above their initialisation. */
+    default String initSummary(LayerNode node) {
+        return "";
+    }
+
+    /** Fields for {@link #backward}; only made for layers that the backward pass visits. */
+    default List<Cache> caches(LayerNode node) {
+        return List.of();
+    }
+
+    /** Statements that declare {@link LayerContext#out()} from {@link LayerContext#in()}. */
+    CodeBlock forward(LayerContext layer);
+
+    /**
+     * Statements run at the end of a training forward pass that keep what {@link #backward} reads,
+     * or an empty block.
+     */
+    default CodeBlock saveForBackward(LayerContext layer) {
+        return CodeBlock.of("");
+    }
+
+    /**
+     * Statements that accumulate parameter gradients from {@link LayerContext#dOut()} and, unless
+     * {@link LayerContext#dIn()} is null, declare it as dLoss/d(input).
+     */
+    CodeBlock backward(LayerContext layer);
+}

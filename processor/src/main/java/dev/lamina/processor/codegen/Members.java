@@ -1,0 +1,36 @@
+package dev.lamina.processor.codegen;
+
+/**
+ * Names of the generated class's fixed members and method parameters, which layer emitters refer to.
+ * Layer-specific names (fields, locals) come from {@link LayerContext} and never collide with these.
+ */
+final class Members {
+    private Members() {}
+
+    /** Constructor parameter and field: the element type of parameters and activations. */
+    static final String DATA_TYPE = "dataType";
+    /** Constructor local: the generator that draws initial parameter values. */
+    static final String INIT_RNG = "initRng";
+    /** Field: the generator that draws dropout masks. */
+    static final String DROPOUT_RNG = "dropoutRng";
+    /** Field: set by a training forward pass, cleared by any forward pass that starts. */
+    static final String BACKWARD_READY = "backwardReady";
+    /** Field: all parameters in declaration order. */
+    static final String PARAMETERS = "parameters";
+    /** Field: the buffers by name. */
+    static final String BUFFERS = "bufferMap";
+    /** Constants. */
+    static final String INPUT_SHAPE = "INPUT_SHAPE";
+    static final String OUTPUT_SHAPE = "OUTPUT_SHAPE";
+    static final String LAYERS = "LAYERS";
+    static final String DROPOUT_SEED_MIX = "DROPOUT_SEED_MIX";
+
+    /** forward's parameters. */
+    static final String INPUT = "input";
+    static final String TRAINING = "training";
+    /** backward's parameter. */
+    static final String D_OUTPUT = "dOutput";
+
+    /** The static helper that checks an array's shape against one example's shape. */
+    static final String CHECK_EXAMPLE_SHAPE = "checkExampleShape";
+}

@@ -1,0 +1,48 @@
+package dev.lamina.processor.codegen;
+
+import com.palantir.javapoet.ClassName;
+
+/**
+ * The types generated code refers to, by name: the processor must not load the runtime (it is not
+ * on the processor path), so none of these is a {@code Class} literal.
+ */
+final class RuntimeTypes {
+    private RuntimeTypes() {}
+
+    private static final String KERNEL = "dev.lamina.runtime.kernel";
+    private static final String MODEL = "dev.lamina.runtime.model";
+
+    static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+
+    static final ClassName LAYER = ClassName.get("dev.lamina.dsl", "Layer");
+    static final ClassName LOSS = ClassName.get("dev.lamina.dsl", "Loss");
+
+    static final ClassName MODEL_INTERFACE = ClassName.get(MODEL, "Model");
+    static final ClassName LAYER_INFO = ClassName.get(MODEL, "LayerInfo");
+    static final ClassName PARAMETER = ClassName.get(MODEL, "Parameter");
+
+    static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
+    static final ClassName DATA_TYPE = ClassName.get("org.nd4j.linalg.api.buffer", "DataType");
+    static final ClassName RANDOM = ClassName.get("org.nd4j.linalg.api.rng", "Random");
+    static final ClassName ND4J = ClassName.get("org.nd4j.linalg.factory", "Nd4j");
+
+    static final ClassName INIT = kernel("Init");
+    static final ClassName CONV2D = kernel("Conv2d");
+    static final ClassName DENSE = kernel("Dense");
+    static final ClassName BATCH_NORM = kernel("BatchNorm");
+    static final ClassName BATCH_NORM_CACHE = BATCH_NORM.nestedClass("Cache");
+    static final ClassName DROPOUT = kernel("Dropout");
+    static final ClassName MAX_POOL2D = kernel("MaxPool2d");
+    static final ClassName AVG_POOL2D = kernel("AvgPool2d");
+    static final ClassName FLATTEN = kernel("Flatten");
+    static final ClassName RELU = kernel("ReLU");
+    static final ClassName ELU = kernel("ELU");
+    static final ClassName LEAKY_RELU = kernel("LeakyReLU");
+    static final ClassName TANH = kernel("Tanh");
+    static final ClassName SIGMOID = kernel("Sigmoid");
+    static final ClassName SOFTMAX = kernel("Softmax");
+
+    private static ClassName kernel(String simpleName) {
+        return ClassName.get(KERNEL, simpleName);
+    }
+}

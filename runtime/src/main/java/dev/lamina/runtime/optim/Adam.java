@@ -1,0 +1,174 @@
+package dev.lamina.runtime.optim;
+
+import dev.lamina.runtime.model.Parameter;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adam (Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015) with the semantics of
+ * PyTorch's {@code torch.optim.Adam} (amsgrad off). Per parameter {@code p} with gradient {@code g} at
+ * its step {@code t = 1, 2, ...}:
+ * <pre>
+ *   g = g + weightDecay p                       (L2 penalty added to the gradient, not decoupled as in AdamW)
+ *   m = beta1 m + (1 - beta1) g
+ *   v = beta2 v + (1 - beta2) g^2
+ *   p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+ * </pre>
+ * {@code eps} is added after the bias-corrected square root, as in the paper's Algorithm 1 and
+ * PyTorch (DL4J's updater uses the paper's "more efficient" form, which adds {@code eps} before the
+ * correction and so differs while {@code v} is small).
+ *
+ * <p>Defaults (PyTorch's): lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8, weight decay 0. State (moment
+ * estimates and step count) is kept per parameter, keyed by the identity of its value array.
+ */
+public final class Adam implements Optimizer {
+    private final double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final Map<INDArray, State> states = new IdentityHashMap<>();
+
+    /** Moment estimates of one parameter and two scratch arrays of its shape, allocated once. */
+    private static final class State {
+        final INDArray firstMoment;
+        final INDArray secondMoment;
+        final INDArray scratch;
+        final INDArray direction;
+        long step;
+
+        State(INDArray value) {
+            firstMoment = value.ulike().assign(0);
+            secondMoment = value.ulike().assign(0);
+            scratch = value.ulike();
+            direction = value.ulike();
+        }
+    }
+
+    private Adam(Builder b) {
+        this.lr = OptimizerSupport.nonNegative("lr", b.lr);
+        this.beta1 = OptimizerSupport.inUnitInterval("beta1", b.beta1);
+        this.beta2 = OptimizerSupport.inUnitInterval("beta2", b.beta2);
+        this.eps = OptimizerSupport.nonNegative("eps", b.eps);
+        this.weightDecay = OptimizerSupport.nonNegative("weightDecay", b.weightDecay);
+    }
+
+    /** Adam with PyTorch's defaults (lr 1e-3, betas 0.9 and 0.999, eps 1e-8, no weight decay). */
+    public Adam() {
+        this(builder());
+    }
+
+    /** Adam with learning rate {@code lr} and the other defaults. */
+    public Adam(double lr) {
+        this(builder().lr(lr));
+    }
+
+    /** A builder holding PyTorch's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void step(List<Parameter> params) {
+        for (Parameter p : params) {
+            INDArray value = p.value();
+            State s = states.computeIfAbsent(value, State::new);
+            s.step++;
+            INDArray g = p.grad();
+            if (weightDecay != 0) {
+                g = s.scratch.assign(g);
+                OptimizerSupport.axpy(weightDecay, value, g);
+            }
+            s.firstMoment.muli(beta1);
+            OptimizerSupport.axpy(1 - beta1, g, s.firstMoment);
+            INDArray gradSquared = g == s.scratch ? g.muli(g) : s.scratch.assign(g).muli(g);
+            s.secondMoment.muli(beta2);
+            OptimizerSupport.axpy(1 - beta2, gradSquared, s.secondMoment);
+
+            double biasCorrection1 = 1 - Math.pow(beta1, s.step);
+            double biasCorrection2 = 1 - Math.pow(beta2, s.step);
+            double stepSize = lr / biasCorrection1;
+            INDArray denominator = Transforms.sqrt(s.scratch.assign(s.secondMoment), false)
+                    .divi(Math.sqrt(biasCorrection2))
+                    .addi(eps);
+            // direction = m / denominator (divi, not rdivi: ND4J M2.1's rdivi is a far slower custom op)
+            INDArray direction = s.direction.assign(s.firstMoment).divi(denominator);
+            OptimizerSupport.axpy(-stepSize, direction, value);
+        }
+    }
+
+    public double lr() {
+        return lr;
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    @Override
+    public String toString() {
+        return "Adam(lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ", weightDecay="
+                + weightDecay + ")";
+    }
+
+    /** Collects Adam hyperparameters, starting from PyTorch's defaults; {@link #build()} validates them. */
+    public static final class Builder {
+        private double lr = 1e-3;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double eps = 1e-8;
+        private double weightDecay = 0;
+
+        private Builder() {}
+
+        /** Learning rate, finite and >= 0; default 1e-3. */
+        public Builder lr(double lr) {
+            this.lr = lr;
+            return this;
+        }
+
+        /** Decay of the first-moment estimate, in [0, 1); default 0.9. */
+        public Builder beta1(double beta1) {
+            this.beta1 = beta1;
+            return this;
+        }
+
+        /** Decay of the second-moment estimate, in [0, 1); default 0.999. */
+        public Builder beta2(double beta2) {
+            this.beta2 = beta2;
+            return this;
+        }
+
+        /** Added to the denominator for numerical stability, >= 0; default 1e-8. */
+        public Builder eps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /** L2 penalty coefficient added to the gradient, >= 0; default 0. */
+        public Builder weightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the invalid hyperparameter and its value */
+        public Adam build() {
+            return new Adam(this);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.lamina.runtime.optim;
+
+import dev.lamina.runtime.model.Parameter;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and L2 weight
+ * decay, with the semantics of PyTorch's {@code torch.optim.SGD}. Per parameter {@code p} with
+ * gradient {@code g}, where {@code mu} is the momentum, {@code tau} the dampening and {@code lambda}
+ * the weight decay:
+ * <pre>
+ *   g = g + lambda p
+ *   if mu != 0:
+ *     b = g                          on the first step
+ *     b = mu b + (1 - tau) g         afterwards
+ *     g = nesterov ? g + mu b : b
+ *   p = p - lr g
+ * </pre>
+ * Momentum: Polyak (1964); Nesterov variant as in Sutskever et al., "On the importance of
+ * initialization and momentum in deep learning" (ICML 2013), in PyTorch's formulation.
+ *
+ * <p>Defaults (PyTorch's): momentum 0, dampening 0, weight decay 0, nesterov false; {@code lr} has no
+ * default. Build with {@link #builder(double)}.
+ */
+public final class Sgd implements Optimizer {
+    private final double lr;
+    private final double momentum;
+    private final double dampening;
+    private final double weightDecay;
+    private final boolean nesterov;
+    /** Momentum buffer per parameter value, by identity; absent until the parameter's first step. */
+    private final Map<INDArray, INDArray> momentumBuffers = new IdentityHashMap<>();
+    /** Scratch for the decayed gradient per parameter value, so that p.grad() is never modified. */
+    private final Map<INDArray, INDArray> scratch = new IdentityHashMap<>();
+
+    private Sgd(Builder b) {
+        this.lr = OptimizerSupport.nonNegative("lr", b.lr);
+        this.momentum = OptimizerSupport.nonNegative("momentum", b.momentum);
+        this.dampening = OptimizerSupport.nonNegative("dampening", b.dampening);
+        this.weightDecay = OptimizerSupport.nonNegative("weightDecay", b.weightDecay);
+        this.nesterov = b.nesterov;
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
+            throw new IllegalArgumentException("nesterov momentum requires momentum > 0 and dampening = 0, found "
+                    + "momentum " + momentum + " and dampening " + dampening);
+        }
+    }
+
+    /** Plain SGD with learning rate {@code lr} (no momentum, no weight decay). */
+    public Sgd(double lr) {
+        this(builder(lr));
+    }
+
+    /**
+     * A builder with PyTorch's defaults.
+     *
+     * @param lr learning rate, finite and >= 0
+     */
+    public static Builder builder(double lr) {
+        return new Builder(lr);
+    }
+
+    @Override
+    public void step(List<Parameter> params) {
+        for (Parameter p : params) {
+            INDArray value = p.value();
+            INDArray g = p.grad();
+            if (weightDecay != 0) {
+                g = scratchFor(value).assign(g);
+                OptimizerSupport.axpy(weightDecay, value, g);
+            }
+            if (momentum != 0) {
+                INDArray buffer = momentumBuffers.get(value);
+                if (buffer == null) {
+                    buffer = g.dup();
+                    momentumBuffers.put(value, buffer);
+                } else {
+                    buffer.muli(momentum);
+                    OptimizerSupport.axpy(1 - dampening, g, buffer);
+                }
+                if (nesterov) {
+                    if (g == p.grad()) {
+                        g = scratchFor(value).assign(g); // never write into the caller's gradient
+                    }
+                    OptimizerSupport.axpy(momentum, buffer, g);
+                } else {
+                    g = buffer;
+                }
+            }
+            OptimizerSupport.axpy(-lr, g, value);
+        }
+    }
+
+    private INDArray scratchFor(INDArray value) {
+        return scratch.computeIfAbsent(value, INDArray::ulike);
+    }
+
+    public double lr() {
+        return lr;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public double dampening() {
+        return dampening;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
+    }
+
+    @Override
+    public String toString() {
+        return "Sgd(lr=" + lr + ", momentum=" + momentum + ", dampening=" + dampening + ", weightDecay="
+                + weightDecay + ", nesterov=" + nesterov + ")";
+    }
+
+    /** Collects SGD hyperparameters; {@link #build()} validates them. */
+    public static final class Builder {
+        private final double lr;
+        private double momentum = 0;
+        private double dampening = 0;
+        private double weightDecay = 0;
+        private boolean nesterov = false;
+
+        private Builder(double lr) {
+            this.lr = lr;
+        }
+
+        /** Momentum factor {@code mu >= 0}; default 0 (no momentum). */
+        public Builder momentum(double momentum) {
+            this.momentum = momentum;
+            return this;
+        }
+
+        /** Dampening {@code tau >= 0} of the gradient added to the momentum buffer; default 0. */
+        public Builder dampening(double dampening) {
+            this.dampening = dampening;
+            return this;
+        }
+
+        /** L2 penalty coefficient {@code lambda >= 0} added to the gradient; default 0. */
+        public Builder weightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** Nesterov momentum; default false. Requires momentum > 0 and dampening 0. */
+        public Builder nesterov(boolean nesterov) {
+            this.nesterov = nesterov;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the invalid hyperparameter and its value */
+        public Sgd build() {
+            return new Sgd(this);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.lamina.runtime.train;
+
+/**
+ * What one training epoch achieved.
+ *
+ * @param epoch           1-based epoch number
+ * @param trainLoss       mean training loss over the epoch's examples (measured during training, in
+ *                        training mode, while the parameters changed)
+ * @param testLoss        mean loss on the test set after the epoch (inference mode)
+ * @param testAccuracy    fraction in [0, 1] of test examples classified correctly after the epoch
+ * @param imagesPerSecond training throughput: training examples / seconds spent in the training steps
+ * @param elapsedSeconds  wall-clock seconds of the whole epoch, training and evaluation
+ */
+public record EpochMetrics(int epoch, double trainLoss, double testLoss, double testAccuracy,
+        double imagesPerSecond, double elapsedSeconds) {}

@@ -1,0 +1,10 @@
+package dev.lamina.runtime.train;
+
+/**
+ * A model's quality on a dataset.
+ *
+ * @param loss     mean loss per example, of the model's declared loss
+ * @param accuracy fraction in [0, 1] of examples whose arg-max output equals their class
+ * @param count    number of examples evaluated
+ */
+public record Evaluation(double loss, double accuracy, int count) {}
