@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 
 /**
  * Two weight layers with no nonlinearity between compose into one affine map:
- * {@code W2 (W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2)}, of rank at most the narrowest width.
+ * {@code W2 (W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2)}, whose rank is at most the size of the
+ * smallest tensor along the way (per example).
  * Layers that are affine at inference do not break the collapse, so they may stand between: batch
  * norm, dropout, flatten and average pooling. Max pooling and activations are nonlinear and stop
  * the match.
@@ -24,7 +25,7 @@ import java.util.function.Predicate;
         summary = "two weight layers with no activation between collapse into one",
         pattern = "`@Conv2d`/`@Dense` → ... → `@Conv2d`/`@Dense` with only batch norm, dropout, flatten or average"
                 + " pooling between",
-        rationale = "A product of affine maps is one affine map whose rank is at most the narrowest width, so the"
+        rationale = "A product of affine maps is one affine map, of rank at most the smallest tensor along the way, so the"
                 + " second layer adds parameters but no capacity",
         citation = "FluxML/model-zoo#339; ultralytics/yolov5#5580; NeuraLint f009",
         fix = "add an activation such as @ReLU between the two weight layers, or merge them")
@@ -45,7 +46,13 @@ public final class LinearStackCollapse implements LintRule {
                 continue;
             }
             LayerNode second = layers.get(walk.stop());
-            int rank = Math.min(first.input().dim(0), Math.min(Layers.width(first.spec()), Layers.width(second.spec())));
+            // The composed map factors through every intermediate space, so its rank is at most the
+            // smallest of their sizes (per example).
+            long rank = Math.min(first.input().size(), second.output().size());
+            rank = Math.min(rank, first.output().size());
+            for (LayerNode between : walk.passed()) {
+                rank = Math.min(rank, between.output().size());
+            }
             context.report(Finding.on(first, context.describe(first) + " feeds " + context.describe(second)
                             + context.through(walk.passed()) + " with no activation between, so at inference the two"
                             + " compute one affine map of rank at most " + rank
