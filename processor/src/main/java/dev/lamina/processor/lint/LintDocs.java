@@ -25,8 +25,8 @@ public final class LintDocs {
         s.append("|---|---|---|---|---|\n");
         for (RuleInfo r : rules) {
             Rule m = r.metadata();
-            s.append("| [").append(m.id()).append("](docs/lint-rules.md#").append(m.id().toLowerCase(java.util.Locale.ROOT))
-                    .append(") | ").append(m.severity()).append(" | ").append(cell(m.pattern())).append(" | ")
+            s.append("| [").append(m.id()).append("](docs/lint-rules.md#")
+                    .append(m.id().toLowerCase(java.util.Locale.ROOT)).append(") | ").append(m.severity()).append(" | ").append(cell(m.pattern())).append(" | ")
                     .append(cell(m.rationale())).append(" | ").append(cell(m.citation())).append(" |\n");
         }
         return s.toString();

@@ -88,14 +88,15 @@ public final class LintOptions {
                 String id = dot < 0 ? rest : rest.substring(0, dot);
                 RuleInfo rule = byId.get(id);
                 if (rule == null) {
-                    problems.add("[Lamina] -A" + key + " names no lint rule '" + id + "'" + suggestion(id, byId.keySet())
-                            + "; ignored");
+                    problems.add("[Lamina] -A" + key + " names no lint rule '" + id + "'"
+                            + suggestion(id, byId.keySet()) + "; ignored");
                 } else if (dot < 0) {
                     Optional<Severity> severity = Severity.parse(value);
                     if (severity.isPresent()) {
                         severities.put(id, severity.get());
                     } else {
-                        problems.add("[Lamina] -A" + key + "=" + value + ": expected OFF, NOTE, WARNING or ERROR; ignored");
+                        problems.add("[Lamina] -A" + key + "=" + value
+                                + ": expected OFF, NOTE, WARNING or ERROR; ignored");
                     }
                 } else {
                     String name = rest.substring(dot + 1);

@@ -76,7 +76,8 @@ public final class Suppressions {
     }
 
     private static AnnotationValue valueOf(AnnotationMirror mirror) {
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : mirror.getElementValues().entrySet()) {
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+                : mirror.getElementValues().entrySet()) {
             if (e.getKey().getSimpleName().contentEquals("value")) {
                 return e.getValue();
             }

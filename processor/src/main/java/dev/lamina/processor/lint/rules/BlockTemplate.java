@@ -100,7 +100,9 @@ public final class BlockTemplate implements LintRule {
         LayerNode weight = layers.get(index);
         int at = index;
         for (Step step : steps) {
-            Layers.Walk walk = forward ? Layers.forward(layers, at, step.skip()) : Layers.backward(layers, at, step.skip());
+            Layers.Walk walk = forward
+                    ? Layers.forward(layers, at, step.skip())
+                    : Layers.backward(layers, at, step.skip());
             if (!walk.stopped() || !step.is().test(layers.get(walk.stop()).spec())) {
                 String found = walk.stopped() ? context.describe(layers.get(walk.stop()))
                         : forward ? "the end of the model" : "the model input";

@@ -25,8 +25,8 @@ import java.util.function.Predicate;
         summary = "two weight layers with no activation between collapse into one",
         pattern = "`@Conv2d`/`@Dense` → ... → `@Conv2d`/`@Dense` with only batch norm, dropout, flatten or average"
                 + " pooling between",
-        rationale = "A product of affine maps is one affine map, of rank at most the smallest tensor along the way, so the"
-                + " second layer adds parameters but no capacity",
+        rationale = "A product of affine maps is one affine map, of rank at most the smallest tensor along the way,"
+                + " so the second layer adds parameters but no capacity",
         citation = "FluxML/model-zoo#339; ultralytics/yolov5#5580; NeuraLint f009",
         fix = "add an activation such as @ReLU between the two weight layers, or merge them")
 public final class LinearStackCollapse implements LintRule {
