@@ -140,6 +140,13 @@ class LintTest {
     }
 
     @Test
+    void warningsAndNotesLetTheModelBeGenerated() {
+        Compilation c = compile(TWO_FINDINGS.source());
+        CompilationSubject.assertThat(c).succeeded();
+        CompilationSubject.assertThat(c).generatedSourceFile("test.LaminaNet");
+    }
+
+    @Test
     void aLintErrorStopsGeneration() {
         Model error = new Model("input = 4", "@Dense(1) Layer out();", "@Softmax Layer prob();");
         Compilation c = compile(error.source());
