@@ -2,16 +2,25 @@ package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** AvgPool2d over NCHW, square window, no padding: x {@code [N, C, H, W]}, y {@code [N, C, (H-size)/stride+1, (W-size)/stride+1]}. */
+/**
+ * AvgPool2d over NCHW, square window, no padding: x {@code [N, C, H, W]},
+ * y {@code [N, C, (H-size)/stride+1, (W-size)/stride+1]} (floor). Each output is the mean of its
+ * size*size window; backward spreads {@code dy / size^2} over the window (overlapping windows add).
+ * FLOAT or DOUBLE; inputs are not modified. Runs on libnd4j's {@code avgpool2d(_bp)} ops.
+ */
 public final class AvgPool2d {
     private AvgPool2d() {}
 
+    /**
+     * @throws IllegalArgumentException if x is not rank 4, size or stride is below 1, or the window
+     *     is larger than the input
+     */
     public static INDArray forward(INDArray x, int size, int stride) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return Pooling.forward("avgpool2d", x, size, stride);
     }
 
     /** Returns dL/dx, same shape as x. */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy, int size, int stride) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return Pooling.backward("avgpool2d_bp", x, dy, size, stride);
     }
 }

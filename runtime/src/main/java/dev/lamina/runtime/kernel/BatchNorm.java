@@ -1,11 +1,31 @@
 package dev.lamina.runtime.kernel;
 
+import static dev.lamina.runtime.kernel.Support.checkSameType;
+import static dev.lamina.runtime.kernel.Support.checkShape;
+
+import java.nio.Buffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch normalisation over axis 1 of {@code [N, C]} or {@code [N, C, H, W]} (Ioffe and Szegedy
  * 2015), PyTorch conventions: biased batch variance to normalise, unbiased in the running variance,
  * {@code running = (1 - momentum) running + momentum batch}. gamma, beta, runningMean, runningVar: {@code [C]}.
+ *
+ * <p>Statistics are per channel over the M = N (rank 2) or M = N*H*W (rank 4) values of that channel:
+ * <pre>
+ *   mean = sum x / M,   var = sum (x - mean)^2 / M,   invStd = 1 / sqrt(var + eps)
+ *   xHat = (x - mean) * invStd,   y = gamma * xHat + beta
+ *   runningMean = (1 - momentum) runningMean + momentum mean
+ *   runningVar  = (1 - momentum) runningVar  + momentum var * M / (M - 1)
+ * </pre>
+ * PyTorch's defaults are momentum 0.1 and eps 1e-5. Backward, with the sums per channel:
+ * <pre>
+ *   dBeta += sum dy,   dGamma += sum dy * xHat
+ *   dx = gamma * invStd * (dy - sum(dy) / M - xHat * sum(dy * xHat) / M)
+ * </pre>
+ * FLOAT or DOUBLE; all arrays share x's type. x and dy are not modified.
  */
 public final class BatchNorm {
     private BatchNorm() {}
@@ -18,20 +38,223 @@ public final class BatchNorm {
         public INDArray invStd;
     }
 
-    /** Training forward: normalises with batch statistics, updates running statistics in place, fills cache. */
+    /**
+     * Training forward: normalises with batch statistics, updates running statistics in place, fills cache.
+     *
+     * @param x           {@code [N, C]} or {@code [N, C, H, W]}
+     * @param gamma       scale {@code [C]}
+     * @param beta        shift {@code [C]}
+     * @param runningMean {@code [C]}, updated in place
+     * @param runningVar  {@code [C]}, updated in place
+     * @param momentum    weight of this batch in the running statistics, in {@code [0, 1]}
+     * @param eps         added to the variance, positive
+     * @param cache       receives xHat (x's shape) and invStd ({@code [C]}) for {@link #backward}
+     * @return y, x's shape, a new array
+     * @throws IllegalArgumentException on shapes or types that do not fit, a channel with fewer
+     *     than 2 values, or momentum/eps out of range
+     */
     public static INDArray forwardTrain(INDArray x, INDArray gamma, INDArray beta, INDArray runningMean,
             INDArray runningVar, double momentum, double eps, Cache cache) {
-        throw new UnsupportedOperationException("not yet implemented");
+        check(x, gamma, beta);
+        long channels = x.size(1);
+        checkShape(runningMean, "runningMean", channels);
+        checkSameType(x, runningMean, "runningMean");
+        checkShape(runningVar, "runningVar", channels);
+        checkSameType(x, runningVar, "runningVar");
+        Support.checkNotNull(cache, "cache");
+        if (!(momentum >= 0.0 && momentum <= 1.0)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1], was " + momentum);
+        }
+        checkEps(eps);
+        long m = x.length() / channels;
+        if (m < 2) {
+            throw new IllegalArgumentException(
+                    "training needs more than one value per channel, got " + java.util.Arrays.toString(x.shape()));
+        }
+
+        Channels ch = new Channels(x);
+        Buffer xb = Segments.buffer(ch.x);
+        INDArray xHat = Support.newLike(x);
+        INDArray y = Support.newLike(x);
+        Buffer hb = Segments.buffer(xHat), yb = Segments.buffer(y);
+        int xOff = (int) ch.x.offset(), hOff = (int) xHat.offset(), yOff = (int) y.offset();
+        double[] g = gamma.toDoubleVector(), b = beta.toDoubleVector();
+        double[] mean = new double[ch.c], var = new double[ch.c], invStd = new double[ch.c];
+        // Two passes for the statistics (mean, then centred squares) keep var accurate when |mean| >> std.
+        Parallel.forRange(ch.c, 3L * x.length(), (from, to) -> {
+            for (int c = from; c < to; c++) {
+                double s = 0;
+                for (int n = 0; n < ch.n; n++) {
+                    s += Segments.sum(xb, xOff + ch.start(n, c), ch.inner);
+                }
+                double mu = s / m;
+                double q = 0;
+                for (int n = 0; n < ch.n; n++) {
+                    q += Segments.centeredSquares(xb, xOff + ch.start(n, c), ch.inner, mu);
+                }
+                mean[c] = mu;
+                var[c] = q / m;
+                invStd[c] = 1.0 / Math.sqrt(var[c] + eps);
+                for (int n = 0; n < ch.n; n++) {
+                    int at = ch.start(n, c);
+                    Segments.normalise(xb, xOff + at, hb, hOff + at, yb, yOff + at, ch.inner, mu, invStd[c], g[c], b[c]);
+                }
+            }
+        });
+
+        double unbias = m / (m - 1.0);
+        double[] newMean = runningMean.toDoubleVector(), newVar = runningVar.toDoubleVector();
+        for (int c = 0; c < ch.c; c++) {
+            newMean[c] = (1.0 - momentum) * newMean[c] + momentum * mean[c];
+            newVar[c] = (1.0 - momentum) * newVar[c] + momentum * var[c] * unbias;
+        }
+        runningMean.assign(vector(newMean, x));
+        runningVar.assign(vector(newVar, x));
+        cache.xHat = xHat;
+        cache.invStd = vector(invStd, x);
+        return y;
     }
 
-    /** Inference forward with the running statistics. */
+    /**
+     * Inference forward with the running statistics:
+     * {@code y = (x - runningMean) / sqrt(runningVar + eps) * gamma + beta}.
+     *
+     * @return y, x's shape, a new array
+     * @throws IllegalArgumentException on shapes or types that do not fit, or eps not positive
+     */
     public static INDArray forwardInference(INDArray x, INDArray gamma, INDArray beta, INDArray runningMean,
             INDArray runningVar, double eps) {
-        throw new UnsupportedOperationException("not yet implemented");
+        check(x, gamma, beta);
+        long channels = x.size(1);
+        checkShape(runningMean, "runningMean", channels);
+        checkSameType(x, runningMean, "runningMean");
+        checkShape(runningVar, "runningVar", channels);
+        checkSameType(x, runningVar, "runningVar");
+        checkEps(eps);
+        // y = x * scale + shift, scale = gamma / sqrt(runningVar + eps), shift = beta - runningMean * scale
+        double[] scale = gamma.toDoubleVector(), shift = beta.toDoubleVector();
+        double[] mean = runningMean.toDoubleVector(), var = runningVar.toDoubleVector();
+        for (int c = 0; c < scale.length; c++) {
+            scale[c] /= Math.sqrt(var[c] + eps);
+            shift[c] -= mean[c] * scale[c];
+        }
+        Channels ch = new Channels(x);
+        INDArray y = Support.newLike(x);
+        Buffer xb = Segments.buffer(ch.x), yb = Segments.buffer(y);
+        int xOff = (int) ch.x.offset(), yOff = (int) y.offset();
+        Parallel.forRange(ch.c, 2L * x.length(), (from, to) -> {
+            for (int c = from; c < to; c++) {
+                for (int n = 0; n < ch.n; n++) {
+                    int at = ch.start(n, c);
+                    Segments.affine(xb, xOff + at, yb, yOff + at, ch.inner, scale[c], shift[c]);
+                }
+            }
+        });
+        return y;
     }
 
-    /** Accumulates dGamma and dBeta; returns dL/dx. */
+    /**
+     * Accumulates dGamma and dBeta; returns dL/dx.
+     *
+     * @param dy     dL/dy, x's shape
+     * @param gamma  {@code [C]}
+     * @param cache  as filled by the matching {@link #forwardTrain}
+     * @param dGamma accumulator {@code [C]}, updated in place
+     * @param dBeta  accumulator {@code [C]}, updated in place
+     * @return dL/dx, x's shape, a new array
+     * @throws IllegalStateException if cache was not filled by {@link #forwardTrain}
+     * @throws IllegalArgumentException on shapes or types that do not fit
+     */
     public static INDArray backward(INDArray dy, INDArray gamma, Cache cache, INDArray dGamma, INDArray dBeta) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkNotNull(cache, "cache");
+        if (cache.xHat == null || cache.invStd == null) {
+            throw new IllegalStateException("BatchNorm.backward needs a cache filled by forwardTrain");
+        }
+        INDArray xHat = cache.xHat;
+        check(xHat, gamma, null);
+        Support.checkSameShape(xHat, "the cached xHat", dy, "dy");
+        long channels = xHat.size(1);
+        checkShape(dGamma, "dGamma", channels);
+        checkSameType(xHat, dGamma, "dGamma");
+        checkShape(dBeta, "dBeta", channels);
+        checkSameType(xHat, dBeta, "dBeta");
+        long m = xHat.length() / channels;
+
+        Channels ch = new Channels(xHat);
+        INDArray dyc = Support.denseC(dy);
+        INDArray dx = Support.newLike(xHat);
+        Buffer hb = Segments.buffer(ch.x), dyb = Segments.buffer(dyc), dxb = Segments.buffer(dx);
+        int hOff = (int) ch.x.offset(), dyOff = (int) dyc.offset(), dxOff = (int) dx.offset();
+        double[] g = gamma.toDoubleVector(), invStd = cache.invStd.toDoubleVector();
+        double[] sumDy = new double[ch.c], sumDyXHat = new double[ch.c];
+        Parallel.forRange(ch.c, 5L * dy.length(), (from, to) -> {
+            for (int c = from; c < to; c++) {
+                double s = 0, sh = 0;
+                for (int n = 0; n < ch.n; n++) {
+                    int at = ch.start(n, c);
+                    s += Segments.sum(dyb, dyOff + at, ch.inner);
+                    sh += Segments.dot(dyb, dyOff + at, hb, hOff + at, ch.inner);
+                }
+                sumDy[c] = s;
+                sumDyXHat[c] = sh;
+                // dx = k * (dy - sumDy/M - xHat * sumDyXHat/M), k = gamma * invStd
+                double k = g[c] * invStd[c];
+                for (int n = 0; n < ch.n; n++) {
+                    int at = ch.start(n, c);
+                    Segments.combine(dyb, dyOff + at, hb, hOff + at, dxb, dxOff + at, ch.inner, k, -k * sh / m,
+                            -k * s / m);
+                }
+            }
+        });
+        dBeta.addi(vector(sumDy, dBeta));
+        dGamma.addi(vector(sumDyXHat, dGamma));
+        return dx;
+    }
+
+    /** A [C] array of like's type holding values. */
+    private static INDArray vector(double[] values, INDArray like) {
+        return Nd4j.create(values, new long[] {values.length}, DataType.DOUBLE).castTo(like.dataType());
+    }
+
+    /** Where channel c's values lie in a dense copy of x: run n of channel c starts at {@code (n*C + c)*inner}. */
+    private static final class Channels {
+        final INDArray x;
+        final int n, c, inner;
+
+        Channels(INDArray a) {
+            if (a.length() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("arrays above 2^31 elements are not supported");
+            }
+            x = Support.denseC(a);
+            n = (int) a.size(0);
+            c = (int) a.size(1);
+            inner = a.rank() == 4 ? (int) (a.size(2) * a.size(3)) : 1;
+        }
+
+        int start(int batch, int channel) {
+            return (batch * c + channel) * inner;
+        }
+    }
+
+    /** Checks x's rank, gamma and beta (beta may be null). */
+    private static void check(INDArray x, INDArray gamma, INDArray beta) {
+        Support.checkFloating(x, "x");
+        if (x.rank() != 2 && x.rank() != 4) {
+            throw new IllegalArgumentException(
+                    "x must be [N, C] or [N, C, H, W], was " + java.util.Arrays.toString(x.shape()));
+        }
+        long c = x.size(1);
+        checkShape(gamma, "gamma", c);
+        checkSameType(x, gamma, "gamma");
+        if (beta != null) {
+            checkShape(beta, "beta", c);
+            checkSameType(x, beta, "beta");
+        }
+    }
+
+    private static void checkEps(double eps) {
+        if (!(eps > 0.0)) {
+            throw new IllegalArgumentException("eps must be positive, was " + eps);
+        }
     }
 }

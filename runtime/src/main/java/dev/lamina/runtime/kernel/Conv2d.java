@@ -1,6 +1,14 @@
 package dev.lamina.runtime.kernel;
 
+import static dev.lamina.runtime.kernel.Support.checkRank;
+import static dev.lamina.runtime.kernel.Support.checkSameType;
+import static dev.lamina.runtime.kernel.Support.checkShape;
+
+import dev.lamina.runtime.kernel.Scratch.Slot;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * 2-D convolution (cross-correlation) over NCHW tensors, by im2col and one gemm.
@@ -8,23 +16,158 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Shapes: x {@code [N, C, H, W]}, w {@code [F, C, K, K]}, b {@code [F]} or null,
  * y {@code [N, F, OH, OW]}. Padding is zero padding of {@code padTop} rows above and
  * {@code padLeft} columns to the left; the caller gives OH and OW, which fix the bottom/right padding.
+ *
+ * <p>Method (Chellapilla et al. 2006, "High performance convolutional neural networks for document
+ * processing"): the input is unrolled into {@code colT [C*K*K, N*OH*OW]} and
+ * {@code y = w[F, C*K*K] @ colT} is one gemm over the whole batch; the bias rides along as an
+ * extra column of w against a row of ones in colT. The result is channel-major
+ * ({@code [F, N, OH, OW]}) and is copied into NCHW in contiguous runs of OH*OW. Backward reverses
+ * the steps: {@code [dw | db] += dy[F, N*P] @ [colT; 1]^T}, {@code dcolT = w^T @ dy}, col2im into dx.
+ * Temporaries live in per-thread scratch buffers (see {@link Scratch}); x, w and b are not modified.
+ * Works for FLOAT and DOUBLE; all arrays must share x's type.
  */
 public final class Conv2d {
     private Conv2d() {}
 
-    /** Forward pass: {@code y[n,f,i,j] = b[f] + sum_{c,u,v} w[f,c,u,v] * xpad[n,c,i*s+u,j*s+v]}. */
+    /**
+     * Forward pass: {@code y[n,f,i,j] = b[f] + sum_{c,u,v} w[f,c,u,v] * xpad[n,c,i*s+u,j*s+v]}.
+     *
+     * @param x      input {@code [N, C, H, W]}
+     * @param w      filters {@code [F, C, K, K]}
+     * @param b      bias {@code [F]}, or null for none
+     * @param stride step of the window in both directions, at least 1
+     * @param padTop zero rows above x, in {@code [0, K)}
+     * @param padLeft zero columns left of x, in {@code [0, K)}
+     * @param outH   OH, at least 1; the last window row {@code (OH-1)*stride - padTop} must lie inside x
+     * @param outW   OW, likewise
+     * @return y {@code [N, F, OH, OW]}, a new C-order array of x's type
+     * @throws IllegalArgumentException on ranks, shapes, types or geometry that do not fit together
+     */
     public static INDArray forward(INDArray x, INDArray w, INDArray b, int stride, int padTop, int padLeft,
             int outH, int outW) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Im2col.Geometry g = geometry(x, w, b, stride, padTop, padLeft, outH, outW);
+        DataType type = x.dataType();
+        int f = (int) w.size(0);
+        long np = (long) g.n() * g.positions();
+
+        // With a bias, colT gets a row of ones and w a column b, so the gemm adds the bias.
+        int rows = b == null ? g.rows() : g.rows() + 1;
+        INDArray colT = Scratch.get(Slot.COL, type, rows, np);
+        Im2col.im2col(Support.denseC(x), colT, g);
+        INDArray filters = filterMatrix(w, g);
+        if (b != null) {
+            colT.getRow(g.rows()).assign(1.0);
+            INDArray withBias = Scratch.get(Slot.FILTERS, type, f, rows);
+            withBias.get(NDArrayIndex.all(), NDArrayIndex.interval(0, g.rows())).assign(filters);
+            withBias.get(NDArrayIndex.all(), NDArrayIndex.point(g.rows())).assign(b);
+            filters = withBias;
+        }
+        INDArray yChannelMajor = Scratch.get(Slot.CHANNEL_MAJOR, type, f, np);
+        Nd4j.gemm(filters, colT, yChannelMajor, false, false, 1.0, 0.0);
+        INDArray y = Support.newArray(type, g.n(), f, outH, outW);
+        y.assign(yChannelMajor.reshape(f, g.n(), outH, outW).permute(1, 0, 2, 3));
+        return y;
     }
 
     /**
      * Backward pass. Accumulates {@code dw += dL/dw} and, if {@code db} is not null, {@code db += dL/db}.
      *
+     * @param x   the forward input {@code [N, C, H, W]}
+     * @param w   the forward filters {@code [F, C, K, K]}
+     * @param dy  dL/dy {@code [N, F, OH, OW]}
+     * @param dw  accumulator {@code [F, C, K, K]}, updated in place
+     * @param db  accumulator {@code [F]}, updated in place, or null
+     * @param needInputGrad false skips dL/dx (first layer)
      * @return dL/dx {@code [N, C, H, W]}, or null when {@code needInputGrad} is false
+     * @throws IllegalArgumentException on ranks, shapes, types or geometry that do not fit together
      */
     public static INDArray backward(INDArray x, INDArray w, INDArray dy, INDArray dw, INDArray db, int stride,
             int padTop, int padLeft, boolean needInputGrad) {
-        throw new UnsupportedOperationException("not yet implemented");
+        checkRank(dy, 4, "dy");
+        Im2col.Geometry g = geometry(x, w, null, stride, padTop, padLeft, (int) dy.size(2), (int) dy.size(3));
+        DataType type = x.dataType();
+        int f = (int) w.size(0);
+        checkShape(dy, "dy", g.n(), f, g.outH(), g.outW());
+        checkSameType(x, dy, "dy");
+        checkShape(dw, "dw", w.shape());
+        checkSameType(x, dw, "dw");
+        if (db != null) {
+            checkShape(db, "db", f);
+            checkSameType(x, db, "db");
+        }
+        long np = (long) g.n() * g.positions();
+
+        INDArray dyChannelMajor = Scratch.get(Slot.CHANNEL_MAJOR, type, f, np);
+        dyChannelMajor.reshape(f, g.n(), g.outH(), g.outW()).assign(dy.permute(1, 0, 2, 3));
+        // With db, colT gets a row of ones, so one gemm yields [dw | db].
+        int rows = db == null ? g.rows() : g.rows() + 1;
+        INDArray colT = Scratch.get(Slot.COL, type, rows, np);
+        Im2col.im2col(Support.denseC(x), colT, g);
+        if (db == null && Support.isDenseC(dw)) {
+            Nd4j.gemm(dyChannelMajor, colT, dw.reshape(f, g.rows()), false, true, 1.0, 1.0);
+        } else {
+            if (db != null) {
+                colT.getRow(g.rows()).assign(1.0);
+            }
+            INDArray grads = Scratch.get(Slot.FILTERS, type, f, rows);
+            Nd4j.gemm(dyChannelMajor, colT, grads, false, true, 1.0, 0.0);
+            INDArray dwPart = grads.get(NDArrayIndex.all(), NDArrayIndex.interval(0, g.rows()));
+            if (Support.isDenseC(dw)) {
+                dw.reshape(f, g.rows()).addi(dwPart);
+            } else {
+                dw.addi(dwPart.dup('c').reshape(w.shape()));
+            }
+            if (db != null) {
+                db.addi(grads.get(NDArrayIndex.all(), NDArrayIndex.point(g.rows())));
+            }
+        }
+        if (!needInputGrad) {
+            return null;
+        }
+        INDArray dcolT = Scratch.get(Slot.DCOL, type, g.rows(), np);
+        Nd4j.gemm(filterMatrix(w, g), dyChannelMajor, dcolT, true, false, 1.0, 0.0);
+        INDArray dx = Support.newArray(type, g.n(), g.c(), g.h(), g.w());
+        Im2col.col2im(dcolT, dx, g);
+        return dx;
+    }
+
+    /** w as a dense {@code [F, C*K*K]} matrix, a view when w is dense already. */
+    private static INDArray filterMatrix(INDArray w, Im2col.Geometry g) {
+        return Support.denseC(w).reshape(w.size(0), g.rows());
+    }
+
+    private static Im2col.Geometry geometry(INDArray x, INDArray w, INDArray b, int stride, int padTop,
+            int padLeft, int outH, int outW) {
+        checkRank(x, 4, "x");
+        checkRank(w, 4, "w");
+        checkSameType(x, w, "w");
+        long n = x.size(0), c = x.size(1), h = x.size(2), width = x.size(3);
+        long k = w.size(2);
+        if (w.size(1) != c || w.size(3) != k) {
+            throw new IllegalArgumentException("w must be [F, " + c + ", K, K] for x with " + c
+                    + " channels, was " + java.util.Arrays.toString(w.shape()));
+        }
+        if (b != null) {
+            checkShape(b, "b", w.size(0));
+            checkSameType(x, b, "b");
+        }
+        if (stride < 1) {
+            throw new IllegalArgumentException("stride must be at least 1, was " + stride);
+        }
+        if (padTop < 0 || padTop >= k || padLeft < 0 || padLeft >= k) {
+            throw new IllegalArgumentException("padTop and padLeft must lie in [0, K) = [0, " + k
+                    + "), were " + padTop + ", " + padLeft);
+        }
+        if (outH < 1 || outW < 1 || (long) (outH - 1) * stride - padTop >= h
+                || (long) (outW - 1) * stride - padLeft >= width) {
+            throw new IllegalArgumentException("output " + outH + "x" + outW + " does not fit input " + h
+                    + "x" + width + " with stride " + stride + " and padding top " + padTop + ", left "
+                    + padLeft);
+        }
+        if (c * k * k * n * outH * outW > Integer.MAX_VALUE || x.length() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("convolution too large for one im2col matrix; split the batch");
+        }
+        return new Im2col.Geometry((int) n, (int) c, (int) h, (int) width, (int) k, stride, padTop, padLeft,
+                outH, outW);
     }
 }

@@ -2,24 +2,52 @@ package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** Inverted dropout; {@code rate} is the probability of dropping a unit (Keras/PyTorch meaning). */
+/**
+ * Inverted dropout (Srivastava et al. 2014; scaling at training time as PyTorch does);
+ * {@code rate} is the probability of dropping a unit (Keras/PyTorch meaning, not DL4J's retain
+ * probability). Training: {@code y = x * mask}; inference: the identity, no call needed.
+ */
 public final class Dropout {
     private Dropout() {}
 
-    /** A mask of the given shape holding 0 with probability {@code rate} and {@code 1/(1-rate)} otherwise. */
+    /**
+     * A mask of the given shape holding 0 with probability {@code rate} and {@code 1/(1-rate)} otherwise.
+     * Draws from {@code rng} only, so re-seeding it reproduces the mask.
+     *
+     * @param shape any shape, typically the activation's {@code [N, ...]}
+     * @param rate  drop probability in {@code [0, 1)}; 0 gives a mask of ones
+     * @param type  FLOAT or DOUBLE
+     * @throws IllegalArgumentException if rate is outside {@code [0, 1)} or type is not floating point
+     */
     public static INDArray sampleMask(long[] shape, double rate, Random rng, DataType type) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkNotNull(shape, "shape");
+        Support.checkNotNull(rng, "rng");
+        Support.checkFloating(type);
+        if (!(rate >= 0.0 && rate < 1.0)) {
+            throw new IllegalArgumentException("rate must be in [0, 1), was " + rate);
+        }
+        INDArray mask = Support.newArray(type, shape);
+        if (rate == 0.0) {
+            return mask.assign(1.0);
+        }
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - rate), rng);
+        return mask.muli(1.0 / (1.0 - rate));
     }
 
-    /** {@code y = x * mask}. */
+    /** {@code y = x * mask}; x and mask share one shape and type. */
     public static INDArray forward(INDArray x, INDArray mask) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkFloating(x, "x");
+        Support.checkSameShape(x, "x", mask, "mask");
+        INDArray y = Support.newLike(x);
+        return y.assign(x).muli(mask);
     }
 
     /** {@code dx = dy * mask}. */
     public static INDArray backward(INDArray dy, INDArray mask) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return forward(dy, mask);
     }
 }

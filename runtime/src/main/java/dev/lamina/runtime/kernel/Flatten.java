@@ -2,16 +2,34 @@ package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** {@code [N, C, H, W]} to {@code [N, C*H*W]} in C order, and back. */
+/**
+ * {@code [N, C, H, W]} to {@code [N, C*H*W]} in C order, and back. Any rank of at least 2 works the
+ * same way ({@code [N, ...]} to {@code [N, prod(...)]}).
+ *
+ * <p>When the input is dense C order the result is a reshaped view that shares its buffer (no
+ * copy); otherwise a C-order copy. Kernels never write into their inputs, so sharing is safe
+ * between kernels; a caller that writes into the result in place writes into x.
+ */
 public final class Flatten {
     private Flatten() {}
 
+    /** Returns x as {@code [N, C*H*W]}. */
     public static INDArray forward(INDArray x) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkNotNull(x, "x");
+        if (x.rank() < 2) {
+            throw new IllegalArgumentException("x must have rank >= 2, was " + java.util.Arrays.toString(x.shape()));
+        }
+        return Support.denseC(x).reshape('c', x.size(0), x.length() / x.size(0));
     }
 
     /** Reshapes dy back to x's shape. */
     public static INDArray backward(INDArray x, INDArray dy) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkNotNull(x, "x");
+        Support.checkNotNull(dy, "dy");
+        if (dy.length() != x.length() || dy.rank() != 2 || dy.size(0) != x.size(0)) {
+            throw new IllegalArgumentException("dy must be [" + x.size(0) + ", " + x.length() / Math.max(1, x.size(0))
+                    + "], was " + java.util.Arrays.toString(dy.shape()));
+        }
+        return Support.denseC(dy).reshape('c', x.shape());
     }
 }

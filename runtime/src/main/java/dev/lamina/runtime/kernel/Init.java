@@ -1,8 +1,11 @@
 package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Parameter initialisation. */
 public final class Init {
@@ -11,8 +14,25 @@ public final class Init {
     /**
      * PyTorch's default for {@code Linear} and {@code Conv2d} weights and biases (kaiming_uniform with
      * a = sqrt(5), which reduces to): uniform in {@code [-1/sqrt(fanIn), 1/sqrt(fanIn)]}.
+     *
+     * <p>The result is detached from any open workspace: parameters outlive training steps.
+     *
+     * @param fanIn inputs per output unit: I for Dense {@code [I, O]}, C*K*K for Conv2d {@code [F, C, K, K]}
+     * @throws IllegalArgumentException if fanIn is below 1 or type is not FLOAT or DOUBLE
      */
     public static INDArray uniformFanIn(long[] shape, long fanIn, Random rng, DataType type) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkNotNull(shape, "shape");
+        Support.checkNotNull(rng, "rng");
+        Support.checkFloating(type);
+        if (fanIn < 1) {
+            throw new IllegalArgumentException("fanIn must be at least 1, was " + fanIn);
+        }
+        double bound = 1.0 / Math.sqrt(fanIn);
+        INDArray w;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            w = Nd4j.createUninitialized(type, shape, 'c');
+        }
+        Nd4j.getExecutioner().exec(new UniformDistribution(w, -bound, bound), rng);
+        return w;
     }
 }

@@ -1,18 +1,31 @@
 package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** LeakyReLU, elementwise; any shape. */
+/**
+ * LeakyReLU, elementwise; any shape: {@code y = x} for x > 0, else {@code alpha * x};
+ * {@code dx = dy} for x > 0, else {@code alpha * dy} (PyTorch's choice at 0). x, y, dy share one
+ * shape; FLOAT or DOUBLE. Inputs are not modified.
+ */
 public final class LeakyReLU {
     private LeakyReLU() {}
 
     /** Returns a new array y = f(x). */
     public static INDArray forward(INDArray x, double alpha) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkFloating(x, "x");
+        INDArray y = Support.newLike(x);
+        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU(x, y, alpha));
+        return y;
     }
 
     /** Returns dL/dx given the forward input x, its output y and dL/dy. */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy, double alpha) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkFloating(x, "x");
+        Support.checkSameShape(x, "x", dy, "dy");
+        INDArray dx = Support.newLike(x);
+        Nd4j.exec(new LeakyReLUBp(x, dy, dx, alpha));
+        return dx;
     }
 }

@@ -1,18 +1,31 @@
 package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** ReLU, elementwise; any shape. */
+/**
+ * ReLU, elementwise; any shape: {@code y = max(x, 0)}, {@code dx = dy * [x > 0]} (0 at x = 0, as
+ * PyTorch). x, y, dy share one shape; FLOAT or DOUBLE. Inputs are not modified.
+ */
 public final class ReLU {
     private ReLU() {}
 
     /** Returns a new array y = f(x). */
     public static INDArray forward(INDArray x) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkFloating(x, "x");
+        INDArray y = Support.newLike(x);
+        Nd4j.getExecutioner().exec(new RectifiedLinear(x, y, 0.0));
+        return y;
     }
 
     /** Returns dL/dx given the forward input x, its output y and dL/dy. */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkFloating(x, "x");
+        Support.checkSameShape(x, "x", dy, "dy");
+        INDArray dx = Support.newLike(x);
+        Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(x, dy, dx, 0.0));
+        return dx;
     }
 }

@@ -1,18 +1,31 @@
 package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.same.TimesOneMinus;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** Sigmoid, elementwise; any shape. */
+/**
+ * Sigmoid, elementwise; any shape: {@code y = 1 / (1 + exp(-x))}, {@code dx = dy * y * (1 - y)}.
+ * x, y, dy share one shape; FLOAT or DOUBLE. Inputs are not modified.
+ */
 public final class Sigmoid {
     private Sigmoid() {}
 
     /** Returns a new array y = f(x). */
     public static INDArray forward(INDArray x) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkFloating(x, "x");
+        INDArray y = Support.newLike(x);
+        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(x, y));
+        return y;
     }
 
     /** Returns dL/dx given the forward input x, its output y and dL/dy. */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkFloating(y, "y");
+        Support.checkSameShape(y, "y", dy, "dy");
+        INDArray dx = Support.newLike(y);
+        Nd4j.getExecutioner().exec(new TimesOneMinus(y, dx));
+        dx.muli(dy);
+        return dx;
     }
 }

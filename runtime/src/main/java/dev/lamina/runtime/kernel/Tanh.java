@@ -1,18 +1,29 @@
 package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** Tanh, elementwise; any shape. */
+/**
+ * Tanh, elementwise; any shape: {@code y = tanh(x)}, {@code dx = dy * (1 - y^2)}. x, y, dy share
+ * one shape; FLOAT or DOUBLE. Inputs are not modified.
+ */
 public final class Tanh {
     private Tanh() {}
 
     /** Returns a new array y = f(x). */
     public static INDArray forward(INDArray x) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkFloating(x, "x");
+        INDArray y = Support.newLike(x);
+        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh(x, y));
+        return y;
     }
 
     /** Returns dL/dx given the forward input x, its output y and dL/dy. */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Support.checkFloating(y, "y");
+        Support.checkSameShape(y, "y", dy, "dy");
+        INDArray dx = Support.newLike(y);
+        dx.assign(y).muli(y).rsubi(1.0).muli(dy);
+        return dx;
     }
 }

@@ -1,0 +1,144 @@
+package dev.lamina.runtime.kernel;
+
+import static com.google.common.truth.Truth.assertThat;
+import static dev.lamina.runtime.kernel.GradientCheck.assertClose;
+import static dev.lamina.runtime.kernel.GradientCheck.assertGradient;
+import static dev.lamina.runtime.kernel.GradientCheck.numeric;
+import static dev.lamina.runtime.kernel.GradientCheck.randn;
+import static dev.lamina.runtime.kernel.GradientCheck.toFloat;
+import static dev.lamina.runtime.kernel.GradientCheck.weightedSum;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+class Conv2dTest {
+    /** n, c, h, w, f, k, stride, padTop, padLeft, outH, outW. */
+    static Stream<Arguments> geometries() {
+        return Stream.of(
+                Arguments.of(2, 3, 7, 6, 4, 3, 1, 0, 0, 5, 4),  // valid, odd and non-square
+                Arguments.of(3, 2, 7, 7, 3, 3, 2, 0, 0, 3, 3),  // stride 2
+                Arguments.of(2, 2, 5, 6, 3, 3, 1, 1, 1, 5, 6),  // same padding
+                Arguments.of(2, 3, 6, 5, 2, 3, 2, 0, 1, 3, 3),  // stride 2, TF-style asymmetric (bottom 1, right 1)
+                Arguments.of(2, 1, 6, 6, 2, 2, 2, 1, 0, 3, 3),  // even kernel, pad top only, drops last column
+                Arguments.of(1, 2, 4, 4, 3, 1, 1, 0, 0, 4, 4)); // 1x1 kernel
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void forwardMatchesDirectConvolution(int n, int c, int h, int w, int f, int k, int stride, int padTop,
+            int padLeft, int outH, int outW) {
+        INDArray x = randn(1, n, c, h, w);
+        INDArray wt = randn(2, f, c, k, k);
+        INDArray b = randn(3, f);
+
+        INDArray y = Conv2d.forward(x, wt, b, stride, padTop, padLeft, outH, outW);
+
+        assertClose("conv forward", Reference.conv2d(x, wt, b, stride, padTop, padLeft, outH, outW), y, 1e-12);
+        assertClose("conv forward without bias", Reference.conv2d(x, wt, null, stride, padTop, padLeft, outH, outW),
+                Conv2d.forward(x, wt, null, stride, padTop, padLeft, outH, outW), 1e-12);
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void backwardMatchesFiniteDifferences(int n, int c, int h, int w, int f, int k, int stride, int padTop,
+            int padLeft, int outH, int outW) {
+        INDArray x = randn(4, n, c, h, w);
+        INDArray wt = randn(5, f, c, k, k);
+        INDArray b = randn(6, f);
+        INDArray r = randn(7, n, f, outH, outW);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, wt.shape());
+        INDArray db = Nd4j.zeros(DataType.DOUBLE, f);
+
+        INDArray dx = Conv2d.backward(x, wt, r, dw, db, stride, padTop, padLeft, true);
+
+        java.util.function.Supplier<Double> loss =
+                () -> weightedSum(Conv2d.forward(x, wt, b, stride, padTop, padLeft, outH, outW), r);
+        assertGradient("dx", dx, numeric(loss, x));
+        assertGradient("dw", dw, numeric(loss, wt));
+        assertGradient("db", db, numeric(loss, b));
+    }
+
+    @Test
+    void backwardAccumulatesAndCanSkipInputGradient() {
+        INDArray x = randn(8, 2, 3, 6, 6);
+        INDArray wt = randn(9, 4, 3, 3, 3);
+        INDArray dy = randn(10, 2, 4, 4, 4);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, wt.shape());
+        INDArray db = Nd4j.zeros(DataType.DOUBLE, 4);
+        Conv2d.backward(x, wt, dy, dw, db, 1, 0, 0, true);
+        INDArray dwOnce = dw.dup();
+        INDArray dbOnce = db.dup();
+
+        INDArray dx = Conv2d.backward(x, wt, dy, dw, db, 1, 0, 0, false);
+
+        assertThat(dx).isNull();
+        assertClose("dw after two calls", dwOnce.mul(2), dw, 1e-12);
+        assertClose("db after two calls", dbOnce.mul(2), db, 1e-12);
+        // no bias gradient asked for: dw still accumulates
+        Conv2d.backward(x, wt, dy, dw, null, 1, 0, 0, false);
+        assertClose("dw after three calls", dwOnce.mul(3), dw, 1e-12);
+    }
+
+    @Test
+    void floatAgreesWithDouble() {
+        INDArray x = randn(11, 3, 3, 9, 8);
+        INDArray wt = randn(12, 5, 3, 3, 3);
+        INDArray b = randn(13, 5);
+        INDArray dy = randn(14, 3, 5, 4, 4);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, wt.shape());
+        INDArray db = Nd4j.zeros(DataType.DOUBLE, 5);
+        INDArray dwF = Nd4j.zeros(DataType.FLOAT, wt.shape());
+        INDArray dbF = Nd4j.zeros(DataType.FLOAT, 5);
+
+        INDArray y = Conv2d.forward(x, wt, b, 2, 1, 0, 4, 4);
+        INDArray yF = Conv2d.forward(toFloat(x), toFloat(wt), toFloat(b), 2, 1, 0, 4, 4);
+        INDArray dx = Conv2d.backward(x, wt, dy, dw, db, 2, 1, 0, true);
+        INDArray dxF = Conv2d.backward(toFloat(x), toFloat(wt), toFloat(dy), dwF, dbF, 2, 1, 0, true);
+
+        assertThat(yF.dataType()).isEqualTo(DataType.FLOAT);
+        assertThat(dxF.dataType()).isEqualTo(DataType.FLOAT);
+        assertClose("float y", y, yF, 1e-5);
+        assertClose("float dx", dx, dxF, 1e-5);
+        assertClose("float dw", dw, dwF, 1e-5);
+        assertClose("float db", db, dbF, 1e-5);
+    }
+
+    @Test
+    void acceptsViewsAndNonContiguousInputs() {
+        INDArray batch = randn(15, 4, 2, 6, 6);
+        INDArray x = batch.get(NDArrayIndex.interval(1, 3));          // offset view, dense
+        INDArray xT = randn(16, 2, 2, 6, 6).permute(0, 1, 3, 2);       // strided view
+        INDArray wt = randn(17, 3, 2, 3, 3);
+        INDArray dy = randn(18, 2, 3, 4, 4);
+
+        assertClose("offset view", Reference.conv2d(x.dup(), wt, null, 1, 0, 0, 4, 4),
+                Conv2d.forward(x, wt, null, 1, 0, 0, 4, 4), 1e-12);
+        assertClose("permuted view", Reference.conv2d(xT.dup('c'), wt, null, 1, 0, 0, 4, 4),
+                Conv2d.forward(xT, wt, null, 1, 0, 0, 4, 4), 1e-12);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, wt.shape());
+        INDArray dwDense = Nd4j.zeros(DataType.DOUBLE, wt.shape());
+        Conv2d.backward(x, wt, dy.permute(0, 1, 3, 2).dup().permute(0, 1, 3, 2), dw, null, 1, 0, 0, false);
+        Conv2d.backward(x.dup(), wt, dy, dwDense, null, 1, 0, 0, false);
+        assertClose("dw from views", dwDense, dw, 1e-12);
+    }
+
+    @Test
+    void rejectsMismatchedArguments() {
+        INDArray x = randn(19, 2, 3, 6, 6);
+        INDArray wt = randn(20, 4, 3, 3, 3);
+        assertThrows(IllegalArgumentException.class,
+                () -> Conv2d.forward(x, randn(21, 4, 2, 3, 3), null, 1, 0, 0, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, wt, null, 1, 0, 0, 7, 4));
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, wt, null, 0, 0, 0, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, toFloat(wt), null, 1, 0, 0, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, wt, randn(22, 3), 1, 0, 0, 4, 4));
+    }
+}

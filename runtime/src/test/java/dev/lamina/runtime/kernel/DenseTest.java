@@ -1,0 +1,101 @@
+package dev.lamina.runtime.kernel;
+
+import static com.google.common.truth.Truth.assertThat;
+import static dev.lamina.runtime.kernel.GradientCheck.assertClose;
+import static dev.lamina.runtime.kernel.GradientCheck.assertGradient;
+import static dev.lamina.runtime.kernel.GradientCheck.numeric;
+import static dev.lamina.runtime.kernel.GradientCheck.randn;
+import static dev.lamina.runtime.kernel.GradientCheck.toFloat;
+import static dev.lamina.runtime.kernel.GradientCheck.weightedSum;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class DenseTest {
+    @Test
+    void forwardIsAffineMap() {
+        INDArray x = randn(1, 3, 5);
+        INDArray w = randn(2, 5, 4);
+        INDArray b = randn(3, 4);
+
+        INDArray y = Dense.forward(x, w, b);
+
+        INDArray expected = Nd4j.zeros(DataType.DOUBLE, 3, 4);
+        for (int n = 0; n < 3; n++) {
+            for (int o = 0; o < 4; o++) {
+                double sum = b.getDouble(o);
+                for (int i = 0; i < 5; i++) {
+                    sum += x.getDouble(n, i) * w.getDouble(i, o);
+                }
+                expected.putScalar(n, o, sum);
+            }
+        }
+        assertClose("dense forward", expected, y, 1e-12);
+    }
+
+    @Test
+    void backwardMatchesFiniteDifferences() {
+        INDArray x = randn(4, 3, 7);
+        INDArray w = randn(5, 7, 5);
+        INDArray b = randn(6, 5);
+        INDArray r = randn(7, 3, 5);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, 7, 5);
+        INDArray db = Nd4j.zeros(DataType.DOUBLE, 5);
+
+        INDArray dx = Dense.backward(x, w, r, dw, db, true);
+
+        Supplier<Double> loss = () -> weightedSum(Dense.forward(x, w, b), r);
+        assertGradient("dx", dx, numeric(loss, x));
+        assertGradient("dw", dw, numeric(loss, w));
+        assertGradient("db", db, numeric(loss, b));
+    }
+
+    @Test
+    void backwardAccumulatesAndCanSkipInputGradient() {
+        INDArray x = randn(8, 4, 6);
+        INDArray w = randn(9, 6, 3);
+        INDArray dy = randn(10, 4, 3);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, 6, 3);
+        INDArray db = Nd4j.zeros(DataType.DOUBLE, 3);
+        Dense.backward(x, w, dy, dw, db, true);
+        INDArray dwOnce = dw.dup();
+        INDArray dbOnce = db.dup();
+
+        assertThat(Dense.backward(x, w, dy, dw, db, false)).isNull();
+        assertClose("dw after two calls", dwOnce.mul(2), dw, 1e-12);
+        assertClose("db after two calls", dbOnce.mul(2), db, 1e-12);
+        // a non-dense accumulator (transposed view) still accumulates
+        INDArray dwT = Nd4j.zeros(DataType.DOUBLE, 3, 6).transpose();
+        Dense.backward(x, w, dy, dwT, null, false);
+        assertClose("dw into a transposed view", dwOnce, dwT, 1e-12);
+    }
+
+    @Test
+    void floatAgreesWithDouble() {
+        INDArray x = randn(11, 5, 8);
+        INDArray w = randn(12, 8, 6);
+        INDArray b = randn(13, 6);
+        INDArray dy = randn(14, 5, 6);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, 8, 6);
+        INDArray dwF = Nd4j.zeros(DataType.FLOAT, 8, 6);
+
+        INDArray yF = Dense.forward(toFloat(x), toFloat(w), toFloat(b));
+        INDArray dxF = Dense.backward(toFloat(x), toFloat(w), toFloat(dy), dwF, null, true);
+        INDArray dx = Dense.backward(x, w, dy, dw, null, true);
+
+        assertThat(yF.dataType()).isEqualTo(DataType.FLOAT);
+        assertClose("float y", Dense.forward(x, w, b), yF, 1e-5);
+        assertClose("float dx", dx, dxF, 1e-5);
+        assertClose("float dw", dw, dwF, 1e-5);
+    }
+
+    @Test
+    void rejectsMismatchedShapes() {
+        assertThrows(IllegalArgumentException.class, () -> Dense.forward(randn(1, 3, 5), randn(2, 4, 2), null));
+        assertThrows(IllegalArgumentException.class, () -> Dense.forward(randn(1, 3, 5), randn(2, 5, 2), randn(3, 3)));
+    }
+}
