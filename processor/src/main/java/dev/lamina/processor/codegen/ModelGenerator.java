@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.util.ElementFilter;
 
 /**
  * Writes the Java class for a clean, shape-inferred model: {@code Lamina<Interface>}, which
@@ -70,7 +71,11 @@ public final class ModelGenerator {
         if (model.element() != null) {
             type.addOriginatingElement(model.element())
                     // Member types inherited from the interface would shadow imported kernel names.
-                    .avoidClashesWithNestedClasses(model.element());
+                    .avoidClashesWithNestedClasses(model.element())
+                    // So would its constants: in 'Init.uniformFanIn(...)' a field named Init wins over the type.
+                    .alwaysQualify(ElementFilter.fieldsIn(model.element().getEnclosedElements()).stream()
+                            .map(f -> f.getSimpleName().toString())
+                            .toArray(String[]::new));
         }
 
         addConstants(type, plan);
