@@ -73,9 +73,10 @@ public final class ModelGenerator {
                     // Member types inherited from the interface would shadow imported kernel names.
                     .avoidClashesWithNestedClasses(model.element())
                     // So would its constants: in 'Init.uniformFanIn(...)' a field named Init wins over the type.
-                    .alwaysQualify(ElementFilter.fieldsIn(model.element().getEnclosedElements()).stream()
-                            .map(f -> f.getSimpleName().toString())
-                            .toArray(String[]::new));
+                    .alwaysQualify(RuntimeTypes.namesToQualify(
+                            ElementFilter.fieldsIn(model.element().getEnclosedElements()).stream()
+                                    .map(f -> f.getSimpleName().toString())
+                                    .toList()));
         }
 
         addConstants(type, plan);
