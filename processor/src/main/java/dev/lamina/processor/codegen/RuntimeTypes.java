@@ -22,6 +22,7 @@ final class RuntimeTypes {
     static final ClassName MODEL_INTERFACE = ClassName.get(MODEL, "Model");
     static final ClassName LAYER_INFO = ClassName.get(MODEL, "LayerInfo");
     static final ClassName PARAMETER = ClassName.get(MODEL, "Parameter");
+    static final ClassName TENSORS = ClassName.get(MODEL, "Tensors");
 
     static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
     static final ClassName DATA_TYPE = ClassName.get("org.nd4j.linalg.api.buffer", "DataType");

@@ -71,9 +71,22 @@ public final class Batches {
 
     /** The batches of epoch {@code epoch} (0-based), shuffled with {@code Random(seed + epoch)}. */
     public Iterable<Batch> epoch(int epoch) {
+        return epoch(epoch, 0);
+    }
+
+    /**
+     * The batches of epoch {@code epoch} from batch {@code firstBatch} on: {@link #epoch(int)} without
+     * its first {@code firstBatch} batches, which are not gathered (to resume an epoch).
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= firstBatch <= batchCount()}
+     */
+    public Iterable<Batch> epoch(int epoch, int firstBatch) {
+        if (firstBatch < 0 || firstBatch > batchCount()) {
+            throw new IllegalArgumentException("firstBatch must be in [0, " + batchCount() + "], found " + firstBatch);
+        }
         int[] order = permutation(data.size(), seed + epoch);
         return () -> new Iterator<>() {
-            private int next = 0;
+            private int next = firstBatch * batchSize;
 
             @Override
             public boolean hasNext() {
