@@ -161,6 +161,23 @@ class LaminaProcessorRoundsTest {
     }
 
     @Test
+    void sequentialOnANonStaticNestedClass_isAnErrorOnIt() {
+        JavaFileObject outer = source("Outer",
+                "package test;",
+                "import dev.lamina.dsl.*;",
+                "public class Outer {",
+                "    @Sequential(input = 4)",
+                "    public abstract class Inner { @Dense(2) abstract Layer out(); }",
+                "}");
+
+        Compilation compilation = compileWithLamina(outer);
+
+        assertThat(compilation).hadErrorCount(1);
+        assertThat(compilation).hadErrorContaining(Messages.notAnInterface("Inner", "a class"))
+                .inFile(outer).onLineContaining("@Sequential");
+    }
+
+    @Test
     void interfaceExtendingAnotherModel_isAnErrorOnTheModel() {
         JavaFileObject base = model("Base", "input = 4", "@Dense(2) Layer out();");
         JavaFileObject derived = source("Derived",
