@@ -7,6 +7,7 @@ import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Lint;
+import dev.lamina.processor.lint.ReportedFinding;
 import dev.lamina.processor.read.ModelReader;
 import dev.lamina.processor.shape.ShapeInference;
 import java.io.IOException;
@@ -121,12 +122,12 @@ public final class LaminaProcessor extends AbstractProcessor {
         if (model.isEmpty() || report.hasErrors()) {
             return true;
         }
-        lint.run(model.get(), report);
+        List<ReportedFinding> findings = lint.run(model.get(), report);
         if (report.hasErrors()) {
             return true;
         }
         try {
-            ModelGenerator.generate(model.get()).writeTo(processingEnv.getFiler());
+            ModelGenerator.generate(model.get(), findings).writeTo(processingEnv.getFiler());
         } catch (IOException e) {
             report.error("[Lamina] could not write the generated class: " + e.getMessage());
         }
