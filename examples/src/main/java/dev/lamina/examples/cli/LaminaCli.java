@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lamina", mixinStandardHelpOptions = true, version = "Lamina 0.1.0",
         description = "Train and inspect Lamina's example networks on MNIST.",
-        subcommands = {TrainCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SummaryCommand.class, StudyCommand.class, CommandLine.HelpCommand.class})
 public final class LaminaCli {
     private LaminaCli() {}
 
