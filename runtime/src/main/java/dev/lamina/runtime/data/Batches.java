@@ -56,20 +56,27 @@ public final class Batches {
         this.flatFeatures = contiguous.reshape('c', featureShape[0], features.length() / featureShape[0]);
     }
 
-    /** Batches per epoch: {@code ceil(N / batchSize)}. */
+    /** {@return the number of batches per epoch, {@code ceil(N / batchSize)}} */
     public int batchCount() {
         return (data.size() + batchSize - 1) / batchSize;
     }
 
+    /** {@return the number of examples per batch (the last batch of an epoch may hold fewer)} */
     public int batchSize() {
         return batchSize;
     }
 
+    /** {@return the dataset this object batches} */
     public Dataset data() {
         return data;
     }
 
-    /** The batches of epoch {@code epoch} (0-based), shuffled with {@code Random(seed + epoch)}. */
+    /**
+     * The batches of one epoch, shuffled with {@code Random(seed + epoch)}.
+     *
+     * @param epoch the epoch, 0-based
+     * @return the epoch's batches; each iterator reuses this object's arrays (see the class comment)
+     */
     public Iterable<Batch> epoch(int epoch) {
         int[] order = permutation(data.size(), seed + epoch);
         return () -> new Iterator<>() {
@@ -96,6 +103,11 @@ public final class Batches {
     /**
      * Batches of {@code data} in order, as views without copying (for evaluation). The last batch holds
      * the remainder.
+     *
+     * @param data      the examples
+     * @param batchSize examples per batch, >= 1
+     * @return the batches; their arrays share memory with {@code data}
+     * @throws IllegalArgumentException if {@code batchSize < 1}
      */
     public static Iterable<Batch> inOrder(Dataset data, int batchSize) {
         if (batchSize < 1) {

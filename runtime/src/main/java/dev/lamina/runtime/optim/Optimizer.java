@@ -12,6 +12,8 @@ public interface Optimizer {
     /**
      * Applies one update to every parameter, reading {@link Parameter#grad()} and writing
      * {@link Parameter#value()}; gradients are left unchanged.
+     *
+     * @param params the parameters to update, for example {@code model.parameters()}
      */
     void step(List<Parameter> params);
 }
