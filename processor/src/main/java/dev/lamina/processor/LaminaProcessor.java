@@ -57,6 +57,9 @@ import javax.tools.Diagnostic;
 public final class LaminaProcessor extends AbstractProcessor {
     private Lint lint;
 
+    /** Called by javac, which finds the processor through {@code META-INF/services}. */
+    public LaminaProcessor() {}
+
     @Override
     public synchronized void init(ProcessingEnvironment env) {
         super.init(env);

@@ -34,6 +34,8 @@ public final class Batches {
     private record Buffers(INDArray flatFeatures, INDArray features, INDArray labels) {}
 
     /**
+     * Batches {@code data}; the shuffles are drawn per epoch, in {@link #epoch(int)}.
+     *
      * @param data      the examples; its features must have at least one example
      * @param batchSize examples per batch, >= 1
      * @param seed      base seed of the per-epoch shuffles

@@ -96,12 +96,18 @@ public final class MnistFetcher {
         this(null);
     }
 
-    /** @param explicitDir directory holding the four files, or null to use {@value #ENV_VAR} or the cache */
+    /**
+     * Uses a given directory, else {@value #ENV_VAR} or the default cache directory.
+     *
+     * @param explicitDir directory holding the four files, or null to use {@value #ENV_VAR} or the cache
+     */
     public MnistFetcher(Path explicitDir) {
         this(explicitDir, defaultCacheDir());
     }
 
     /**
+     * Uses a given directory, else {@value #ENV_VAR} or a given cache directory.
+     *
      * @param explicitDir directory holding the four files, or null to use {@value #ENV_VAR} or the cache
      * @param cacheDir    where downloads go when neither is given
      */
