@@ -3,6 +3,7 @@ package dev.lamina.processor;
 import com.google.auto.service.AutoService;
 import dev.lamina.dsl.Sequential;
 import dev.lamina.processor.codegen.ModelGenerator;
+import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Lint;
@@ -11,6 +12,10 @@ import dev.lamina.processor.shape.ShapeInference;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
@@ -19,6 +24,7 @@ import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
@@ -27,6 +33,10 @@ import javax.tools.Diagnostic;
  * read, infer shapes, lint, rewrite, generate, and stops at the first stage whose report has an
  * error. It never throws: an unexpected failure becomes an error on the model. It does not claim
  * the annotation (returns false).
+ *
+ * <p>A model that references a type or constant not yet generated (by another processor, in a
+ * later round) is deferred to the next round, not failed; after the last round it becomes an error.
+ * Each model's class name must be free: see {@link GeneratedNames}.
  *
  * <p>Output: one source file {@code Lamina<Interface>} per model, in the interface's package,
  * written through the {@link javax.annotation.processing.Filer} with the interface as its only
@@ -56,6 +66,9 @@ import javax.tools.Diagnostic;
 @AutoService(Processor.class)
 public final class LaminaProcessor extends AbstractProcessor {
     private Lint lint;
+    private GeneratedNames names;
+    /** Canonical names of models to read again next round (Auto's BasicAnnotationProcessor deferral). */
+    private final Set<String> deferred = new LinkedHashSet<>();
 
     /** Called by javac, which finds the processor through {@code META-INF/services}. */
     public LaminaProcessor() {}
@@ -64,6 +77,7 @@ public final class LaminaProcessor extends AbstractProcessor {
     public synchronized void init(ProcessingEnvironment env) {
         super.init(env);
         lint = Lint.create(env);
+        names = new GeneratedNames(env.getElementUtils(), env.getTypeUtils());
     }
 
     @Override
@@ -83,36 +97,78 @@ public final class LaminaProcessor extends AbstractProcessor {
 
     @Override
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        // Models deferred by earlier rounds come first, looked up again: elements do not outlive a round.
+        Map<Element, Report> reports = new LinkedHashMap<>();
+        for (String name : deferred) {
+            TypeElement model = processingEnv.getElementUtils().getTypeElement(name);
+            if (model != null) {
+                reports.put(model, new Report(model));
+            }
+        }
+        deferred.clear();
         for (Element element : round.getElementsAnnotatedWith(Sequential.class)) {
-            Report report = new Report(element);
+            reports.put(element, new Report(element));
+        }
+        List<TypeElement> named = reports.keySet().stream()
+                .filter(e -> e.getKind() == ElementKind.INTERFACE && e.getSimpleName().length() > 0)
+                .map(TypeElement.class::cast)
+                .toList();
+        Set<TypeElement> free = Set.copyOf(names.claim(named, reports));
+        reports.forEach((element, report) -> {
+            if (report.hasErrors() || (named.contains(element) && !free.contains(element))) {
+                report.printTo(processingEnv.getMessager());
+                return;
+            }
             try {
-                processModel(element, report);
+                if (!processModel(element, report)) {
+                    defer((TypeElement) element, report, round.processingOver());
+                }
             } catch (RuntimeException | LinkageError e) {
                 report.error("[Lamina] internal error while processing this model; please report it: "
                         + stackTrace(e));
             }
             report.printTo(processingEnv.getMessager());
-        }
+        });
         if (round.processingOver()) {
             lint.finish(processingEnv.getMessager());
         }
         return false;
     }
 
-    private void processModel(Element element, Report report) {
-        Optional<ModelIR> model = new ModelReader(processingEnv).read(element, report)
-                .flatMap(m -> ShapeInference.infer(m, report));
+    /**
+     * Runs the stages on one model. Returns false when the model could not be read yet because part
+     * of it did not resolve (a type or constant that a later round may generate): javac reports
+     * those itself if they never resolve.
+     */
+    private boolean processModel(Element element, Report report) {
+        Optional<ModelIR> read = new ModelReader(processingEnv).read(element, report);
+        if (read.isEmpty()) {
+            return report.hasErrors();
+        }
+        Optional<ModelIR> model = ShapeInference.infer(read.get(), report);
         if (model.isEmpty() || report.hasErrors()) {
-            return;
+            return true;
         }
         lint.run(model.get(), report);
         if (report.hasErrors()) {
-            return;
+            return true;
         }
         try {
             ModelGenerator.generate(model.get()).writeTo(processingEnv.getFiler());
         } catch (IOException e) {
             report.error("[Lamina] could not write the generated class: " + e.getMessage());
+        }
+        return true;
+    }
+
+    /** Retries the model next round, or, after the last one, reports that it never resolved. */
+    private void defer(TypeElement model, Report report, boolean lastRound) {
+        String name = model.getQualifiedName().toString();
+        if (lastRound) {
+            report.error(Messages.neverResolved(name));
+        } else {
+            deferred.add(name);
+            names.release(names.generatedName(model));
         }
     }
 

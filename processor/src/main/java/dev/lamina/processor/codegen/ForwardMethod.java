@@ -7,7 +7,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * {@code forward(INDArray input, boolean training)}: the input check, then one commented block per
- * layer in order, then (training only) the tensors that backward reads.
+ * layer in order, each ending with the non-finite check that {@code firstNonFiniteLayer} turns on,
+ * then (training only) the tensors that backward reads.
  */
 final class ForwardMethod {
     private ForwardMethod() {}
@@ -32,6 +33,7 @@ final class ForwardMethod {
                 method.addComment("rewrite $L", note.replaceAll("\\s+", " "));
             }
             method.addCode(layer.emitter().forward(layer));
+            method.addStatement("$N($S, $N)", Members.NOTE_NON_FINITE, layer.name(), layer.out());
             if (layer.inBackward()) {
                 saved.add(layer.emitter().saveForBackward(layer));
             }

@@ -31,6 +31,13 @@ final class Members {
     /** backward's parameter. */
     static final String D_OUTPUT = "dOutput";
 
+    /** Field: whether forward notes the first layer whose output is not finite (see Model.firstNonFiniteLayer). */
+    static final String FIND_NON_FINITE = "findNonFinite";
+    /** Field: the first layer whose output was not finite while looking, or null. */
+    static final String NON_FINITE_LAYER = "nonFiniteLayer";
+    /** The helper forward calls after each layer while looking for non-finite outputs. */
+    static final String NOTE_NON_FINITE = "noteNonFinite";
+
     /** The static helper that checks an array's shape against one example's shape. */
     static final String CHECK_EXAMPLE_SHAPE = "checkExampleShape";
 }

@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.util.ElementFilter;
 
 /**
  * Writes the Java class for a clean, shape-inferred model: {@code Lamina<Interface>}, which
@@ -70,7 +72,12 @@ public final class ModelGenerator {
         if (model.element() != null) {
             type.addOriginatingElement(model.element())
                     // Member types inherited from the interface would shadow imported kernel names.
-                    .avoidClashesWithNestedClasses(model.element());
+                    .avoidClashesWithNestedClasses(model.element())
+                    // So would its constants: in 'Init.uniformFanIn(...)' a field named Init wins over the type.
+                    .alwaysQualify(RuntimeTypes.namesToQualify(
+                            ElementFilter.fieldsIn(model.element().getEnclosedElements()).stream()
+                                    .map(f -> f.getSimpleName().toString())
+                                    .toList()));
         }
 
         addConstants(type, plan);
@@ -88,6 +95,8 @@ public final class ModelGenerator {
         type.addMethod(ForwardMethod.of(plan))
                 .addMethod(BackwardMethod.of(plan))
                 .addMethods(modelMethods(plan))
+                .addMethod(firstNonFiniteLayer())
+                .addMethod(noteNonFinite())
                 .addMethod(toStringMethod(plan))
                 .addMethod(checkExampleShape(model));
 
@@ -170,6 +179,13 @@ public final class ModelGenerator {
         type.addField(FieldSpec.builder(TypeName.BOOLEAN, Members.BACKWARD_READY, Modifier.PRIVATE)
                 .addJavadoc("Whether the last forward pass was a completed training pass, whose tensors backward "
                         + "reads.\n")
+                .build());
+        type.addField(FieldSpec.builder(TypeName.BOOLEAN, Members.FIND_NON_FINITE, Modifier.PRIVATE)
+                .addJavadoc("Set during {@link #firstNonFiniteLayer}: forward then notes the first layer whose "
+                        + "output is not\nfinite.\n")
+                .build());
+        type.addField(FieldSpec.builder(String.class, Members.NON_FINITE_LAYER, Modifier.PRIVATE)
+                .addJavadoc("The first layer whose output held NaN or infinity while looking, or null.\n")
                 .build());
     }
 
@@ -276,6 +292,36 @@ public final class ModelGenerator {
                         .addStatement("return $N", Members.LAYERS)
                         .build(),
                 override("dataType", RuntimeTypes.DATA_TYPE).addStatement("return $N", Members.DATA_TYPE).build());
+    }
+
+    private static MethodSpec firstNonFiniteLayer() {
+        return override("firstNonFiniteLayer",
+                        ParameterizedTypeName.get(ClassName.get(Optional.class), ClassName.get(String.class)))
+                .addParameter(RuntimeTypes.INDARRAY, Members.INPUT)
+                .addParameter(TypeName.BOOLEAN, Members.TRAINING)
+                .addStatement("$N = true", Members.FIND_NON_FINITE)
+                .addStatement("$N = null", Members.NON_FINITE_LAYER)
+                .beginControlFlow("try")
+                .addStatement("forward($N, $N)", Members.INPUT, Members.TRAINING)
+                .nextControlFlow("finally")
+                .addStatement("$N = false", Members.FIND_NON_FINITE)
+                .endControlFlow()
+                .addStatement("return $T.ofNullable($N)", Optional.class, Members.NON_FINITE_LAYER)
+                .build();
+    }
+
+    private static MethodSpec noteNonFinite() {
+        return MethodSpec.methodBuilder(Members.NOTE_NON_FINITE)
+                .addJavadoc("While looking for it, notes {@code layer} if it is the first whose {@code output} "
+                        + "holds NaN or\ninfinity.\n")
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(String.class, "layer")
+                .addParameter(RuntimeTypes.INDARRAY, "output")
+                .beginControlFlow("if ($N && $N == null && !$T.allFinite(output))", Members.FIND_NON_FINITE,
+                        Members.NON_FINITE_LAYER, RuntimeTypes.TENSORS)
+                .addStatement("$N = layer", Members.NON_FINITE_LAYER)
+                .endControlFlow()
+                .build();
     }
 
     private static MethodSpec toStringMethod(ModelPlan plan) {

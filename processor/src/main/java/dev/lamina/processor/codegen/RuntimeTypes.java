@@ -1,6 +1,8 @@
 package dev.lamina.processor.codegen;
 
 import com.palantir.javapoet.ClassName;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The types generated code refers to, by name: the processor must not load the runtime (it is not
@@ -20,6 +22,7 @@ final class RuntimeTypes {
     static final ClassName MODEL_INTERFACE = ClassName.get(MODEL, "Model");
     static final ClassName LAYER_INFO = ClassName.get(MODEL, "LayerInfo");
     static final ClassName PARAMETER = ClassName.get(MODEL, "Parameter");
+    static final ClassName TENSORS = ClassName.get(MODEL, "Tensors");
 
     static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
     static final ClassName DATA_TYPE = ClassName.get("org.nd4j.linalg.api.buffer", "DataType");
@@ -41,6 +44,24 @@ final class RuntimeTypes {
     static final ClassName TANH = kernel("Tanh");
     static final ClassName SIGMOID = kernel("Sigmoid");
     static final ClassName SOFTMAX = kernel("Softmax");
+
+    /** Nested types the generated code names through their enclosing type ({@code BatchNorm.Cache}). */
+    private static final List<ClassName> NESTED = List.of(BATCH_NORM_CACHE);
+
+    /**
+     * The simple names JavaPoet must always qualify so that none is taken for a field of the model
+     * interface named {@code fieldNames}: the field names themselves and, since JavaPoet imports
+     * the enclosing type of a nested type it does not qualify, each nested type inside one of them.
+     */
+    static String[] namesToQualify(List<String> fieldNames) {
+        List<String> names = new ArrayList<>(fieldNames);
+        for (ClassName nested : NESTED) {
+            if (fieldNames.contains(nested.topLevelClassName().simpleName())) {
+                names.add(nested.simpleName());
+            }
+        }
+        return names.toArray(String[]::new);
+    }
 
     private static ClassName kernel(String simpleName) {
         return ClassName.get(KERNEL, simpleName);

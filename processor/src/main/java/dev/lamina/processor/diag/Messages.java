@@ -131,6 +131,30 @@ public final class Messages {
                 + "(), which the generated class also implements; rename the layer");
     }
 
+    /**
+     * The class the model would generate already exists and is not an earlier output of Lamina
+     * for this model; {@code existing} describes it, e.g. "an interface".
+     */
+    public static String generatedNameTaken(String model, String generated, String existing) {
+        return format(MALFORMED_MODEL, "the class generated for '" + model + "' would be " + generated
+                + ", but " + existing + " of that name already exists; rename the model or that type");
+    }
+
+    /** Two models (nested in different types, say) would generate the same class. */
+    public static String generatedNameClash(String model, String generated, String other) {
+        return format(MALFORMED_MODEL, "'" + model + "' and '" + other + "' would both generate " + generated
+                + "; rename one of them");
+    }
+
+    /**
+     * After the last round, part of the declaration (a type, an annotation value) still did not
+     * resolve; javac reports what. Nothing was generated.
+     */
+    public static String neverResolved(String model) {
+        return format(MALFORMED_MODEL, "'" + model + "' was not generated: some of the types or annotation"
+                + " values it uses never resolved (javac's errors say which)");
+    }
+
     // ---- InvalidHyperparameter ------------------------------------------------------------------
 
     /** {@code what} is the user-facing name: filters, units, kernel, stride, window. */

@@ -96,4 +96,40 @@ class ModelGeneratorInProcessorTest {
         assertThat(generated).contains("private final dev.lamina.runtime.model.Parameter logitsWeight;");
         assertThat(generated).doesNotContain("import dev.lamina.runtime.kernel.Init;");
     }
+
+    @Test
+    void constantsOfTheInterface_doNotShadowRuntimeTypes() throws IOException {
+        // Found by the fuzz suite: in 'Init.uniformFanIn(...)' and 'new BatchNorm.Cache()' a constant
+        // named Init or BatchNorm, inherited from the interface, wins over the imported type.
+        JavaFileObject source = JavaFileObjects.forSourceLines("test.Shadowing",
+                "package test;",
+                "import dev.lamina.dsl.*;",
+                "@Sequential(input = {2, 3, 3})",
+                "public interface Shadowing {",
+                "    int Init = 1;",
+                "    int BatchNorm = 2;",
+                "    int Math = 3;",
+                "    int Arrays = 4;",
+                "    @BatchNorm Layer bn();",
+                "    @Flatten Layer flatten();",
+                "    @Dense(4) Layer logits();",
+                "}");
+        ModelIR model = IrBuilder.model("Shadowing", Loss.SOFTMAX_CROSS_ENTROPY, 2, 3, 3)
+                .layer("bn", IrBuilder.batchNorm(), 2, 3, 3)
+                .layer("flatten", flatten(), 18)
+                .layer("logits", dense(4), 4)
+                .build();
+
+        Compilation compilation = Compiler.javac()
+                .withProcessors(new StubProcessor(model))
+                .withOptions("-Xlint:all", "-Werror")
+                .compile(source);
+
+        assertThat(compilation).succeededWithoutWarnings();
+        String generated = compilation.generatedSourceFile("test.LaminaShadowing").orElseThrow()
+                .getCharContent(false).toString();
+        assertThat(generated).contains("dev.lamina.runtime.kernel.Init.uniformFanIn(");
+        assertThat(generated).contains("new dev.lamina.runtime.kernel.BatchNorm.Cache()");
+        assertThat(generated).contains("java.lang.Math.min(");
+    }
 }

@@ -80,9 +80,25 @@ public final class Batches {
      * @return the epoch's batches; each iterator reuses this object's arrays (see the class comment)
      */
     public Iterable<Batch> epoch(int epoch) {
+        return epoch(epoch, 0);
+    }
+
+    /**
+     * The batches of epoch {@code epoch} from batch {@code firstBatch} on: {@link #epoch(int)} without
+     * its first {@code firstBatch} batches, which are not gathered (to resume an epoch).
+     *
+     * @param epoch      the epoch, 0-based
+     * @param firstBatch batches of the epoch to skip
+     * @return the remaining batches of the epoch
+     * @throws IllegalArgumentException unless {@code 0 <= firstBatch <= batchCount()}
+     */
+    public Iterable<Batch> epoch(int epoch, int firstBatch) {
+        if (firstBatch < 0 || firstBatch > batchCount()) {
+            throw new IllegalArgumentException("firstBatch must be in [0, " + batchCount() + "], found " + firstBatch);
+        }
         int[] order = permutation(data.size(), seed + epoch);
         return () -> new Iterator<>() {
-            private int next = 0;
+            private int next = firstBatch * batchSize;
 
             @Override
             public boolean hasNext() {

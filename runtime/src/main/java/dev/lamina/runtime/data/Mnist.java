@@ -64,11 +64,17 @@ public record Mnist(Dataset train, Dataset test) {
      * @param imagesFile IDX images, raw or gzipped
      * @param labelsFile IDX labels, raw or gzipped
      * @return features {@code [N, 1, rows, cols]} FLOAT in [0, 1], one-hot labels {@code [N, 10]}
-     * @throws DataFileException if a file is malformed, the counts differ or a label is outside 0-9
+     * @throws DataFileException if a file is malformed or holds no images, the counts differ or a label is
+     *     outside 0-9
      */
     public static Dataset loadSplit(Path imagesFile, Path labelsFile) throws IOException {
         IdxReader.IdxArray images = IdxReader.readImages(imagesFile);
         IdxReader.IdxArray labels = IdxReader.readLabels(labelsFile);
+        if (images.count() == 0) {
+            // ND4J cannot hold an empty feature array, and nothing can be trained or evaluated on it.
+            throw new DataFileException(imagesFile, "the file holds no images", "at least 1 image", "0 images",
+                    "use an images file with examples in it");
+        }
         if (images.count() != labels.count()) {
             throw new DataFileException(labelsFile, "label count differs from the image count of " + imagesFile,
                     images.count() + " labels", labels.count() + " labels",

@@ -6,8 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * MaxPool2d over NCHW, square window, no padding: x {@code [N, C, H, W]},
  * y {@code [N, C, (H-size)/stride+1, (W-size)/stride+1]} (floor: trailing rows and columns that
  * do not fill a window are dropped, as PyTorch's default). Backward routes each dy entry to the
- * position of its window's maximum. FLOAT or DOUBLE; inputs are not modified. Runs on libnd4j's
- * {@code maxpool2d} and {@code maxpool2d_bp} ops.
+ * position of its window's maximum, the first in row-major order among ties (as PyTorch).
+ * FLOAT or DOUBLE; inputs are not modified. Forward runs on libnd4j's {@code maxpool2d} op,
+ * backward in Java.
  */
 public final class MaxPool2d {
     private MaxPool2d() {}
@@ -30,7 +31,8 @@ public final class MaxPool2d {
      * Backward pass.
      *
      * @param x      the forward input {@code [N, C, H, W]}
-     * @param y      the forward output (unused: libnd4j's backward op recomputes what it needs from x)
+     * @param y      the forward output for this x, used to locate each window's maximum; may be null, in
+     *     which case the windows are rescanned (slower)
      * @param dy     dL/dy, y's shape
      * @param size   the forward pass's window side
      * @param stride the forward pass's stride
@@ -38,6 +40,6 @@ public final class MaxPool2d {
      * @throws IllegalArgumentException if the shapes do not fit together
      */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy, int size, int stride) {
-        return Pooling.backward("maxpool2d_bp", x, dy, size, stride);
+        return Pooling.maxBackward(x, y, dy, size, stride);
     }
 }

@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs a Java loop over {@code [0, n)} on as many threads as ND4J uses for its own ops
- * ({@code OMP_NUM_THREADS}, else the core count), in contiguous chunks; the calling thread takes
- * the first chunk.
+ * ({@code OMP_NUM_THREADS}, else the core count; the system property {@code lamina.kernel.threads}
+ * overrides), in contiguous chunks; the calling thread takes the first chunk.
  */
 final class Parallel {
     /** Loops with fewer elements than this run on the calling thread. */
@@ -19,8 +19,8 @@ final class Parallel {
         void run(int from, int to);
     }
 
-    private static final int THREADS = Math.max(1,
-            Math.min(Runtime.getRuntime().availableProcessors(), Nd4j.getEnvironment().maxThreads()));
+    private static final int THREADS = Integer.getInteger("lamina.kernel.threads", Math.max(1,
+            Math.min(Runtime.getRuntime().availableProcessors(), Nd4j.getEnvironment().maxThreads())));
 
     private static final ExecutorService POOL = THREADS == 1 ? null : Executors.newFixedThreadPool(
             THREADS - 1, r -> {

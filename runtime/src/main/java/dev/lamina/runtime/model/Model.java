@@ -4,6 +4,7 @@ import dev.lamina.dsl.Layer;
 import dev.lamina.dsl.Loss;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -48,6 +49,21 @@ public interface Model {
         for (Parameter p : parameters()) {
             p.grad().assign(0);
         }
+    }
+
+    /**
+     * Runs {@link #forward forward(input, training)} and names the first layer, in forward order,
+     * whose output holds a NaN or an infinity: the place where a diverged training run first went
+     * non-finite. Empty when every layer's output is finite, and always empty for a model that cannot
+     * look between its layers (the default). Like any forward pass in training mode, it draws dropout
+     * masks and updates BatchNorm running statistics.
+     *
+     * @param input    {@code [N, ...inputShape()]}, of {@link #dataType()}
+     * @param training as for {@link #forward}
+     * @return the name of the first layer whose output is not finite, or empty
+     */
+    default Optional<String> firstNonFiniteLayer(INDArray input, boolean training) {
+        return Optional.empty();
     }
 
     /**

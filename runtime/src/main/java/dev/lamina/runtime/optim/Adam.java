@@ -2,9 +2,13 @@ package dev.lamina.runtime.optim;
 
 import dev.lamina.runtime.model.Parameter;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -103,6 +107,43 @@ public final class Adam implements Optimizer {
             INDArray direction = s.direction.assign(s.firstMoment).divi(denominator);
             OptimizerSupport.axpy(-stepSize, direction, value);
         }
+    }
+
+    /** Slots {@code exp_avg}, {@code exp_avg_sq} (the parameter's shape) and {@code step} (a LONG scalar). */
+    @Override
+    public Map<String, INDArray> state(List<Parameter> params) {
+        Map<String, INDArray> state = new LinkedHashMap<>();
+        for (Parameter p : params) {
+            State s = states.get(p.value());
+            if (s != null) {
+                state.put(p.name() + "/exp_avg", s.firstMoment);
+                state.put(p.name() + "/exp_avg_sq", s.secondMoment);
+                state.put(p.name() + "/step", Nd4j.scalar(DataType.LONG, s.step));
+            }
+        }
+        return state;
+    }
+
+    @Override
+    public void loadState(List<Parameter> params, Map<String, INDArray> state) {
+        Map<Parameter, Map<String, INDArray>> byParameter = OptimizerSupport.byParameter(params, state,
+                Set.of("exp_avg", "exp_avg_sq", "step"), Set.of("exp_avg", "exp_avg_sq"));
+        for (var e : byParameter.entrySet()) {
+            if (e.getValue().size() != 3) {
+                throw new IllegalArgumentException("state of " + e.getKey().name() + " needs exp_avg, exp_avg_sq and"
+                        + " step, found " + e.getValue().keySet());
+            }
+        }
+        for (Parameter p : params) {
+            states.remove(p.value());
+        }
+        byParameter.forEach((p, slots) -> {
+            State s = new State(p.value());
+            s.firstMoment.assign(slots.get("exp_avg"));
+            s.secondMoment.assign(slots.get("exp_avg_sq"));
+            s.step = slots.get("step").getLong(0);
+            states.put(p.value(), s);
+        });
     }
 
     /** {@return the learning rate} */

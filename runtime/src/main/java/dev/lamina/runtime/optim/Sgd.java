@@ -2,8 +2,10 @@ package dev.lamina.runtime.optim;
 
 import dev.lamina.runtime.model.Parameter;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -97,6 +99,30 @@ public final class Sgd implements Optimizer {
             }
             OptimizerSupport.axpy(-lr, g, value);
         }
+    }
+
+    /** Slot {@code momentum_buffer} (the parameter's shape), once the parameter has taken a momentum step. */
+    @Override
+    public Map<String, INDArray> state(List<Parameter> params) {
+        Map<String, INDArray> state = new LinkedHashMap<>();
+        for (Parameter p : params) {
+            INDArray buffer = momentumBuffers.get(p.value());
+            if (buffer != null) {
+                state.put(p.name() + "/momentum_buffer", buffer);
+            }
+        }
+        return state;
+    }
+
+    @Override
+    public void loadState(List<Parameter> params, Map<String, INDArray> state) {
+        Map<Parameter, Map<String, INDArray>> byParameter = OptimizerSupport.byParameter(params, state,
+                Set.of("momentum_buffer"), Set.of("momentum_buffer"));
+        for (Parameter p : params) {
+            momentumBuffers.remove(p.value());
+        }
+        byParameter.forEach((p, slots) -> momentumBuffers.put(p.value(),
+                p.value().ulike().assign(slots.get("momentum_buffer"))));
     }
 
     private INDArray scratchFor(INDArray value) {

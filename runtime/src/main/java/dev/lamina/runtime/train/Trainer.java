@@ -1,12 +1,21 @@
 package dev.lamina.runtime.train;
 
+import dev.lamina.runtime.checkpoint.Checkpoint;
+import dev.lamina.runtime.checkpoint.CheckpointException;
+import dev.lamina.runtime.checkpoint.CheckpointFile;
+import dev.lamina.runtime.checkpoint.TrainingPosition;
 import dev.lamina.runtime.data.Batch;
 import dev.lamina.runtime.data.Batches;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.loss.LossFunction;
 import dev.lamina.runtime.model.Model;
+import dev.lamina.runtime.model.Parameter;
+import dev.lamina.runtime.model.Tensors;
 import dev.lamina.runtime.optim.Optimizer;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +34,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * seconds. During the epoch a progress line appears about every 10% of batches; on a console it is
  * rewritten in place with {@code \r}, otherwise (logs, CI) printed as plain lines.
  *
- * <p>Dropout masks are seeded once with {@code seed} ({@link Model#seedDropout}), so a run is
- * reproducible for a given seed, thread count and native library. Not thread-safe.
+ * <p>Before every step the dropout masks are re-seeded from the seed and the step number
+ * ({@link #dropoutSeed}), so a run is reproducible for a given seed, thread count and native library,
+ * and a run resumed from a checkpoint ({@link Builder#checkpoint}, {@link Builder#resumeFrom}) continues
+ * exactly as one that never stopped. A NaN or infinite training loss stops the run with a
+ * {@link TrainingDivergedException} naming the step, the batch and the first layer whose output went
+ * non-finite. Not thread-safe.
  */
 public final class Trainer {
     private final Model model;
@@ -38,6 +51,9 @@ public final class Trainer {
     private final long seed;
     private final PrintStream out;
     private final boolean rewriteProgress;
+    private final Path checkpointFile;
+    private final int checkpointEvery;
+    private final Path resumeFrom;
     /** Length of the progress line currently shown when rewriting in place, 0 if none. */
     private int progressWidth = 0;
 
@@ -51,6 +67,9 @@ public final class Trainer {
         this.seed = b.seed;
         this.out = b.out;
         this.rewriteProgress = b.rewriteProgress;
+        this.checkpointFile = b.checkpointFile;
+        this.checkpointEvery = b.checkpointEvery;
+        this.resumeFrom = b.resumeFrom;
     }
 
     /**
@@ -71,49 +90,67 @@ public final class Trainer {
      * @param train features {@code [N, ...model.inputShape()]}, one-hot labels {@code [N, K]}
      * @param test  evaluated after every epoch; same shapes per example
      * @return one {@link EpochMetrics} per epoch, in order
-     * @throws IllegalArgumentException if a dataset's shapes do not fit the model or it is empty
-     * @throws IllegalStateException    if the training loss becomes NaN or infinite (diverged)
+     * @throws IllegalArgumentException  before any computation, if a dataset's example or label shape does
+     *     not fit the model (naming both shapes) or a dataset is empty
+     * @throws TrainingDivergedException if the training loss becomes NaN or infinite
+     * @throws UncheckedIOException      if a checkpoint cannot be written, or the one to resume from cannot
+     *     be read or does not fit (caused by a {@link CheckpointException})
      */
     public List<EpochMetrics> fit(Dataset train, Dataset test) {
         Evaluator.checkFits(model, train, "training");
         Evaluator.checkFits(model, test, "test");
+        if (train.size() == 0) {
+            throw new IllegalArgumentException("the training set is empty");
+        }
         if (test.size() == 0) {
             throw new IllegalArgumentException("the test set is empty");
         }
+        TrainingPosition position = resumeFrom == null
+                ? TrainingPosition.start(seed, batchSize, train.size())
+                : resume(resumeFrom, train.size());
         Batches batches = new Batches(train, batchSize, seed);
         int batchCount = batches.batchCount();
         int progressEvery = Math.max(1, batchCount / 10);
-        model.seedDropout(seed);
+        long step = position.step();
         List<EpochMetrics> history = new ArrayList<>(epochs);
-        for (int epoch = 0; epoch < epochs; epoch++) {
+        for (int epoch = position.epoch(); epoch < epochs; epoch++) {
             long epochStart = System.nanoTime();
-            double lossSum = 0;
-            long seen = 0;
-            int batchIndex = 0;
-            for (Batch batch : batches.epoch(epoch)) {
+            boolean resumed = epoch == position.epoch();
+            int batchIndex = resumed ? position.batch() : 0;
+            double lossSum = resumed ? position.epochLossSum() : 0;
+            long seen = resumed ? position.epochExamples() : 0;
+            long seenHere = 0;
+            for (Batch batch : batches.epoch(epoch, batchIndex)) {
+                INDArray features = Evaluator.castTo(batch.features(), model);
                 model.zeroGrad();
-                INDArray output = model.forward(Evaluator.castTo(batch.features(), model), true);
+                model.seedDropout(dropoutSeed(seed, step));
+                INDArray output = model.forward(features, true);
                 double batchLoss = loss.loss(output, batch.labels());
                 if (!Double.isFinite(batchLoss)) {
-                    throw new IllegalStateException("training diverged: loss is " + batchLoss + " in epoch "
-                            + (epoch + 1) + ", batch " + (batchIndex + 1) + "; lower the learning rate");
+                    throw diverged(step, epoch, batchIndex, batchCount, batchLoss, features);
                 }
                 model.backward(loss.gradient(output, batch.labels()));
                 optimizer.step(model.parameters());
                 lossSum += batchLoss * batch.size();
                 seen += batch.size();
+                seenHere += batch.size();
                 batchIndex++;
+                step++;
+                if (checkpointFile != null && step % checkpointEvery == 0 && batchIndex < batchCount) {
+                    saveCheckpoint(new TrainingPosition(step, epoch, batchIndex, seed, batchSize, train.size(),
+                            lossSum, seen));
+                }
                 if (batchIndex % progressEvery == 0 && batchIndex < batchCount) {
                     double seconds = secondsSince(epochStart);
                     progress(String.format(Locale.ROOT, "epoch %d/%d %3d%% (batch %d/%d)  train loss %.4f  %.0f img/s",
                             epoch + 1, epochs, 100L * batchIndex / batchCount, batchIndex, batchCount,
-                            lossSum / seen, seen / seconds));
+                            lossSum / seen, seenHere / seconds));
                 }
             }
             double trainSeconds = secondsSince(epochStart);
             Evaluation evaluation = Evaluator.evaluate(model, test, evalBatchSize);
             EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / seen, evaluation.loss(),
-                    evaluation.accuracy(), seen / trainSeconds, secondsSince(epochStart));
+                    evaluation.accuracy(), seenHere / trainSeconds, secondsSince(epochStart));
             endProgress();
             out.println(String.format(Locale.ROOT,
                     "epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.2f%%  %.0f img/s  %.1f s",
@@ -121,8 +158,99 @@ public final class Trainer {
                     metrics.imagesPerSecond(), metrics.elapsedSeconds()));
             out.flush();
             history.add(metrics);
+            if (checkpointFile != null) {
+                saveCheckpoint(new TrainingPosition(step, epoch + 1, 0, seed, batchSize, train.size(), 0, 0));
+            }
         }
         return List.copyOf(history);
+    }
+
+    /**
+     * The seed of the dropout masks of optimizer step {@code step} (from 0) in a run seeded with
+     * {@code seed}: SplitMix64's output function (Steele, Lea and Flood, "Fast splittable
+     * pseudorandom number generators", OOPSLA 2014) of {@code seed + (step + 1) * 0x9E3779B97F4A7C15}.
+     * Seeding every step afresh makes a step's masks depend on nothing but the seed and the step, so a
+     * run resumed from a checkpoint draws the same masks as one that never stopped.
+     *
+     * @param seed the run's seed
+     * @param step the optimizer step, from 0
+     * @return the seed to pass to {@link dev.lamina.runtime.model.Model#seedDropout} before that step
+     */
+    public static long dropoutSeed(long seed, long step) {
+        long z = seed + (step + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Loads the checkpoint into the model and optimizer and checks that it belongs to this run. */
+    private TrainingPosition resume(Path file, int examples) {
+        try {
+            Checkpoint checkpoint = CheckpointFile.read(file);
+            TrainingPosition p = checkpoint.position();
+            if (p.seed() != seed || p.batchSize() != batchSize || p.examples() != examples) {
+                throw new CheckpointException(file, "checkpoint is of a run with seed " + p.seed() + ", batch size "
+                        + p.batchSize() + " and " + p.examples() + " training examples, but this run has seed " + seed
+                        + ", batch size " + batchSize + " and " + examples + " training examples");
+            }
+            int batchCount = (examples + batchSize - 1) / batchSize;
+            if (p.epoch() < 0 || p.batch() < 0 || p.batch() > batchCount || p.step() < 0) {
+                throw new CheckpointException(file, "checkpoint position (step " + p.step() + ", epoch " + p.epoch()
+                        + ", batch " + p.batch() + ") does not fit " + batchCount + " batches per epoch");
+            }
+            checkpoint.restoreInto(model, optimizer, file);
+            out.println(String.format(Locale.ROOT, "resumed from %s at step %d (epoch %d, batch %d/%d)", file,
+                    p.step(), p.epoch() + 1, p.batch(), batchCount));
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void saveCheckpoint(TrainingPosition position) {
+        try {
+            CheckpointFile.write(checkpointFile, Checkpoint.capture(model, optimizer, position));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write checkpoint " + checkpointFile + " (the previous one, if"
+                    + " any, is intact)", e);
+        }
+        endProgress();
+        out.println(String.format(Locale.ROOT, "checkpoint %s at step %d (epoch %d, batch %d)", checkpointFile,
+                position.step(), position.epoch() + 1, position.batch()));
+        out.flush();
+    }
+
+    /**
+     * Describes a non-finite loss: which parameters were already non-finite, and which layer's output
+     * first went non-finite, found by running the same forward pass again (same parameters, same
+     * dropout masks) with the model looking between its layers.
+     */
+    private TrainingDivergedException diverged(long step, int epoch, int batchIndex, int batchCount, double batchLoss,
+            INDArray features) {
+        List<String> badParameters = new ArrayList<>();
+        for (Parameter p : model.parameters()) {
+            if (!Tensors.allFinite(p.value())) {
+                badParameters.add(p.name());
+            }
+        }
+        String layer;
+        String where;
+        if (!Tensors.allFinite(features)) {
+            layer = "input";
+            where = "the input batch itself holds NaN or infinity";
+        } else {
+            model.seedDropout(dropoutSeed(seed, step));
+            layer = model.firstNonFiniteLayer(features, true).orElse(null);
+            where = layer != null
+                    ? "the first non-finite activation is the output of layer '" + layer + "'"
+                    : "no layer reported a non-finite output (every output is finite, so the loss itself"
+                            + " overflowed or the labels are not finite, or the model cannot look between its layers)";
+        }
+        String message = String.format(Locale.ROOT, "training diverged at step %d (epoch %d, batch %d of %d): the loss"
+                        + " is %s; %s%s; lower the learning rate or check the data", step, epoch + 1, batchIndex + 1,
+                batchCount, batchLoss, where,
+                badParameters.isEmpty() ? "" : "; parameters already non-finite: " + String.join(", ", badParameters));
+        return new TrainingDivergedException(message, step, epoch + 1, batchIndex + 1, batchLoss, layer, badParameters);
     }
 
     private void progress(String line) {
@@ -160,6 +288,9 @@ public final class Trainer {
         private long seed = 0;
         private PrintStream out = System.out;
         private boolean rewriteProgress = System.console() != null;
+        private Path checkpointFile;
+        private int checkpointEvery;
+        private Path resumeFrom;
 
         private Builder(Model model, Optimizer optimizer) {
             this.model = Objects.requireNonNull(model, "model");
@@ -200,8 +331,8 @@ public final class Trainer {
         }
 
         /**
-         * Sets the seed of the shuffles (epoch {@code e} uses {@code seed + e}) and of the dropout masks;
-         * default 0.
+         * Sets the seed of the shuffles (epoch {@code e} uses {@code seed + e}) and of the dropout masks
+         * ({@link Trainer#dropoutSeed}); default 0.
          *
          * @param seed any value
          * @return this builder
@@ -236,10 +367,45 @@ public final class Trainer {
         }
 
         /**
+         * Writes a checkpoint ({@link CheckpointFile}) to {@code file} after every {@code everySteps}
+         * optimizer steps within an epoch and after every epoch's evaluation, replacing the previous
+         * one atomically. Default: no checkpoints.
+         *
+         * @param file       where the checkpoint goes
+         * @param everySteps optimizer steps between checkpoints within an epoch, >= 1 (checked by
+         *     {@link #build()})
+         * @return this builder
+         * @throws NullPointerException if {@code file} is null
+         */
+        public Builder checkpoint(Path file, int everySteps) {
+            this.checkpointFile = Objects.requireNonNull(file, "file");
+            this.checkpointEvery = everySteps;
+            return this;
+        }
+
+        /**
+         * Continues the run saved in {@code file} by {@link #checkpoint}: restores parameters, buffers
+         * and optimizer state and goes on from the saved step, so that the result equals that of a run
+         * that never stopped. The run must have the same model, optimizer, seed, batch size and training
+         * set size; {@code fit} throws {@link UncheckedIOException} (caused by a
+         * {@link CheckpointException}) otherwise. {@code fit} then returns the metrics of the epochs it
+         * finished.
+         *
+         * @param file a checkpoint written by {@link #checkpoint}
+         * @return this builder
+         * @throws NullPointerException if {@code file} is null
+         */
+        public Builder resumeFrom(Path file) {
+            this.resumeFrom = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
          * Validates the settings.
          *
          * @return the trainer
-         * @throws IllegalArgumentException if epochs or a batch size is below 1, naming the value
+         * @throws IllegalArgumentException if epochs, a batch size or the checkpoint interval is below 1,
+         *     naming the value
          */
         public Trainer build() {
             if (epochs < 1) {
@@ -247,6 +413,9 @@ public final class Trainer {
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batchSize must be >= 1, found " + batchSize);
+            }
+            if (checkpointFile != null && checkpointEvery < 1) {
+                throw new IllegalArgumentException("checkpoint every must be >= 1 steps, found " + checkpointEvery);
             }
             if (evalBatchSize < 1) {
                 throw new IllegalArgumentException("evalBatchSize must be >= 1, found " + evalBatchSize);

@@ -49,7 +49,7 @@ public final class KernelBenchmark {
 
     /** Median and minimum milliseconds of one call of body, each call in a reused workspace. */
     static double[] time(int reps, boolean workspace, Body body) {
-        int warmup = Math.max(3, reps / 5);
+        int warmup = Math.max(5, reps / 2);
         double[] ms = new double[reps];
         for (int i = -warmup; i < reps; i++) {
             long start = System.nanoTime();
@@ -67,6 +67,17 @@ public final class KernelBenchmark {
         }
         Arrays.sort(ms);
         return new double[] {ms[reps / 2], ms[0]};
+    }
+
+    /** Minor page faults of this process so far (Linux /proc/self/stat field 10), or -1. */
+    static long minorFaults() {
+        try {
+            String stat = new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get("/proc/self/stat")));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[7]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static void row(String name, String shape, double[] forward, double[] backward) {
@@ -90,57 +101,110 @@ public final class KernelBenchmark {
                 .toArray(INDArray[]::new);
         final Random rng = Nd4j.getRandomFactory().getNewRandomInstance(1);
 
+        /** Laps of one step, by name, summed over the steps run with {@link #profile} set. */
+        final java.util.Map<String, double[]> laps = new java.util.LinkedHashMap<>();
+        boolean profile;
+        private long last;
+
+        private void lap(String name) {
+            if (profile) {
+                long now = System.nanoTime();
+                laps.computeIfAbsent(name, k -> new double[1])[0] += (now - last) / 1e6;
+                last = now;
+            }
+        }
+
         void step(INDArray x, INDArray oneHot) {
+            last = System.nanoTime();
             for (INDArray g : grads) {
                 g.assign(0);
             }
+            lap("zero grads");
             BatchNorm.Cache c1 = new BatchNorm.Cache(), c2 = new BatchNorm.Cache();
             INDArray a1 = Conv2d.forward(x, w1, b1, 1, 0, 0, 26, 26);
+            lap("conv1 forward");
             INDArray n1 = BatchNorm.forwardTrain(a1, g1, be1, rm1, rv1, 0.1, 1e-5, c1);
+            lap("bn1 forward");
             INDArray e1 = ELU.forward(n1, 1.0);
+            lap("elu1 forward");
             INDArray m1 = Dropout.sampleMask(e1.shape(), 0.25, rng, DataType.FLOAT);
+            lap("drop1 sampleMask");
             INDArray d1 = Dropout.forward(e1, m1);
+            lap("drop1 forward");
             INDArray p1 = MaxPool2d.forward(d1, 2, 2);
+            lap("pool1 forward");
             INDArray a2 = Conv2d.forward(p1, w2, b2, 1, 0, 0, 11, 11);
+            lap("conv2 forward");
             INDArray n2 = BatchNorm.forwardTrain(a2, g2, be2, rm2, rv2, 0.1, 1e-5, c2);
+            lap("bn2 forward");
             INDArray e2 = ELU.forward(n2, 1.0);
+            lap("elu2 forward");
             INDArray m2 = Dropout.sampleMask(e2.shape(), 0.25, rng, DataType.FLOAT);
+            lap("drop2 sampleMask");
             INDArray d2 = Dropout.forward(e2, m2);
+            lap("drop2 forward");
             INDArray p2 = MaxPool2d.forward(d2, 2, 2);
+            lap("pool2 forward");
             INDArray f = Flatten.forward(p2);
+            lap("flatten forward");
             INDArray h = Dense.forward(f, w3, b3);
+            lap("dense1 forward");
             INDArray e3 = ELU.forward(h, 1.0);
+            lap("elu3 forward");
             INDArray logits = Dense.forward(e3, w4, b4);
+            lap("dense2 forward");
 
             // softmax cross-entropy, mean over the batch: dlogits = (softmax - onehot) / N
             INDArray dLogits = Softmax.forward(logits).subi(oneHot).divi(x.size(0));
+            lap("softmax + loss gradient");
 
             INDArray de3 = Dense.backward(e3, w4, dLogits, grads[10], grads[11], true);
+            lap("dense2 backward");
             INDArray dh = ELU.backward(h, e3, de3, 1.0);
+            lap("elu3 backward");
             INDArray df = Dense.backward(f, w3, dh, grads[8], grads[9], true);
+            lap("dense1 backward");
             INDArray dp2 = Flatten.backward(p2, df);
+            lap("flatten backward");
             INDArray dd2 = MaxPool2d.backward(d2, p2, dp2, 2, 2);
+            lap("pool2 backward");
             INDArray de2 = Dropout.backward(dd2, m2);
+            lap("drop2 backward");
             INDArray dn2 = ELU.backward(n2, e2, de2, 1.0);
+            lap("elu2 backward");
             INDArray da2 = BatchNorm.backward(dn2, g2, c2, grads[6], grads[7]);
+            lap("bn2 backward");
             INDArray dp1 = Conv2d.backward(p1, w2, da2, grads[4], grads[5], 1, 0, 0, true);
+            lap("conv2 backward");
             INDArray dd1 = MaxPool2d.backward(d1, p1, dp1, 2, 2);
+            lap("pool1 backward");
             INDArray de1 = Dropout.backward(dd1, m1);
+            lap("drop1 backward");
             INDArray dn1 = ELU.backward(n1, e1, de1, 1.0);
+            lap("elu1 backward");
             INDArray da1 = BatchNorm.backward(dn1, g1, c1, grads[2], grads[3]);
+            lap("bn1 backward");
             Conv2d.backward(x, w1, da1, grads[0], grads[1], 1, 0, 0, false);
+            lap("conv1 backward");
 
             for (int i = 0; i < params.length; i++) {
                 params[i].subi(grads[i].mul(0.01));
             }
+            lap("sgd update");
         }
     }
 
     public static void main(String[] args) {
         int reps = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 30;
         boolean epoch = Arrays.asList(args).contains("--epoch");
-        System.out.printf(Locale.ROOT, "ND4J threads %d, cores %d, batch %d, FLOAT, %d reps%n",
-                Nd4j.getEnvironment().maxThreads(), Runtime.getRuntime().availableProcessors(), BATCH, reps);
+        boolean stepOnly = Arrays.asList(args).contains("--step-only");
+        for (String arg : args) {
+            if (arg.startsWith("--blas-threads=")) {
+                Nd4j.factory().blas().setMaxThreads(Integer.parseInt(arg.substring("--blas-threads=".length())));
+            }
+        }
+        System.out.printf(Locale.ROOT, "ND4J threads %d, BLAS threads %d, cores %d, batch %d, FLOAT, %d reps%n",
+                Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads(), Runtime.getRuntime().availableProcessors(), BATCH, reps);
 
         SeedNet net = new SeedNet();
         INDArray x = Nd4j.rand(DataType.FLOAT, BATCH, 1, 28, 28);
@@ -148,6 +212,45 @@ public final class KernelBenchmark {
         for (int n = 0; n < BATCH; n++) {
             oneHot.putScalar(n, n % 10, 1f);
         }
+        // Warm up every code path (JIT, workspace sizes, scratch buffers) before timing anything.
+        time(5, true, () -> net.step(x, oneHot));
+        if (!stepOnly) {
+            kernels(reps, net, x);
+        }
+        long faults = minorFaults();
+        double[] step = time(reps, true, () -> net.step(x, oneHot));
+        faults = minorFaults() - faults;
+        System.out.printf(Locale.ROOT, "%nTraining step, workspace:    median %.1f ms (min %.1f) = %.0f img/s, %d minor page faults/step%n",
+                step[0], step[1], BATCH * 1000 / step[0], faults / (reps + Math.max(5, reps / 2)));
+        net.profile = true;
+        int profiled = Math.max(10, reps);
+        time(profiled, true, () -> net.step(x, oneHot));
+        net.profile = false;
+        double total = net.laps.values().stream().mapToDouble(v -> v[0]).sum();
+        System.out.printf(Locale.ROOT, "Inside the step (mean of %d steps after warm-up, workspace):%n", profiled);
+        int steps = profiled + Math.max(5, profiled / 2);
+        net.laps.forEach((name, v) -> System.out.printf(Locale.ROOT, "  %-26s %7.2f ms%n", name, v[0] / steps));
+        System.out.printf(Locale.ROOT, "  %-26s %7.2f ms%n", "total", total / steps);
+        int noWsReps = Math.max(5, reps / 3);
+        faults = minorFaults();
+        double[] stepNoWs = time(noWsReps, false, () -> net.step(x, oneHot));
+        faults = minorFaults() - faults;
+        System.out.printf(Locale.ROOT, "Training step, no workspace: median %.1f ms (min %.1f) = %.0f img/s, %d minor page faults/step%n",
+                stepNoWs[0], stepNoWs[1], BATCH * 1000 / stepNoWs[0], faults / (noWsReps + Math.max(5, noWsReps / 2)));
+        if (epoch) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 469; i++) {
+                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bench")) {
+                    net.step(x, oneHot);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "Epoch, 469 steps of 128:     %.1f s = %.0f img/s%n", seconds, 469 * 128 / seconds);
+        }
+    }
+
+    /** One row per kernel: forward and backward at the seed network's shapes. */
+    private static void kernels(int reps, SeedNet net, INDArray x) {
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(2);
 
         // Activations at the seed network's shapes.
@@ -214,21 +317,5 @@ public final class KernelBenchmark {
         row("Softmax", "[128,10]", time(reps, true, () -> Softmax.forward(dLogits)),
                 time(reps, true, () -> Softmax.backward(dLogits, sm, dLogits)));
 
-        double[] step = time(reps, true, () -> net.step(x, oneHot));
-        System.out.printf(Locale.ROOT, "%nTraining step, workspace:    median %.1f ms (min %.1f) = %.0f img/s%n",
-                step[0], step[1], BATCH * 1000 / step[0]);
-        double[] stepNoWs = time(Math.max(5, reps / 3), false, () -> net.step(x, oneHot));
-        System.out.printf(Locale.ROOT, "Training step, no workspace: median %.1f ms (min %.1f) = %.0f img/s%n",
-                stepNoWs[0], stepNoWs[1], BATCH * 1000 / stepNoWs[0]);
-        if (epoch) {
-            long start = System.nanoTime();
-            for (int i = 0; i < 469; i++) {
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bench")) {
-                    net.step(x, oneHot);
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "Epoch, 469 steps of 128:     %.1f s = %.0f img/s%n", seconds, 469 * 128 / seconds);
-        }
     }
 }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** MaxPool2d and AvgPool2d against direct loops and finite differences. */
 class PoolingTest {
@@ -55,6 +57,17 @@ class PoolingTest {
 
     @ParameterizedTest
     @MethodSource("windows")
+    void maxBackwardRescansWhenYIsNotGiven(int n, int c, int h, int w, int size, int stride) {
+        INDArray x = randn(10, n, c, h, w);
+        INDArray y = MaxPool2d.forward(x, size, stride);
+        INDArray dy = randn(11, y.shape());
+
+        assertClose("max pool dx without y", MaxPool2d.backward(x, y, dy, size, stride),
+                MaxPool2d.backward(x, null, dy, size, stride), 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("windows")
     void avgBackwardMatchesFiniteDifferences(int n, int c, int h, int w, int size, int stride) {
         INDArray x = randn(5, n, c, h, w);
         INDArray y = AvgPool2d.forward(x, size, stride);
@@ -63,6 +76,22 @@ class PoolingTest {
         INDArray dx = AvgPool2d.backward(x, y, r, size, stride);
 
         assertGradient("avg pool dx", dx, numeric(() -> weightedSum(AvgPool2d.forward(x, size, stride), r), x));
+    }
+
+    @Test
+    void maxBackwardSendsTiesToTheFirstMaximum() {
+        // two 2x2 windows: all zeros, and zeros with one -1 (as after dropout)
+        INDArray x = Nd4j.zeros(DataType.DOUBLE, 1, 1, 2, 4);
+        x.putScalar(new long[] {0, 0, 1, 3}, -1.0);
+        INDArray dy = Nd4j.create(new double[] {1.0, 2.0}, new long[] {1, 1, 1, 2});
+
+        INDArray dx = MaxPool2d.backward(x, MaxPool2d.forward(x, 2, 2), dy, 2, 2);
+
+        INDArray expected = Nd4j.zeros(DataType.DOUBLE, 1, 1, 2, 4);
+        expected.putScalar(new long[] {0, 0, 0, 0}, 1.0);
+        expected.putScalar(new long[] {0, 0, 0, 2}, 2.0);
+        assertClose("ties", expected, dx, 0);
+        assertClose("ties, float", expected, MaxPool2d.backward(toFloat(x), null, toFloat(dy), 2, 2), 0);
     }
 
     @Test

@@ -89,7 +89,8 @@ class TrainerTest {
         }
         assertThat(optimizer.steps).isEqualTo(6 * 15); // 240 / 16 = 15 batches per epoch
         assertThat(model.trainingForwardCalls).isEqualTo(6 * 15);
-        assertThat(model.dropoutSeed).isEqualTo(3L);
+        // Dropout masks are re-seeded before every step, the last one being step 6 * 15 - 1.
+        assertThat(model.dropoutSeed).isEqualTo(Trainer.dropoutSeed(3, 6 * 15 - 1));
     }
 
     @Test
@@ -163,10 +164,14 @@ class TrainerTest {
         SoftmaxRegression model = new SoftmaxRegression(2, 3, DataType.FLOAT, 0);
         Optimizer poisoning = params -> params.forEach(p -> p.value().assign(Double.NaN));
         Trainer trainer = trainer(model, poisoning, new ByteArrayOutputStream()).build();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> trainer.fit(blobs(240, 1), blobs(60, 2)));
-        assertThat(e).hasMessageThat().contains("loss is NaN in epoch 1, batch 2");
+        assertThat(e).hasMessageThat().contains("training diverged at step 1 (epoch 1, batch 2 of 15): the loss is NaN");
+        assertThat(e).hasMessageThat().contains("parameters already non-finite: dense.weight, dense.bias");
         assertThat(e).hasMessageThat().contains("lower the learning rate");
+        assertThat(e.step()).isEqualTo(1);
+        assertThat(e.batch()).isEqualTo(2);
+        assertThat(e.layer()).isEmpty(); // a hand-written model cannot look between its layers
     }
 
     @Test

@@ -1,0 +1,70 @@
+package dev.lamina.runtime.train;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The training loss became NaN or infinite. Says where: the step, the epoch and batch, and the first
+ * layer whose output went non-finite on that batch (when the model can tell), plus any parameters
+ * that were already non-finite before the step.
+ */
+public final class TrainingDivergedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    /** The failing optimizer step, from 0. */
+    private final long step;
+    /** 1-based epoch of the failing step. */
+    private final int epoch;
+    /** 1-based batch of the failing step within its epoch. */
+    private final int batch;
+    /** The non-finite loss. */
+    private final double loss;
+    /** The first non-finite layer, or null. */
+    private final String layer;
+    /** Parameters non-finite before the step. */
+    private final List<String> nonFiniteParameters;
+
+    TrainingDivergedException(String message, long step, int epoch, int batch, double loss, String layer,
+            List<String> nonFiniteParameters) {
+        super(message);
+        this.step = step;
+        this.epoch = epoch;
+        this.batch = batch;
+        this.loss = loss;
+        this.layer = layer;
+        this.nonFiniteParameters = List.copyOf(nonFiniteParameters);
+    }
+
+    /** {@return the optimizer step that failed, counted from 0 over the whole run} No update was applied. */
+    public long step() {
+        return step;
+    }
+
+    /** {@return the 1-based epoch of the failing step} */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** {@return the 1-based index of the failing batch within its epoch} */
+    public int batch() {
+        return batch;
+    }
+
+    /** {@return the non-finite loss} */
+    public double loss() {
+        return loss;
+    }
+
+    /**
+     * {@return the first layer whose output on the batch was non-finite} {@code "input"} when the batch
+     * itself was, or empty when every output was finite or the model cannot tell.
+     */
+    public Optional<String> layer() {
+        return Optional.ofNullable(layer);
+    }
+
+    /** {@return the parameters holding NaN or infinity before the step, in model order} */
+    public List<String> nonFiniteParameters() {
+        return nonFiniteParameters;
+    }
+}

@@ -1,0 +1,246 @@
+package dev.lamina.runtime.checkpoint;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.lamina.runtime.optim.Adam;
+import dev.lamina.runtime.optim.Optimizer;
+import dev.lamina.runtime.optim.Sgd;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class CheckpointFileTest {
+    @TempDir
+    Path dir;
+
+    /** A model after two Adam steps, so that every kind of state is non-trivial. */
+    private static TinyMlp trainedModel(Optimizer optimizer) {
+        TinyMlp model = new TinyMlp(4, 8, 3, 5);
+        INDArray x = TrainingChild.blobs(10, 1).features();
+        for (int step = 0; step < 2; step++) {
+            model.zeroGrad();
+            model.seedDropout(step);
+            INDArray out = model.forward(x, true);
+            model.backward(out.ulike().assign(0.1));
+            optimizer.step(model.parameters());
+        }
+        return model;
+    }
+
+    private static final TrainingPosition POSITION = new TrainingPosition(17, 1, 7, 11, 10, 95, 12.5, 70);
+
+    private Path written() throws Exception {
+        Adam adam = new Adam(0.01);
+        TinyMlp model = trainedModel(adam);
+        Path file = dir.resolve("run.ckpt");
+        CheckpointFile.write(file, Checkpoint.capture(model, adam, POSITION));
+        return file;
+    }
+
+    @Test
+    void roundTripsEveryTensorBitForBitAndThePosition() throws Exception {
+        Adam adam = new Adam(0.01);
+        TinyMlp model = trainedModel(adam);
+        Checkpoint original = Checkpoint.capture(model, adam, POSITION);
+        Path file = dir.resolve("run.ckpt");
+
+        CheckpointFile.write(file, original);
+        Checkpoint read = CheckpointFile.read(file);
+
+        assertThat(read.model()).isEqualTo(TinyMlp.class.getName());
+        assertThat(read.optimizer()).isEqualTo(Adam.class.getName());
+        assertThat(read.position()).isEqualTo(POSITION);
+        assertThat(read.parameters().keySet()).containsExactly("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias")
+                .inOrder();
+        assertThat(read.parameters()).isEqualTo(original.parameters());
+        assertThat(read.buffers()).isEqualTo(original.buffers());
+        assertThat(read.optimizerState().keySet()).containsAtLeast("fc1.weight/exp_avg", "fc1.weight/exp_avg_sq",
+                "fc1.weight/step");
+        assertThat(read.optimizerState().get("fc1.weight/step").getLong(0)).isEqualTo(2L);
+        assertThat(read.optimizerState()).isEqualTo(original.optimizerState());
+        assertThat(Files.exists(dir.resolve("run.ckpt.tmp"))).isFalse();
+        assertThat(Arrays.copyOf(Files.readAllBytes(file), 8)).isEqualTo(CheckpointFile.MAGIC);
+    }
+
+    @Test
+    void doublesAndLongsRoundTrip() throws Exception {
+        Map<String, INDArray> tensors = new LinkedHashMap<>();
+        tensors.put("d", Nd4j.createFromArray(new double[][] {{1e-300, -0.0}, {Double.MAX_VALUE, Math.PI}}));
+        tensors.put("l", Nd4j.createFromArray(new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}));
+        tensors.put("scalar", Nd4j.scalar(DataType.LONG, 42L));
+        Checkpoint c = new Checkpoint("m", "o", POSITION, tensors, Map.of(), Map.of());
+        Path file = dir.resolve("types.ckpt");
+
+        CheckpointFile.write(file, c);
+        Checkpoint read = CheckpointFile.read(file);
+
+        assertThat(read.parameters().get("d").toDoubleMatrix()).isEqualTo(tensors.get("d").toDoubleMatrix());
+        assertThat(read.parameters().get("l").toLongVector()).isEqualTo(tensors.get("l").toLongVector());
+        assertThat(read.parameters().get("scalar").rank()).isEqualTo(0);
+        assertThat(read.parameters().get("scalar").getLong(0)).isEqualTo(42L);
+    }
+
+    @Test
+    void anyFlippedByteIsACorruptFileNamingIt() throws Exception {
+        Path file = written();
+        byte[] bytes = Files.readAllBytes(file);
+        for (int offset : new int[] {8, 40, bytes.length / 2, bytes.length - 40, bytes.length - 1}) {
+            byte[] corrupt = bytes.clone();
+            corrupt[offset] ^= 0x10;
+            Path bad = dir.resolve("bad-" + offset + ".ckpt");
+            Files.write(bad, corrupt);
+
+            CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(bad));
+
+            assertThat(e).hasMessageThat().startsWith(bad.toString());
+            assertThat(e).hasMessageThat().contains("checksum mismatch");
+            assertThat(e.file()).isEqualTo(bad);
+        }
+    }
+
+    @Test
+    void truncatedFileIsAnError() throws Exception {
+        Path file = written();
+        byte[] bytes = Files.readAllBytes(file);
+        for (int length : new int[] {0, 5, 30, bytes.length / 2, bytes.length - 1}) {
+            Path cut = dir.resolve("cut-" + length + ".ckpt");
+            Files.write(cut, Arrays.copyOf(bytes, length));
+
+            CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(cut));
+
+            assertThat(e).hasMessageThat().startsWith(cut.toString());
+            assertThat(e).hasMessageThat().containsMatch("shorter than the smallest checkpoint|checksum mismatch");
+        }
+    }
+
+    @Test
+    void otherFilesAreNotCheckpoints() throws Exception {
+        Path text = dir.resolve("notes.ckpt");
+        Files.writeString(text, "these are not the weights you are looking for, but long enough to read", StandardCharsets.UTF_8);
+        ByteArrayOutputStream serialized = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(serialized)) {
+            out.writeObject(new LinkedHashMap<>(Map.of("weights", new float[64])));
+        }
+        Path javaSerialized = dir.resolve("serialized.ckpt");
+        Files.write(javaSerialized, serialized.toByteArray());
+
+        for (Path file : new Path[] {text, javaSerialized}) {
+            CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(file));
+            assertThat(e).hasMessageThat().contains("not a Lamina checkpoint: expected magic bytes 894c414d0d0a1a0a");
+        }
+        CheckpointException missing = assertThrows(CheckpointException.class,
+                () -> CheckpointFile.read(dir.resolve("absent.ckpt")));
+        assertThat(missing).hasMessageThat().contains("absent.ckpt: checkpoint file not found");
+    }
+
+    @Test
+    void newerFormatVersionIsRefusedByName() throws Exception {
+        Path file = written();
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer.wrap(bytes, 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(2);
+        rewriteChecksum(bytes);
+        Files.write(file, bytes);
+
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(file));
+
+        assertThat(e).hasMessageThat().contains("checkpoint format version 2 is not supported; this Lamina reads"
+                + " version 1");
+    }
+
+    @Test
+    void lengthsBeyondTheFileAreRejectedBeforeAllocating() throws Exception {
+        Path file = written();
+        byte[] bytes = Files.readAllBytes(file);
+        // The model name's length field, right after magic and version: claim 2 GB.
+        ByteBuffer.wrap(bytes, 12, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MAX_VALUE);
+        rewriteChecksum(bytes);
+        Files.write(file, bytes);
+
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(file));
+
+        assertThat(e).hasMessageThat().contains("malformed checkpoint: a name of 2147483647 bytes");
+    }
+
+    @Test
+    void staleTemporaryFileFromAKilledWriterIsReplaced() throws Exception {
+        Files.writeString(dir.resolve("run.ckpt.tmp"), "half a checkpoint");
+
+        Path file = written();
+
+        assertThat(CheckpointFile.read(file).position()).isEqualTo(POSITION);
+        assertThat(Files.exists(dir.resolve("run.ckpt.tmp"))).isFalse();
+    }
+
+    @Test
+    void restoresIntoAFreshModelAndOptimizer() throws Exception {
+        Adam adam = new Adam(0.01);
+        TinyMlp trained = trainedModel(adam);
+        Path file = dir.resolve("run.ckpt");
+        CheckpointFile.write(file, Checkpoint.capture(trained, adam, POSITION));
+        TinyMlp fresh = new TinyMlp(4, 8, 3, 99);
+        Adam freshAdam = new Adam(0.01);
+
+        CheckpointFile.read(file).restoreInto(fresh, freshAdam, file);
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(fresh.parameters().get(i).value()).isEqualTo(trained.parameters().get(i).value());
+        }
+        assertThat(fresh.buffers()).isEqualTo(trained.buffers());
+        assertThat(freshAdam.state(fresh.parameters())).isEqualTo(adam.state(trained.parameters()));
+    }
+
+    @Test
+    void checkpointOfAnotherShapeIsRejectedNamingBothShapesAndChangesNothing() throws Exception {
+        Path file = written();
+        TinyMlp wider = new TinyMlp(4, 16, 3, 5);
+        INDArray before = wider.parameters().get(0).value().dup();
+
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> CheckpointFile.read(file).restoreInto(wider, new Adam(0.01), file));
+
+        assertThat(e).hasMessageThat().startsWith(file.toString());
+        assertThat(e).hasMessageThat().contains("parameter fc1.weight is FLOAT [4, 8] in the checkpoint but FLOAT [4, 16]"
+                + " in the model");
+        assertThat(e).hasMessageThat().contains("buffer fc1.running_mean is FLOAT [8] in the checkpoint but FLOAT [16]");
+        assertThat(wider.parameters().get(0).value()).isEqualTo(before);
+    }
+
+    @Test
+    void checkpointOfAnotherModelOrOptimizerIsRejected() throws Exception {
+        Path file = written();
+        Checkpoint c = CheckpointFile.read(file);
+        Checkpoint otherModel = new Checkpoint("test.LaminaSeedNet", c.optimizer(), c.position(), c.parameters(),
+                c.buffers(), c.optimizerState());
+
+        CheckpointException model = assertThrows(CheckpointException.class,
+                () -> otherModel.restoreInto(new TinyMlp(4, 8, 3, 5), new Adam(0.01), file));
+        CheckpointException optimizer = assertThrows(CheckpointException.class,
+                () -> c.restoreInto(new TinyMlp(4, 8, 3, 5), new Sgd(0.1), file));
+
+        assertThat(model).hasMessageThat().contains("checkpoint is of model test.LaminaSeedNet, not of "
+                + TinyMlp.class.getName());
+        assertThat(optimizer).hasMessageThat().contains("checkpoint holds the state of optimizer "
+                + Adam.class.getName() + ", not of " + Sgd.class.getName());
+    }
+
+    /** Recomputes the trailing SHA-256 after a deliberate edit, to reach the checks behind it. */
+    private static void rewriteChecksum(byte[] bytes) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(bytes, 0, bytes.length - 32);
+        System.arraycopy(sha.digest(), 0, bytes, bytes.length - 32, 32);
+    }
+}
