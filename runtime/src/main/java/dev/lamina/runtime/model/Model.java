@@ -38,10 +38,10 @@ public interface Model {
      */
     void backward(INDArray dOutput);
 
-    /** All trainable parameters in declaration order. */
+    /** {@return all trainable parameters, in declaration order} */
     List<Parameter> parameters();
 
-    /** Non-trainable state that inference needs (BatchNorm running statistics), by name. */
+    /** {@return the non-trainable state that inference needs (BatchNorm running statistics), by name} */
     Map<String, INDArray> buffers();
 
     /** Sets every parameter gradient to zero. */
@@ -58,7 +58,9 @@ public interface Model {
      * look between its layers (the default). Like any forward pass in training mode, it draws dropout
      * masks and updates BatchNorm running statistics.
      *
-     * @param input {@code [N, ...inputShape()]}, of {@link #dataType()}
+     * @param input    {@code [N, ...inputShape()]}, of {@link #dataType()}
+     * @param training as for {@link #forward}
+     * @return the name of the first layer whose output is not finite, or empty
      */
     default Optional<String> firstNonFiniteLayer(INDArray input, boolean training) {
         return Optional.empty();
@@ -91,21 +93,25 @@ public interface Model {
         return List.of();
     }
 
-    /** Re-seeds the generator that draws dropout masks; the same seed gives the same masks. */
+    /**
+     * Re-seeds the generator that draws dropout masks; the same seed gives the same masks.
+     *
+     * @param seed the new seed
+     */
     void seedDropout(long seed);
 
-    /** The loss declared on the model. */
+    /** {@return the loss declared on the model} */
     Loss loss();
 
-    /** Shape of one input example without the batch axis. */
+    /** {@return the shape of one input example, without the batch axis} */
     int[] inputShape();
 
-    /** Shape of one output example without the batch axis. */
+    /** {@return the shape of one output example, without the batch axis} */
     int[] outputShape();
 
-    /** The declared layers in order. */
+    /** {@return the declared layers, in order} */
     List<Layer> layers();
 
-    /** Element type of parameters and activations. */
+    /** {@return the element type of parameters and activations} */
     DataType dataType();
 }
