@@ -24,6 +24,17 @@ import java.util.Objects;
  */
 public record BatchNormShift(String layer, double[] inferenceMean, double[] inferenceVariance, double[] runningMean,
         double[] runningVariance, long valuesPerChannel) {
+    /**
+     * Copies the arrays.
+     *
+     * @param layer             the BatchNorm layer's name
+     * @param inferenceMean     per channel: mean of the layer's input over the dataset
+     * @param inferenceVariance per channel: unbiased variance of the layer's input over the dataset
+     * @param runningMean       per channel: the layer's running mean
+     * @param runningVariance   per channel: the layer's running variance
+     * @param valuesPerChannel  how many values each channel's statistics are over
+     * @throws IllegalArgumentException if the per-channel arrays differ in length
+     */
     public BatchNormShift {
         Objects.requireNonNull(layer, "layer");
         int channels = inferenceVariance.length;
@@ -36,14 +47,14 @@ public record BatchNormShift(String layer, double[] inferenceMean, double[] infe
         runningVariance = runningVariance.clone();
     }
 
-    /** Number of channels C. */
+    /** {@return the number of channels C} */
     public int channels() {
         return inferenceVariance.length;
     }
 
     /**
-     * Per channel {@code inferenceVariance / runningVariance}; infinite or NaN for a channel whose
-     * running variance is 0.
+     * {@return per channel {@code inferenceVariance / runningVariance}, {@code [C]}; infinite or NaN for a
+     * channel whose running variance is 0}
      */
     public double[] varianceRatios() {
         double[] ratios = new double[channels()];
@@ -53,37 +64,40 @@ public record BatchNormShift(String layer, double[] inferenceMean, double[] infe
         return ratios;
     }
 
-    /** Mean over channels of {@link #varianceRatios()}. */
+    /** {@return the mean over channels of {@link #varianceRatios()}} */
     public double meanVarianceRatio() {
         return Arrays.stream(varianceRatios()).average().orElse(Double.NaN);
     }
 
-    /** Largest of {@link #varianceRatios()}. */
+    /** {@return the largest of {@link #varianceRatios()}} */
     public double maxVarianceRatio() {
         return Arrays.stream(varianceRatios()).max().orElse(Double.NaN);
     }
 
-    /** Smallest of {@link #varianceRatios()}. */
+    /** {@return the smallest of {@link #varianceRatios()}} */
     public double minVarianceRatio() {
         return Arrays.stream(varianceRatios()).min().orElse(Double.NaN);
     }
 
-    /** Accessors return copies: the record is immutable. */
+    /** {@return a copy of the per-channel mean of the layer's input at inference} */
     @Override
     public double[] inferenceMean() {
         return inferenceMean.clone();
     }
 
+    /** {@return a copy of the per-channel variance of the layer's input at inference} */
     @Override
     public double[] inferenceVariance() {
         return inferenceVariance.clone();
     }
 
+    /** {@return a copy of the layer's running mean} */
     @Override
     public double[] runningMean() {
         return runningMean.clone();
     }
 
+    /** {@return a copy of the layer's running variance} */
     @Override
     public double[] runningVariance() {
         return runningVariance.clone();

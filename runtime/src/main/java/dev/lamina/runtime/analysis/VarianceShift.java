@@ -36,9 +36,15 @@ public final class VarianceShift {
     private VarianceShift() {}
 
     /**
-     * Measures every BatchNorm layer of {@code model} over {@code dataset}'s features.
+     * Measures every BatchNorm layer of {@code model} over {@code dataset}'s features, as
+     * {@link #measure(Model, INDArray, int)} does.
      *
-     * @see #measure(Model, INDArray, int)
+     * @param model     the model, which is not changed
+     * @param dataset   its features {@code [N, ...model.inputShape()]} are used; the labels are not
+     * @param batchSize examples per forward pass, >= 1
+     * @return one entry per BatchNorm layer, in forward order; empty if the model has none
+     * @throws IllegalArgumentException      as {@link #measure(Model, INDArray, int)} does
+     * @throws UnsupportedOperationException if the model cannot report its layers' outputs
      */
     public static List<BatchNormShift> measure(Model model, Dataset dataset, int batchSize) {
         return measure(model, dataset.features(), batchSize);
@@ -47,6 +53,7 @@ public final class VarianceShift {
     /**
      * Measures every BatchNorm layer of {@code model} over {@code features}.
      *
+     * @param model     the model, which is not changed
      * @param features  {@code [N, ...model.inputShape()]}, N >= 2; cast to the model's data type batch by batch
      * @param batchSize examples per forward pass, >= 1
      * @return one entry per BatchNorm layer, in forward order; empty if the model has none
@@ -63,49 +70,99 @@ public final class VarianceShift {
         if (n < 2) {
             throw new IllegalArgumentException("need at least 2 examples to measure a variance, found " + n);
         }
-        List<Layer> layers = model.layers();
-        // The accumulator fed by each layer's output: the BatchNorm layer that takes it as input.
-        Map<String, Accumulator> byProducer = new HashMap<>();
-        Accumulator fromInput = null;
-        List<Accumulator> accumulators = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
-            if (!BATCH_NORM_KIND.equals(layer.kind())) {
-                continue;
-            }
-            Accumulator acc = new Accumulator(layer.name(), buffer(model, layer.name() + ".running_mean"),
-                    buffer(model, layer.name() + ".running_var"));
-            accumulators.add(acc);
-            if (i == 0) {
-                fromInput = acc;
-            } else {
-                byProducer.put(layers.get(i - 1).name(), acc);
-            }
-        }
-        if (accumulators.isEmpty()) {
-            return List.of();
-        }
+        Meter meter = meter(model);
         for (long from = 0; from < n; from += batchSize) {
-            long to = Math.min(n, from + batchSize);
-            INDArray batch = features.get(NDArrayIndex.interval(from, to));
-            if (batch.dataType() != model.dataType()) {
-                batch = batch.castTo(model.dataType());
+            meter.forward(features.get(NDArrayIndex.interval(from, Math.min(n, from + batchSize))));
+        }
+        return meter.shifts();
+    }
+
+    /**
+     * A meter for measuring during inference passes that the caller runs, for example while it
+     * evaluates the model on the same data: feed every batch through {@link Meter#forward}, then read
+     * {@link Meter#shifts()}.
+     *
+     * @param model the model to measure; it must not train while the meter is in use
+     * @return a meter with nothing accumulated yet
+     * @throws IllegalArgumentException if a BatchNorm layer has no {@code <layer>.running_mean} and
+     *     {@code <layer>.running_var} buffers
+     */
+    public static Meter meter(Model model) {
+        return new Meter(model);
+    }
+
+    /**
+     * Accumulates the input statistics of every BatchNorm layer of one model over inference passes.
+     * The running statistics are read when the meter is made; the model must not train meanwhile.
+     * Not thread-safe.
+     */
+    public static final class Meter {
+        private final Model model;
+        /** The accumulator fed by each layer's output: the BatchNorm layer that takes it as input. */
+        private final Map<String, Accumulator> byProducer = new HashMap<>();
+        /** The accumulator of a BatchNorm that is the first layer, fed by the model's input; or null. */
+        private final Accumulator fromInput;
+        private final List<Accumulator> accumulators = new ArrayList<>();
+
+        private Meter(Model model) {
+            this.model = model;
+            List<Layer> layers = model.layers();
+            Accumulator first = null;
+            for (int i = 0; i < layers.size(); i++) {
+                Layer layer = layers.get(i);
+                if (!BATCH_NORM_KIND.equals(layer.kind())) {
+                    continue;
+                }
+                Accumulator acc = new Accumulator(layer.name(), buffer(model, layer.name() + ".running_mean"),
+                        buffer(model, layer.name() + ".running_var"));
+                accumulators.add(acc);
+                if (i == 0) {
+                    first = acc;
+                } else {
+                    byProducer.put(layers.get(i - 1).name(), acc);
+                }
             }
-            if (fromInput != null) {
-                fromInput.add(batch);
+            this.fromInput = first;
+        }
+
+        /**
+         * Runs the model in inference mode on {@code batch} and accumulates what its BatchNorm layers see.
+         *
+         * @param batch {@code [N, ...model.inputShape()]}; cast to the model's data type if needed
+         * @return the model's output, {@code [N, ...model.outputShape()]}
+         * @throws UnsupportedOperationException if the model cannot report its layers' outputs
+         * @throws IllegalArgumentException      if the batch does not fit the model
+         */
+        public INDArray forward(INDArray batch) {
+            INDArray input = batch.dataType() == model.dataType() ? batch : batch.castTo(model.dataType());
+            if (accumulators.isEmpty()) {
+                return model.forward(input, false);
             }
-            model.forward(batch, false, (name, output) -> {
+            INDArray output = model.forward(input, false, (name, layerOutput) -> {
                 Accumulator acc = byProducer.get(name);
                 if (acc != null) {
-                    acc.add(output);
+                    acc.add(layerOutput);
                 }
             });
+            if (fromInput != null) {
+                fromInput.add(input);
+            }
+            return output;
         }
-        List<BatchNormShift> shifts = new ArrayList<>(accumulators.size());
-        for (Accumulator acc : accumulators) {
-            shifts.add(acc.result());
+
+        /**
+         * {@return one entry per BatchNorm layer, in forward order, over every batch fed so far; empty if
+         * the model has none}
+         *
+         * @throws IllegalStateException if fewer than 2 values per channel were seen
+         */
+        public List<BatchNormShift> shifts() {
+            List<BatchNormShift> shifts = new ArrayList<>(accumulators.size());
+            for (Accumulator acc : accumulators) {
+                shifts.add(acc.result());
+            }
+            return List.copyOf(shifts);
         }
-        return List.copyOf(shifts);
     }
 
     private static double[] buffer(Model model, String name) {
@@ -167,6 +224,10 @@ public final class VarianceShift {
         }
 
         BatchNormShift result() {
+            if (perChannel < 2) {
+                throw new IllegalStateException("BatchNorm '" + layer + "' has seen " + perChannel
+                        + " value(s) per channel; a variance needs at least 2");
+            }
             int channels = sum.length;
             double[] mean = new double[channels];
             double[] var = new double[channels];

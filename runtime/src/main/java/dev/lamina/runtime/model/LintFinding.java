@@ -14,6 +14,15 @@ import java.util.Objects;
  * @param message  the full diagnostic as javac printed it, {@code [Lamina/<RuleId>] <summary>: <why> ...}
  */
 public record LintFinding(String ruleId, String severity, String layer, String message) {
+    /**
+     * Checks that no component is null.
+     *
+     * @param ruleId   the rule's ID without the {@code Lamina/} prefix
+     * @param severity {@code WARNING} or {@code NOTE}
+     * @param layer    the name of the layer the finding is attached to
+     * @param message  the full diagnostic as javac printed it
+     * @throws NullPointerException if one is
+     */
     public LintFinding {
         Objects.requireNonNull(ruleId, "ruleId");
         Objects.requireNonNull(severity, "severity");

@@ -227,6 +227,29 @@ class VarianceShiftTest {
     }
 
     @Test
+    void meterMeasuresDuringTheCallersOwnPass() {
+        float[][][] x = data(9, 3, 1, 0, 4);
+        INDArray features = Nd4j.createFromArray(x).reshape(9, 3);
+        ScaleThenBn model = new ScaleThenBn(new int[] {3}, 3, new double[] {0, 1, 2}, new double[] {1, 2, 3}, true);
+
+        VarianceShift.Meter meter = VarianceShift.meter(model);
+        INDArray first = meter.forward(features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4)));
+        meter.forward(features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 9)));
+
+        assertThat(first).isEqualTo(features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4)).mul(3));
+        assertThat(meter.shifts()).isEqualTo(VarianceShift.measure(model, features, 4));
+    }
+
+    @Test
+    void meterNeedsTwoValuesPerChannel() {
+        ScaleThenBn model = new ScaleThenBn(new int[] {3}, 2, new double[3], new double[] {1, 1, 1}, true);
+        VarianceShift.Meter meter = VarianceShift.meter(model);
+        meter.forward(Nd4j.rand(DataType.FLOAT, 1, 3));
+
+        assertThrows(IllegalStateException.class, meter::shifts);
+    }
+
+    @Test
     void rejectsWhatItCannotMeasure() {
         INDArray features = Nd4j.rand(DataType.FLOAT, 4, 3);
         ScaleThenBn blind = new ScaleThenBn(new int[] {3}, 2, new double[3], new double[] {1, 1, 1}, false);
