@@ -127,7 +127,7 @@ public final class CellStore {
             text.append('\n');
         }
         Path target = file(cell.ordering(), cell.seed());
-        Path temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             Files.writeString(temp, text, StandardCharsets.UTF_8);
             try {

@@ -101,7 +101,8 @@ public final class StudyCharts {
     }
 
     private static Path save(CategoryChart chart, Path file) throws IOException {
-        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        // A sibling, not Files.createTempFile: that one is readable by the owner only.
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);

@@ -50,7 +50,8 @@ public final class StudyReport {
     }
 
     private static Path writeAtomically(Path file, String text) throws IOException {
-        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        // A sibling, not Files.createTempFile: that one is readable by the owner only.
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.writeString(temp, text, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
