@@ -9,6 +9,8 @@ import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Lint;
 import dev.lamina.processor.read.ModelReader;
 import dev.lamina.processor.shape.ShapeInference;
+import dev.lamina.processor.summary.SummaryOptions;
+import dev.lamina.processor.summary.SummaryTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
@@ -42,6 +45,7 @@ import javax.tools.Diagnostic;
 public final class LaminaProcessor extends AbstractProcessor {
     private Lint lint;
     private GeneratedNames names;
+    private SummaryOptions summary;
     /** Canonical names of models to read again next round (Auto's BasicAnnotationProcessor deferral). */
     private final Set<String> deferred = new LinkedHashSet<>();
 
@@ -50,11 +54,15 @@ public final class LaminaProcessor extends AbstractProcessor {
         super.init(env);
         lint = Lint.create(env);
         names = new GeneratedNames(env.getElementUtils(), env.getTypeUtils());
+        summary = SummaryOptions.parse(env.getOptions());
+        summary.problems().forEach(p -> env.getMessager().printMessage(Diagnostic.Kind.WARNING, p));
     }
 
     @Override
     public Set<String> getSupportedOptions() {
-        return Lint.supportedOptions();
+        Set<String> options = new TreeSet<>(Lint.supportedOptions());
+        options.addAll(SummaryOptions.supportedOptions());
+        return options;
     }
 
     @Override
@@ -127,6 +135,11 @@ public final class LaminaProcessor extends AbstractProcessor {
         }
         try {
             ModelGenerator.generate(model.get()).writeTo(processingEnv.getFiler());
+            if (summary.enabled()) {
+                ModelIR m = model.get();
+                report.add(Diagnostic.Kind.NOTE, SummaryOptions.note(m.interfaceName(), m.generatedName(),
+                        SummaryTable.render(m, summary.batchSize())), element, null, null);
+            }
         } catch (IOException e) {
             report.error("[Lamina] could not write the generated class: " + e.getMessage());
         }

@@ -81,4 +81,22 @@ public interface Model {
 
     /** Element type of parameters and activations. */
     DataType dataType();
+
+    /**
+     * A Keras-style table of the layers (name, kind, output shape with batch axis {@code N},
+     * trainable and non-trainable parameters, output memory) with totals, for a batch of one example.
+     * See {@link ModelSummary}; {@code System.out.print(model.summary())} prints it.
+     */
+    default String summary() {
+        return summary(1);
+    }
+
+    /**
+     * Like {@link #summary()}, with activation memory for a forward pass of {@code batchSize} examples.
+     *
+     * @throws IllegalArgumentException if {@code batchSize < 1}
+     */
+    default String summary(int batchSize) {
+        return ModelSummary.of(this, batchSize).table();
+    }
 }
