@@ -51,6 +51,16 @@ public record Mnist(Dataset train, Dataset test) {
     }
 
     /**
+     * Loads only the test split ({@code t10k-*}, raw or gzipped) from {@code dir}, for evaluation
+     * without the cost of the 60,000 training images.
+     *
+     * @throws DataFileException if a file is missing or malformed, or images and labels disagree
+     */
+    public static Dataset loadTest(Path dir) throws IOException {
+        return loadSplit(require(dir, TEST_IMAGES), require(dir, TEST_LABELS));
+    }
+
+    /**
      * One split from an images file {@code [N, rows, cols]} and a labels file {@code [N]}.
      *
      * @return features {@code [N, 1, rows, cols]} FLOAT in [0, 1], one-hot labels {@code [N, 10]}
