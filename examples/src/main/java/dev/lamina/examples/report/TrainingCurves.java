@@ -38,12 +38,25 @@ public final class TrainingCurves {
         accuracy.addSeries("test", epochs, history.stream().mapToDouble(m -> 100 * m.testAccuracy()).toArray())
                 .setMarker(SeriesMarkers.DIAMOND);
         accuracy.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        // Loss from 0, so that its scale is honest; accuracy over the range it spans, in whole percent.
+        double maxLoss = history.stream().mapToDouble(m -> Math.max(m.trainLoss(), m.testLoss()))
+                .filter(Double::isFinite).max().orElse(1);
+        loss.getStyler().setYAxisMin(0.0);
+        loss.getStyler().setYAxisMax(maxLoss > 0 ? 1.1 * maxLoss : 1.0);
+        loss.getStyler().setYAxisDecimalPattern("0.00");
+        double minAccuracy = history.stream().mapToDouble(m -> 100 * Math.min(m.trainAccuracy(), m.testAccuracy()))
+                .filter(Double::isFinite).min().orElse(0);
+        double maxAccuracy = history.stream().mapToDouble(m -> 100 * Math.max(m.trainAccuracy(), m.testAccuracy()))
+                .filter(Double::isFinite).max().orElse(100);
+        accuracy.getStyler().setYAxisMin(Math.max(0, Math.floor(minAccuracy) - 1));
+        accuracy.getStyler().setYAxisMax(Math.min(100, Math.ceil(maxAccuracy) + 1));
+        accuracy.getStyler().setYAxisDecimalPattern("0.#");
         for (XYChart chart : List.of(loss, accuracy)) {
             Charts.integerXAxis(chart);
             if (history.size() == 1) {
                 // One point: give the axis room on both sides, or XChart squeezes it to a line.
-                chart.getStyler().setXAxisMin(0.5);
-                chart.getStyler().setXAxisMax(1.5);
+                chart.getStyler().setXAxisMin(0.0);
+                chart.getStyler().setXAxisMax(2.0);
             }
         }
         Charts.writePng(file, List.of(loss, accuracy));
