@@ -143,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
         out.print(model.summary(batchSize));
         out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s, seed %d%n",
                 train.size(), test.size(), epochs, batchSize, optimizer, learningRate, seed);
-        out.println("Writing to " + dir.toAbsolutePath().normalize());
+        out.println("Writing to " + dir + (dir.isAbsolute() ? "" : " (in " + Path.of("").toAbsolutePath() + ")"));
 
         Optimizer opt = optimizer == OptimizerKind.ADAM
                 ? Adam.builder().lr(learningRate).build()

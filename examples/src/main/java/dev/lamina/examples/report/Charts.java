@@ -62,7 +62,7 @@ public final class Charts {
      * short run shows no {@code 1.5}.
      */
     public static void integerXAxis(XYChart chart) {
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(
+        chart.getStyler().setXAxisTickLabelsFormattingFunction(
                 x -> Math.abs(x - Math.rint(x)) < 1e-9 ? Long.toString(Math.round(x)) : "");
     }
 

@@ -18,8 +18,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Training progress as a progress bar per epoch (me.tongfei:progressbar), for a terminal: percent,
- * images done of the epoch, elapsed time and ETA, images/second, running train loss and accuracy;
- * then the same one-line epoch report as {@link ConsoleProgress}. Where no terminal is attached use
+ * images done of the epoch, elapsed time and ETA, images/second, running train loss and accuracy.
+ * When the epoch ends the bar is cleared and replaced by the one-line epoch report of
+ * {@link ConsoleProgress}. Where no terminal is attached use
  * {@link ConsoleProgress} instead (about ten plain lines per epoch): {@link #forConsole} picks.
  */
 public final class ProgressBarReport implements TrainingListener {
@@ -56,6 +57,7 @@ public final class ProgressBarReport implements TrainingListener {
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
                 .setConsumer(consumers.get())
+                .clearDisplayOnFinish()
                 .startsFrom(start.firstExample(), Duration.ZERO)
                 .build();
     }
@@ -66,8 +68,8 @@ public final class ProgressBarReport implements TrainingListener {
             return;
         }
         bar.stepTo(p.examples());
-        String status = String.format(Locale.ROOT, "loss %.4f  acc %.1f%%", p.trainLoss(), 100 * p.trainAccuracy());
-        bar.setExtraMessage(p.batch() == p.batchCount() ? status + "  evaluating on the test set..." : status);
+        bar.setExtraMessage(p.batch() == p.batchCount() ? " evaluating on the test set..."
+                : String.format(Locale.ROOT, " loss %.4f, acc %.1f%%", p.trainLoss(), 100 * p.trainAccuracy()));
     }
 
     @Override

@@ -82,12 +82,14 @@ class ReportTest {
         }
         report.onEpochEnd(history(1).get(0), ANY);
 
-        String last = rendered.get(rendered.size() - 1);
+        // The last rendering before the bar is cleared.
+        String last = rendered.stream().filter(r -> r.contains("100%")).reduce((a, b) -> b).orElseThrow();
         assertThat(last).contains("epoch 1/3");
         assertThat(last).contains("100%");
         assertThat(last).contains("100/100 img");
         assertThat(last).contains("img/s");
-        assertThat(last).contains("loss 0.5000  acc 87.5%");
+        assertThat(last).contains("evaluating on the test set");
+        assertThat(rendered.stream().anyMatch(r -> r.contains("img/s loss 0.5000, acc 87.5%"))).isTrue();
         assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith(
                 "epoch 1/3  train loss 1.0000  train accuracy 65.00%  test loss 1.2000  test accuracy 70.00%  1501 img/s");
     }
