@@ -21,9 +21,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
 public @interface BatchNorm {
-    /** Weight of the current batch in the running statistics, in (0, 1); PyTorch convention. */
+    /** {@return the weight of the current batch in the running statistics} In (0, 1); PyTorch convention. */
     double momentum() default 0.1;
 
-    /** Added to the variance before the square root; positive. */
+    /** {@return the constant added to the variance before the square root} Positive. */
     double epsilon() default 1e-5;
 }

@@ -17,18 +17,18 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
 public @interface Conv2d {
-    /** Number of output channels; positive. */
+    /** {@return the number of output channels} Positive. */
     int filters();
 
-    /** Side of the square kernel, in pixels; positive. */
+    /** {@return the side of the square kernel, in pixels} Positive. */
     int kernel();
 
-    /** Step between kernel positions, in pixels; positive. */
+    /** {@return the step between kernel positions, in pixels} Positive. */
     int stride() default 1;
 
-    /** Border handling; {@link Padding#VALID} (no padding) by default, as in Keras and PyTorch. */
+    /** {@return the border handling} {@link Padding#VALID} (no padding) by default, as in Keras and PyTorch. */
     Padding padding() default Padding.VALID;
 
-    /** Whether to add a learned per-channel bias. */
+    /** {@return whether to add a learned per-channel bias} */
     boolean bias() default true;
 }

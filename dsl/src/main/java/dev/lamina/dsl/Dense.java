@@ -17,9 +17,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
 public @interface Dense {
-    /** Number of output units; positive. */
+    /** {@return the number of output units} Positive. */
     int value();
 
-    /** Whether to add a learned bias. */
+    /** {@return whether to add a learned bias} */
     boolean bias() default true;
 }

@@ -18,6 +18,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
 public @interface Dropout {
-    /** Probability of dropping each unit, in [0, 1); PyTorch default 0.5. */
+    /** {@return the probability of dropping each unit} In [0, 1); PyTorch default 0.5. */
     double rate() default 0.5;
 }

@@ -14,6 +14,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
 public @interface ELU {
-    /** Saturation value for negative inputs; PyTorch and Keras default 1.0. */
+    /** {@return the saturation value for negative inputs} PyTorch and Keras default 1.0. */
     double alpha() default 1.0;
 }

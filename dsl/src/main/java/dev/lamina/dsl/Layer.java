@@ -5,18 +5,18 @@ package dev.lamina.dsl;
  * instance per layer method.
  */
 public interface Layer {
-    /** The layer's name: the name of the method that declares it. */
+    /** {@return the layer's name: the name of the method that declares it} */
     String name();
 
-    /** The layer kind, as the annotation's simple name: {@code "Conv2d"}, {@code "BatchNorm"}, ... */
+    /** {@return the layer kind, as the annotation's simple name: {@code "Conv2d"}, {@code "BatchNorm"}, ...} */
     String kind();
 
-    /** Output shape of one example, without the batch axis: {@code {C, H, W}} or {@code {F}}. */
+    /** {@return the output shape of one example, without the batch axis: {@code {C, H, W}} or {@code {F}}} */
     int[] outputShape();
 
     /**
-     * Number of trainable scalars (weights and biases; BatchNorm's gamma and beta). Running
-     * statistics are buffers and are not counted.
+     * {@return the number of trainable scalars (weights and biases; BatchNorm's gamma and beta)}
+     * Running statistics are buffers and are not counted.
      */
     long parameterCount();
 }

@@ -14,6 +14,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
 public @interface LeakyReLU {
-    /** Negative slope; PyTorch default 0.01. */
+    /** {@return the slope for negative inputs} PyTorch default 0.01. */
     double value() default 0.01;
 }

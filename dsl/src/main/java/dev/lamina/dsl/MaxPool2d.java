@@ -14,9 +14,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
 public @interface MaxPool2d {
-    /** Side of the square window, in pixels; positive and at most the input height and width. */
+    /** {@return the side of the square window, in pixels} Positive and at most the input height and width. */
     int value();
 
-    /** Step between windows, in pixels; 0 (the default) means the window size, as in PyTorch. */
+    /** {@return the step between windows, in pixels} 0 (the default) means the window size, as in PyTorch. */
     int stride() default 0;
 }

@@ -28,11 +28,11 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface Sequential {
     /**
-     * Shape of one input example without the batch axis: {@code {C, H, W}} for images (NCHW) or
-     * {@code {features}} for vectors. Every entry must be positive.
+     * {@return the shape of one input example without the batch axis} {@code {C, H, W}} for images
+     * (NCHW) or {@code {features}} for vectors. Every entry must be positive.
      */
     int[] input();
 
-    /** The loss the network trains on; it consumes the last layer's output. */
+    /** {@return the loss the network trains on} It consumes the last layer's output. */
     Loss loss() default Loss.SOFTMAX_CROSS_ENTROPY;
 }

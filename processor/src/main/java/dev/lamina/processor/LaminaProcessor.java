@@ -40,6 +40,31 @@ import javax.tools.Diagnostic;
  * <p>A model that references a type or constant not yet generated (by another processor, in a
  * later round) is deferred to the next round, not failed; after the last round it becomes an error.
  * Each model's class name must be free: see {@link GeneratedNames}.
+ *
+ * <p>Output: one source file {@code Lamina<Interface>} per model, in the interface's package,
+ * written through the {@link javax.annotation.processing.Filer} with the interface as its only
+ * originating element (Maven puts it in {@code target/generated-sources/annotations}).
+ * Diagnostics go through the {@link javax.annotation.processing.Messager}, attached to the
+ * annotation (or annotation value) that causes them, so javac reports their exact line and column.
+ *
+ * <p>Options, passed as {@code -A<key>=<value>}:
+ * <ul>
+ *   <li>{@code lamina.lint.<RuleId>=OFF|NOTE|WARNING|ERROR}: a lint rule's severity;
+ *   <li>{@code lamina.lint.<RuleId>.<parameter>=<value>}: a lint rule's parameter;
+ *   <li>{@code lamina.lint.werror=true}: report lint warnings as errors;
+ *   <li>{@code lamina.report=<file>}: write every lint finding of the compilation to a SARIF 2.1.0
+ *       file.
+ * </ul>
+ *
+ * <p>Gradle runs it as an isolating incremental processor ({@code
+ * META-INF/gradle/incremental.annotation.processors}): each generated class depends on its model
+ * interface alone. The SARIF report is a side file written with plain file I/O, outside the Filer,
+ * so Gradle does not track it: after an incremental compilation it lists the findings of the
+ * models recompiled in that run only; a full compilation gives the complete report. Gradle's
+ * incremental mode wraps the processing environment, which hides javac's tree API
+ * ({@code com.sun.source.util.Trees}): the processor then falls back to element positions, so
+ * diagnostics keep their exact line and column, but lint messages omit the line numbers they quote
+ * and SARIF results have no source location.
  */
 @AutoService(Processor.class)
 public final class LaminaProcessor extends AbstractProcessor {
@@ -48,6 +73,9 @@ public final class LaminaProcessor extends AbstractProcessor {
     private SummaryOptions summary;
     /** Canonical names of models to read again next round (Auto's BasicAnnotationProcessor deferral). */
     private final Set<String> deferred = new LinkedHashSet<>();
+
+    /** Called by javac, which finds the processor through {@code META-INF/services}. */
+    public LaminaProcessor() {}
 
     @Override
     public synchronized void init(ProcessingEnvironment env) {

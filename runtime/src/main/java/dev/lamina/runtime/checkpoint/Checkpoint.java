@@ -31,6 +31,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record Checkpoint(String model, String optimizer, TrainingPosition position, Map<String, INDArray> parameters,
         Map<String, INDArray> buffers, Map<String, INDArray> optimizerState) {
+    /**
+     * Keeps unmodifiable copies of the three maps, in their iteration order.
+     *
+     * @param model          the model's class name
+     * @param optimizer      the optimizer's class name
+     * @param position       where the run stands
+     * @param parameters     parameter values by name
+     * @param buffers        buffers by name
+     * @param optimizerState optimizer state by key
+     * @throws NullPointerException if an argument is null
+     */
     public Checkpoint {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(optimizer, "optimizer");
@@ -44,7 +55,14 @@ public record Checkpoint(String model, String optimizer, TrainingPosition positi
         return Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }
 
-    /** A copy of the model's and the optimizer's state at {@code position}. */
+    /**
+     * A copy of the model's and the optimizer's state.
+     *
+     * @param model     the model being trained
+     * @param optimizer the optimizer training it
+     * @param position  where the run stands
+     * @return a snapshot whose tensors are copies (C order) that later steps do not change
+     */
     public static Checkpoint capture(Model model, Optimizer optimizer, TrainingPosition position) {
         Map<String, INDArray> parameters = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
@@ -62,7 +80,9 @@ public record Checkpoint(String model, String optimizer, TrainingPosition positi
      * from the same model class with the same parameter and buffer names, shapes and data types, and
      * from the same optimizer class. Nothing is changed when a check fails.
      *
-     * @param source named in error messages (the file it was read from)
+     * @param model     the model to restore into, of the class the checkpoint was taken from
+     * @param optimizer the optimizer to restore into, of the class the checkpoint was taken from
+     * @param source    named in error messages (the file it was read from)
      * @throws CheckpointException naming {@code source} and what the checkpoint holds and the model expects
      */
     public void restoreInto(Model model, Optimizer optimizer, Path source) throws CheckpointException {
@@ -85,6 +105,7 @@ public record Checkpoint(String model, String optimizer, TrainingPosition positi
      * optimizer state and position are ignored. Checks the model class and every parameter and buffer
      * name, shape and data type first; nothing is changed when a check fails.
      *
+     * @param model  the model to load into, of the class the checkpoint was taken from
      * @param source named in error messages (the file it was read from)
      * @throws CheckpointException naming {@code source} and what the checkpoint holds and the model expects
      */

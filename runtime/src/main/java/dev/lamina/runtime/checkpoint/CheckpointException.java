@@ -13,16 +13,29 @@ public class CheckpointException extends IOException {
 
     private final transient Path file;
 
+    /**
+     * Message: {@code "<file>: <problem>"}.
+     *
+     * @param file    the checkpoint file concerned
+     * @param problem what is wrong with it
+     */
     public CheckpointException(Path file, String problem) {
         this(file, problem, null);
     }
 
+    /**
+     * Message: {@code "<file>: <problem>"}, caused by {@code cause}.
+     *
+     * @param file    the checkpoint file concerned
+     * @param problem what is wrong with it
+     * @param cause   the underlying failure, or null
+     */
     public CheckpointException(Path file, String problem, Throwable cause) {
         super(file + ": " + problem, cause);
         this.file = file;
     }
 
-    /** The checkpoint file concerned. */
+    /** {@return the checkpoint file concerned} */
     public Path file() {
         return file;
     }

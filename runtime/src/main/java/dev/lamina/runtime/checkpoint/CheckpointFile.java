@@ -65,6 +65,7 @@ public final class CheckpointFile {
 
     /** The first 8 bytes of every checkpoint. */
     static final byte[] MAGIC = {(byte) 0x89, 'L', 'A', 'M', '\r', '\n', 0x1a, '\n'};
+    /** The format version this class writes and the only one it reads. */
     public static final int FORMAT_VERSION = 1;
     static final int ROLE_PARAMETER = 1;
     static final int ROLE_BUFFER = 2;
@@ -76,6 +77,8 @@ public final class CheckpointFile {
     /**
      * Writes {@code checkpoint} to {@code file} atomically (see the class documentation).
      *
+     * @param file       where the checkpoint goes; its {@code .tmp} sibling is used on the way
+     * @param checkpoint what to write
      * @throws IOException if the file cannot be written; {@code file} then still holds its previous content
      * @throws IllegalArgumentException if a tensor is not FLOAT, DOUBLE or LONG
      */
@@ -106,6 +109,8 @@ public final class CheckpointFile {
     /**
      * Reads a checkpoint, verifying its magic number, version, checksum and structure.
      *
+     * @param file a file written by {@link #write}
+     * @return the checkpoint it holds
      * @throws CheckpointException naming the file if it is missing, not a checkpoint, of another
      *     version, corrupt (checksum), truncated or malformed
      */

@@ -16,7 +16,14 @@ package dev.lamina.runtime.checkpoint;
  */
 public record TrainingPosition(long step, int epoch, int batch, long seed, int batchSize, int examples,
         double epochLossSum, long epochExamples) {
-    /** The start of a run. */
+    /**
+     * The start of a run: step 0 of epoch 1, nothing trained yet.
+     *
+     * @param seed      the run's seed
+     * @param batchSize examples per training step
+     * @param examples  size of the training set
+     * @return the position before the first step
+     */
     public static TrainingPosition start(long seed, int batchSize, int examples) {
         return new TrainingPosition(0, 0, 0, seed, batchSize, examples, 0, 0);
     }

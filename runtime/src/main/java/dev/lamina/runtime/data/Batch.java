@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param labels   one-hot targets {@code [B, K]}
  */
 public record Batch(INDArray features, INDArray labels) {
-    /** Number of examples {@code B}. */
+    /** {@return the number of examples {@code B}} */
     public int size() {
         return (int) features.size(0);
     }

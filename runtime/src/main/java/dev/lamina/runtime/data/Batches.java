@@ -34,6 +34,8 @@ public final class Batches {
     private record Buffers(INDArray flatFeatures, INDArray features, INDArray labels) {}
 
     /**
+     * Batches {@code data}; the shuffles are drawn per epoch, in {@link #epoch(int)}.
+     *
      * @param data      the examples; its features must have at least one example
      * @param batchSize examples per batch, >= 1
      * @param seed      base seed of the per-epoch shuffles
@@ -56,20 +58,27 @@ public final class Batches {
         this.flatFeatures = contiguous.reshape('c', featureShape[0], features.length() / featureShape[0]);
     }
 
-    /** Batches per epoch: {@code ceil(N / batchSize)}. */
+    /** {@return the number of batches per epoch, {@code ceil(N / batchSize)}} */
     public int batchCount() {
         return (data.size() + batchSize - 1) / batchSize;
     }
 
+    /** {@return the number of examples per batch (the last batch of an epoch may hold fewer)} */
     public int batchSize() {
         return batchSize;
     }
 
+    /** {@return the dataset this object batches} */
     public Dataset data() {
         return data;
     }
 
-    /** The batches of epoch {@code epoch} (0-based), shuffled with {@code Random(seed + epoch)}. */
+    /**
+     * The batches of one epoch, shuffled with {@code Random(seed + epoch)}.
+     *
+     * @param epoch the epoch, 0-based
+     * @return the epoch's batches; each iterator reuses this object's arrays (see the class comment)
+     */
     public Iterable<Batch> epoch(int epoch) {
         return epoch(epoch, 0);
     }
@@ -78,6 +87,9 @@ public final class Batches {
      * The batches of epoch {@code epoch} from batch {@code firstBatch} on: {@link #epoch(int)} without
      * its first {@code firstBatch} batches, which are not gathered (to resume an epoch).
      *
+     * @param epoch      the epoch, 0-based
+     * @param firstBatch batches of the epoch to skip
+     * @return the remaining batches of the epoch
      * @throws IllegalArgumentException unless {@code 0 <= firstBatch <= batchCount()}
      */
     public Iterable<Batch> epoch(int epoch, int firstBatch) {
@@ -109,6 +121,11 @@ public final class Batches {
     /**
      * Batches of {@code data} in order, as views without copying (for evaluation). The last batch holds
      * the remainder.
+     *
+     * @param data      the examples
+     * @param batchSize examples per batch, >= 1
+     * @return the batches; their arrays share memory with {@code data}
+     * @throws IllegalArgumentException if {@code batchSize < 1}
      */
     public static Iterable<Batch> inOrder(Dataset data, int batchSize) {
         if (batchSize < 1) {

@@ -13,23 +13,44 @@ public class DataFileException extends IOException {
 
     private final transient Path file;
 
-    /** Message: {@code "<file>: <problem>: expected <expected>, found <found>. Fix: <fix>"}. */
+    /**
+     * Message: {@code "<file>: <problem>: expected <expected>, found <found>. Fix: <fix>"}.
+     *
+     * @param file     the offending file
+     * @param problem  what is wrong, e.g. {@code "bad magic number"}
+     * @param expected what the file should contain
+     * @param found    what it contains instead
+     * @param fix      what the user can do about it
+     */
     public DataFileException(Path file, String problem, String expected, String found, String fix) {
         this(file, problem + ": expected " + expected + ", found " + found, fix, null);
     }
 
-    /** Message: {@code "<file>: <problem>. Fix: <fix>"}. */
+    /**
+     * Message: {@code "<file>: <problem>. Fix: <fix>"}.
+     *
+     * @param file    the offending file
+     * @param problem what is wrong
+     * @param fix     what the user can do about it
+     */
     public DataFileException(Path file, String problem, String fix) {
         this(file, problem, fix, null);
     }
 
-    /** Message: {@code "<file>: <problem>. Fix: <fix>"}, caused by {@code cause}. */
+    /**
+     * Message: {@code "<file>: <problem>. Fix: <fix>"}, caused by {@code cause}.
+     *
+     * @param file    the offending file
+     * @param problem what is wrong
+     * @param fix     what the user can do about it
+     * @param cause   the underlying failure, or null
+     */
     public DataFileException(Path file, String problem, String fix, Throwable cause) {
         super(file + ": " + problem + ". Fix: " + fix, cause);
         this.file = file;
     }
 
-    /** The offending file (it may not exist). */
+    /** {@return the offending file (it may not exist)} */
     public Path file() {
         return file;
     }

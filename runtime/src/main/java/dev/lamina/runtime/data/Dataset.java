@@ -17,6 +17,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public record Dataset(INDArray features, INDArray labels, int[] classes) {
     /**
+     * Checks the shapes and copies {@code classes}.
+     *
+     * @param features {@code [N, ...]} examples
+     * @param labels   one-hot targets {@code [N, K]}
+     * @param classes  the class index of each example, length {@code N}
      * @throws IllegalArgumentException if the three disagree on {@code N} or labels are not {@code [N, K]}
      */
     public Dataset {
@@ -41,6 +46,7 @@ public record Dataset(INDArray features, INDArray labels, int[] classes) {
      * @param features   {@code [N, ...]}
      * @param classes    class of each example, length {@code N}, each in {@code [0, numClasses)}
      * @param numClasses {@code K}
+     * @return the dataset, with labels {@code [N, K]} of the features' data type
      * @throws IllegalArgumentException if a class is out of range or lengths disagree
      */
     public static Dataset of(INDArray features, int[] classes, int numClasses) {
@@ -48,9 +54,13 @@ public record Dataset(INDArray features, INDArray labels, int[] classes) {
     }
 
     /**
-     * One-hot rows {@code [N, K]} of {@code dataType} for the given class indices.
+     * One-hot rows for the given class indices.
      *
-     * @throws IllegalArgumentException if a class is outside {@code [0, numClasses)}
+     * @param classes    class of each example, length {@code N}
+     * @param numClasses {@code K}, >= 1
+     * @param dataType   element type of the result
+     * @return {@code [N, K]} with a 1 in column {@code classes[i]} of row {@code i} and 0 elsewhere
+     * @throws IllegalArgumentException if {@code numClasses < 1} or a class is outside {@code [0, numClasses)}
      */
     public static INDArray oneHot(int[] classes, int numClasses, DataType dataType) {
         if (numClasses < 1) {
@@ -67,23 +77,28 @@ public record Dataset(INDArray features, INDArray labels, int[] classes) {
         return labels;
     }
 
-    /** Number of examples {@code N}. */
+    /** {@return the number of examples {@code N}} */
     public int size() {
         return classes.length;
     }
 
-    /** Number of classes {@code K}. */
+    /** {@return the number of classes {@code K}} */
     public int numClasses() {
         return (int) labels.size(1);
     }
 
-    /** A copy of the class indices. */
+    /** {@return a copy of the class indices, length {@code N}} */
     @Override
     public int[] classes() {
         return classes.clone();
     }
 
-    /** The class of example {@code i}. */
+    /**
+     * The class of one example.
+     *
+     * @param i the example's index, in {@code [0, N)}
+     * @return its class, in {@code [0, K)}
+     */
     public int classOf(int i) {
         return classes[i];
     }
@@ -91,6 +106,9 @@ public record Dataset(INDArray features, INDArray labels, int[] classes) {
     /**
      * Examples {@code [from, to)}. Features and labels are views that share memory with this dataset.
      *
+     * @param from first example, inclusive
+     * @param to   last example, exclusive
+     * @return the {@code to - from} examples
      * @throws IllegalArgumentException unless {@code 0 <= from <= to <= size()}
      */
     public Dataset slice(int from, int to) {

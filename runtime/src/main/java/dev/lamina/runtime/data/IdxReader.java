@@ -44,16 +44,24 @@ public final class IdxReader {
      * @param data the elements, unsigned bytes in row-major order ({@code data[i] & 0xff})
      */
     public record IdxArray(Path file, int[] dims, byte[] data) {
+        /**
+         * Copies {@code dims}; {@code data} is kept as given.
+         *
+         * @param file the file read
+         * @param dims sizes from the header, outermost first
+         * @param data the elements, unsigned bytes in row-major order
+         */
         public IdxArray {
             dims = dims.clone();
         }
 
+        /** {@return a copy of the sizes from the header, outermost first} */
         @Override
         public int[] dims() {
             return dims.clone();
         }
 
-        /** The outermost size: the number of items. */
+        /** {@return the outermost size: the number of items} */
         public int count() {
             return dims[0];
         }
@@ -77,12 +85,26 @@ public final class IdxReader {
         }
     }
 
-    /** Reads an images file ({@link #IMAGES_MAGIC}): dims {@code [N, rows, cols]}. */
+    /**
+     * Reads an images file ({@link #IMAGES_MAGIC}), raw or gzipped.
+     *
+     * @param file the file
+     * @return its contents, dims {@code [N, rows, cols]}
+     * @throws DataFileException if the file is missing or malformed (see {@link #read})
+     * @throws IOException       on other read errors
+     */
     public static IdxArray readImages(Path file) throws IOException {
         return read(file, IMAGES_MAGIC);
     }
 
-    /** Reads a labels file ({@link #LABELS_MAGIC}): dims {@code [N]}. */
+    /**
+     * Reads a labels file ({@link #LABELS_MAGIC}), raw or gzipped.
+     *
+     * @param file the file
+     * @return its contents, dims {@code [N]}
+     * @throws DataFileException if the file is missing or malformed (see {@link #read})
+     * @throws IOException       on other read errors
+     */
     public static IdxArray readLabels(Path file) throws IOException {
         return read(file, LABELS_MAGIC);
     }
@@ -90,7 +112,10 @@ public final class IdxReader {
     /**
      * Reads an unsigned-byte IDX file, raw or gzipped.
      *
+     * @param file          the file
      * @param expectedMagic {@link #IMAGES_MAGIC}, {@link #LABELS_MAGIC} or another {@code 0x000008DD}
+     * @return its contents
+     * @throws IllegalArgumentException if {@code expectedMagic} is not that of an unsigned-byte file
      * @throws DataFileException if the file is missing, has another magic number, is shorter or longer
      *     than its header says, or is not a valid gzip stream
      * @throws IOException       on other read errors

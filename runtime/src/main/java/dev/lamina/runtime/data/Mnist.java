@@ -17,18 +17,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param test  features {@code [10000, 1, 28, 28]}, labels {@code [10000, 10]}
  */
 public record Mnist(Dataset train, Dataset test) {
+    /** Name of the training images file (60,000 images of 28x28 pixels), without {@code .gz}. */
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    /** Name of the training labels file (60,000 digits), without {@code .gz}. */
     public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    /** Name of the test images file (10,000 images of 28x28 pixels), without {@code .gz}. */
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    /** Name of the test labels file (10,000 digits), without {@code .gz}. */
     public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
     /** The four files, by their original names without {@code .gz}. */
     public static final List<String> FILES = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
+    /** The ten digits 0-9. */
     public static final int NUM_CLASSES = 10;
 
     /**
      * Locates MNIST with a default {@link MnistFetcher} (LAMINA_MNIST_DIR, else the cache, downloading
      * it if needed), verifies the checksums and loads it.
      *
+     * @return the training and test splits
      * @throws IOException ({@link DataFileException}, {@link MnistFetcher.DownloadException}) with a
      *     message that names the fix
      */
@@ -42,6 +48,8 @@ public record Mnist(Dataset train, Dataset test) {
      * (magic numbers, sizes, label range, matching counts) but not checksums: use {@link MnistFetcher#locate()}
      * for that.
      *
+     * @param dir the directory holding the four files
+     * @return the training and test splits
      * @throws DataFileException if a file is missing, malformed, or images and labels disagree
      */
     public static Mnist load(Path dir) throws IOException {
@@ -54,6 +62,8 @@ public record Mnist(Dataset train, Dataset test) {
      * Loads only the test split ({@code t10k-*}, raw or gzipped) from {@code dir}, for evaluation
      * without the cost of the 60,000 training images.
      *
+     * @param dir directory holding {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte}
+     * @return features {@code [N, 1, 28, 28]} FLOAT in [0, 1], one-hot labels {@code [N, 10]}
      * @throws DataFileException if a file is missing or malformed, or images and labels disagree
      */
     public static Dataset loadTest(Path dir) throws IOException {
@@ -63,6 +73,8 @@ public record Mnist(Dataset train, Dataset test) {
     /**
      * One split from an images file {@code [N, rows, cols]} and a labels file {@code [N]}.
      *
+     * @param imagesFile IDX images, raw or gzipped
+     * @param labelsFile IDX labels, raw or gzipped
      * @return features {@code [N, 1, rows, cols]} FLOAT in [0, 1], one-hot labels {@code [N, 10]}
      * @throws DataFileException if a file is malformed or holds no images, the counts differ or a label is
      *     outside 0-9

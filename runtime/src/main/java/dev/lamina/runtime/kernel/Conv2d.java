@@ -77,6 +77,9 @@ public final class Conv2d {
      * @param dy  dL/dy {@code [N, F, OH, OW]}
      * @param dw  accumulator {@code [F, C, K, K]}, updated in place
      * @param db  accumulator {@code [F]}, updated in place, or null
+     * @param stride  the forward pass's stride
+     * @param padTop  the forward pass's zero rows above x
+     * @param padLeft the forward pass's zero columns left of x
      * @param needInputGrad false skips dL/dx (first layer)
      * @return dL/dx {@code [N, C, H, W]}, or null when {@code needInputGrad} is false
      * @throws IllegalArgumentException on ranks, shapes, types or geometry that do not fit together

@@ -44,6 +44,7 @@ public final class Dense {
      * @param dy dL/dy {@code [N, O]}
      * @param dw accumulator {@code [I, O]}, updated in place
      * @param db accumulator {@code [O]}, updated in place, or null
+     * @param needInputGrad false skips dL/dx (first layer)
      * @return {@code dx = dy w^T} {@code [N, I]}, or null when {@code needInputGrad} is false
      * @throws IllegalArgumentException on ranks, shapes or types that do not fit together
      */

@@ -20,7 +20,9 @@ public final class Dropout {
      *
      * @param shape any shape, typically the activation's {@code [N, ...]}
      * @param rate  drop probability in {@code [0, 1)}; 0 gives a mask of ones
+     * @param rng   the generator to draw from (the model's dropout generator)
      * @param type  FLOAT or DOUBLE
+     * @return the mask, a new array
      * @throws IllegalArgumentException if rate is outside {@code [0, 1)} or type is not floating point
      */
     public static INDArray sampleMask(long[] shape, double rate, Random rng, DataType type) {
@@ -38,7 +40,14 @@ public final class Dropout {
         return mask.muli(1.0 / (1.0 - rate));
     }
 
-    /** {@code y = x * mask}; x and mask share one shape and type. */
+    /**
+     * Training-mode forward pass: {@code y = x * mask}.
+     *
+     * @param x    input, any shape, FLOAT or DOUBLE
+     * @param mask from {@link #sampleMask}, x's shape and type
+     * @return y, a new array
+     * @throws IllegalArgumentException if the shapes differ or x is not FLOAT or DOUBLE
+     */
     public static INDArray forward(INDArray x, INDArray mask) {
         Support.checkFloating(x, "x");
         Support.checkSameShape(x, "x", mask, "mask");
@@ -46,7 +55,14 @@ public final class Dropout {
         return y.assign(x).muli(mask);
     }
 
-    /** {@code dx = dy * mask}. */
+    /**
+     * Backward pass: {@code dx = dy * mask}.
+     *
+     * @param dy   dL/dy, any shape
+     * @param mask the forward pass's mask, dy's shape and type
+     * @return dL/dx, a new array
+     * @throws IllegalArgumentException if the shapes differ or dy is not FLOAT or DOUBLE
+     */
     public static INDArray backward(INDArray dy, INDArray mask) {
         return forward(dy, mask);
     }

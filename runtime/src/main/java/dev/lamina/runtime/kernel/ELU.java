@@ -20,7 +20,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ELU {
     private ELU() {}
 
-    /** Returns a new array y = f(x). */
+    /**
+     * Forward pass.
+     *
+     * @param x     input, any shape, FLOAT or DOUBLE
+     * @param alpha saturation value for negative inputs
+     * @return y = f(x), a new array of x's shape and type
+     * @throws IllegalArgumentException if x is not FLOAT or DOUBLE
+     */
     public static INDArray forward(INDArray x, double alpha) {
         Support.checkFloating(x, "x");
         INDArray y = Support.newLike(x);
@@ -35,7 +42,16 @@ public final class ELU {
         return y.addi(positive);
     }
 
-    /** Returns dL/dx given the forward input x, its output y and dL/dy. */
+    /**
+     * Backward pass.
+     *
+     * @param x     the forward input (checked for shape only: the derivative depends on y)
+     * @param y     the forward output
+     * @param dy    dL/dy, y's shape
+     * @param alpha the forward pass's alpha
+     * @return dL/dx, a new array of x's shape and type
+     * @throws IllegalArgumentException if the shapes differ or the type is not FLOAT or DOUBLE
+     */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy, double alpha) {
         Support.checkFloating(x, "x");
         Support.checkSameShape(x, "x", y, "y");

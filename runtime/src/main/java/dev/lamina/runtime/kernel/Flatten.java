@@ -13,7 +13,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Flatten {
     private Flatten() {}
 
-    /** Returns x as {@code [N, C*H*W]}. */
+    /**
+     * Forward pass.
+     *
+     * @param x {@code [N, C, H, W]}, or any {@code [N, ...]} of rank at least 2
+     * @return x as {@code [N, C*H*W]}: a view of x when x is dense C order, else a copy
+     * @throws IllegalArgumentException if x has rank below 2
+     */
     public static INDArray forward(INDArray x) {
         Support.checkNotNull(x, "x");
         if (x.rank() < 2) {
@@ -22,7 +28,14 @@ public final class Flatten {
         return Support.denseC(x).reshape('c', x.size(0), x.length() / x.size(0));
     }
 
-    /** Reshapes dy back to x's shape. */
+    /**
+     * Backward pass: reshapes dy back to x's shape.
+     *
+     * @param x  the forward input {@code [N, C, H, W]} (only its shape is read)
+     * @param dy dL/dy {@code [N, C*H*W]}
+     * @return dL/dx of x's shape: a view of dy when dy is dense C order, else a copy
+     * @throws IllegalArgumentException if dy is not {@code [N, C*H*W]}
+     */
     public static INDArray backward(INDArray x, INDArray dy) {
         Support.checkNotNull(x, "x");
         Support.checkNotNull(dy, "dy");

@@ -17,7 +17,11 @@ public final class Init {
      *
      * <p>The result is detached from any open workspace: parameters outlive training steps.
      *
+     * @param shape the tensor's shape, e.g. {@code [I, O]} or {@code [F, C, K, K]}
      * @param fanIn inputs per output unit: I for Dense {@code [I, O]}, C*K*K for Conv2d {@code [F, C, K, K]}
+     * @param rng   the generator to draw from
+     * @param type  FLOAT or DOUBLE
+     * @return a new array of {@code shape} with independent uniform entries
      * @throws IllegalArgumentException if fanIn is below 1 or type is not FLOAT or DOUBLE
      */
     public static INDArray uniformFanIn(long[] shape, long fanIn, Random rng, DataType type) {

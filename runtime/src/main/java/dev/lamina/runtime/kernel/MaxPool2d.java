@@ -14,6 +14,12 @@ public final class MaxPool2d {
     private MaxPool2d() {}
 
     /**
+     * Forward pass.
+     *
+     * @param x      input {@code [N, C, H, W]}, FLOAT or DOUBLE
+     * @param size   side of the square window, at least 1
+     * @param stride step between windows, at least 1
+     * @return y {@code [N, C, (H-size)/stride+1, (W-size)/stride+1]}, the maximum of each window, a new array
      * @throws IllegalArgumentException if x is not rank 4, size or stride is below 1, or the window
      *     is larger than the input
      */
@@ -22,10 +28,16 @@ public final class MaxPool2d {
     }
 
     /**
-     * Returns dL/dx, same shape as x.
+     * Backward pass.
      *
-     * @param y the forward output for this x, used to locate each window's maximum; may be null, in
+     * @param x      the forward input {@code [N, C, H, W]}
+     * @param y      the forward output for this x, used to locate each window's maximum; may be null, in
      *     which case the windows are rescanned (slower)
+     * @param dy     dL/dy, y's shape
+     * @param size   the forward pass's window side
+     * @param stride the forward pass's stride
+     * @return dL/dx, x's shape, a new array
+     * @throws IllegalArgumentException if the shapes do not fit together
      */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy, int size, int stride) {
         return Pooling.maxBackward(x, y, dy, size, stride);

@@ -12,7 +12,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ReLU {
     private ReLU() {}
 
-    /** Returns a new array y = f(x). */
+    /**
+     * Forward pass.
+     *
+     * @param x input, any shape, FLOAT or DOUBLE
+     * @return y = f(x), a new array of x's shape and type
+     * @throws IllegalArgumentException if x is not FLOAT or DOUBLE
+     */
     public static INDArray forward(INDArray x) {
         Support.checkFloating(x, "x");
         INDArray y = Support.newLike(x);
@@ -20,7 +26,15 @@ public final class ReLU {
         return y;
     }
 
-    /** Returns dL/dx given the forward input x, its output y and dL/dy. */
+    /**
+     * Backward pass.
+     *
+     * @param x  the forward input
+     * @param y  the forward output (unused: the derivative depends on x)
+     * @param dy dL/dy, y's shape
+     * @return dL/dx, a new array of x's shape and type
+     * @throws IllegalArgumentException if the shapes differ or the type is not FLOAT or DOUBLE
+     */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy) {
         Support.checkFloating(x, "x");
         Support.checkSameShape(x, "x", dy, "dy");

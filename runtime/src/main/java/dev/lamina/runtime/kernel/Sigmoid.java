@@ -11,7 +11,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Sigmoid {
     private Sigmoid() {}
 
-    /** Returns a new array y = f(x). */
+    /**
+     * Forward pass.
+     *
+     * @param x input, any shape, FLOAT or DOUBLE
+     * @return y = f(x), a new array of x's shape and type
+     * @throws IllegalArgumentException if x is not FLOAT or DOUBLE
+     */
     public static INDArray forward(INDArray x) {
         Support.checkFloating(x, "x");
         INDArray y = Support.newLike(x);
@@ -19,7 +25,15 @@ public final class Sigmoid {
         return y;
     }
 
-    /** Returns dL/dx given the forward input x, its output y and dL/dy. */
+    /**
+     * Backward pass.
+     *
+     * @param x  the forward input (unused: the derivative depends on y)
+     * @param y  the forward output
+     * @param dy dL/dy, y's shape
+     * @return dL/dx, a new array of x's shape and type
+     * @throws IllegalArgumentException if the shapes differ or the type is not FLOAT or DOUBLE
+     */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy) {
         Support.checkFloating(y, "y");
         Support.checkSameShape(y, "y", dy, "dy");

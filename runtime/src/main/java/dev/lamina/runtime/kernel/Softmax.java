@@ -12,7 +12,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Softmax {
     private Softmax() {}
 
-    /** Returns y {@code [N, F]}, a new array; each row sums to 1. */
+    /**
+     * Forward pass.
+     *
+     * @param x logits {@code [N, F]}, FLOAT or DOUBLE
+     * @return y {@code [N, F]}, a new array; each row sums to 1
+     * @throws IllegalArgumentException if x is not of rank 2
+     */
     public static INDArray forward(INDArray x) {
         Support.checkRank(x, 2, "x");
         INDArray y = Support.newLike(x);
@@ -20,7 +26,15 @@ public final class Softmax {
         return y;
     }
 
-    /** {@code dx = y * (dy - sum_j dy_j y_j)} per row. */
+    /**
+     * Backward pass: {@code dx = y * (dy - sum_j dy_j y_j)} per row.
+     *
+     * @param x  the forward input (unused: the derivative depends on y)
+     * @param y  the forward output {@code [N, F]}
+     * @param dy dL/dy {@code [N, F]}
+     * @return dL/dx {@code [N, F]}, a new array
+     * @throws IllegalArgumentException if y is not of rank 2 or dy's shape differs
+     */
     public static INDArray backward(INDArray x, INDArray y, INDArray dy) {
         Support.checkRank(y, 2, "y");
         Support.checkSameShape(y, "y", dy, "dy");

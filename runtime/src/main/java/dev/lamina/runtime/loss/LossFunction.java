@@ -12,16 +12,40 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * when output and target shapes differ.
  */
 public interface LossFunction {
-    /** Mean loss over the batch. */
+    /**
+     * The loss of a batch.
+     *
+     * @param output the model's raw output {@code [N, K]}
+     * @param target targets {@code [N, K]} (one-hot rows for the cross-entropy losses)
+     * @return the mean loss over the batch
+     * @throws IllegalArgumentException if the shapes differ
+     */
     double loss(INDArray output, INDArray target);
 
-    /** dLoss/dOutput, same shape as output (already divided by the batch size). */
+    /**
+     * The gradient of {@link #loss} with respect to the output.
+     *
+     * @param output the model's raw output {@code [N, K]}
+     * @param target targets {@code [N, K]}
+     * @return dLoss/dOutput {@code [N, K]}, already divided by the batch size, in the output's data type
+     * @throws IllegalArgumentException if the shapes differ
+     */
     INDArray gradient(INDArray output, INDArray target);
 
-    /** The output activation that turns raw outputs into predictions (softmax, sigmoid or identity). */
+    /**
+     * The output activation that turns raw outputs into predictions.
+     *
+     * @param output the model's raw output {@code [N, K]}
+     * @return predictions {@code [N, K]}: softmax over K, the logistic sigmoid, or the output itself
+     */
     INDArray activate(INDArray output);
 
-    /** The implementation of a declared {@link Loss}. */
+    /**
+     * The implementation of a declared loss.
+     *
+     * @param loss the loss on a {@code @Sequential} model
+     * @return a new, stateless implementation
+     */
     static LossFunction of(Loss loss) {
         return switch (loss) {
             case SOFTMAX_CROSS_ENTROPY -> new SoftmaxCrossEntropy();

@@ -9,6 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class MeanSquaredError implements LossFunction {
     private static final String NAME = "MeanSquaredError";
 
+    /** Creates the loss; it holds no state. Same as {@code LossFunction.of} for its {@code Loss}. */
+    public MeanSquaredError() {}
+
     @Override
     public double loss(INDArray output, INDArray target) {
         INDArray t = Losses.checkedTarget(NAME, output, target);

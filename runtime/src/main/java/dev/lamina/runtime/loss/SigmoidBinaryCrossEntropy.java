@@ -19,6 +19,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class SigmoidBinaryCrossEntropy implements LossFunction {
     private static final String NAME = "SigmoidBinaryCrossEntropy";
 
+    /** Creates the loss; it holds no state. Same as {@code LossFunction.of} for its {@code Loss}. */
+    public SigmoidBinaryCrossEntropy() {}
+
     @Override
     public double loss(INDArray output, INDArray target) {
         INDArray t = Losses.checkedTarget(NAME, output, target);

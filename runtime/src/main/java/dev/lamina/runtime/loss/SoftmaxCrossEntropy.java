@@ -27,6 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class SoftmaxCrossEntropy implements LossFunction {
     private static final String NAME = "SoftmaxCrossEntropy";
 
+    /** Creates the loss; it holds no state. Same as {@code LossFunction.of} for its {@code Loss}. */
+    public SoftmaxCrossEntropy() {}
+
     @Override
     public double loss(INDArray output, INDArray target) {
         checkShapes(output, target);

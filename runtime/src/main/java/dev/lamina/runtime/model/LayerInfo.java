@@ -13,6 +13,14 @@ import java.util.Arrays;
  */
 public record LayerInfo(String name, String kind, int[] outputShapeDims, long parameterCount)
         implements Layer {
+    /**
+     * Copies {@code outputShapeDims}.
+     *
+     * @param name            the declaring method's name
+     * @param kind            the layer annotation's simple name
+     * @param outputShapeDims output shape of one example, without the batch axis
+     * @param parameterCount  trainable scalars in the layer
+     */
     public LayerInfo {
         outputShapeDims = outputShapeDims.clone();
     }

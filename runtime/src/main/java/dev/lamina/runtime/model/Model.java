@@ -38,10 +38,10 @@ public interface Model {
      */
     void backward(INDArray dOutput);
 
-    /** All trainable parameters in declaration order. */
+    /** {@return all trainable parameters, in declaration order} */
     List<Parameter> parameters();
 
-    /** Non-trainable state that inference needs (BatchNorm running statistics), by name. */
+    /** {@return the non-trainable state that inference needs (BatchNorm running statistics), by name} */
     Map<String, INDArray> buffers();
 
     /** Sets every parameter gradient to zero. */
@@ -58,34 +58,42 @@ public interface Model {
      * look between its layers (the default). Like any forward pass in training mode, it draws dropout
      * masks and updates BatchNorm running statistics.
      *
-     * @param input {@code [N, ...inputShape()]}, of {@link #dataType()}
+     * @param input    {@code [N, ...inputShape()]}, of {@link #dataType()}
+     * @param training as for {@link #forward}
+     * @return the name of the first layer whose output is not finite, or empty
      */
     default Optional<String> firstNonFiniteLayer(INDArray input, boolean training) {
         return Optional.empty();
     }
 
-    /** Re-seeds the generator that draws dropout masks; the same seed gives the same masks. */
+    /**
+     * Re-seeds the generator that draws dropout masks; the same seed gives the same masks.
+     *
+     * @param seed the new seed
+     */
     void seedDropout(long seed);
 
-    /** The loss declared on the model. */
+    /** {@return the loss declared on the model} */
     Loss loss();
 
-    /** Shape of one input example without the batch axis. */
+    /** {@return the shape of one input example, without the batch axis} */
     int[] inputShape();
 
-    /** Shape of one output example without the batch axis. */
+    /** {@return the shape of one output example, without the batch axis} */
     int[] outputShape();
 
-    /** The declared layers in order. */
+    /** {@return the declared layers, in order} */
     List<Layer> layers();
 
-    /** Element type of parameters and activations. */
+    /** {@return the element type of parameters and activations} */
     DataType dataType();
 
     /**
      * A Keras-style table of the layers (name, kind, output shape with batch axis {@code N},
      * trainable and non-trainable parameters, output memory) with totals, for a batch of one example.
      * See {@link ModelSummary}; {@code System.out.print(model.summary())} prints it.
+     *
+     * @return the table, lines ending in {@code \n}
      */
     default String summary() {
         return summary(1);
@@ -94,6 +102,8 @@ public interface Model {
     /**
      * Like {@link #summary()}, with activation memory for a forward pass of {@code batchSize} examples.
      *
+     * @param batchSize examples per forward pass, >= 1
+     * @return the table, lines ending in {@code \n}
      * @throws IllegalArgumentException if {@code batchSize < 1}
      */
     default String summary(int batchSize) {

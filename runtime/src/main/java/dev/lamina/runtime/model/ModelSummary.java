@@ -33,16 +33,26 @@ public final class ModelSummary {
      * @param nonTrainable scalars of the layer's buffers (BatchNorm's running mean and variance)
      */
     public record Row(String name, String kind, int[] outputShape, long trainable, long nonTrainable) {
+        /**
+         * Copies {@code outputShape}.
+         *
+         * @param name         the layer's name
+         * @param kind         the layer's kind
+         * @param outputShape  output shape of one example, without the batch axis
+         * @param trainable    trainable scalars
+         * @param nonTrainable buffer scalars
+         */
         public Row {
             outputShape = outputShape.clone();
         }
 
+        /** {@return a copy of the output shape of one example, without the batch axis} */
         @Override
         public int[] outputShape() {
             return outputShape.clone();
         }
 
-        /** Scalars in one example's output. */
+        /** {@return the scalars in one example's output} */
         public long outputValues() {
             long n = 1;
             for (int d : outputShape) {
@@ -88,7 +98,9 @@ public final class ModelSummary {
      * Summarises {@code model}. A buffer belongs to the layer its name starts with: buffer names are
      * {@code <layer>.<role>}, as in {@code bn1.running_mean}.
      *
+     * @param model     the model to describe
      * @param batchSize examples per forward pass for the activation memory, >= 1
+     * @return the summary
      * @throws IllegalArgumentException if {@code batchSize < 1}
      */
     public static ModelSummary of(Model model, int batchSize) {
@@ -110,42 +122,42 @@ public final class ModelSummary {
                 model.dataType().width());
     }
 
-    /** The layers in order. */
+    /** {@return the layers, in order} */
     public List<Row> rows() {
         return rows;
     }
 
-    /** Examples per forward pass that {@link #activationValues()} assumes. */
+    /** {@return the examples per forward pass that {@link #activationValues()} assumes} */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Trainable scalars of all layers. */
+    /** {@return the trainable scalars of all layers} */
     public long trainableParameters() {
         return rows.stream().mapToLong(Row::trainable).sum();
     }
 
-    /** Buffer scalars of all layers (BatchNorm running statistics). */
+    /** {@return the buffer scalars of all layers (BatchNorm running statistics)} */
     public long nonTrainableParameters() {
         return rows.stream().mapToLong(Row::nonTrainable).sum();
     }
 
-    /** Trainable plus non-trainable scalars. */
+    /** {@return the trainable plus non-trainable scalars} */
     public long totalParameters() {
         return trainableParameters() + nonTrainableParameters();
     }
 
-    /** Bytes of all parameters and buffers. */
+    /** {@return the bytes of all parameters and buffers} */
     public long parameterBytes() {
         return totalParameters() * bytesPerValue;
     }
 
-    /** Scalars in the outputs of all layers for one forward pass of {@link #batchSize()} examples. */
+    /** {@return the scalars in the outputs of all layers for one forward pass of {@link #batchSize()} examples} */
     public long activationValues() {
         return rows.stream().mapToLong(Row::outputValues).sum() * batchSize;
     }
 
-    /** Bytes of {@link #activationValues()}. */
+    /** {@return the bytes of {@link #activationValues()}} */
     public long activationBytes() {
         return activationValues() * bytesPerValue;
     }
@@ -161,6 +173,8 @@ public final class ModelSummary {
      * bn1      BatchNorm  [N, 32, 26, 26]         64             64     84.5 KiB
      * ...
      * </pre>
+     *
+     * @return the table
      */
     public String table() {
         List<String[]> cells = new ArrayList<>();

@@ -8,7 +8,12 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 public final class Tensors {
     private Tensors() {}
 
-    /** Whether every element of {@code array} is finite: no NaN and no infinity (true when empty). */
+    /**
+     * Whether every element is finite.
+     *
+     * @param array any shape and floating-point type
+     * @return true when {@code array} holds no NaN and no infinity (true when empty)
+     */
     public static boolean allFinite(INDArray array) {
         return array.isEmpty() || !BooleanIndexing.or(array, Conditions.notFinite());
     }

@@ -65,12 +65,17 @@ public final class Adam implements Optimizer {
         this(builder());
     }
 
-    /** Adam with learning rate {@code lr} and the other defaults. */
+    /**
+     * Adam with a given learning rate and PyTorch's other defaults.
+     *
+     * @param lr learning rate, finite and >= 0
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite
+     */
     public Adam(double lr) {
         this(builder().lr(lr));
     }
 
-    /** A builder holding PyTorch's defaults. */
+    /** {@return a builder holding PyTorch's defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -141,22 +146,27 @@ public final class Adam implements Optimizer {
         });
     }
 
+    /** {@return the learning rate} */
     public double lr() {
         return lr;
     }
 
+    /** {@return the decay of the first-moment estimate} */
     public double beta1() {
         return beta1;
     }
 
+    /** {@return the decay of the second-moment estimate} */
     public double beta2() {
         return beta2;
     }
 
+    /** {@return the constant added to the denominator} */
     public double eps() {
         return eps;
     }
 
+    /** {@return the L2 penalty coefficient} */
     public double weightDecay() {
         return weightDecay;
     }
@@ -177,37 +187,67 @@ public final class Adam implements Optimizer {
 
         private Builder() {}
 
-        /** Learning rate, finite and >= 0; default 1e-3. */
+        /**
+         * Sets the learning rate; default 1e-3.
+         *
+         * @param lr finite and >= 0
+         * @return this builder
+         */
         public Builder lr(double lr) {
             this.lr = lr;
             return this;
         }
 
-        /** Decay of the first-moment estimate, in [0, 1); default 0.9. */
+        /**
+         * Sets the decay of the first-moment estimate; default 0.9.
+         *
+         * @param beta1 in [0, 1)
+         * @return this builder
+         */
         public Builder beta1(double beta1) {
             this.beta1 = beta1;
             return this;
         }
 
-        /** Decay of the second-moment estimate, in [0, 1); default 0.999. */
+        /**
+         * Sets the decay of the second-moment estimate; default 0.999.
+         *
+         * @param beta2 in [0, 1)
+         * @return this builder
+         */
         public Builder beta2(double beta2) {
             this.beta2 = beta2;
             return this;
         }
 
-        /** Added to the denominator for numerical stability, >= 0; default 1e-8. */
+        /**
+         * Sets the constant added to the denominator for numerical stability; default 1e-8.
+         *
+         * @param eps >= 0
+         * @return this builder
+         */
         public Builder eps(double eps) {
             this.eps = eps;
             return this;
         }
 
-        /** L2 penalty coefficient added to the gradient, >= 0; default 0. */
+        /**
+         * Sets the L2 penalty coefficient added to the gradient; default 0.
+         *
+         * @param weightDecay >= 0
+         * @return this builder
+         */
         public Builder weightDecay(double weightDecay) {
             this.weightDecay = weightDecay;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the invalid hyperparameter and its value */
+        /**
+         * Validates the hyperparameters.
+         *
+         * @return the optimizer
+         * @throws IllegalArgumentException naming the invalid hyperparameter and its value
+         */
         public Adam build() {
             return new Adam(this);
         }

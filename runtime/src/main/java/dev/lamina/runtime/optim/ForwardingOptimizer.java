@@ -13,11 +13,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public abstract class ForwardingOptimizer implements Optimizer {
     private final Optimizer delegate;
 
+    /**
+     * Wraps an optimizer.
+     *
+     * @param delegate the optimizer that does the work and holds the state
+     * @throws NullPointerException if {@code delegate} is null
+     */
     protected ForwardingOptimizer(Optimizer delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** The optimizer whose state this one holds. */
+    /** {@return the optimizer whose state this one holds} */
     public Optimizer delegate() {
         return delegate;
     }

@@ -14,6 +14,8 @@ public interface Optimizer {
     /**
      * Applies one update to every parameter, reading {@link Parameter#grad()} and writing
      * {@link Parameter#value()}; gradients are left unchanged.
+     *
+     * @param params the parameters to update, for example {@code model.parameters()}
      */
     void step(List<Parameter> params);
 
@@ -22,6 +24,9 @@ public interface Optimizer {
      * {@code <parameter name>/<slot>} with PyTorch's slot names. The arrays may be the live state;
      * copy them before the next {@link #step}. A parameter that has not been stepped yet has no
      * entries. Stateless optimizers (the default) return an empty map.
+     *
+     * @param params the parameters the optimizer updates
+     * @return the state tensors by {@code <parameter name>/<slot>}
      */
     default Map<String, INDArray> state(List<Parameter> params) {
         return Map.of();
@@ -31,6 +36,8 @@ public interface Optimizer {
      * Replaces the state for {@code params} with {@code state}, as returned by {@link #state} for
      * parameters of the same names and shapes; parameters without entries start fresh.
      *
+     * @param params the parameters the optimizer updates
+     * @param state  tensors keyed {@code <parameter name>/<slot>}
      * @throws IllegalArgumentException if a key names no parameter or slot, or a shape differs;
      *     the state is then unchanged
      */

@@ -50,7 +50,12 @@ public final class Sgd implements Optimizer {
         }
     }
 
-    /** Plain SGD with learning rate {@code lr} (no momentum, no weight decay). */
+    /**
+     * Plain SGD (no momentum, no weight decay).
+     *
+     * @param lr learning rate, finite and >= 0
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite
+     */
     public Sgd(double lr) {
         this(builder(lr));
     }
@@ -58,7 +63,8 @@ public final class Sgd implements Optimizer {
     /**
      * A builder with PyTorch's defaults.
      *
-     * @param lr learning rate, finite and >= 0
+     * @param lr learning rate, finite and >= 0 (checked by {@link Builder#build()})
+     * @return a builder with momentum 0, dampening 0, weight decay 0 and nesterov false
      */
     public static Builder builder(double lr) {
         return new Builder(lr);
@@ -123,22 +129,27 @@ public final class Sgd implements Optimizer {
         return scratch.computeIfAbsent(value, INDArray::ulike);
     }
 
+    /** {@return the learning rate} */
     public double lr() {
         return lr;
     }
 
+    /** {@return the momentum factor} */
     public double momentum() {
         return momentum;
     }
 
+    /** {@return the dampening of the gradient added to the momentum buffer} */
     public double dampening() {
         return dampening;
     }
 
+    /** {@return the L2 penalty coefficient} */
     public double weightDecay() {
         return weightDecay;
     }
 
+    /** {@return whether the momentum is Nesterov's} */
     public boolean nesterov() {
         return nesterov;
     }
@@ -161,31 +172,56 @@ public final class Sgd implements Optimizer {
             this.lr = lr;
         }
 
-        /** Momentum factor {@code mu >= 0}; default 0 (no momentum). */
+        /**
+         * Sets the momentum factor; default 0 (no momentum).
+         *
+         * @param momentum {@code mu >= 0}
+         * @return this builder
+         */
         public Builder momentum(double momentum) {
             this.momentum = momentum;
             return this;
         }
 
-        /** Dampening {@code tau >= 0} of the gradient added to the momentum buffer; default 0. */
+        /**
+         * Sets the dampening of the gradient added to the momentum buffer; default 0.
+         *
+         * @param dampening {@code tau >= 0}
+         * @return this builder
+         */
         public Builder dampening(double dampening) {
             this.dampening = dampening;
             return this;
         }
 
-        /** L2 penalty coefficient {@code lambda >= 0} added to the gradient; default 0. */
+        /**
+         * Sets the L2 penalty coefficient added to the gradient; default 0.
+         *
+         * @param weightDecay {@code lambda >= 0}
+         * @return this builder
+         */
         public Builder weightDecay(double weightDecay) {
             this.weightDecay = weightDecay;
             return this;
         }
 
-        /** Nesterov momentum; default false. Requires momentum > 0 and dampening 0. */
+        /**
+         * Turns Nesterov momentum on or off; default off. On requires momentum > 0 and dampening 0.
+         *
+         * @param nesterov whether to use Nesterov momentum
+         * @return this builder
+         */
         public Builder nesterov(boolean nesterov) {
             this.nesterov = nesterov;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the invalid hyperparameter and its value */
+        /**
+         * Validates the hyperparameters.
+         *
+         * @return the optimizer
+         * @throws IllegalArgumentException naming the invalid hyperparameter and its value
+         */
         public Sgd build() {
             return new Sgd(this);
         }

@@ -38,6 +38,8 @@ public final class ConsoleProgress implements TrainingListener {
      * Whether standard output is an interactive terminal: {@link System#console()} is not null and,
      * on JDK 22 and later (where a console exists even when output is redirected), reports itself as
      * a terminal ({@code Console.isTerminal()}).
+     *
+     * @return whether progress lines may be rewritten in place
      */
     public static boolean onTerminal() {
         Console console = System.console();
@@ -96,6 +98,10 @@ public final class ConsoleProgress implements TrainingListener {
     /**
      * The one-line report of an epoch of a run of {@code epochs} epochs:
      * {@code epoch 1/3  train loss 0.1234  train accuracy 96.10%  test loss 0.0456  test accuracy 98.52%  2100 img/s  31.4 s}.
+     *
+     * @param m      the epoch's metrics
+     * @param epochs the run's epoch count
+     * @return the line, without a line end
      */
     public static String epochLine(EpochMetrics m, int epochs) {
         return String.format(Locale.ROOT,
@@ -104,7 +110,12 @@ public final class ConsoleProgress implements TrainingListener {
                 m.imagesPerSecond(), m.elapsedSeconds());
     }
 
-    /** {@code 42 s}, {@code 3 min 05 s}, {@code 1 h 02 min}. */
+    /**
+     * Formats a duration for people: {@code 42 s}, {@code 3 min 05 s}, {@code 1 h 02 min}.
+     *
+     * @param seconds the duration; negative values count as 0
+     * @return the text
+     */
     public static String duration(double seconds) {
         long s = Math.round(Math.max(0, seconds));
         if (s < 60) {

@@ -40,8 +40,11 @@ public final class EarlyStopping implements TrainingListener {
     }
 
     /**
-     * Records the test loss of {@code epoch} (1-based); returns whether training should stop now.
-     * {@link #onEpochEnd} calls it.
+     * Records the test loss of an epoch; {@link #onEpochEnd} calls it.
+     *
+     * @param epoch    the epoch, 1-based
+     * @param testLoss its test loss
+     * @return whether training should stop now
      */
     public boolean observe(int epoch, double testLoss) {
         if (testLoss < bestLoss - minDelta) {
@@ -62,17 +65,17 @@ public final class EarlyStopping implements TrainingListener {
         return stoppedAfter > 0;
     }
 
-    /** The epoch (1-based) with the lowest test loss so far, 0 before the first. */
+    /** {@return the epoch (1-based) with the lowest test loss so far, 0 before the first} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** The lowest test loss so far, infinity before the first epoch. */
+    /** {@return the lowest test loss so far, infinity before the first epoch} */
     public double bestLoss() {
         return bestLoss;
     }
 
-    /** Why training stopped, once it has: which epoch, and the best epoch and loss. */
+    /** {@return why training stopped, once it has: after which epoch, and the best epoch and loss} */
     public Optional<String> reason() {
         if (stoppedAfter == 0) {
             return Optional.empty();

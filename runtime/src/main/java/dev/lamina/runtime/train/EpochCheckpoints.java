@@ -26,14 +26,26 @@ public final class EpochCheckpoints implements TrainingListener {
     private final Path directory;
     private final List<Path> written = new ArrayList<>();
 
-    /** @param directory created if missing */
+    /**
+     * Writes checkpoints of {@code model} and {@code optimizer} into {@code directory}.
+     *
+     * @param model     the model being trained
+     * @param optimizer its optimizer, whose state the checkpoints hold too
+     * @param directory created if missing
+     */
     public EpochCheckpoints(Model model, Optimizer optimizer, Path directory) {
         this.model = Objects.requireNonNull(model, "model");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         this.directory = Objects.requireNonNull(directory, "directory");
     }
 
-    /** The file of epoch {@code epoch} (1-based) in {@code directory}. */
+    /**
+     * Names the checkpoint of an epoch.
+     *
+     * @param directory the run's directory
+     * @param epoch     the epoch, 1-based
+     * @return {@code directory/checkpoint-epoch-<epoch>.lamina}
+     */
     public static Path fileFor(Path directory, int epoch) {
         return directory.resolve("checkpoint-epoch-" + epoch + ".lamina");
     }
@@ -51,7 +63,7 @@ public final class EpochCheckpoints implements TrainingListener {
         written.add(file);
     }
 
-    /** The files written so far, in order. */
+    /** {@return the files written so far, in order} */
     public List<Path> written() {
         return List.copyOf(written);
     }

@@ -20,6 +20,7 @@ public final class Evaluator {
      * {@code K} classes equals its class; the output activations (softmax, sigmoid) are monotonic, so
      * they need not be applied. With {@code K = 1} every example is class 0, so accuracy is 1 there.
      *
+     * @param model     the model to run in inference mode ({@code training = false})
      * @param dataset   features {@code [N, ...model.inputShape()]}, one-hot labels {@code [N, K]} with
      *                  {@code [K] = model.outputShape()}
      * @param batchSize examples per forward pass, >= 1

@@ -74,7 +74,14 @@ public final class Trainer {
         this.resumeFrom = b.resumeFrom;
     }
 
-    /** A builder for training {@code model} with {@code optimizer}; see {@link Builder} for defaults. */
+    /**
+     * A builder for training a model; see {@link Builder} for defaults.
+     *
+     * @param model     the model to train
+     * @param optimizer updates {@code model}'s parameters; not to be shared with another model
+     * @return a builder holding the defaults
+     * @throws NullPointerException if an argument is null
+     */
     public static Builder builder(Model model, Optimizer optimizer) {
         return new Builder(model, optimizer);
     }
@@ -176,6 +183,10 @@ public final class Trainer {
      * pseudorandom number generators", OOPSLA 2014) of {@code seed + (step + 1) * 0x9E3779B97F4A7C15}.
      * Seeding every step afresh makes a step's masks depend on nothing but the seed and the step, so a
      * run resumed from a checkpoint draws the same masks as one that never stopped.
+     *
+     * @param seed the run's seed
+     * @param step the optimizer step, from 0
+     * @return the seed to pass to {@link dev.lamina.runtime.model.Model#seedDropout} before that step
      */
     public static long dropoutSeed(long seed, long step) {
         long z = seed + (step + 1) * 0x9E3779B97F4A7C15L;
@@ -296,39 +307,69 @@ public final class Trainer {
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         }
 
-        /** Passes over the training set, >= 1; default 1. */
+        /**
+         * Sets the number of passes over the training set; default 1.
+         *
+         * @param epochs >= 1 (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder epochs(int epochs) {
             this.epochs = epochs;
             return this;
         }
 
-        /** Training examples per step, >= 1; default 128. */
+        /**
+         * Sets the number of training examples per step; default 128.
+         *
+         * @param batchSize >= 1 (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
-        /** Examples per forward pass during evaluation, >= 1; default 500. */
+        /**
+         * Sets the number of examples per forward pass during evaluation; default 500.
+         *
+         * @param evalBatchSize >= 1 (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder evalBatchSize(int evalBatchSize) {
             this.evalBatchSize = evalBatchSize;
             return this;
         }
 
-        /** Seed of the shuffles (epoch {@code e} uses {@code seed + e}) and of the dropout masks ({@link Trainer#dropoutSeed}); default 0. */
+        /**
+         * Sets the seed of the shuffles (epoch {@code e} uses {@code seed + e}) and of the dropout masks
+         * ({@link Trainer#dropoutSeed}); default 0.
+         *
+         * @param seed any value
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Where the default {@link ConsoleProgress} prints; default {@link System#out}. */
+        /**
+         * Sets where the default {@link ConsoleProgress} prints; default {@link System#out}.
+         *
+         * @param out the stream, not null
+         * @return this builder
+         * @throws NullPointerException if {@code out} is null
+         */
         public Builder out(PrintStream out) {
             this.out = Objects.requireNonNull(out, "out");
             return this;
         }
 
         /**
-         * Whether the default {@link ConsoleProgress} rewrites its progress line in place with {@code \r};
-         * default: {@link ConsoleProgress#onTerminal()}.
+         * Sets whether the default {@link ConsoleProgress} rewrites its progress line in place with
+         * {@code \r}; default: {@link ConsoleProgress#onTerminal()}.
+         *
+         * @param rewriteProgress true to rewrite one line, false to print one line per update
+         * @return this builder
          */
         public Builder rewriteProgress(boolean rewriteProgress) {
             this.rewriteProgress = rewriteProgress;
@@ -338,13 +379,21 @@ public final class Trainer {
         /**
          * Replaces the default {@link ConsoleProgress} report with {@code progress} (a progress bar, or
          * {@link TrainingListener#NONE} for silence). It is called before the other listeners.
+         *
+         * @param progress the report, not null
+         * @return this builder
          */
         public Builder progress(TrainingListener progress) {
             this.progress = Objects.requireNonNull(progress, "progress");
             return this;
         }
 
-        /** Adds a listener, called after the progress report and the listeners added before it. */
+        /**
+         * Adds a listener, called after the progress report and the listeners added before it.
+         *
+         * @param listener the listener, not null
+         * @return this builder
+         */
         public Builder listener(TrainingListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -354,6 +403,12 @@ public final class Trainer {
          * Writes a checkpoint ({@link CheckpointFile}) to {@code file} after every {@code everySteps}
          * optimizer steps within an epoch and after every epoch's evaluation, replacing the previous
          * one atomically. Default: no checkpoints.
+         *
+         * @param file       where the checkpoint goes
+         * @param everySteps optimizer steps between checkpoints within an epoch, >= 1 (checked by
+         *     {@link #build()})
+         * @return this builder
+         * @throws NullPointerException if {@code file} is null
          */
         public Builder checkpoint(Path file, int everySteps) {
             this.checkpointFile = Objects.requireNonNull(file, "file");
@@ -368,13 +423,23 @@ public final class Trainer {
          * set size; {@code fit} throws {@link UncheckedIOException} (caused by a
          * {@link CheckpointException}) otherwise. {@code fit} then returns the metrics of the epochs it
          * finished.
+         *
+         * @param file a checkpoint written by {@link #checkpoint}
+         * @return this builder
+         * @throws NullPointerException if {@code file} is null
          */
         public Builder resumeFrom(Path file) {
             this.resumeFrom = Objects.requireNonNull(file, "file");
             return this;
         }
 
-        /** @throws IllegalArgumentException if epochs or a batch size is below 1, naming the value */
+        /**
+         * Validates the settings.
+         *
+         * @return the trainer
+         * @throws IllegalArgumentException if epochs, a batch size or the checkpoint interval is below 1,
+         *     naming the value
+         */
         public Trainer build() {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be >= 1, found " + epochs);

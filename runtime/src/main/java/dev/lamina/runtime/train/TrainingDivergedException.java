@@ -11,11 +11,17 @@ import java.util.Optional;
 public final class TrainingDivergedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** The failing optimizer step, from 0. */
     private final long step;
+    /** 1-based epoch of the failing step. */
     private final int epoch;
+    /** 1-based batch of the failing step within its epoch. */
     private final int batch;
+    /** The non-finite loss. */
     private final double loss;
+    /** The first non-finite layer, or null. */
     private final String layer;
+    /** Parameters non-finite before the step. */
     private final List<String> nonFiniteParameters;
 
     TrainingDivergedException(String message, long step, int epoch, int batch, double loss, String layer,
@@ -29,35 +35,35 @@ public final class TrainingDivergedException extends IllegalStateException {
         this.nonFiniteParameters = List.copyOf(nonFiniteParameters);
     }
 
-    /** The optimizer step that failed, counted from 0 over the whole run; no update was applied. */
+    /** {@return the optimizer step that failed, counted from 0 over the whole run} No update was applied. */
     public long step() {
         return step;
     }
 
-    /** 1-based epoch of the failing step. */
+    /** {@return the 1-based epoch of the failing step} */
     public int epoch() {
         return epoch;
     }
 
-    /** 1-based index of the failing batch within its epoch. */
+    /** {@return the 1-based index of the failing batch within its epoch} */
     public int batch() {
         return batch;
     }
 
-    /** The non-finite loss. */
+    /** {@return the non-finite loss} */
     public double loss() {
         return loss;
     }
 
     /**
-     * The first layer whose output on the batch was non-finite, {@code "input"} when the batch
+     * {@return the first layer whose output on the batch was non-finite} {@code "input"} when the batch
      * itself was, or empty when every output was finite or the model cannot tell.
      */
     public Optional<String> layer() {
         return Optional.ofNullable(layer);
     }
 
-    /** Parameters holding NaN or infinity before the step, in model order. */
+    /** {@return the parameters holding NaN or infinity before the step, in model order} */
     public List<String> nonFiniteParameters() {
         return nonFiniteParameters;
     }

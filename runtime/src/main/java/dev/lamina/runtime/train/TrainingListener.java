@@ -16,10 +16,18 @@ public interface TrainingListener {
     /** A listener that does nothing: {@code Trainer.Builder.progress(TrainingListener.NONE)} silences the trainer. */
     TrainingListener NONE = new TrainingListener() {};
 
-    /** Before the first batch of an epoch (also of an epoch resumed in its middle). */
+    /**
+     * Called before the first batch of an epoch (also of an epoch resumed in its middle).
+     *
+     * @param start the epoch and its size
+     */
     default void onEpochStart(EpochStart start) {}
 
-    /** After the optimizer step of every batch. */
+    /**
+     * Called after the optimizer step of every batch.
+     *
+     * @param progress where the epoch stands
+     */
     default void onBatchEnd(BatchProgress progress) {}
 
     /**
@@ -31,15 +39,28 @@ public interface TrainingListener {
      */
     default void onEpochEnd(EpochMetrics metrics, TrainingPosition position) {}
 
-    /** After the trainer wrote its own checkpoint ({@code Trainer.Builder.checkpoint}) to {@code file}. */
+    /**
+     * Called after the trainer wrote its own checkpoint ({@code Trainer.Builder.checkpoint}).
+     *
+     * @param file     the checkpoint file
+     * @param position the position saved in it
+     */
     default void onCheckpointSaved(Path file, TrainingPosition position) {}
 
-    /** After the trainer restored the run saved in {@code file} ({@code Trainer.Builder.resumeFrom}), before training. */
+    /**
+     * Called after the trainer restored a run ({@code Trainer.Builder.resumeFrom}), before training.
+     *
+     * @param file       the checkpoint file
+     * @param position   the position training continues from
+     * @param batchCount batches per epoch
+     */
     default void onResumed(Path file, TrainingPosition position, int batchCount) {}
 
     /**
      * Asked after {@link #onEpochEnd}; true ends training after this epoch, and {@code fit} returns the
      * metrics of the epochs run so far.
+     *
+     * @return whether training should stop now
      */
     default boolean stopRequested() {
         return false;
@@ -56,7 +77,7 @@ public interface TrainingListener {
      * @param batchSize  examples per batch (the last batch may be smaller)
      */
     record EpochStart(int epoch, int epochs, int firstBatch, int batchCount, int examples, int batchSize) {
-        /** Training examples of this epoch already trained before a resume, else 0. */
+        /** {@return the training examples of this epoch already trained before a resume, else 0} */
         public long firstExample() {
             return Math.min((long) firstBatch * batchSize, examples);
         }
@@ -79,12 +100,12 @@ public interface TrainingListener {
      */
     record BatchProgress(int epoch, int epochs, int batch, int batchCount, long examples, double trainLoss,
             double trainAccuracy, int batchesHere, long examplesHere, double seconds) {
-        /** Training throughput since the epoch started or resumed, examples per second. */
+        /** {@return the training throughput since the epoch started or resumed, examples per second} */
         public double imagesPerSecond() {
             return examplesHere / Math.max(1e-9, seconds);
         }
 
-        /** Estimated seconds until the epoch's last batch, at the pace of the batches so far. */
+        /** {@return the estimated seconds until the epoch's last batch, at the pace of the batches so far} */
         public double etaSeconds() {
             return (batchCount - batch) * seconds / Math.max(1, batchesHere);
         }
