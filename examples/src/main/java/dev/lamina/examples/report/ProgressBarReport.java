@@ -95,6 +95,13 @@ public final class ProgressBarReport implements TrainingListener {
         out.flush();
     }
 
+    /** Redraws the bar now instead of at its next scheduled update (every 250 ms), for tests. */
+    void refreshNow() {
+        if (bar != null) {
+            bar.refresh();
+        }
+    }
+
     /** Stops the bar's refresh thread; safe to call more than once. */
     public void closeBar() {
         if (bar != null) {
