@@ -8,6 +8,7 @@ import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Lint;
 import dev.lamina.processor.read.ModelReader;
+import dev.lamina.processor.rewrite.Rewrites;
 import dev.lamina.processor.shape.ShapeInference;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,7 +51,9 @@ import javax.tools.Diagnostic;
  *   <li>{@code lamina.lint.<RuleId>.<parameter>=<value>}: a lint rule's parameter;
  *   <li>{@code lamina.lint.werror=true}: report lint warnings as errors;
  *   <li>{@code lamina.report=<file>}: write every lint finding of the compilation to a SARIF 2.1.0
- *       file.
+ *       file;
+ *   <li>{@code lamina.rewrite=false}: generate the declared model as written, without the rewrites of
+ *       {@link dev.lamina.processor.rewrite} (on by default).
  * </ul>
  *
  * <p>Gradle runs it as an isolating incremental processor ({@code
@@ -82,7 +85,9 @@ public final class LaminaProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedOptions() {
-        return Lint.supportedOptions();
+        Set<String> options = new LinkedHashSet<>(Lint.supportedOptions());
+        options.add(Rewrites.OPTION);
+        return options;
     }
 
     @Override
@@ -154,7 +159,8 @@ public final class LaminaProcessor extends AbstractProcessor {
             return true;
         }
         try {
-            ModelGenerator.generate(model.get()).writeTo(processingEnv.getFiler());
+            ModelIR executed = Rewrites.enabled(processingEnv.getOptions()) ? Rewrites.apply(model.get()) : model.get();
+            ModelGenerator.generate(executed, model.get()).writeTo(processingEnv.getFiler());
         } catch (IOException e) {
             report.error("[Lamina] could not write the generated class: " + e.getMessage());
         }
