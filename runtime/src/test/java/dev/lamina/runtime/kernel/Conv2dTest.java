@@ -88,6 +88,27 @@ class Conv2dTest {
     }
 
     @Test
+    void accumulatesIntoViewsOfOneFlatParameterBuffer() {
+        INDArray x = randn(23, 2, 3, 6, 6);
+        INDArray wt = randn(24, 4, 3, 3, 3);
+        INDArray dy = randn(25, 2, 4, 4, 4);
+        INDArray dwExpected = Nd4j.zeros(DataType.DOUBLE, wt.shape());
+        INDArray dbExpected = Nd4j.zeros(DataType.DOUBLE, 4);
+        Conv2d.backward(x, wt, dy, dwExpected, dbExpected, 1, 0, 0, false);
+        // as a ParameterSet would lay them out: [padding | dw | db] in one buffer
+        INDArray flat = Nd4j.zeros(DataType.DOUBLE, 5 + 108 + 4);
+        INDArray dw = flat.get(NDArrayIndex.interval(5, 113)).reshape(4, 3, 3, 3);
+        INDArray db = flat.get(NDArrayIndex.interval(113, 117));
+
+        Conv2d.backward(x, wt, dy, dw, db, 1, 0, 0, false);
+        Conv2d.backward(x, wt, dy, dw, null, 1, 0, 0, false);
+
+        assertClose("dw view", dwExpected.mul(2), flat.get(NDArrayIndex.interval(5, 113)).reshape(4, 3, 3, 3), 1e-12);
+        assertClose("db view", dbExpected, flat.get(NDArrayIndex.interval(113, 117)), 1e-12);
+        assertThat(flat.get(NDArrayIndex.interval(0, 5)).sumNumber().doubleValue()).isEqualTo(0.0);
+    }
+
+    @Test
     void floatAgreesWithDouble() {
         INDArray x = randn(11, 3, 3, 9, 8);
         INDArray wt = randn(12, 5, 3, 3, 3);
