@@ -110,8 +110,11 @@ final class Im2col {
                     col.put(dst + ow, 0f);
                 }
                 if (s == 1) {
-                    // one bulk copy per run: about 2x faster than element by element
-                    col.put(dst + owFrom, x, src + owFrom, owTo - owFrom);
+                    // one bulk copy per run: about 2x faster than element by element. An empty run
+                    // (kernel column entirely in the padding) may start past the end of x.
+                    if (owTo > owFrom) {
+                        col.put(dst + owFrom, x, src + owFrom, owTo - owFrom);
+                    }
                 } else {
                     for (int ow = owFrom; ow < owTo; ow++) {
                         col.put(dst + ow, x.get(src + ow * s));
@@ -148,7 +151,9 @@ final class Im2col {
                     col.put(dst + ow, 0d);
                 }
                 if (s == 1) {
-                    col.put(dst + owFrom, x, src + owFrom, owTo - owFrom);
+                    if (owTo > owFrom) {
+                        col.put(dst + owFrom, x, src + owFrom, owTo - owFrom);
+                    }
                 } else {
                     for (int ow = owFrom; ow < owTo; ow++) {
                         col.put(dst + ow, x.get(src + ow * s));

@@ -28,6 +28,7 @@ class Conv2dTest {
                 Arguments.of(2, 2, 5, 6, 3, 3, 1, 1, 1, 5, 6),  // same padding
                 Arguments.of(2, 3, 6, 5, 2, 3, 2, 0, 1, 3, 3),  // stride 2, TF-style asymmetric (bottom 1, right 1)
                 Arguments.of(2, 1, 6, 6, 2, 2, 2, 1, 0, 3, 3),  // even kernel, pad top only, drops last column
+                Arguments.of(1, 1, 9, 1, 2, 4, 1, 1, 1, 9, 1),  // SAME 4x4 on a 1-wide input: a kernel column lies wholly in the padding (found by the fuzzer)
                 Arguments.of(1, 2, 4, 4, 3, 1, 1, 0, 0, 4, 4)); // 1x1 kernel
     }
 
