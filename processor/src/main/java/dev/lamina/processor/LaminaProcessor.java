@@ -8,6 +8,7 @@ import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Lint;
 import dev.lamina.processor.read.ModelReader;
+import dev.lamina.processor.rewrite.Rewrites;
 import dev.lamina.processor.shape.ShapeInference;
 import dev.lamina.processor.summary.SummaryOptions;
 import dev.lamina.processor.summary.SummaryTable;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
@@ -53,7 +53,9 @@ import javax.tools.Diagnostic;
  *   <li>{@code lamina.lint.<RuleId>.<parameter>=<value>}: a lint rule's parameter;
  *   <li>{@code lamina.lint.werror=true}: report lint warnings as errors;
  *   <li>{@code lamina.report=<file>}: write every lint finding of the compilation to a SARIF 2.1.0
- *       file.
+ *       file;
+ *   <li>{@code lamina.rewrite=false}: generate the declared model as written, without the rewrites of
+ *       {@link dev.lamina.processor.rewrite} (on by default).
  * </ul>
  *
  * <p>Gradle runs it as an isolating incremental processor ({@code
@@ -88,7 +90,8 @@ public final class LaminaProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedOptions() {
-        Set<String> options = new TreeSet<>(Lint.supportedOptions());
+        Set<String> options = new LinkedHashSet<>(Lint.supportedOptions());
+        options.add(Rewrites.OPTION);
         options.addAll(SummaryOptions.supportedOptions());
         return options;
     }
@@ -162,11 +165,14 @@ public final class LaminaProcessor extends AbstractProcessor {
             return true;
         }
         try {
-            ModelGenerator.generate(model.get()).writeTo(processingEnv.getFiler());
+            ModelIR executed = Rewrites.enabled(processingEnv.getOptions()) ? Rewrites.apply(model.get()) : model.get();
+            ModelGenerator.generate(executed, model.get()).writeTo(processingEnv.getFiler());
             if (summary.enabled()) {
-                ModelIR m = model.get();
-                report.add(Diagnostic.Kind.NOTE, SummaryOptions.note(m.interfaceName(), m.generatedName(),
-                        SummaryTable.render(m, summary.batchSize())), element, null, null);
+                // The declared model: what the generated layers() describe, and so model.summary().
+                ModelIR declared = model.get();
+                report.add(Diagnostic.Kind.NOTE, SummaryOptions.note(declared.interfaceName(),
+                        declared.generatedName(), SummaryTable.render(declared, summary.batchSize())),
+                        element, null, null);
             }
         } catch (IOException e) {
             report.error("[Lamina] could not write the generated class: " + e.getMessage());
