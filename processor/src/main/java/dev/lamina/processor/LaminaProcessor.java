@@ -171,7 +171,7 @@ public final class LaminaProcessor extends AbstractProcessor {
                 // The declared model: what the generated layers() describe, and so model.summary().
                 ModelIR declared = model.get();
                 report.add(Diagnostic.Kind.NOTE, SummaryOptions.note(declared.interfaceName(),
-                        declared.generatedName(), SummaryTable.render(declared, summary.batchSize())),
+                        declared.generatedName(), SummaryTable.render(declared, executed, summary.batchSize())),
                         element, null, null);
             }
         } catch (IOException e) {

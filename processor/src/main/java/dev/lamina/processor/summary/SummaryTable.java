@@ -22,13 +22,24 @@ public final class SummaryTable {
     private SummaryTable() {}
 
     /**
-     * Renders the table: per layer its name, kind, output shape with batch axis {@code N}, trainable
-     * and non-trainable parameters and output memory for {@code batchSize} examples; then totals.
-     * Lines end in {@code \n}.
+     * Renders the table of a model that no rewrite changed.
      *
      * @param batchSize >= 1
      */
     public static String render(ModelIR model, int batchSize) {
+        return render(model, model, batchSize);
+    }
+
+    /**
+     * Renders the table: per layer of {@code model} (as declared) its name, kind, output shape with
+     * batch axis {@code N}, trainable and non-trainable parameters and output memory for
+     * {@code batchSize} examples; then totals, and how many trainable parameters {@code executed}
+     * (the rewritten model the generated code runs) holds when rewrites removed some. Lines end in
+     * {@code \n}.
+     *
+     * @param batchSize >= 1
+     */
+    public static String render(ModelIR model, ModelIR executed, int batchSize) {
         List<String[]> cells = new ArrayList<>();
         cells.add(new String[] {"Layer", "Kind", "Output shape", "Trainable", "Non-trainable", "Activations"});
         cells.add(new String[] {"input", "", withBatchAxis(model.input()), "", "", ""});
@@ -85,6 +96,11 @@ public final class SummaryTable {
             sb.append(total[0]).append(" ".repeat(labelWidth - total[0].length() + 1))
                     .append(" ".repeat(countWidth - total[1].length())).append(total[1])
                     .append("  (").append(total[2]).append(")\n");
+        }
+        long held = executed.parameterCount();
+        if (held != trainable) {
+            sb.append(String.format(Locale.ROOT, "The generated code holds %s trainable parameters: rewrites elided"
+                    + " %s that have no effect.\n", count(held), count(trainable - held)));
         }
         sb.append("Values are ").append(DATA_TYPE).append(", ").append(BYTES_PER_VALUE)
                 .append(" bytes each; activations are the outputs of all layers in one forward pass.\n");

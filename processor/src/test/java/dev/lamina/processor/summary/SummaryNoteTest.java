@@ -68,7 +68,13 @@ class SummaryNoteTest {
             assertThat(table).isEqualTo(runtime.stripTrailing());
             assertThat(table).contains("Activations at batch size " + batchSize + ":");
             assertThat(table).contains("bn1      BatchNorm  [N, 32, 26, 26]         64             64");
+            assertThat(table).contains("The generated code holds 843,754 trainable parameters: rewrites elided 96");
         }
+        // Without rewrites the generated code keeps the biases, and neither text mentions them.
+        Compilation kept = compile(source, "-Alamina.summary=true", "-Alamina.rewrite=false");
+        String keptTable = unindent(notes(kept).get(0).substring(TITLE.length()));
+        assertThat(keptTable).isEqualTo(create(kept, "test.LaminaSeedNet").summary().stripTrailing());
+        assertThat(keptTable).doesNotContain("rewrites");
         // The note lands on the model interface.
         Compilation c = compile(source, "-Alamina.summary=true");
         assertThat(c).hadNoteContaining("[Lamina] summary of SeedNet").inFile(source)

@@ -18,6 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * for one forward pass of {@code batchSize} examples (not the input batch, gradients or optimizer
  * state). Sizes use binary units (1 KiB = 1024 bytes).
  *
+ * <p>The table describes the model as declared. When the processor's rewrites removed parameters
+ * that have no effect (a bias directly before BatchNorm), a line after the totals says how many the
+ * generated code holds.
+ *
  * <p>{@link #table()} is also what the annotation processor prints as a NOTE with
  * {@code -Alamina.summary=true} ({@code dev.lamina.processor.summary.SummaryTable} renders the same
  * text from its IR; a test keeps the two identical).
@@ -82,13 +86,16 @@ public final class ModelSummary {
 
     private final int[] inputShape;
     private final List<Row> rows;
+    private final long heldParameters;
     private final int batchSize;
     private final String dataType;
     private final int bytesPerValue;
 
-    private ModelSummary(int[] inputShape, List<Row> rows, int batchSize, String dataType, int bytesPerValue) {
+    private ModelSummary(int[] inputShape, List<Row> rows, long heldParameters, int batchSize, String dataType,
+            int bytesPerValue) {
         this.inputShape = inputShape.clone();
         this.rows = List.copyOf(rows);
+        this.heldParameters = heldParameters;
         this.batchSize = batchSize;
         this.dataType = dataType;
         this.bytesPerValue = bytesPerValue;
@@ -118,7 +125,11 @@ public final class ModelSummary {
             }
             rows.add(new Row(layer.name(), layer.kind(), layer.outputShape(), layer.parameterCount(), nonTrainable));
         }
-        return new ModelSummary(model.inputShape(), rows, batchSize, model.dataType().name(),
+        long held = 0;
+        for (Parameter p : model.parameters()) {
+            held += p.value().length();
+        }
+        return new ModelSummary(model.inputShape(), rows, held, batchSize, model.dataType().name(),
                 model.dataType().width());
     }
 
@@ -135,6 +146,15 @@ public final class ModelSummary {
     /** {@return the trainable scalars of all layers} */
     public long trainableParameters() {
         return rows.stream().mapToLong(Row::trainable).sum();
+    }
+
+    /**
+     * {@return the trainable scalars the model holds in {@link Model#parameters()}} Fewer than
+     * {@link #trainableParameters()} when the processor's rewrites elided parameters that have no
+     * effect (a bias before BatchNorm); the table then says so.
+     */
+    public long heldParameters() {
+        return heldParameters;
     }
 
     /** {@return the buffer scalars of all layers (BatchNorm running statistics)} */
@@ -226,6 +246,10 @@ public final class ModelSummary {
             sb.append(total[0]).append(" ".repeat(labelWidth - total[0].length() + 1))
                     .append(" ".repeat(countWidth - total[1].length())).append(total[1])
                     .append("  (").append(total[2]).append(")\n");
+        }
+        if (heldParameters != trainableParameters()) {
+            sb.append(String.format(Locale.ROOT, "The generated code holds %s trainable parameters: rewrites elided"
+                    + " %s that have no effect.\n", count(heldParameters), count(trainableParameters() - heldParameters)));
         }
         sb.append("Values are ").append(dataType).append(", ").append(bytesPerValue)
                 .append(" bytes each; activations are the outputs of all layers in one forward pass.\n");

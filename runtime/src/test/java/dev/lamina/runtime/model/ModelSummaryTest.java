@@ -16,10 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /** {@link ModelSummary} on a stub model: buffer attribution, totals, memory units and the table's layout. */
 class ModelSummaryTest {
     /** Describes layers and buffers only; the summary never runs a model. */
-    private record Stub(List<Layer> layers, Map<String, INDArray> buffers, DataType dataType) implements Model {
+    private record Stub(List<Layer> layers, Map<String, INDArray> buffers, List<Parameter> parameters,
+            DataType dataType) implements Model {
         @Override public INDArray forward(INDArray input, boolean training) { throw new UnsupportedOperationException(); }
         @Override public void backward(INDArray dOutput) { throw new UnsupportedOperationException(); }
-        @Override public List<Parameter> parameters() { return List.of(); }
         @Override public void seedDropout(long seed) {}
         @Override public Loss loss() { return Loss.MSE; }
         @Override public int[] inputShape() { return new int[] {3, 8, 8}; }
@@ -36,7 +36,8 @@ class ModelSummaryTest {
                 new LayerInfo("conv", "Conv2d", new int[] {4, 6, 6}, 112),
                 new LayerInfo("norm", "BatchNorm", new int[] {4, 6, 6}, 8),
                 new LayerInfo("normal", "Flatten", new int[] {144}, 0),
-                new LayerInfo("out", "Dense", new int[] {300}, 43_500)), buffers, dataType);
+                new LayerInfo("out", "Dense", new int[] {300}, 43_500)), buffers,
+                List.of(Parameter.of("all", Nd4j.zeros(dataType, 43_620))), dataType);
     }
 
     @Test
@@ -72,6 +73,18 @@ class ModelSummaryTest {
                 "");
         assertThat(stub(DataType.FLOAT).summary(10)).isEqualTo(expected);
         assertThat(stub(DataType.FLOAT).summary()).contains("Activations at batch size 1:    732  (2.9 KiB)");
+    }
+
+    @Test
+    void saysWhenTheModelHoldsFewerParametersThanDeclared() {
+        Stub declared = stub(DataType.FLOAT);
+        Stub rewritten = new Stub(declared.layers(), declared.buffers(),
+                List.of(Parameter.of("all", Nd4j.zeros(DataType.FLOAT, 43_616))), DataType.FLOAT);
+        assertThat(ModelSummary.of(rewritten, 1).heldParameters()).isEqualTo(43_616);
+        assertThat(rewritten.summary()).contains("Activations at batch size 1:    732  (2.9 KiB)\n"
+                + "The generated code holds 43,616 trainable parameters: rewrites elided 4 that have no effect.\n"
+                + "Values are FLOAT");
+        assertThat(declared.summary()).doesNotContain("rewrites");
     }
 
     @Test
