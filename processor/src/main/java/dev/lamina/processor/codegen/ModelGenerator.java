@@ -15,6 +15,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.ReportedFinding;
+import dev.lamina.processor.rewrite.BiasBeforeBatchNorm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -60,16 +61,31 @@ public final class ModelGenerator {
      * @throws IllegalArgumentException if a layer has a kind no emitter handles
      */
     public static JavaFile generate(ModelIR model) {
-        return generate(model, List.of());
+        return generate(model, model);
     }
 
     /**
-     * The source file of the model's generated class, in the model's package. The class returns
-     * {@code lintFindings} from {@code lintFindings()}; with none it keeps the interface's default.
+     * The source file of the generated class that runs {@code model}, the rewritten form of
+     * {@code declared}: the layers' {@code Layer} constants (output shape, parameter count) and
+     * {@code layers()} describe the declared model, layer for layer in declaration order, so that
+     * rewrites never change what the user sees of their model; the code and {@code parameters()}
+     * follow {@code model}.
      *
-     * @throws IllegalArgumentException if a layer has a kind no emitter handles
+     * @throws IllegalArgumentException if a layer has a kind no emitter handles, or the two models
+     *     do not have the same layer names
      */
-    public static JavaFile generate(ModelIR model, List<ReportedFinding> lintFindings) {
+    public static JavaFile generate(ModelIR model, ModelIR declared) {
+        return generate(model, declared, List.of());
+    }
+
+    /**
+     * As {@link #generate(ModelIR, ModelIR)}, and the class returns {@code lintFindings} (what the lint
+     * reported on the declared model) from {@code lintFindings()}; with none it keeps the interface's
+     * default.
+     *
+     * @throws IllegalArgumentException as {@link #generate(ModelIR, ModelIR)} does
+     */
+    public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings) {
         ModelPlan plan = ModelPlan.of(model);
         ClassName modelInterface = model.element() != null
                 ? ClassName.get(model.element())
@@ -95,7 +111,7 @@ public final class ModelGenerator {
                                     .toList()));
         }
 
-        addConstants(type, plan);
+        addConstants(type, plan, declared);
         if (!lintFindings.isEmpty()) {
             type.addField(lintFindingsConstant(lintFindings));
         }
@@ -121,8 +137,7 @@ public final class ModelGenerator {
                     .addStatement("return $N", Members.LINT_FINDINGS)
                     .build());
         }
-        type
-                .addMethod(toStringMethod(plan))
+        type.addMethod(toStringMethod(declared))
                 .addMethod(checkExampleShape(model));
 
         return JavaFile.builder(model.packageName(), type.build())
@@ -131,16 +146,24 @@ public final class ModelGenerator {
                 .build();
     }
 
-    private static void addConstants(TypeSpec.Builder type, ModelPlan plan) {
-        for (LayerContext layer : plan.layers()) {
-            LayerNode node = layer.node();
+    private static void addConstants(TypeSpec.Builder type, ModelPlan plan, ModelIR declared) {
+        Map<String, LayerContext> byName = new LinkedHashMap<>();
+        plan.layers().forEach(l -> byName.put(l.name(), l));
+        if (declared.layers().size() != byName.size()
+                || !declared.layers().stream().allMatch(n -> byName.containsKey(n.name()))) {
+            throw new IllegalArgumentException("the executed model does not have the declared model's layers");
+        }
+        List<LayerContext> inDeclarationOrder = new ArrayList<>();
+        for (LayerNode node : declared.layers()) {
+            LayerContext layer = byName.get(node.name());
+            inDeclarationOrder.add(layer);
             type.addField(FieldSpec.builder(RuntimeTypes.LAYER_INFO, layer.constant(), Modifier.PRIVATE,
                             Modifier.STATIC, Modifier.FINAL)
                     .initializer("new $T($S, $S,$W$L,$W$LL)", RuntimeTypes.LAYER_INFO, node.name(), node.spec().kind(),
                             Literals.intArray(node.output().dims()), node.parameterCount())
                     .build());
         }
-        CodeBlock constants = plan.layers().stream()
+        CodeBlock constants = inDeclarationOrder.stream()
                 .map(l -> CodeBlock.of("$N", l.constant()))
                 .collect(CodeBlock.joining(",$W"));
         type.addField(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(List.class), RuntimeTypes.LAYER),
@@ -261,6 +284,7 @@ public final class ModelGenerator {
 
         List<CodeBlock> parameterFields = new ArrayList<>();
         Map<String, String> buffers = new LinkedHashMap<>();
+        String elidedBias = null;
         for (LayerContext layer : plan.layers()) {
             List<LayerEmitter.Tensor> parameters = layer.emitter().parameters(layer.node());
             List<LayerEmitter.Tensor> layerBuffers = layer.emitter().buffers(layer.node());
@@ -273,9 +297,23 @@ public final class ModelGenerator {
                         arguments(CodeBlock.of("$S", layer.name() + "." + t.role()), t.init()));
                 parameterFields.add(CodeBlock.of("$N", layer.field(t.role())));
             }
+            for (LayerEmitter.Tensor t : layer.emitter().elided(layer.node())) {
+                ctor.addComment("$L.$L is elided (see the rewrite in forward) but still drawn, so that later "
+                        + "parameters do not change", layer.name(), t.role().replace("elided_", ""));
+                ctor.addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.field(t.role()), t.init());
+                elidedBias = layer.field(t.role());
+            }
             for (LayerEmitter.Tensor t : layerBuffers) {
                 ctor.addStatement("$N = $L", layer.field(t.role()), t.init());
                 buffers.put(layer.name() + "." + t.role(), layer.field(t.role()));
+            }
+            if (BiasBeforeBatchNorm.absorbsBias(layer.node())) {
+                if (elidedBias == null) {
+                    throw new IllegalArgumentException(layer.name() + " absorbs a bias that no layer before it elided");
+                }
+                ctor.addComment("Absorbs the elided bias: the running mean stays exactly that bias below the declared "
+                        + "model's");
+                ctor.addStatement("$N.subi($N)", layer.field("running_mean"), elidedBias);
             }
         }
 
@@ -384,8 +422,7 @@ public final class ModelGenerator {
                 .build();
     }
 
-    private static MethodSpec toStringMethod(ModelPlan plan) {
-        ModelIR model = plan.model();
+    private static MethodSpec toStringMethod(ModelIR model) {
         String prefix = model.interfaceName() + " (Lamina; " + model.layers().size() + " layers, "
                 + Literals.count(model.parameterCount()) + " parameters, ";
         return override("toString", ClassName.get(String.class))

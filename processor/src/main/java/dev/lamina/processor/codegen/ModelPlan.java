@@ -66,6 +66,9 @@ final class ModelPlan {
             for (LayerEmitter.Tensor t : emitter.parameters(node)) {
                 fields.put(t.role(), names.newName(node.name() + capitalize(camel(t.role()))));
             }
+            for (LayerEmitter.Tensor t : emitter.elided(node)) {
+                fields.put(t.role(), names.newName(node.name() + capitalize(camel(t.role()))));
+            }
             for (LayerEmitter.Tensor t : emitter.buffers(node)) {
                 fields.put(t.role(), names.newName(node.name() + capitalize(camel(t.role()))));
             }

@@ -47,4 +47,12 @@ public record LayerNode(String name, LayerSpec spec, Shape input, Shape output, 
         }
         return 0;
     }
+
+    /**
+     * Non-trainable scalars the generated model keeps as buffers: BatchNorm's running mean and
+     * running variance, one per channel each.
+     */
+    public long bufferCount() {
+        return spec instanceof LayerSpec.BatchNorm ? 2L * input.dim(0) : 0;
+    }
 }

@@ -86,14 +86,38 @@ public record Checkpoint(String model, String optimizer, TrainingPosition positi
      * @throws CheckpointException naming {@code source} and what the checkpoint holds and the model expects
      */
     public void restoreInto(Model model, Optimizer optimizer, Path source) throws CheckpointException {
-        String modelName = model.getClass().getName();
-        if (!this.model.equals(modelName)) {
-            throw new CheckpointException(source, "checkpoint is of model " + this.model + ", not of " + modelName);
-        }
+        checkModel(model, source);
         String optimizerName = stateOwner(optimizer);
         if (!this.optimizer.equals(optimizerName)) {
             throw new CheckpointException(source, "checkpoint holds the state of optimizer " + this.optimizer
                     + ", not of " + optimizerName);
+        }
+        try {
+            optimizer.loadState(model.parameters(), optimizerState);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source, "optimizer state does not fit: " + e.getMessage(), e);
+        }
+        copyInto(model);
+    }
+
+    /**
+     * Copies only the parameters and buffers into {@code model}, for inference or evaluation; the
+     * optimizer state and position are ignored. Checks the model class and every parameter and buffer
+     * name, shape and data type first; nothing is changed when a check fails.
+     *
+     * @param model  the model to load into, of the class the checkpoint was taken from
+     * @param source named in error messages (the file it was read from)
+     * @throws CheckpointException naming {@code source} and what the checkpoint holds and the model expects
+     */
+    public void restoreModelInto(Model model, Path source) throws CheckpointException {
+        checkModel(model, source);
+        copyInto(model);
+    }
+
+    private void checkModel(Model model, Path source) throws CheckpointException {
+        String modelName = model.getClass().getName();
+        if (!this.model.equals(modelName)) {
+            throw new CheckpointException(source, "checkpoint is of model " + this.model + ", not of " + modelName);
         }
         Map<String, INDArray> modelParameters = new LinkedHashMap<>();
         model.parameters().forEach(p -> modelParameters.put(p.name(), p.value()));
@@ -104,11 +128,9 @@ public record Checkpoint(String model, String optimizer, TrainingPosition positi
             throw new CheckpointException(source, "checkpoint does not fit model " + modelName + ": "
                     + String.join("; ", problems));
         }
-        try {
-            optimizer.loadState(model.parameters(), optimizerState);
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(source, "optimizer state does not fit: " + e.getMessage(), e);
-        }
+    }
+
+    private void copyInto(Model model) {
         for (Parameter p : model.parameters()) {
             p.value().assign(parameters.get(p.name()));
         }

@@ -59,6 +59,18 @@ public record Mnist(Dataset train, Dataset test) {
     }
 
     /**
+     * Loads only the test split ({@code t10k-*}, raw or gzipped) from {@code dir}, for evaluation
+     * without the cost of the 60,000 training images.
+     *
+     * @param dir directory holding {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte}
+     * @return features {@code [N, 1, 28, 28]} FLOAT in [0, 1], one-hot labels {@code [N, 10]}
+     * @throws DataFileException if a file is missing or malformed, or images and labels disagree
+     */
+    public static Dataset loadTest(Path dir) throws IOException {
+        return loadSplit(require(dir, TEST_IMAGES), require(dir, TEST_LABELS));
+    }
+
+    /**
      * One split from an images file {@code [N, rows, cols]} and a labels file {@code [N]}.
      *
      * @param imagesFile IDX images, raw or gzipped

@@ -2,6 +2,7 @@ package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,7 +53,8 @@ public final class Dropout {
         Support.checkFloating(x, "x");
         Support.checkSameShape(x, "x", mask, "mask");
         INDArray y = Support.newLike(x);
-        return y.assign(x).muli(mask);
+        Nd4j.getExecutioner().exec(new MulOp(x, mask, y));
+        return y;
     }
 
     /**

@@ -110,8 +110,10 @@ final class Im2col {
                     col.put(dst + ow, 0f);
                 }
                 if (s == 1) {
-                    for (int ow = owFrom; ow < owTo; ow++) {
-                        col.put(dst + ow, x.get(src + ow));
+                    // one bulk copy per run: about 2x faster than element by element. An empty run
+                    // (kernel column entirely in the padding) may start past the end of x.
+                    if (owTo > owFrom) {
+                        col.put(dst + owFrom, x, src + owFrom, owTo - owFrom);
                     }
                 } else {
                     for (int ow = owFrom; ow < owTo; ow++) {
@@ -148,8 +150,14 @@ final class Im2col {
                 for (int ow = 0; ow < owFrom; ow++) {
                     col.put(dst + ow, 0d);
                 }
-                for (int ow = owFrom; ow < owTo; ow++) {
-                    col.put(dst + ow, x.get(src + ow * s));
+                if (s == 1) {
+                    if (owTo > owFrom) {
+                        col.put(dst + owFrom, x, src + owFrom, owTo - owFrom);
+                    }
+                } else {
+                    for (int ow = owFrom; ow < owTo; ow++) {
+                        col.put(dst + ow, x.get(src + ow * s));
+                    }
                 }
                 for (int ow = owTo; ow < outW; ow++) {
                     col.put(dst + ow, 0d);

@@ -1,7 +1,6 @@
 package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import org.nd4j.linalg.api.rng.Random;
@@ -32,10 +31,7 @@ public final class Init {
             throw new IllegalArgumentException("fanIn must be at least 1, was " + fanIn);
         }
         double bound = 1.0 / Math.sqrt(fanIn);
-        INDArray w;
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            w = Nd4j.createUninitialized(type, shape, 'c');
-        }
+        INDArray w = Nd4j.createUninitializedDetached(type, 'c', shape);
         Nd4j.getExecutioner().exec(new UniformDistribution(w, -bound, bound), rng);
         return w;
     }

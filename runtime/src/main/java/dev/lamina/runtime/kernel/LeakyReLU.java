@@ -1,13 +1,14 @@
 package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * LeakyReLU, elementwise; any shape: {@code y = x} for x > 0, else {@code alpha * x};
- * {@code dx = dy} for x > 0, else {@code alpha * dy} (PyTorch's choice at 0). x, y, dy share one
- * shape; FLOAT or DOUBLE. Inputs are not modified.
+ * LeakyReLU (Maas, Hannun and Ng 2013), elementwise; any shape: {@code y = x} for x > 0, else
+ * {@code alpha * x}; {@code dx = dy} for x > 0, else {@code alpha * dy}, so at x = 0 the slope is
+ * alpha, as in PyTorch (libnd4j's {@code leakyrelu_bp} uses 1 there). x, y, dy share one shape;
+ * FLOAT or DOUBLE. Inputs are not modified.
  */
 public final class LeakyReLU {
     private LeakyReLU() {}
@@ -40,8 +41,9 @@ public final class LeakyReLU {
     public static INDArray backward(INDArray x, INDArray y, INDArray dy, double alpha) {
         Support.checkFloating(x, "x");
         Support.checkSameShape(x, "x", dy, "dy");
+        // slope = alpha + (1 - alpha) * [x > 0]
         INDArray dx = Support.newLike(x);
-        Nd4j.exec(new LeakyReLUBp(x, dy, dx, alpha));
-        return dx;
+        Nd4j.getExecutioner().exec(new Step(x, dx, 0.0));
+        return dx.muli(1.0 - alpha).addi(alpha).muli(dy);
     }
 }

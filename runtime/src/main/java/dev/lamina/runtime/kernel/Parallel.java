@@ -37,19 +37,18 @@ final class Parallel {
      * @param work total elements touched, to decide whether threads pay off
      */
     static void forRange(int n, long work, RangeBody body) {
-        int chunks = (int) Math.min(THREADS, n);
+        int chunks = Math.min(THREADS, n);
         if (chunks <= 1 || work < MIN_PARALLEL_WORK) {
             body.run(0, n);
             return;
         }
-        @SuppressWarnings("unchecked")
         Future<?>[] pending = new Future<?>[chunks - 1];
         for (int k = 1; k < chunks; k++) {
             int from = (int) ((long) n * k / chunks);
             int to = (int) ((long) n * (k + 1) / chunks);
             pending[k - 1] = POOL.submit(() -> body.run(from, to));
         }
-        body.run(0, (int) ((long) n / chunks));
+        body.run(0, n / chunks);
         for (Future<?> f : pending) {
             try {
                 f.get();

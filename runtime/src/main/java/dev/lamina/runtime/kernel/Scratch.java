@@ -3,7 +3,6 @@ package dev.lamina.runtime.kernel;
 import java.util.EnumMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -45,9 +44,7 @@ final class Scratch {
         INDArray buffer = byType[index];
         if (buffer == null || buffer.length() < length) {
             // Detached: a buffer kept across calls must not live in the caller's workspace.
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                buffer = Nd4j.createUninitialized(type, new long[] {Math.max(length, 1)}, 'c');
-            }
+            buffer = Nd4j.createUninitializedDetached(type, 'c', Math.max(length, 1));
             byType[index] = buffer;
         }
         return Nd4j.create(buffer.data(), shape, Nd4j.getStrides(shape, 'c'), 0L, 'c');

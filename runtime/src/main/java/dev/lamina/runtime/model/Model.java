@@ -68,7 +68,8 @@ public interface Model {
 
     /**
      * Runs {@link #forward forward(input, training)} and hands every layer's output to
-     * {@code observer} as soon as the layer has computed it, in forward order: a way to look inside a
+     * {@code observer} as soon as the layer has computed it, in the order the layers run (see
+     * {@link LayerObserver}): a way to look inside a
      * model without changing it (activation statistics, {@code dev.lamina.runtime.analysis.VarianceShift}).
      * The pass itself is the ordinary one: in training mode it draws dropout masks and updates
      * BatchNorm running statistics.
@@ -115,4 +116,26 @@ public interface Model {
 
     /** {@return the element type of parameters and activations} */
     DataType dataType();
+
+    /**
+     * A Keras-style table of the layers (name, kind, output shape with batch axis {@code N},
+     * trainable and non-trainable parameters, output memory) with totals, for a batch of one example.
+     * See {@link ModelSummary}; {@code System.out.print(model.summary())} prints it.
+     *
+     * @return the table, lines ending in {@code \n}
+     */
+    default String summary() {
+        return summary(1);
+    }
+
+    /**
+     * Like {@link #summary()}, with activation memory for a forward pass of {@code batchSize} examples.
+     *
+     * @param batchSize examples per forward pass, >= 1
+     * @return the table, lines ending in {@code \n}
+     * @throws IllegalArgumentException if {@code batchSize < 1}
+     */
+    default String summary(int batchSize) {
+        return ModelSummary.of(this, batchSize).table();
+    }
 }

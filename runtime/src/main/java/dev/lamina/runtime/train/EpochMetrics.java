@@ -10,6 +10,10 @@ package dev.lamina.runtime.train;
  * @param testAccuracy    fraction in [0, 1] of test examples classified correctly after the epoch
  * @param imagesPerSecond training throughput: training examples / seconds spent in the training steps
  * @param elapsedSeconds  wall-clock seconds of the whole epoch, training and evaluation
+ * @param trainAccuracy   fraction in [0, 1] of the epoch's training examples whose training-mode
+ *                        output (with dropout, while the parameters changed) had its arg-max at the
+ *                        labelled class, like Keras' running {@code accuracy}; after a resume in the
+ *                        middle of the epoch, over the examples trained since resuming
  */
 public record EpochMetrics(int epoch, double trainLoss, double testLoss, double testAccuracy,
-        double imagesPerSecond, double elapsedSeconds) {}
+        double imagesPerSecond, double elapsedSeconds, double trainAccuracy) {}

@@ -29,10 +29,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code seed + epoch}, epochs counted from 0) and for every batch runs {@link Model#zeroGrad()},
  * {@link Model#forward(INDArray, boolean) forward} in training mode, the loss gradient of
  * {@code LossFunction.of(model.loss())}, {@link Model#backward(INDArray) backward} and
- * {@link Optimizer#step}. Then it evaluates the test set in inference mode ({@link Evaluator}) and
- * prints one line: train loss, test loss, test accuracy, training images per second and elapsed
- * seconds. During the epoch a progress line appears about every 10% of batches; on a console it is
- * rewritten in place with {@code \r}, otherwise (logs, CI) printed as plain lines.
+ * {@link Optimizer#step}. Then it evaluates the test set in inference mode ({@link Evaluator}).
+ *
+ * <p>{@link TrainingListener}s hear of every epoch start, batch and epoch end, and may stop training
+ * after an epoch ({@link EarlyStopping}). The first one reports progress: by default a
+ * {@link ConsoleProgress}, which prints a progress line about every 10% of batches (rewritten in
+ * place on a terminal) and one line per epoch with train loss and accuracy, test loss and accuracy,
+ * training images per second and elapsed seconds; {@link Builder#progress} replaces it.
  *
  * <p>Before every step the dropout masks are re-seeded from the seed and the step number
  * ({@link #dropoutSeed}), so a run is reproducible for a given seed, thread count and native library,
@@ -49,13 +52,10 @@ public final class Trainer {
     private final int batchSize;
     private final int evalBatchSize;
     private final long seed;
-    private final PrintStream out;
-    private final boolean rewriteProgress;
+    private final List<TrainingListener> listeners;
     private final Path checkpointFile;
     private final int checkpointEvery;
     private final Path resumeFrom;
-    /** Length of the progress line currently shown when rewriting in place, 0 if none. */
-    private int progressWidth = 0;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -65,8 +65,10 @@ public final class Trainer {
         this.batchSize = b.batchSize;
         this.evalBatchSize = b.evalBatchSize;
         this.seed = b.seed;
-        this.out = b.out;
-        this.rewriteProgress = b.rewriteProgress;
+        List<TrainingListener> all = new ArrayList<>();
+        all.add(b.progress != null ? b.progress : new ConsoleProgress(b.out, b.rewriteProgress));
+        all.addAll(b.listeners);
+        this.listeners = List.copyOf(all);
         this.checkpointFile = b.checkpointFile;
         this.checkpointEvery = b.checkpointEvery;
         this.resumeFrom = b.resumeFrom;
@@ -89,7 +91,8 @@ public final class Trainer {
      *
      * @param train features {@code [N, ...model.inputShape()]}, one-hot labels {@code [N, K]}
      * @param test  evaluated after every epoch; same shapes per example
-     * @return one {@link EpochMetrics} per epoch, in order
+     * @return one {@link EpochMetrics} per epoch run, in order (fewer than configured when a listener
+     *     stopped training early, or when resuming)
      * @throws IllegalArgumentException  before any computation, if a dataset's example or label shape does
      *     not fit the model (naming both shapes) or a dataset is empty
      * @throws TrainingDivergedException if the training loss becomes NaN or infinite
@@ -110,7 +113,6 @@ public final class Trainer {
                 : resume(resumeFrom, train.size());
         Batches batches = new Batches(train, batchSize, seed);
         int batchCount = batches.batchCount();
-        int progressEvery = Math.max(1, batchCount / 10);
         long step = position.step();
         List<EpochMetrics> history = new ArrayList<>(epochs);
         for (int epoch = position.epoch(); epoch < epochs; epoch++) {
@@ -120,6 +122,12 @@ public final class Trainer {
             double lossSum = resumed ? position.epochLossSum() : 0;
             long seen = resumed ? position.epochExamples() : 0;
             long seenHere = 0;
+            int batchesHere = 0;
+            long correctHere = 0;
+            for (TrainingListener l : listeners) {
+                l.onEpochStart(new TrainingListener.EpochStart(epoch + 1, epochs, batchIndex, batchCount,
+                        train.size(), batchSize));
+            }
             for (Batch batch : batches.epoch(epoch, batchIndex)) {
                 INDArray features = Evaluator.castTo(batch.features(), model);
                 model.zeroGrad();
@@ -129,37 +137,41 @@ public final class Trainer {
                 if (!Double.isFinite(batchLoss)) {
                     throw diverged(step, epoch, batchIndex, batchCount, batchLoss, features);
                 }
+                correctHere += correct(output, batch.labels());
                 model.backward(loss.gradient(output, batch.labels()));
                 optimizer.step(model.parameters());
                 lossSum += batchLoss * batch.size();
                 seen += batch.size();
                 seenHere += batch.size();
+                batchesHere++;
                 batchIndex++;
                 step++;
                 if (checkpointFile != null && step % checkpointEvery == 0 && batchIndex < batchCount) {
                     saveCheckpoint(new TrainingPosition(step, epoch, batchIndex, seed, batchSize, train.size(),
                             lossSum, seen));
                 }
-                if (batchIndex % progressEvery == 0 && batchIndex < batchCount) {
-                    double seconds = secondsSince(epochStart);
-                    progress(String.format(Locale.ROOT, "epoch %d/%d %3d%% (batch %d/%d)  train loss %.4f  %.0f img/s",
-                            epoch + 1, epochs, 100L * batchIndex / batchCount, batchIndex, batchCount,
-                            lossSum / seen, seenHere / seconds));
+                TrainingListener.BatchProgress progress = new TrainingListener.BatchProgress(epoch + 1, epochs,
+                        batchIndex, batchCount, seen, lossSum / seen, (double) correctHere / seenHere, batchesHere,
+                        seenHere, secondsSince(epochStart));
+                for (TrainingListener l : listeners) {
+                    l.onBatchEnd(progress);
                 }
             }
             double trainSeconds = secondsSince(epochStart);
             Evaluation evaluation = Evaluator.evaluate(model, test, evalBatchSize);
             EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / seen, evaluation.loss(),
-                    evaluation.accuracy(), seenHere / trainSeconds, secondsSince(epochStart));
-            endProgress();
-            out.println(String.format(Locale.ROOT,
-                    "epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.2f%%  %.0f img/s  %.1f s",
-                    metrics.epoch(), epochs, metrics.trainLoss(), metrics.testLoss(), 100 * metrics.testAccuracy(),
-                    metrics.imagesPerSecond(), metrics.elapsedSeconds()));
-            out.flush();
+                    evaluation.accuracy(), seenHere / trainSeconds, secondsSince(epochStart),
+                    seenHere == 0 ? Double.NaN : (double) correctHere / seenHere);
             history.add(metrics);
+            TrainingPosition end = new TrainingPosition(step, epoch + 1, 0, seed, batchSize, train.size(), 0, 0);
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(metrics, end);
+            }
             if (checkpointFile != null) {
-                saveCheckpoint(new TrainingPosition(step, epoch + 1, 0, seed, batchSize, train.size(), 0, 0));
+                saveCheckpoint(end);
+            }
+            if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
+                break;
             }
         }
         return List.copyOf(history);
@@ -183,6 +195,19 @@ public final class Trainer {
         return z ^ (z >>> 31);
     }
 
+    /** Examples in a batch whose arg-max output is their labelled class (arg-max of the one-hot label). */
+    private static long correct(INDArray output, INDArray labels) {
+        long[] predicted = output.argMax(1).toLongVector();
+        long[] actual = labels.argMax(1).toLongVector();
+        long n = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            if (predicted[i] == actual[i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Loads the checkpoint into the model and optimizer and checks that it belongs to this run. */
     private TrainingPosition resume(Path file, int examples) {
         try {
@@ -199,8 +224,9 @@ public final class Trainer {
                         + ", batch " + p.batch() + ") does not fit " + batchCount + " batches per epoch");
             }
             checkpoint.restoreInto(model, optimizer, file);
-            out.println(String.format(Locale.ROOT, "resumed from %s at step %d (epoch %d, batch %d/%d)", file,
-                    p.step(), p.epoch() + 1, p.batch(), batchCount));
+            for (TrainingListener l : listeners) {
+                l.onResumed(file, p, batchCount);
+            }
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -214,10 +240,9 @@ public final class Trainer {
             throw new UncheckedIOException("could not write checkpoint " + checkpointFile + " (the previous one, if"
                     + " any, is intact)", e);
         }
-        endProgress();
-        out.println(String.format(Locale.ROOT, "checkpoint %s at step %d (epoch %d, batch %d)", checkpointFile,
-                position.step(), position.epoch() + 1, position.batch()));
-        out.flush();
+        for (TrainingListener l : listeners) {
+            l.onCheckpointSaved(checkpointFile, position);
+        }
     }
 
     /**
@@ -253,31 +278,14 @@ public final class Trainer {
         return new TrainingDivergedException(message, step, epoch + 1, batchIndex + 1, batchLoss, layer, badParameters);
     }
 
-    private void progress(String line) {
-        if (rewriteProgress) {
-            out.print("\r" + line + " ".repeat(Math.max(0, progressWidth - line.length())));
-            progressWidth = line.length();
-        } else {
-            out.println("  " + line);
-        }
-        out.flush();
-    }
-
-    /** Clears a rewritten progress line so the epoch summary starts at column 0 on a clean line. */
-    private void endProgress() {
-        if (rewriteProgress && progressWidth > 0) {
-            out.print("\r" + " ".repeat(progressWidth) + "\r");
-            progressWidth = 0;
-        }
-    }
-
     private static double secondsSince(long startNanos) {
         return Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
     }
 
     /**
-     * Training settings. Defaults: 1 epoch, batch size 128, evaluation batch size 500, seed 0, output to
-     * {@link System#out}, progress rewritten in place when {@link System#console()} is not null.
+     * Training settings. Defaults: 1 epoch, batch size 128, evaluation batch size 500, seed 0, progress
+     * reported by a {@link ConsoleProgress} on {@link System#out}, rewritten in place on a terminal
+     * ({@link ConsoleProgress#onTerminal()}), no other listeners, no checkpoints.
      */
     public static final class Builder {
         private final Model model;
@@ -287,7 +295,9 @@ public final class Trainer {
         private int evalBatchSize = 500;
         private long seed = 0;
         private PrintStream out = System.out;
-        private boolean rewriteProgress = System.console() != null;
+        private boolean rewriteProgress = ConsoleProgress.onTerminal();
+        private TrainingListener progress;
+        private final List<TrainingListener> listeners = new ArrayList<>();
         private Path checkpointFile;
         private int checkpointEvery;
         private Path resumeFrom;
@@ -343,7 +353,7 @@ public final class Trainer {
         }
 
         /**
-         * Sets where progress and epoch lines go; default {@link System#out}.
+         * Sets where the default {@link ConsoleProgress} prints; default {@link System#out}.
          *
          * @param out the stream, not null
          * @return this builder
@@ -355,14 +365,37 @@ public final class Trainer {
         }
 
         /**
-         * Sets whether progress lines are rewritten in place with {@code \r}; default: whether a console
-         * is attached.
+         * Sets whether the default {@link ConsoleProgress} rewrites its progress line in place with
+         * {@code \r}; default: {@link ConsoleProgress#onTerminal()}.
          *
          * @param rewriteProgress true to rewrite one line, false to print one line per update
          * @return this builder
          */
         public Builder rewriteProgress(boolean rewriteProgress) {
             this.rewriteProgress = rewriteProgress;
+            return this;
+        }
+
+        /**
+         * Replaces the default {@link ConsoleProgress} report with {@code progress} (a progress bar, or
+         * {@link TrainingListener#NONE} for silence). It is called before the other listeners.
+         *
+         * @param progress the report, not null
+         * @return this builder
+         */
+        public Builder progress(TrainingListener progress) {
+            this.progress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        /**
+         * Adds a listener, called after the progress report and the listeners added before it.
+         *
+         * @param listener the listener, not null
+         * @return this builder
+         */
+        public Builder listener(TrainingListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -11,11 +11,13 @@ import static dev.lamina.runtime.kernel.GradientCheck.weightedSum;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** ReLU, ELU, LeakyReLU, Tanh and Sigmoid: values, finite-difference gradients, FLOAT paths. */
 class ActivationsTest {
@@ -69,6 +71,20 @@ class ActivationsTest {
         INDArray dx = a.backward().apply(x, a.forward().apply(x), r);
 
         assertGradient(a + " dx", dx, numeric(() -> weightedSum(a.forward().apply(x), r), x));
+    }
+
+    @Test
+    void slopesAtZeroFollowPyTorch() {
+        INDArray x = Nd4j.create(new double[] {-1, 0, 1});
+        INDArray dy = Nd4j.ones(DataType.DOUBLE, 3);
+
+        INDArray relu = ReLU.backward(x, ReLU.forward(x), dy);
+        INDArray leaky = LeakyReLU.backward(x, LeakyReLU.forward(x, 0.1), dy, 0.1);
+        INDArray elu = ELU.backward(x, ELU.forward(x, 0.5), dy, 0.5);
+
+        assertClose("ReLU slopes", Nd4j.create(new double[] {0, 0, 1}), relu, 0);
+        assertClose("LeakyReLU slopes", Nd4j.create(new double[] {0.1, 0.1, 1}), leaky, 1e-15);
+        assertClose("ELU slopes", Nd4j.create(new double[] {0.5 * Math.exp(-1), 0.5, 1}), elu, 1e-15);
     }
 
     @ParameterizedTest

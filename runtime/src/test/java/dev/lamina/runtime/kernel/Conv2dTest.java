@@ -28,6 +28,7 @@ class Conv2dTest {
                 Arguments.of(2, 2, 5, 6, 3, 3, 1, 1, 1, 5, 6),  // same padding
                 Arguments.of(2, 3, 6, 5, 2, 3, 2, 0, 1, 3, 3),  // stride 2, TF-style asymmetric (bottom 1, right 1)
                 Arguments.of(2, 1, 6, 6, 2, 2, 2, 1, 0, 3, 3),  // even kernel, pad top only, drops last column
+                Arguments.of(1, 1, 9, 1, 2, 4, 1, 1, 1, 9, 1),  // SAME 4x4 on a 1-wide input: a kernel column lies wholly in the padding (found by the fuzzer)
                 Arguments.of(1, 2, 4, 4, 3, 1, 1, 0, 0, 4, 4)); // 1x1 kernel
     }
 
@@ -85,6 +86,27 @@ class Conv2dTest {
         // no bias gradient asked for: dw still accumulates
         Conv2d.backward(x, wt, dy, dw, null, 1, 0, 0, false);
         assertClose("dw after three calls", dwOnce.mul(3), dw, 1e-12);
+    }
+
+    @Test
+    void accumulatesIntoViewsOfOneFlatParameterBuffer() {
+        INDArray x = randn(23, 2, 3, 6, 6);
+        INDArray wt = randn(24, 4, 3, 3, 3);
+        INDArray dy = randn(25, 2, 4, 4, 4);
+        INDArray dwExpected = Nd4j.zeros(DataType.DOUBLE, wt.shape());
+        INDArray dbExpected = Nd4j.zeros(DataType.DOUBLE, 4);
+        Conv2d.backward(x, wt, dy, dwExpected, dbExpected, 1, 0, 0, false);
+        // as a ParameterSet would lay them out: [padding | dw | db] in one buffer
+        INDArray flat = Nd4j.zeros(DataType.DOUBLE, 5 + 108 + 4);
+        INDArray dw = flat.get(NDArrayIndex.interval(5, 113)).reshape(4, 3, 3, 3);
+        INDArray db = flat.get(NDArrayIndex.interval(113, 117));
+
+        Conv2d.backward(x, wt, dy, dw, db, 1, 0, 0, false);
+        Conv2d.backward(x, wt, dy, dw, null, 1, 0, 0, false);
+
+        assertClose("dw view", dwExpected.mul(2), flat.get(NDArrayIndex.interval(5, 113)).reshape(4, 3, 3, 3), 1e-12);
+        assertClose("db view", dbExpected, flat.get(NDArrayIndex.interval(113, 117)), 1e-12);
+        assertThat(flat.get(NDArrayIndex.interval(0, 5)).sumNumber().doubleValue()).isEqualTo(0.0);
     }
 
     @Test

@@ -75,6 +75,24 @@ class DenseTest {
     }
 
     @Test
+    void accumulatesIntoViewsOfOneFlatParameterBuffer() {
+        INDArray x = randn(15, 4, 6);
+        INDArray w = randn(16, 6, 3);
+        INDArray dy = randn(17, 4, 3);
+        INDArray dwExpected = Nd4j.zeros(DataType.DOUBLE, 6, 3);
+        INDArray dbExpected = Nd4j.zeros(DataType.DOUBLE, 3);
+        Dense.backward(x, w, dy, dwExpected, dbExpected, false);
+        INDArray flat = Nd4j.zeros(DataType.DOUBLE, 2 + 18 + 3);
+        INDArray dw = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 20)).reshape(6, 3);
+        INDArray db = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(20, 23));
+
+        Dense.backward(x, w, dy, dw, db, false);
+
+        assertClose("dw view", dwExpected, flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 20)).reshape(6, 3), 1e-12);
+        assertClose("db view", dbExpected, flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(20, 23)), 1e-12);
+    }
+
+    @Test
     void floatAgreesWithDouble() {
         INDArray x = randn(11, 5, 8);
         INDArray w = randn(12, 8, 6);

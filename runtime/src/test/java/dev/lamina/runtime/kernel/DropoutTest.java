@@ -80,6 +80,6 @@ class DropoutTest {
         assertThrows(IllegalArgumentException.class, () -> Dropout.sampleMask(SHAPE, 1.0, rng(1), DataType.FLOAT));
         assertThrows(IllegalArgumentException.class, () -> Dropout.sampleMask(SHAPE, -0.1, rng(1), DataType.FLOAT));
         assertThrows(IllegalArgumentException.class, () -> Dropout.sampleMask(SHAPE, Double.NaN, rng(1), DataType.FLOAT));
-        assertThrows(IllegalArgumentException.class, () -> Dropout.sampleMask(SHAPE, 0.5, rng(1), DataType.INT));
+        assertThrows(IllegalArgumentException.class, () -> Dropout.sampleMask(SHAPE, 0.5, rng(1), DataType.INT32));
     }
 }

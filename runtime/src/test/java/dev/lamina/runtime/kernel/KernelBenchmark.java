@@ -48,6 +48,7 @@ public final class KernelBenchmark {
     }
 
     /** Median and minimum milliseconds of one call of body, each call in a reused workspace. */
+    @SuppressWarnings("try")
     static double[] time(int reps, boolean workspace, Body body) {
         int warmup = Math.max(5, reps / 2);
         double[] ms = new double[reps];
@@ -194,6 +195,7 @@ public final class KernelBenchmark {
         }
     }
 
+    @SuppressWarnings("try")
     public static void main(String[] args) {
         int reps = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 30;
         boolean epoch = Arrays.asList(args).contains("--epoch");

@@ -82,6 +82,9 @@ class TrainerTest {
         assertThat(history.get(5).trainLoss()).isLessThan(history.get(0).trainLoss());
         assertThat(history.get(5).testLoss()).isWithin(1e-9).of(after.loss());
         assertThat(history.get(5).testAccuracy()).isEqualTo(after.accuracy());
+        // Blobs this well separated are learnt within the first epoch; the running train accuracy shows it.
+        assertThat(history.get(0).trainAccuracy()).isAtLeast(0.5);
+        assertThat(history.get(5).trainAccuracy()).isAtLeast(0.9);
         for (int e = 0; e < history.size(); e++) {
             assertThat(history.get(e).epoch()).isEqualTo(e + 1);
             assertThat(history.get(e).imagesPerSecond()).isGreaterThan(0.0);
@@ -105,12 +108,13 @@ class TrainerTest {
         List<String> summaries = text.lines().filter(l -> l.startsWith("epoch ")).toList();
         assertThat(summaries).hasSize(2);
         assertThat(summaries.get(0)).containsMatch(
-                "^epoch 1/2  train loss \\d+\\.\\d{4}  test loss \\d+\\.\\d{4}  test accuracy \\d+\\.\\d\\d%  \\d+ img/s  \\d+\\.\\d s$");
+                "^epoch 1/2  train loss \\d+\\.\\d{4}  train accuracy \\d+\\.\\d\\d%  test loss \\d+\\.\\d{4}"
+                        + "  test accuracy \\d+\\.\\d\\d%  \\d+ img/s  \\d+\\.\\d s$");
         // 15 batches: a progress line every floor(15 / 10) = 1 batch, except after the last.
         List<String> progress = text.lines().filter(l -> l.startsWith("  epoch 1/2 ")).toList();
         assertThat(progress).hasSize(14);
         assertThat(progress.get(0)).contains("(batch 1/15)");
-        assertThat(progress.get(0)).contains("img/s");
+        assertThat(progress.get(0)).containsMatch("img/s  ETA \\d+ s$");
     }
 
     @Test

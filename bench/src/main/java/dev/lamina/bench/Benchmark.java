@@ -1,0 +1,239 @@
+package dev.lamina.bench;
+
+import dev.lamina.runtime.loss.LossFunction;
+import dev.lamina.runtime.optim.Adam;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Seed-network throughput of Lamina and Deeplearning4j in one JVM run, on random MNIST-shaped
+ * data ({@code [N, 1, 28, 28]} uniform in [0, 1), random one-hot labels over 10 classes), FLOAT, at
+ * each batch size: training steps (forward, loss gradient, backward, Adam 1e-3) and inference
+ * forward passes. Each measurement is a warm-up, then repeated timed windows of at least
+ * {@code --window} seconds each; images/s is reported as min/median/max over the windows, with the
+ * achieved GFLOP/s of the median (19.5 MFLOP per training image, 6.5 per inference image: the conv
+ * and dense layers) against the sgemm rate measured at the start of the run. Also: peak resident
+ * memory ({@code VmHWM}) after each framework, and the processor's compile-time cost.
+ *
+ * <p>Usage: {@code Benchmark [--only lamina|dl4j] [--batches 32,128] [--windows 5] [--window 2]
+ * [--warmup 3] [--no-compile]}. Both frameworks share one JVM and one heap unless {@code --only}
+ * runs one, which is how peak memory should be compared.
+ */
+public final class Benchmark {
+    private static final double TRAIN_FLOP = 19.5e6;
+    private static final double INFER_FLOP = 6.5e6;
+    private static final int DATA_BATCHES = 4;
+
+    private Benchmark() {}
+
+    private record Row(String mode, int batch, String framework, Stats imagesPerSecond) {}
+
+    /** Runs the benchmark; see the class comment for the arguments. */
+    public static void main(String[] args) throws IOException {
+        Map<String, String> options = parse(args);
+        String only = options.getOrDefault("only", "both");
+        if (!List.of("both", "lamina", "dl4j").contains(only)) {
+            throw new IllegalArgumentException("--only must be lamina or dl4j, not " + only);
+        }
+        List<Integer> batches = new ArrayList<>();
+        for (String b : options.getOrDefault("batches", "32,128").split(",")) {
+            batches.add(Integer.parseInt(b.trim()));
+        }
+        int windows = Integer.parseInt(options.getOrDefault("windows", "5"));
+        double window = Double.parseDouble(options.getOrDefault("window", "2"));
+        double warmup = Double.parseDouble(options.getOrDefault("warmup", "3"));
+
+        System.out.printf(Locale.ROOT, "Lamina vs DL4J 1.0.0-M2.1, seed network, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
+                        + "java %s%n", Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
+                System.getProperty("java.version"));
+        System.out.printf(Locale.ROOT, "ND4J BLAS: %s; DL4J in its stock configuration (stock natives, no oneDNN "
+                + "helpers)%n", Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor"));
+        double sgemm = sgemmGflops();
+        System.out.printf(Locale.ROOT, "sgemm (Nd4j.gemm 2048x2048 float into 'f'): %.1f GFLOP/s "
+                + "(training limit at that rate: %.0f img/s)%n", sgemm, sgemm * 1e9 / TRAIN_FLOP);
+
+        List<Row> rows = new ArrayList<>();
+        Map<String, Long> peakKb = new LinkedHashMap<>();
+        if (!only.equals("dl4j")) {
+            for (int batch : batches) {
+                Data data = Data.random(batch, 1);
+                rows.add(new Row("train", batch, "lamina", time(warmup, windows, window, batch, lamina(data, true))));
+                rows.add(new Row("infer", batch, "lamina", time(warmup, windows, window, batch, lamina(data, false))));
+            }
+            peakKb.put("after lamina", vmHwmKb());
+        }
+        if (!only.equals("lamina")) {
+            for (int batch : batches) {
+                Data data = Data.random(batch, 1);
+                rows.add(new Row("train", batch, "dl4j", time(warmup, windows, window, batch, dl4j(data, true))));
+                rows.add(new Row("infer", batch, "dl4j", time(warmup, windows, window, batch, dl4j(data, false))));
+            }
+            peakKb.put("after dl4j", vmHwmKb());
+        }
+        printTable(rows, sgemm);
+        peakKb.forEach((when, kb) -> System.out.printf(Locale.ROOT, "peak RSS (VmHWM) %s: %.0f MB%n", when,
+                kb / 1024.0));
+        if (!options.containsKey("no-compile")) {
+            CompileCost.Result cost = CompileCost.measure(3, 5);
+            System.out.printf(Locale.ROOT, "compile time, seed network (javac in-process, median of %d): "
+                            + "%.0f ms with the Lamina processor, %.0f ms without (-proc:none): processor and "
+                            + "generated class cost %.0f ms%n", cost.runs(), cost.withProcessorMs(),
+                    cost.withoutProcessorMs(), cost.withProcessorMs() - cost.withoutProcessorMs());
+        }
+    }
+
+    /** A few random batches, cycled through. */
+    private record Data(List<INDArray> features, List<INDArray> labels, List<DataSet> dataSets) {
+        static Data random(int batch, long seed) {
+            Nd4j.getRandom().setSeed(seed);
+            List<INDArray> x = new ArrayList<>();
+            List<INDArray> y = new ArrayList<>();
+            List<DataSet> sets = new ArrayList<>();
+            java.util.Random labels = new java.util.Random(seed);
+            for (int i = 0; i < DATA_BATCHES; i++) {
+                INDArray features = Nd4j.rand(DataType.FLOAT, batch, 1, 28, 28);
+                INDArray oneHot = Nd4j.zeros(DataType.FLOAT, batch, 10);
+                for (int n = 0; n < batch; n++) {
+                    oneHot.putScalar(n, labels.nextInt(10), 1.0);
+                }
+                x.add(features);
+                y.add(oneHot);
+                sets.add(new DataSet(features, oneHot));
+            }
+            return new Data(x, y, sets);
+        }
+    }
+
+    private static Runnable lamina(Data data, boolean training) {
+        LaminaSeedNet model = LaminaSeedNet.create(42);
+        LossFunction loss = LossFunction.of(model.loss());
+        Adam adam = new Adam(1e-3);
+        int[] next = {0};
+        if (!training) {
+            return () -> model.forward(data.features().get(next[0]++ % DATA_BATCHES), false);
+        }
+        return () -> {
+            int i = next[0]++ % DATA_BATCHES;
+            model.zeroGrad();
+            INDArray out = model.forward(data.features().get(i), true);
+            model.backward(loss.gradient(out, data.labels().get(i)));
+            adam.step(model.parameters());
+        };
+    }
+
+    private static Runnable dl4j(Data data, boolean training) {
+        MultiLayerNetwork net = Dl4jSeedNet.create(42);
+        int[] next = {0};
+        if (!training) {
+            return () -> net.output(data.features().get(next[0]++ % DATA_BATCHES), false);
+        }
+        return () -> net.fit(data.dataSets().get(next[0]++ % DATA_BATCHES));
+    }
+
+    /** Warm-up, then {@code windows} windows of at least {@code seconds} each: images/s per window. */
+    private static Stats time(double warmup, int windows, double seconds, int batch, Runnable step) {
+        long end = System.nanoTime() + (long) (warmup * 1e9);
+        do {
+            step.run();
+        } while (System.nanoTime() < end);
+        List<Double> rates = new ArrayList<>();
+        for (int w = 0; w < windows; w++) {
+            long start = System.nanoTime();
+            long stop = start + (long) (seconds * 1e9);
+            long images = 0;
+            long now;
+            do {
+                step.run();
+                images += batch;
+                now = System.nanoTime();
+            } while (now < stop);
+            rates.add(images / ((now - start) / 1e9));
+        }
+        return Stats.of(rates);
+    }
+
+    /** Median of 5 timed {@code Nd4j.gemm} calls, 2048x2048 float, 'c' inputs, 'f' result, after 2 warm-ups. */
+    static double sgemmGflops() {
+        int n = 2048;
+        Nd4j.getRandom().setSeed(3);
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, new long[] {n, n}, 'f');
+        List<Double> rates = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            long start = System.nanoTime();
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            double s = (System.nanoTime() - start) / 1e9;
+            if (i >= 2) {
+                rates.add(2.0 * n * n * n / s / 1e9);
+            }
+        }
+        return Stats.median(rates);
+    }
+
+    private static void printTable(List<Row> rows, double sgemm) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-6s %5s  %-7s %9s %9s %9s  %8s %7s%n", "mode", "batch", "impl", "min img/s",
+                "median", "max", "GFLOP/s", "%sgemm");
+        for (Row r : rows) {
+            double gflops = r.imagesPerSecond().median() * (r.mode().equals("train") ? TRAIN_FLOP : INFER_FLOP) / 1e9;
+            System.out.printf(Locale.ROOT, "%-6s %5d  %-7s %9.0f %9.0f %9.0f  %8.2f %6.1f%%%n", r.mode(), r.batch(),
+                    r.framework(), r.imagesPerSecond().min(), r.imagesPerSecond().median(), r.imagesPerSecond().max(),
+                    gflops, 100 * gflops / sgemm);
+        }
+        for (Row l : rows) {
+            if (!l.framework().equals("lamina")) {
+                continue;
+            }
+            for (Row d : rows) {
+                if (d.framework().equals("dl4j") && d.mode().equals(l.mode()) && d.batch() == l.batch()) {
+                    System.out.printf(Locale.ROOT, "ratio lamina/dl4j, %s batch %d (medians): %.2fx%n", l.mode(),
+                            l.batch(), l.imagesPerSecond().median() / d.imagesPerSecond().median());
+                }
+            }
+        }
+    }
+
+    /** Peak resident set size of this process so far, in kB, from {@code /proc/self/status}; -1 if unknown. */
+    static long vmHwmKb() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + args[i]);
+            }
+            String key = args[i].substring(2);
+            if (key.equals("no-compile")) {
+                options.put(key, "true");
+            } else if (i + 1 < args.length) {
+                options.put(key, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + key + " needs a value");
+            }
+        }
+        return options;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.lamina.bench;
+
+import dev.lamina.dsl.BatchNorm;
+import dev.lamina.dsl.Conv2d;
+import dev.lamina.dsl.Dense;
+import dev.lamina.dsl.Dropout;
+import dev.lamina.dsl.ELU;
+import dev.lamina.dsl.Flatten;
+import dev.lamina.dsl.Layer;
+import dev.lamina.dsl.Loss;
+import dev.lamina.dsl.MaxPool2d;
+import dev.lamina.dsl.Sequential;
+
+/**
+ * The seed network, a copy of {@code dev.lamina.examples.models.SeedNet}, so that the benchmark
+ * does not depend on the examples module. {@link Dl4jSeedNet} builds the same network in DL4J;
+ * {@link CompileCost} compiles the same text.
+ */
+@Sequential(input = {1, 28, 28}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+public interface SeedNet {
+    @Conv2d(filters = 32, kernel = 3) Layer conv1();
+    @BatchNorm Layer bn1();
+    @ELU Layer act1();
+    @Dropout(rate = 0.2) Layer drop1();
+    @MaxPool2d(2) Layer pool1();
+    @Conv2d(filters = 64, kernel = 3) Layer conv2();
+    @BatchNorm Layer bn2();
+    @ELU Layer act2();
+    @Dropout(rate = 0.3) Layer drop2();
+    @MaxPool2d(2) Layer pool2();
+    @Flatten Layer flatten();
+    @Dense(512) Layer fc1();
+    @ELU Layer act3();
+    @Dense(10) Layer logits();
+
+}

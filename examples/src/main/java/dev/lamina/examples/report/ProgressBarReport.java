@@ -1,0 +1,112 @@
+package dev.lamina.examples.report;
+
+import dev.lamina.runtime.checkpoint.TrainingPosition;
+import dev.lamina.runtime.train.ConsoleProgress;
+import dev.lamina.runtime.train.EpochMetrics;
+import dev.lamina.runtime.train.TrainingListener;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Training progress as a progress bar per epoch (me.tongfei:progressbar), for a terminal: percent,
+ * images done of the epoch, elapsed time and ETA, images/second, running train loss and accuracy.
+ * When the epoch ends the bar is cleared and replaced by the one-line epoch report of
+ * {@link ConsoleProgress}. Where no terminal is attached use
+ * {@link ConsoleProgress} instead (about ten plain lines per epoch): {@link #forConsole} picks.
+ */
+public final class ProgressBarReport implements TrainingListener {
+    private final PrintStream out;
+    private final Supplier<ProgressBarConsumer> consumers;
+    private ProgressBar bar;
+    private int epochs;
+
+    /**
+     * @param out       where epoch lines go
+     * @param consumers a new destination of the bar for every epoch (the terminal: a
+     *                  {@link ConsoleProgressBarConsumer} on {@code out})
+     */
+    public ProgressBarReport(PrintStream out, Supplier<ProgressBarConsumer> consumers) {
+        this.out = Objects.requireNonNull(out, "out");
+        this.consumers = Objects.requireNonNull(consumers, "consumers");
+    }
+
+    /** A progress bar on {@code out} when it is a terminal, else plain lines ({@link ConsoleProgress}). */
+    public static TrainingListener forConsole(PrintStream out) {
+        return ConsoleProgress.onTerminal()
+                ? new ProgressBarReport(out, () -> new ConsoleProgressBarConsumer(out))
+                : new ConsoleProgress(out, false);
+    }
+
+    @Override
+    public void onEpochStart(EpochStart start) {
+        epochs = start.epochs();
+        bar = new ProgressBarBuilder()
+                .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", start.epoch(), start.epochs()))
+                .setInitialMax(start.examples())
+                .setUnit(" img", 1)
+                .showSpeed()
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250)
+                .setConsumer(consumers.get())
+                .clearDisplayOnFinish()
+                .startsFrom(start.firstExample(), Duration.ZERO)
+                .build();
+    }
+
+    @Override
+    public void onBatchEnd(BatchProgress p) {
+        if (bar == null) {
+            return;
+        }
+        bar.stepTo(p.examples());
+        bar.setExtraMessage(p.batch() == p.batchCount() ? " evaluating on the test set..."
+                : String.format(Locale.ROOT, " loss %.4f, acc %.1f%%", p.trainLoss(), 100 * p.trainAccuracy()));
+    }
+
+    @Override
+    public void onEpochEnd(EpochMetrics metrics, TrainingPosition position) {
+        closeBar();
+        out.println(ConsoleProgress.epochLine(metrics, epochs));
+        out.flush();
+    }
+
+    @Override
+    public void onCheckpointSaved(Path file, TrainingPosition position) {
+        // The bar redraws on the next update; the note gets a line of its own.
+        out.println();
+        out.println(String.format(Locale.ROOT, "checkpoint %s at step %d (epoch %d, batch %d)", file,
+                position.step(), position.epoch() + 1, position.batch()));
+        out.flush();
+    }
+
+    @Override
+    public void onResumed(Path file, TrainingPosition p, int batchCount) {
+        out.println(String.format(Locale.ROOT, "resumed from %s at step %d (epoch %d, batch %d/%d)", file,
+                p.step(), p.epoch() + 1, p.batch(), batchCount));
+        out.flush();
+    }
+
+    /** Redraws the bar now instead of at its next scheduled update (every 250 ms), for tests. */
+    void refreshNow() {
+        if (bar != null) {
+            bar.refresh();
+        }
+    }
+
+    /** Stops the bar's refresh thread; safe to call more than once. */
+    public void closeBar() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.lamina.examples.cli;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.lamina.examples.report.MetricsCsv;
+import dev.lamina.examples.report.PngChecks;
+import dev.lamina.runtime.checkpoint.CheckpointFile;
+import dev.lamina.runtime.data.MnistFetcher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lamina train} end to end on small synthetic data: what it prints and the files it writes. */
+class TrainCommandTest {
+    private static Cli train(String... args) {
+        return Cli.run(cli -> Cli.command(cli, "train", TrainCommand.class).data = options -> SyntheticDigits.mnist(64, 32),
+                args);
+    }
+
+    @Test
+    void writesMetricsCurvesAndACheckpointPerEpoch(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        Cli cli = train("train", "--epochs", "2", "--batch-size", "32", "-o", run.toString());
+        assertWithMessage("stderr: %s", cli.err).that(cli.exitCode).isEqualTo(0);
+
+        // Without a terminal: the summary, plain progress lines, one line per epoch, where the files are.
+        assertThat(cli.out).containsMatch("(?m)^Trainable parameters: +843,850  \\(3\\.2 MiB\\)$");
+        assertThat(cli.out).contains("Activations at batch size 32:");
+        assertThat(cli.out).contains("Training on 64 images, testing on 32; 2 epoch(s), batch 32");
+        assertThat(cli.out).containsMatch("(?m)^  epoch 1/2  50% \\(batch 1/2\\)  train loss \\d+\\.\\d{4}  \\d+ img/s  ETA ");
+        assertThat(cli.out).containsMatch("(?m)^epoch 2/2  train loss \\d+\\.\\d{4}  train accuracy \\d+\\.\\d\\d%");
+        assertThat(cli.out).contains("Wrote " + run.resolve("metrics.csv") + ", " + run.resolve("curves.png"));
+        assertThat(cli.out).contains("Next: lamina evaluate --checkpoint " + run.resolve("checkpoint-epoch-2.lamina"));
+
+        List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
+        assertThat(csv).hasSize(3);
+        assertThat(csv.get(0)).isEqualTo(MetricsCsv.HEADER);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            String[] cells = csv.get(epoch).split(",");
+            assertThat(cells).hasLength(7);
+            assertThat(Integer.parseInt(cells[0])).isEqualTo(epoch);
+            for (int c = 1; c < 7; c++) {
+                double v = Double.parseDouble(cells[c]);
+                assertWithMessage("%s", csv.get(epoch)).that(v).isAtLeast(0.0);
+                if (c == 2 || c == 4) {
+                    assertWithMessage("accuracy in %s", csv.get(epoch)).that(v).isAtMost(1.0);
+                }
+            }
+        }
+        // The synthetic bars are easy: after two epochs the network has learnt something.
+        assertThat(Double.parseDouble(csv.get(2).split(",")[1])).isLessThan(Double.parseDouble(csv.get(1).split(",")[1]));
+
+        PngChecks.assertChart(run.resolve("curves.png"), 1280, 440);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            Path checkpoint = run.resolve("checkpoint-epoch-" + epoch + ".lamina");
+            assertThat(CheckpointFile.read(checkpoint).position().epoch()).isEqualTo(epoch);
+        }
+    }
+
+    @Test
+    void earlyStoppingEndsTheRunWhenTheTestLossStopsImproving(@TempDir Path dir) throws Exception {
+        // No test loss is lower than the best by more than 100, so only epoch 1 improves (on infinity):
+        // with patience 2 the run stops after epoch 3 of 6. TrainingListenerTest (runtime) covers the rule.
+        Cli cli = train("train", "--epochs", "6", "--batch-size", "32", "--early-stopping-patience", "2",
+                "--min-delta", "100", "-o", dir.toString());
+        assertWithMessage("stderr: %s", cli.err).that(cli.exitCode).isEqualTo(0);
+        assertThat(cli.out).contains("stopped early after epoch 3: test loss has not improved by more than 100.0 for 2"
+                + " epoch(s)");
+        assertThat(cli.out).contains("Lowest test loss");
+        assertThat(cli.out).contains("after epoch 1: " + dir.resolve("checkpoint-epoch-1.lamina"));
+        assertThat(Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(1 + 3);
+        assertThat(Files.exists(dir.resolve("checkpoint-epoch-3.lamina"))).isTrue();
+        assertThat(Files.exists(dir.resolve("checkpoint-epoch-4.lamina"))).isFalse();
+    }
+
+    @Test
+    void resumesFromAnEpochCheckpoint(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve("first");
+        assertThat(train("train", "--epochs", "1", "--batch-size", "32", "-o", first.toString()).exitCode).isEqualTo(0);
+        Cli resumed = train("train", "--epochs", "2", "--batch-size", "32", "-o", dir.resolve("second").toString(),
+                "--resume", first.resolve("checkpoint-epoch-1.lamina").toString());
+        assertWithMessage("stderr: %s", resumed.err).that(resumed.exitCode).isEqualTo(0);
+        assertThat(resumed.out).contains("resumed from " + first.resolve("checkpoint-epoch-1.lamina")
+                + " at step 2 (epoch 2, batch 0/2)");
+        assertThat(Files.readAllLines(dir.resolve("second/metrics.csv")).get(1)).startsWith("2,");
+
+        Cli mismatch = train("train", "--epochs", "2", "--batch-size", "16", "-o", dir.resolve("third").toString(),
+                "--resume", first.resolve("checkpoint-epoch-1.lamina").toString());
+        assertThat(mismatch.exitCode).isEqualTo(1);
+        assertThat(mismatch.err).contains("checkpoint is of a run with seed 42, batch size 32 and 64 training examples, but this run has seed 42, batch size 16");
+        assertThat(mismatch.err).doesNotContain("Exception");
+    }
+
+    @Test
+    void defaultRunDirectoriesAreNewAndTimestamped(@TempDir Path dir) throws Exception {
+        Path a = TrainCommand.newRunDirectory(dir);
+        assertThat(a.getFileName().toString()).matches("\\d{8}-\\d{6}");
+        Files.createDirectories(a);
+        Path b = TrainCommand.newRunDirectory(dir);
+        assertThat(b).isNotEqualTo(a);
+    }
+
+    @Test
+    void trainsOnRealMnistWhenItIsAvailable(@TempDir Path dir) throws Exception {
+        String mnist = System.getenv(MnistFetcher.ENV_VAR);
+        assumeTrue(mnist != null && Files.isDirectory(Path.of(mnist)), "needs $" + MnistFetcher.ENV_VAR);
+        Cli cli = Cli.run("train", "--train-examples", "128", "--test-examples", "64", "--batch-size", "64",
+                "-o", dir.toString());
+        assertWithMessage("stderr: %s", cli.err).that(cli.exitCode).isEqualTo(0);
+        assertThat(cli.out).contains("Training on 128 images, testing on 64");
+        assertThat(Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(2);
+
+        Cli evaluate = Cli.run("evaluate", "-c", dir.resolve("checkpoint-epoch-1.lamina").toString(),
+                "--test-examples", "64");
+        assertWithMessage("stderr: %s", evaluate.err).that(evaluate.exitCode).isEqualTo(0);
+        assertThat(evaluate.out).containsMatch("test loss \\d+\\.\\d{4}  test accuracy \\d+\\.\\d\\d%  on 64 images");
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Rewrites of a shape-inferred, lint-clean model IR into the model the generated code runs:
+ * {@link dev.lamina.processor.rewrite.BiasBeforeBatchNorm} and
+ * {@link dev.lamina.processor.rewrite.MaxPoolBeforeMonotoneActivation}, applied in that order by
+ * {@link dev.lamina.processor.rewrite.Rewrites#apply}. Each leaves a note on the nodes it changed
+ * ({@link dev.lamina.processor.ir.LayerNode#rewrites()}), printed as a comment in the generated code.
+ *
+ * <p>Rewrites change what runs, not what the user declared: the generated {@code Layer} constants
+ * (output shape, parameter count) and {@code layers()} describe the declared model; only
+ * {@code parameters()} lists what is executed, without elided biases.
+ */
+package dev.lamina.processor.rewrite;

@@ -1,0 +1,213 @@
+package dev.lamina.processor.rewrite;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import dev.lamina.processor.LaminaProcessor;
+import dev.lamina.processor.lint.LintRules;
+import dev.lamina.processor.testing.GeneratedClassLoader;
+import dev.lamina.processor.testing.Models;
+import dev.lamina.runtime.loss.LossFunction;
+import dev.lamina.runtime.model.Model;
+import dev.lamina.runtime.model.Parameter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Compiles models with and without {@code -Alamina.rewrite=false}, creates both from one seed in
+ * DOUBLE and checks that the rewritten model computes the declared one: training forward (same
+ * dropout seed), parameter gradients (by name; elided biases excluded), and inference before and
+ * after a training pass (which moves BatchNorm's running statistics). Tolerance: the largest
+ * absolute difference at most {@value #TOLERANCE} times the largest magnitude of the declared
+ * model's tensor.
+ */
+class RewriteEquivalenceTest {
+    private static final double TOLERANCE = 1e-10;
+    private static final String SEED_NET_ARGS = "input = {1, 28, 28}, loss = Loss.SOFTMAX_CROSS_ENTROPY";
+
+    /** Conv-ELU-MaxPool and Conv-ReLU-Tanh-MaxPool: pools that move. */
+    private static final String[] POOL_NET = {
+        "@Conv2d(filters = 4, kernel = 3) Layer conv1();",
+        "@ELU Layer act1();",
+        "@MaxPool2d(2) Layer pool1();",
+        "@Conv2d(filters = 4, kernel = 3) Layer conv2();",
+        "@ReLU Layer relu2();",
+        "@Tanh Layer tanh2();",
+        "@MaxPool2d(2) Layer pool2();",
+        "@Flatten Layer flatten();",
+        "@Dense(3) Layer logits();",
+    };
+
+    private record Pair(Model declared, Model rewritten, String declaredSource, String rewrittenSource) {}
+
+    private static Pair compile(String name, String args, String[] layers) throws ReflectiveOperationException {
+        JavaFileObject source = Models.model(name, args, layers);
+        Model declared = null;
+        Model rewritten = null;
+        String declaredSource = null;
+        String rewrittenSource = null;
+        for (boolean rewrite : new boolean[] {false, true}) {
+            List<String> options = new ArrayList<>();
+            LintRules.all().forEach(r -> options.add("-Alamina.lint." + r.id() + "=OFF"));
+            if (!rewrite) {
+                options.add("-Alamina.rewrite=false");
+            }
+            Compilation compilation = Compiler.javac().withProcessors(new LaminaProcessor()).withOptions(options)
+                    .compile(source);
+            assertThat(compilation).succeeded();
+            Class<?> generated = new GeneratedClassLoader(compilation).loadClass("test.Lamina" + name);
+            Model model = (Model) generated.getMethod("create", long.class, DataType.class)
+                    .invoke(null, 17L, DataType.DOUBLE);
+            String text = generatedSource(compilation, name);
+            if (rewrite) {
+                rewritten = model;
+                rewrittenSource = text;
+            } else {
+                declared = model;
+                declaredSource = text;
+            }
+        }
+        return new Pair(declared, rewritten, declaredSource, rewrittenSource);
+    }
+
+    private static String generatedSource(Compilation compilation, String name) {
+        JavaFileObject file = compilation.generatedSourceFile("test.Lamina" + name).orElseThrow();
+        try {
+            return file.getCharContent(true).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void seedNet_biasElidedBeforeBatchNorm_equalOutputsAndGradients() throws ReflectiveOperationException {
+        Pair pair = compile("SeedNet", SEED_NET_ARGS, Models.SEED_LAYERS);
+
+        assertThat(names(pair.declared()).keySet()).containsAtLeast("conv1.bias", "conv2.bias", "fc1.bias");
+        Map<String, Parameter> rewritten = names(pair.rewritten());
+        assertThat(rewritten.keySet()).containsNoneOf("conv1.bias", "conv2.bias");
+        assertThat(rewritten.keySet()).contains("fc1.bias");
+        assertThat(pair.rewrittenSource()).contains("// rewrite BiasBeforeBatchNorm: bias elided");
+        assertThat(pair.declaredSource()).doesNotContain("// rewrite");
+        // The declared model's view is kept: same layer infos, same parameter counts.
+        assertThat(infos(pair.rewritten())).isEqualTo(infos(pair.declared()));
+
+        assertEquivalent(pair, 4, 1, 28, 28);
+    }
+
+    @Test
+    void seedNet_poolDoesNotMovePastDropout() throws ReflectiveOperationException {
+        Pair pair = compile("SeedNet", SEED_NET_ARGS, Models.SEED_LAYERS);
+        String source = pair.rewrittenSource();
+        assertThat(source).doesNotContain("MaxPoolBeforeMonotoneActivation");
+        int act = source.indexOf("INDArray act1Out = ");
+        int drop = source.indexOf("INDArray drop1Out = ");
+        int pool = source.indexOf("INDArray pool1Out = ");
+        assertThat(act).isLessThan(drop);
+        assertThat(drop).isLessThan(pool);
+    }
+
+    @Test
+    void poolNet_maxPoolMovedBeforeMonotoneActivations_equalOutputsAndGradients()
+            throws ReflectiveOperationException {
+        Pair pair = compile("PoolNet", "input = {1, 14, 14}", POOL_NET);
+        String source = pair.rewrittenSource();
+        assertThat(source).contains("// rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1'");
+        assertThat(source).contains("// rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu2', 'tanh2'");
+        assertThat(source).contains("INDArray pool1Out = MaxPool2d.forward(conv1Out, 2, 2);");
+        assertThat(source).contains("INDArray act1Out = ELU.forward(pool1Out, 1.0);");
+        assertThat(source).contains("INDArray pool2Out = MaxPool2d.forward(conv2Out, 2, 2);");
+        assertThat(source).contains("INDArray relu2Out = ReLU.forward(pool2Out);");
+        assertThat(source).contains("INDArray tanh2Out = Tanh.forward(relu2Out);");
+        assertThat(source).contains("INDArray flattenOut = Flatten.forward(tanh2Out);");
+        assertThat(pair.declaredSource()).contains("INDArray pool1Out = MaxPool2d.forward(act1Out, 2, 2);");
+        assertThat(infos(pair.rewritten())).isEqualTo(infos(pair.declared()));
+        assertThat(names(pair.rewritten()).keySet()).isEqualTo(names(pair.declared()).keySet());
+
+        assertEquivalent(pair, 5, 1, 14, 14);
+    }
+
+    @Test
+    void firstLayer_computesNoInputGradient() throws ReflectiveOperationException {
+        Pair pair = compile("SeedNet", SEED_NET_ARGS, Models.SEED_LAYERS);
+        for (String source : List.of(pair.declaredSource(), pair.rewrittenSource())) {
+            String flat = source.replaceAll("\\s+", " ");
+            // conv1's backward passes needInputGradient = false and declares no dL/d(input).
+            assertThat(flat).containsMatch("Conv2d\\.backward\\(conv1Input, [^;]*, false\\);");
+            assertThat(flat).containsMatch("INDArray dPool1Out = Conv2d\\.backward\\(conv2Input, [^;]*, true\\);");
+            assertThat(flat).doesNotContain("dInput");
+        }
+    }
+
+    /** Training forward, gradients by name, and inference before and after, within {@link #TOLERANCE}. */
+    private static void assertEquivalent(Pair pair, long... inputShape) {
+        Model a = pair.declared();
+        Model b = pair.rewritten();
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, inputShape).subi(0.3);
+
+        assertClose("fresh inference", a.forward(x, false), b.forward(x, false));
+
+        a.seedDropout(99);
+        b.seedDropout(99);
+        INDArray outA = a.forward(x, true);
+        INDArray outB = b.forward(x, true);
+        assertClose("training forward", outA, outB);
+
+        int classes = (int) outA.size(1);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, inputShape[0], classes);
+        for (int i = 0; i < inputShape[0]; i++) {
+            y.putScalar(i, (i * 7) % classes, 1.0);
+        }
+        LossFunction loss = LossFunction.of(a.loss());
+        a.zeroGrad();
+        b.zeroGrad();
+        a.backward(loss.gradient(outA, y));
+        b.backward(loss.gradient(outB, y));
+        Map<String, Parameter> gradsA = names(a);
+        Map<String, Parameter> gradsB = names(b);
+        for (Map.Entry<String, Parameter> entry : gradsB.entrySet()) {
+            Parameter declared = gradsA.get(entry.getKey());
+            assertWithMessage("parameter %s of the rewritten model", entry.getKey()).that(declared).isNotNull();
+            assertWithMessage("value of %s", entry.getKey()).that(entry.getValue().value())
+                    .isEqualTo(declared.value());
+            assertClose(entry.getKey() + " gradient", declared.grad(), entry.getValue().grad());
+        }
+
+        // The training pass moved the running statistics; the elided bias is in the running mean's start.
+        assertClose("inference after a training pass", a.forward(x, false), b.forward(x, false));
+    }
+
+    private static void assertClose(String what, INDArray expected, INDArray actual) {
+        assertWithMessage("%s shape", what).that(actual.shape()).isEqualTo(expected.shape());
+        double scale = expected.amaxNumber().doubleValue();
+        double difference = expected.sub(actual).amaxNumber().doubleValue();
+        assertWithMessage("%s: max |difference| %s, max |value| %s", what, difference, scale)
+                .that(difference).isAtMost(TOLERANCE * scale);
+        assertWithMessage("%s is all zeros, which proves nothing", what).that(scale).isGreaterThan(0.0);
+    }
+
+    private static Map<String, Parameter> names(Model model) {
+        return model.parameters().stream()
+                .collect(Collectors.toMap(Parameter::name, p -> p, (p, q) -> p, TreeMap::new));
+    }
+
+    private static List<String> infos(Model model) {
+        return model.layers().stream()
+                .map(l -> l.name() + " " + java.util.Arrays.toString(l.outputShape()) + " " + l.parameterCount())
+                .toList();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.lamina.processor.rewrite;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.Shape;
+import dev.lamina.processor.testing.Models;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Where each rewrite applies and where it must not, on IR read from DSL sources. */
+class RewriteRulesTest {
+
+    private static ModelIR read(String input, String... layers) {
+        return Models.readAndInfer(Models.model("Net", "input = " + input, layers));
+    }
+
+    private static List<String> order(ModelIR model) {
+        return model.layers().stream().map(LayerNode::name).toList();
+    }
+
+    private static LayerNode node(ModelIR model, String name) {
+        return model.layers().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void biasElided_onlyWhenBatchNormDirectlyFollows() {
+        ModelIR model = read("{1, 8, 8}",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv1();",
+                "@BatchNorm Layer bn1();",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv2();",
+                "@ReLU Layer act2();",
+                "@BatchNorm Layer bn2();",
+                "@Conv2d(filters = 2, kernel = 3, bias = false) Layer conv3();",
+                "@BatchNorm Layer bn3();",
+                "@Flatten Layer flatten();",
+                "@Dense(4) Layer fc();",
+                "@BatchNorm Layer bn4();",
+                "@Dense(2) Layer logits();");
+        ModelIR rewritten = new BiasBeforeBatchNorm().apply(model);
+
+        assertThat(((LayerSpec.Conv2d) node(rewritten, "conv1").spec()).bias()).isFalse();
+        assertThat(BiasBeforeBatchNorm.elidedBias(node(rewritten, "conv1"))).isTrue();
+        assertThat(BiasBeforeBatchNorm.absorbsBias(node(rewritten, "bn1"))).isTrue();
+        // An activation between: BN(relu(x + b)) depends on b.
+        assertThat(node(rewritten, "conv2")).isEqualTo(node(model, "conv2"));
+        assertThat(BiasBeforeBatchNorm.absorbsBias(node(rewritten, "bn2"))).isFalse();
+        // No bias declared: nothing to elide, and bn3 absorbs nothing.
+        assertThat(node(rewritten, "conv3")).isEqualTo(node(model, "conv3"));
+        assertThat(BiasBeforeBatchNorm.absorbsBias(node(rewritten, "bn3"))).isFalse();
+        // Dense before BN over features.
+        assertThat(((LayerSpec.Dense) node(rewritten, "fc").spec()).bias()).isFalse();
+        assertThat(((LayerSpec.Dense) node(rewritten, "logits").spec()).bias()).isTrue();
+        // Declared parameter count kept by the generator; the executed one drops the biases.
+        assertThat(rewritten.parameterCount()).isEqualTo(model.parameterCount() - 2 - 4);
+        assertThat(order(rewritten)).isEqualTo(order(model));
+    }
+
+    @Test
+    void maxPoolMoves_pastMonotoneActivationsOnly() {
+        ModelIR model = read("{1, 16, 16}",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv1();",
+                "@ELU Layer elu1();",
+                "@Sigmoid Layer sig1();",
+                "@MaxPool2d(2) Layer pool1();",
+                "@LeakyReLU(-0.5) Layer leaky();",
+                "@MaxPool2d(1) Layer pool2();",
+                "@ReLU Layer relu3();",
+                "@AvgPool2d(2) Layer avg3();",
+                "@Tanh Layer tanh4();",
+                "@Dropout(rate = 0.1) Layer drop4();",
+                "@MaxPool2d(1) Layer pool4();",
+                "@Flatten Layer flatten();",
+                "@Dense(2) Layer logits();");
+        ModelIR rewritten = new MaxPoolBeforeMonotoneActivation().apply(model);
+
+        assertThat(order(rewritten)).containsExactly("conv1", "pool1", "elu1", "sig1", "leaky", "pool2", "relu3",
+                "avg3", "tanh4", "drop4", "pool4", "flatten", "logits").inOrder();
+        LayerNode pool1 = node(rewritten, "pool1");
+        assertThat(pool1.input()).isEqualTo(Shape.of(2, 14, 14));
+        assertThat(pool1.output()).isEqualTo(Shape.of(2, 7, 7));
+        assertThat(pool1.source()).isSameInstanceAs(node(model, "pool1").source());
+        assertThat(node(rewritten, "elu1").input()).isEqualTo(Shape.of(2, 7, 7));
+        assertThat(node(rewritten, "sig1").output()).isEqualTo(Shape.of(2, 7, 7));
+        assertThat(node(rewritten, "elu1").rewrites()).hasSize(1);
+        // Every node after the moved block is untouched.
+        for (String name : List.of("leaky", "pool2", "relu3", "avg3", "tanh4", "drop4", "pool4", "logits")) {
+            assertThat(node(rewritten, name)).isEqualTo(node(model, name));
+        }
+    }
+
+    @Test
+    void rewritesOnAModelWithNothingToRewrite_returnTheSameModel() {
+        ModelIR model = read("{4}", "@Dense(3) Layer fc();", "@ReLU Layer act();", "@Dense(2) Layer logits();");
+        assertThat(Rewrites.apply(model)).isSameInstanceAs(model);
+    }
+
+    @Test
+    void option_onlyFalseTurnsRewritesOff() {
+        assertThat(Rewrites.enabled(java.util.Map.of())).isTrue();
+        assertThat(Rewrites.enabled(java.util.Map.of(Rewrites.OPTION, "true"))).isTrue();
+        assertThat(Rewrites.enabled(java.util.Map.of(Rewrites.OPTION, "FALSE"))).isFalse();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.lamina.runtime.train;
+
+import dev.lamina.runtime.checkpoint.TrainingPosition;
+import java.io.Console;
+import java.io.PrintStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The trainer's default report, in plain text: during an epoch a progress line about every 10% of
+ * batches (epoch, percent, batch, running train loss, images/second, estimated time to the end of the
+ * epoch), then one line per epoch with its {@link EpochMetrics}, and a line per checkpoint written or
+ * resumed. On a terminal the progress line is rewritten in place with {@code \r}; elsewhere (logs, CI,
+ * Maven's exec:java without a console) each is printed as its own line, about ten per epoch.
+ */
+public final class ConsoleProgress implements TrainingListener {
+    private final PrintStream out;
+    private final boolean rewrite;
+    private int epochs;
+    private int progressEvery = 1;
+    /** Length of the progress line currently shown when rewriting in place, 0 if none. */
+    private int progressWidth = 0;
+
+    /**
+     * @param out     where lines go
+     * @param rewrite whether progress lines are rewritten in place with {@code \r} (for a terminal)
+     */
+    public ConsoleProgress(PrintStream out, boolean rewrite) {
+        this.out = Objects.requireNonNull(out, "out");
+        this.rewrite = rewrite;
+    }
+
+    /**
+     * Whether standard output is an interactive terminal: {@link System#console()} is not null and,
+     * on JDK 22 and later (where a console exists even when output is redirected), reports itself as
+     * a terminal ({@code Console.isTerminal()}).
+     *
+     * @return whether progress lines may be rewritten in place
+     */
+    public static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            // Console.isTerminal() is JDK 22+; this code targets 17, so it is looked up, not linked.
+            MethodHandle isTerminal = MethodHandles.publicLookup()
+                    .findVirtual(Console.class, "isTerminal", MethodType.methodType(boolean.class));
+            return (boolean) isTerminal.invoke(console);
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return true; // JDK 17-21: a console exists only on a terminal
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    @Override
+    public void onEpochStart(EpochStart start) {
+        epochs = start.epochs();
+        progressEvery = Math.max(1, start.batchCount() / 10);
+    }
+
+    @Override
+    public void onBatchEnd(BatchProgress p) {
+        if (p.batch() % progressEvery == 0 && p.batch() < p.batchCount()) {
+            progress(String.format(Locale.ROOT, "epoch %d/%d %3d%% (batch %d/%d)  train loss %.4f  %.0f img/s  ETA %s",
+                    p.epoch(), p.epochs(), 100L * p.batch() / p.batchCount(), p.batch(), p.batchCount(),
+                    p.trainLoss(), p.imagesPerSecond(), duration(p.etaSeconds())));
+        }
+    }
+
+    @Override
+    public void onEpochEnd(EpochMetrics metrics, TrainingPosition position) {
+        endProgress();
+        out.println(epochLine(metrics, epochs));
+        out.flush();
+    }
+
+    @Override
+    public void onCheckpointSaved(Path file, TrainingPosition position) {
+        endProgress();
+        out.println(String.format(Locale.ROOT, "checkpoint %s at step %d (epoch %d, batch %d)", file,
+                position.step(), position.epoch() + 1, position.batch()));
+        out.flush();
+    }
+
+    @Override
+    public void onResumed(Path file, TrainingPosition p, int batchCount) {
+        out.println(String.format(Locale.ROOT, "resumed from %s at step %d (epoch %d, batch %d/%d)", file,
+                p.step(), p.epoch() + 1, p.batch(), batchCount));
+        out.flush();
+    }
+
+    /**
+     * The one-line report of an epoch of a run of {@code epochs} epochs:
+     * {@code epoch 1/3  train loss 0.1234  train accuracy 96.10%  test loss 0.0456  test accuracy 98.52%  2100 img/s  31.4 s}.
+     *
+     * @param m      the epoch's metrics
+     * @param epochs the run's epoch count
+     * @return the line, without a line end
+     */
+    public static String epochLine(EpochMetrics m, int epochs) {
+        return String.format(Locale.ROOT,
+                "epoch %d/%d  train loss %.4f  train accuracy %.2f%%  test loss %.4f  test accuracy %.2f%%  %.0f img/s  %.1f s",
+                m.epoch(), epochs, m.trainLoss(), 100 * m.trainAccuracy(), m.testLoss(), 100 * m.testAccuracy(),
+                m.imagesPerSecond(), m.elapsedSeconds());
+    }
+
+    /**
+     * Formats a duration for people: {@code 42 s}, {@code 3 min 05 s}, {@code 1 h 02 min}.
+     *
+     * @param seconds the duration; negative values count as 0
+     * @return the text
+     */
+    public static String duration(double seconds) {
+        long s = Math.round(Math.max(0, seconds));
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+    }
+
+    private void progress(String line) {
+        if (rewrite) {
+            out.print("\r" + line + " ".repeat(Math.max(0, progressWidth - line.length())));
+            progressWidth = line.length();
+        } else {
+            out.println("  " + line);
+        }
+        out.flush();
+    }
+
+    /** Clears a rewritten progress line so the next line starts at column 0 on a clean line. */
+    private void endProgress() {
+        if (rewrite && progressWidth > 0) {
+            out.print("\r" + " ".repeat(progressWidth) + "\r");
+            progressWidth = 0;
+        }
+    }
+}
