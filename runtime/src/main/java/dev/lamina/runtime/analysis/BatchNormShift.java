@@ -14,6 +14,10 @@ import java.util.Objects;
  * dropout precedes the layer: in training dropout inflates the variance that the running statistics
  * record, and at inference it is off.
  *
+ * <p>Both means are those of the code that runs: where Lamina's processor elided a conv or dense bias
+ * before the BatchNorm, the layer's input lacks the bias and its running mean starts at minus the
+ * bias, so both means are offset by it; their difference and the variances are unchanged.
+ *
  * @param layer             the BatchNorm layer's name
  * @param inferenceMean     per channel {@code [C]}: mean of the layer's input over the dataset
  * @param inferenceVariance per channel {@code [C]}: unbiased variance of the layer's input over the
