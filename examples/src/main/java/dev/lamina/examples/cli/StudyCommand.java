@@ -1,19 +1,23 @@
 package dev.lamina.examples.cli;
 
+import dev.lamina.examples.report.ProgressBarReport;
 import dev.lamina.examples.study.Ordering;
 import dev.lamina.examples.study.Study;
 import dev.lamina.examples.study.StudyConfig;
 import dev.lamina.examples.study.StudyReport;
 import dev.lamina.examples.study.StudyResults;
-import dev.lamina.runtime.data.DataFileException;
 import dev.lamina.runtime.data.Mnist;
-import dev.lamina.runtime.data.MnistFetcher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Reproduces the seed thread's ten-ordering MNIST table with seeds, error bars and the variance shift. */
 @Command(name = "study", mixinStandardHelpOptions = true,
@@ -22,8 +26,9 @@ import picocli.CommandLine.Option;
                 + " layer's variance shift; write study.md, study.csv, cells.csv and two PNG charts to --out.",
                 "Finished (ordering, seed) cells are kept in --out/cells and skipped when the command runs again,"
                         + " so an interrupted study resumes; the cell in training checkpoints every 100 steps.",
-                "The defaults take about 10 minutes on 2 cores. The seed thread's setting is"
-                        + " --epochs 20 --train-size 60000 --seeds 5 (days at today's speed)."})
+                "The defaults take 5 to 10 minutes on 2 cores. The seed thread's setting is"
+                        + " --epochs 20 --train-size 60000 --seeds 5 (days at today's speed).",
+                MnistOptions.WHERE})
 final class StudyCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "1", description = "Passes over the training subset (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -55,8 +60,11 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "study-results", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--data-dir", description = "Directory holding the four MNIST IDX files, raw or gzipped.")
-    Path dataDir;
+    @Mixin
+    MnistOptions mnist;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--lint-only", description = "Print each ordering's lint findings and exit, without training.")
     boolean lintOnly;
@@ -69,8 +77,7 @@ final class StudyCommand implements Callable<Integer> {
                     : orderings.stream().map(Ordering::parse).toList();
             config = new StudyConfig(chosen, epochs, seeds, firstSeed, trainSize, testSize, batchSize, learningRate);
         } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         if (lintOnly) {
             Study.lintFindings(config.orderings()).forEach((ordering, findings) -> {
@@ -78,28 +85,16 @@ final class StudyCommand implements Callable<Integer> {
                 if (findings.isEmpty()) {
                     System.out.println("  no findings");
                 }
-                findings.forEach(f -> System.out.println("  " + f.severity().toLowerCase(java.util.Locale.ROOT)
+                findings.forEach(f -> System.out.println("  " + f.severity().toLowerCase(Locale.ROOT)
                         + " on " + f.layer() + ": " + f.message()));
             });
             return 0;
         }
-        Mnist mnist;
-        try {
-            mnist = Mnist.load(new MnistFetcher(dataDir).locate());
-        } catch (DataFileException | MnistFetcher.DownloadException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            System.err.println("error: could not read MNIST: " + e);
-            return 2;
-        }
-        StudyResults results;
-        try {
-            results = new Study(config, out, System.out, System.console() != null).run(mnist);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
+        // Failures from here on (MNIST missing, cells of other settings in --out) print as one
+        // `error:` line with exit code 1, through LaminaCli's handler.
+        Mnist data = mnist.load();
+        StudyResults results = new Study(config, out, System.out, () -> ProgressBarReport.forConsole(System.out))
+                .run(data);
         for (Path file : StudyReport.write(results, out, "lamina " + config.commandLine() + " --out " + out)) {
             System.out.println("wrote " + file);
         }

@@ -1,5 +1,6 @@
 package dev.lamina.examples.study;
 
+import dev.lamina.examples.report.ProgressBarReport;
 import dev.lamina.runtime.analysis.BatchNormShift;
 import dev.lamina.runtime.analysis.VarianceShift;
 import dev.lamina.runtime.data.Batch;
@@ -11,7 +12,9 @@ import dev.lamina.runtime.model.LintFinding;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.optim.Adam;
 import dev.lamina.runtime.train.EpochMetrics;
+import dev.lamina.runtime.train.ConsoleProgress;
 import dev.lamina.runtime.train.Trainer;
+import dev.lamina.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -39,19 +43,25 @@ public final class Study {
     private final StudyConfig config;
     private final CellStore store;
     private final PrintStream out;
-    private final boolean rewriteProgress;
+    private final Supplier<TrainingListener> progress;
 
     /**
-     * @param config          what to train
-     * @param outDir          where the cells (and later the report) go
-     * @param out             progress and per-epoch lines
-     * @param rewriteProgress whether the trainer rewrites its progress line in place (a console)
+     * @param config   what to train
+     * @param outDir   where the cells (and later the report) go
+     * @param out      the study's own lines: the bar over cells and one result line per cell
+     * @param progress a new progress report for each cell's training (a {@code ProgressBarReport} on a
+     *                 terminal, else {@code ConsoleProgress}); closed after the cell if it is a bar
      */
-    public Study(StudyConfig config, Path outDir, PrintStream out, boolean rewriteProgress) {
+    public Study(StudyConfig config, Path outDir, PrintStream out, Supplier<TrainingListener> progress) {
         this.config = config;
         this.store = new CellStore(outDir, config);
         this.out = out;
-        this.rewriteProgress = rewriteProgress;
+        this.progress = progress;
+    }
+
+    /** A study whose trainers print plain progress lines to {@code out} ({@link ConsoleProgress}). */
+    public Study(StudyConfig config, Path outDir, PrintStream out) {
+        this(config, outDir, out, () -> new ConsoleProgress(out, false));
     }
 
     /** The lint findings of each ordering, read from its generated class (no training needed). */
@@ -125,18 +135,26 @@ public final class Study {
         long start = System.nanoTime();
         Model model = ordering.create(seed);
         Path checkpoint = store.checkpoint(ordering, seed);
+        TrainingListener report = progress.get();
         Trainer.Builder trainer = Trainer.builder(model, Adam.builder().lr(config.learningRate()).build())
                 .epochs(config.epochs())
                 .batchSize(config.batchSize())
                 .evalBatchSize(StudyConfig.EVAL_BATCH_SIZE)
                 .seed(seed)
                 .out(out)
-                .rewriteProgress(rewriteProgress)
+                .progress(report)
                 .checkpoint(checkpoint, CHECKPOINT_EVERY);
         if (Files.exists(checkpoint)) {
             trainer.resumeFrom(checkpoint);
         }
-        List<EpochMetrics> epochs = trainer.build().fit(train, monitor);
+        List<EpochMetrics> epochs;
+        try {
+            epochs = trainer.build().fit(train, monitor);
+        } finally {
+            if (report instanceof ProgressBarReport bar) {
+                bar.closeBar();
+            }
+        }
         double trainLoss = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).trainLoss();
         Measured measured = evaluateAndMeasure(model, test);
         return new CellResult(ordering, seed, measured.loss(), measured.accuracy(), trainLoss,

@@ -42,7 +42,7 @@ class StudyTest {
     static void runTheStudy() throws Exception {
         mnist = MnistSlice.load();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        results = new Study(CONFIG, out, new PrintStream(bytes, true, StandardCharsets.UTF_8), false).run(mnist);
+        results = new Study(CONFIG, out, new PrintStream(bytes, true, StandardCharsets.UTF_8)).run(mnist);
         log = bytes.toString(StandardCharsets.UTF_8);
         StudyReport.write(results, out, "lamina " + CONFIG.commandLine() + " --out " + out);
     }
@@ -155,7 +155,7 @@ class StudyTest {
         Files.delete(lost);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-        StudyResults again = new Study(CONFIG, out, new PrintStream(bytes, true, StandardCharsets.UTF_8), false)
+        StudyResults again = new Study(CONFIG, out, new PrintStream(bytes, true, StandardCharsets.UTF_8))
                 .run(mnist);
 
         String second = bytes.toString(StandardCharsets.UTF_8);
@@ -175,7 +175,7 @@ class StudyTest {
 
         StudyConfig otherEpochs = new StudyConfig(ORDERINGS, 2, 2, 1, 256, 200, 64, 1e-3);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new Study(otherEpochs, out, new PrintStream(new ByteArrayOutputStream()), false).run(mnist));
+                () -> new Study(otherEpochs, out, new PrintStream(new ByteArrayOutputStream())).run(mnist));
         assertThat(e).hasMessageThat().contains("other settings");
     }
 }
