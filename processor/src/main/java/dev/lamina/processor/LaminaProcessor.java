@@ -7,6 +7,7 @@ import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Lint;
+import dev.lamina.processor.lint.ReportedFinding;
 import dev.lamina.processor.read.ModelReader;
 import dev.lamina.processor.rewrite.Rewrites;
 import dev.lamina.processor.shape.ShapeInference;
@@ -160,13 +161,13 @@ public final class LaminaProcessor extends AbstractProcessor {
         if (model.isEmpty() || report.hasErrors()) {
             return true;
         }
-        lint.run(model.get(), report);
+        List<ReportedFinding> findings = lint.run(model.get(), report);
         if (report.hasErrors()) {
             return true;
         }
         try {
             ModelIR executed = Rewrites.enabled(processingEnv.getOptions()) ? Rewrites.apply(model.get()) : model.get();
-            ModelGenerator.generate(executed, model.get()).writeTo(processingEnv.getFiler());
+            ModelGenerator.generate(executed, model.get(), findings).writeTo(processingEnv.getFiler());
             if (summary.enabled()) {
                 // The declared model: what the generated layers() describe, and so model.summary().
                 ModelIR declared = model.get();

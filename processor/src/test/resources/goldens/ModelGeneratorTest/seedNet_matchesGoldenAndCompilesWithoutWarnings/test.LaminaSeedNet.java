@@ -11,6 +11,7 @@ import dev.lamina.runtime.kernel.Flatten;
 import dev.lamina.runtime.kernel.Init;
 import dev.lamina.runtime.kernel.MaxPool2d;
 import dev.lamina.runtime.model.LayerInfo;
+import dev.lamina.runtime.model.LayerObserver;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.model.Parameter;
 import dev.lamina.runtime.model.Tensors;
@@ -19,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import javax.annotation.processing.Generated;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -321,6 +323,11 @@ public final class LaminaSeedNet implements SeedNet, Model {
      */
     private String nonFiniteLayer;
 
+    /**
+     * Set during {@link #forward(INDArray, boolean, LayerObserver)}: receives each layer's output.
+     */
+    private LayerObserver layerObserver;
+
     private LaminaSeedNet(long seed, DataType dataType) {
         this.dataType = dataType;
         Random initRng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
@@ -471,7 +478,7 @@ public final class LaminaSeedNet implements SeedNet, Model {
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID -> [N, 32, 26, 26]
         INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), conv1Bias.value(), 1, 0, 0,
                 26, 26);
-        noteNonFinite("conv1", conv1Out);
+        afterLayer("conv1", conv1Out);
 
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
         INDArray bn1Out;
@@ -482,11 +489,11 @@ public final class LaminaSeedNet implements SeedNet, Model {
             bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
                     bn1RunningMean, bn1RunningVar, 1.0E-5);
         }
-        noteNonFinite("bn1", bn1Out);
+        afterLayer("bn1", bn1Out);
 
         // act1: ELU alpha 1.0 -> [N, 32, 26, 26]
         INDArray act1Out = ELU.forward(bn1Out, 1.0);
-        noteNonFinite("act1", act1Out);
+        afterLayer("act1", act1Out);
 
         // drop1: Dropout rate 0.2 -> [N, 32, 26, 26]
         INDArray drop1Out = act1Out;
@@ -494,16 +501,16 @@ public final class LaminaSeedNet implements SeedNet, Model {
             drop1Mask = Dropout.sampleMask(act1Out.shape(), 0.2, dropoutRng, dataType);
             drop1Out = Dropout.forward(act1Out, drop1Mask);
         }
-        noteNonFinite("drop1", drop1Out);
+        afterLayer("drop1", drop1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
         INDArray pool1Out = MaxPool2d.forward(drop1Out, 2, 2);
-        noteNonFinite("pool1", pool1Out);
+        afterLayer("pool1", pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID -> [N, 64, 11, 11]
         INDArray conv2Out = Conv2d.forward(pool1Out, conv2Weight.value(), conv2Bias.value(), 1, 0,
                 0, 11, 11);
-        noteNonFinite("conv2", conv2Out);
+        afterLayer("conv2", conv2Out);
 
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
         INDArray bn2Out;
@@ -514,11 +521,11 @@ public final class LaminaSeedNet implements SeedNet, Model {
             bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
                     bn2RunningMean, bn2RunningVar, 1.0E-5);
         }
-        noteNonFinite("bn2", bn2Out);
+        afterLayer("bn2", bn2Out);
 
         // act2: ELU alpha 1.0 -> [N, 64, 11, 11]
         INDArray act2Out = ELU.forward(bn2Out, 1.0);
-        noteNonFinite("act2", act2Out);
+        afterLayer("act2", act2Out);
 
         // drop2: Dropout rate 0.3 -> [N, 64, 11, 11]
         INDArray drop2Out = act2Out;
@@ -526,27 +533,27 @@ public final class LaminaSeedNet implements SeedNet, Model {
             drop2Mask = Dropout.sampleMask(act2Out.shape(), 0.3, dropoutRng, dataType);
             drop2Out = Dropout.forward(act2Out, drop2Mask);
         }
-        noteNonFinite("drop2", drop2Out);
+        afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
         INDArray pool2Out = MaxPool2d.forward(drop2Out, 2, 2);
-        noteNonFinite("pool2", pool2Out);
+        afterLayer("pool2", pool2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
         INDArray flattenOut = Flatten.forward(pool2Out);
-        noteNonFinite("flatten", flattenOut);
+        afterLayer("flatten", flattenOut);
 
         // fc1: Dense 1600->512 -> [N, 512]
         INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), fc1Bias.value());
-        noteNonFinite("fc1", fc1Out);
+        afterLayer("fc1", fc1Out);
 
         // act3: ELU alpha 1.0 -> [N, 512]
         INDArray act3Out = ELU.forward(fc1Out, 1.0);
-        noteNonFinite("act3", act3Out);
+        afterLayer("act3", act3Out);
 
         // logits: Dense 512->10 -> [N, 10]
         INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), logitsBias.value());
-        noteNonFinite("logits", logitsOut);
+        afterLayer("logits", logitsOut);
 
         if (training) {
             // Keep what backward() reads: the tensors around each layer that it visits.
@@ -679,13 +686,26 @@ public final class LaminaSeedNet implements SeedNet, Model {
         return Optional.ofNullable(nonFiniteLayer);
     }
 
+    @Override
+    public INDArray forward(INDArray input, boolean training, LayerObserver observer) {
+        layerObserver = Objects.requireNonNull(observer, "observer");
+        try {
+            return forward(input, training);
+        } finally {
+            layerObserver = null;
+        }
+    }
+
     /**
-     * While looking for it, notes {@code layer} if it is the first whose {@code output} holds NaN or
-     * infinity.
+     * Called by forward after each layer: notes {@code layer} if, while looking for it, it is the first
+     * whose {@code output} holds NaN or infinity, and hands the output to the layer observer, if any.
      */
-    private void noteNonFinite(String layer, INDArray output) {
+    private void afterLayer(String layer, INDArray output) {
         if (findNonFinite && nonFiniteLayer == null && !Tensors.allFinite(output)) {
             nonFiniteLayer = layer;
+        }
+        if (layerObserver != null) {
+            layerObserver.layerOutput(layer, output);
         }
     }
 

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 "runs/<date>-<time>/. Then `evaluate` or `predict` with a checkpoint.",
                 "`lamina help <command>` or `lamina <command> --help` explains a command."},
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+                StudyCommand.class,
                 CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         commandListHeading = "%nCommands:%n",

@@ -7,7 +7,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * {@code forward(INDArray input, boolean training)}: the input check, then one commented block per
- * layer in order, each ending with the non-finite check that {@code firstNonFiniteLayer} turns on,
+ * layer in order, each ending with a call to the helper that runs the non-finite check of
+ * {@code firstNonFiniteLayer} and the layer observer of {@code forward(input, training, observer)},
  * then (training only) the tensors that backward reads.
  */
 final class ForwardMethod {
@@ -33,7 +34,7 @@ final class ForwardMethod {
                 method.addComment("rewrite $L", note.replaceAll("\\s+", " "));
             }
             method.addCode(layer.emitter().forward(layer));
-            method.addStatement("$N($S, $N)", Members.NOTE_NON_FINITE, layer.name(), layer.out());
+            method.addStatement("$N($S, $N)", Members.AFTER_LAYER, layer.name(), layer.out());
             if (layer.inBackward()) {
                 saved.add(layer.emitter().saveForBackward(layer));
             }

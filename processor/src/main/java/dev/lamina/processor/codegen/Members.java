@@ -35,8 +35,12 @@ final class Members {
     static final String FIND_NON_FINITE = "findNonFinite";
     /** Field: the first layer whose output was not finite while looking, or null. */
     static final String NON_FINITE_LAYER = "nonFiniteLayer";
-    /** The helper forward calls after each layer while looking for non-finite outputs. */
-    static final String NOTE_NON_FINITE = "noteNonFinite";
+    /** Field: the observer of the running forward pass with observer, or null. */
+    static final String LAYER_OBSERVER = "layerObserver";
+    /** The helper forward calls after each layer: the non-finite check and the layer observer. */
+    static final String AFTER_LAYER = "afterLayer";
+    /** Constant: the lint findings reported at compile time (only when there were some). */
+    static final String LINT_FINDINGS = "LINT_FINDINGS";
 
     /** The static helper that checks an array's shape against one example's shape. */
     static final String CHECK_EXAMPLE_SHAPE = "checkExampleShape";

@@ -15,6 +15,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.rewrite.BiasBeforeBatchNorm;
+import dev.lamina.processor.lint.ReportedFinding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.util.ElementFilter;
@@ -47,16 +49,19 @@ public final class ModelGenerator {
     private static final TypeName INT_ARRAY = ArrayTypeName.of(TypeName.INT);
     private static final TypeName PARAMETER_LIST = ParameterizedTypeName.get(ClassName.get(List.class),
             RuntimeTypes.PARAMETER);
+    private static final TypeName LINT_FINDING_LIST = ParameterizedTypeName.get(ClassName.get(List.class),
+            RuntimeTypes.LINT_FINDING);
     private static final TypeName BUFFER_MAP = ParameterizedTypeName.get(ClassName.get(Map.class),
             ClassName.get(String.class), RuntimeTypes.INDARRAY);
 
     /**
-     * The source file of the model's generated class, in the model's package.
+     * The source file of the model's generated class, in the model's package, for a model with no lint
+     * findings.
      *
      * @throws IllegalArgumentException if a layer has a kind no emitter handles
      */
     public static JavaFile generate(ModelIR model) {
-        return generate(model, model);
+        return generate(model, model, List.of());
     }
 
     /**
@@ -70,6 +75,28 @@ public final class ModelGenerator {
      *     do not have the same layer names
      */
     public static JavaFile generate(ModelIR model, ModelIR declared) {
+        return generate(model, declared, List.of());
+    }
+
+    /**
+     * The source file of the model's generated class, in the model's package. The class returns
+     * {@code lintFindings} from {@code lintFindings()}; with none it keeps the interface's default.
+     *
+     * @throws IllegalArgumentException if a layer has a kind no emitter handles
+     */
+    public static JavaFile generate(ModelIR model, List<ReportedFinding> lintFindings) {
+        return generate(model, model, lintFindings);
+    }
+
+    /**
+     * The source file of the generated class that runs {@code model} (the rewritten form of
+     * {@code declared}, see {@link #generate(ModelIR, ModelIR)}) and reports {@code lintFindings}
+     * (see {@link #generate(ModelIR, List)}).
+     *
+     * @throws IllegalArgumentException if a layer has a kind no emitter handles, or the two models
+     *     do not have the same layer names
+     */
+    public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings) {
         ModelPlan plan = ModelPlan.of(model);
         ClassName modelInterface = model.element() != null
                 ? ClassName.get(model.element())
@@ -96,6 +123,9 @@ public final class ModelGenerator {
         }
 
         addConstants(type, plan, declared);
+        if (!lintFindings.isEmpty()) {
+            type.addField(lintFindingsConstant(lintFindings));
+        }
         addFields(type, plan);
         type.addMethods(factories(plan, generated))
                 .addMethod(constructor(plan));
@@ -111,7 +141,14 @@ public final class ModelGenerator {
                 .addMethod(BackwardMethod.of(plan))
                 .addMethods(modelMethods(plan))
                 .addMethod(firstNonFiniteLayer())
-                .addMethod(noteNonFinite())
+                .addMethod(observedForward())
+                .addMethod(afterLayer());
+        if (!lintFindings.isEmpty()) {
+            type.addMethod(override("lintFindings", LINT_FINDING_LIST)
+                    .addStatement("return $N", Members.LINT_FINDINGS)
+                    .build());
+        }
+        type
                 .addMethod(toStringMethod(declared))
                 .addMethod(checkExampleShape(model));
 
@@ -209,6 +246,10 @@ public final class ModelGenerator {
                 .build());
         type.addField(FieldSpec.builder(String.class, Members.NON_FINITE_LAYER, Modifier.PRIVATE)
                 .addJavadoc("The first layer whose output held NaN or infinity while looking, or null.\n")
+                .build());
+        type.addField(FieldSpec.builder(RuntimeTypes.LAYER_OBSERVER, Members.LAYER_OBSERVER, Modifier.PRIVATE)
+                .addJavadoc("Set during {@link #forward(INDArray, boolean, LayerObserver)}: receives each layer's "
+                        + "output.\n")
                 .build());
     }
 
@@ -348,10 +389,25 @@ public final class ModelGenerator {
                 .build();
     }
 
-    private static MethodSpec noteNonFinite() {
-        return MethodSpec.methodBuilder(Members.NOTE_NON_FINITE)
-                .addJavadoc("While looking for it, notes {@code layer} if it is the first whose {@code output} "
-                        + "holds NaN or\ninfinity.\n")
+    private static MethodSpec observedForward() {
+        return override("forward", RuntimeTypes.INDARRAY)
+                .addParameter(RuntimeTypes.INDARRAY, Members.INPUT)
+                .addParameter(TypeName.BOOLEAN, Members.TRAINING)
+                .addParameter(RuntimeTypes.LAYER_OBSERVER, "observer")
+                .addStatement("$N = $T.requireNonNull(observer, $S)", Members.LAYER_OBSERVER, Objects.class, "observer")
+                .beginControlFlow("try")
+                .addStatement("return forward($N, $N)", Members.INPUT, Members.TRAINING)
+                .nextControlFlow("finally")
+                .addStatement("$N = null", Members.LAYER_OBSERVER)
+                .endControlFlow()
+                .build();
+    }
+
+    private static MethodSpec afterLayer() {
+        return MethodSpec.methodBuilder(Members.AFTER_LAYER)
+                .addJavadoc("Called by forward after each layer: notes {@code layer} if, while looking for it, it is "
+                        + "the first\nwhose {@code output} holds NaN or infinity, and hands the output to the layer "
+                        + "observer, if any.\n")
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(String.class, "layer")
                 .addParameter(RuntimeTypes.INDARRAY, "output")
@@ -359,6 +415,22 @@ public final class ModelGenerator {
                         Members.NON_FINITE_LAYER, RuntimeTypes.TENSORS)
                 .addStatement("$N = layer", Members.NON_FINITE_LAYER)
                 .endControlFlow()
+                .beginControlFlow("if ($N != null)", Members.LAYER_OBSERVER)
+                .addStatement("$N.layerOutput(layer, output)", Members.LAYER_OBSERVER)
+                .endControlFlow()
+                .build();
+    }
+
+    /** {@code LINT_FINDINGS}: one {@code LintFinding} per reported finding, in reporting order. */
+    private static FieldSpec lintFindingsConstant(List<ReportedFinding> findings) {
+        CodeBlock entries = findings.stream()
+                .map(f -> CodeBlock.of("new $T($S, $S, $S,\n$>$S$<)", RuntimeTypes.LINT_FINDING, f.ruleId(),
+                        f.severity().name(), f.layer(), f.message()))
+                .collect(CodeBlock.joining(",\n"));
+        return FieldSpec.builder(LINT_FINDING_LIST, Members.LINT_FINDINGS, Modifier.PRIVATE, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("What Lamina's lint reported on this model when it was compiled.\n")
+                .initializer("$T.of(\n$>$>$L$<$<)", List.class, entries)
                 .build();
     }
 

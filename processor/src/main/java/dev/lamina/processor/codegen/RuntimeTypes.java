@@ -23,6 +23,8 @@ final class RuntimeTypes {
     static final ClassName LAYER_INFO = ClassName.get(MODEL, "LayerInfo");
     static final ClassName PARAMETER = ClassName.get(MODEL, "Parameter");
     static final ClassName TENSORS = ClassName.get(MODEL, "Tensors");
+    static final ClassName LAYER_OBSERVER = ClassName.get(MODEL, "LayerObserver");
+    static final ClassName LINT_FINDING = ClassName.get(MODEL, "LintFinding");
 
     static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
     static final ClassName DATA_TYPE = ClassName.get("org.nd4j.linalg.api.buffer", "DataType");

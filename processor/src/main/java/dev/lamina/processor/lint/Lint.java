@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.annotation.processing.Messager;
@@ -57,8 +58,12 @@ public final class Lint {
         return LintOptions.supportedOptions(LintRules.all());
     }
 
-    /** Runs every enabled rule on {@code model}; findings go to {@code report}. Never throws. */
-    public void run(ModelIR model, Report report) {
+    /**
+     * Runs every enabled rule on {@code model}; findings go to {@code report}. Never throws.
+     *
+     * @return the findings reported (not suppressed), in the order they were reported
+     */
+    public List<ReportedFinding> run(ModelIR model, Report report) {
         if (model.element() != null) {
             reportUnknownSuppressions(model.element(), report);
         }
@@ -81,12 +86,15 @@ public final class Lint {
             }
         }
         matches.sort(Comparator.comparingInt(Match::layer).thenComparingInt(Match::rule));
+        List<ReportedFinding> reported = new ArrayList<>();
         for (Match m : matches) {
-            emit(model, rules.get(m.rule()), m.finding(), report);
+            emit(model, rules.get(m.rule()), m.finding(), report).ifPresent(reported::add);
         }
+        return List.copyOf(reported);
     }
 
-    private void emit(ModelIR model, RuleInfo rule, Finding finding, Report report) {
+    /** Reports one finding; returns it unless it was suppressed. */
+    private Optional<ReportedFinding> emit(ModelIR model, RuleInfo rule, Finding finding, Report report) {
         Severity level = options.severity(rule).atMost(finding.cap());
         if (options.werror() && level == Severity.WARNING) {
             level = Severity.ERROR;
@@ -98,6 +106,9 @@ public final class Lint {
         if (!suppressed) {
             report.add(level.kind(), message, at.source(), finding.member());
         }
+        Optional<ReportedFinding> reported = suppressed
+                ? Optional.empty()
+                : Optional.of(new ReportedFinding(rule.id(), level, at.name(), message));
         if (options.reportPath().isPresent()) {
             AnnotationValue value = finding.member() == null ? null : at.source().value(finding.member()).orElse(null);
             List<SarifResult.Related> related = finding.related().stream()
@@ -112,6 +123,7 @@ public final class Lint {
                             : model.packageName() + "." + model.interfaceName() + "." + at.name(),
                     suppressed, related));
         }
+        return reported;
     }
 
     /** {@code [Lamina/<id>] <summary>: <why> (<citation>). Fix: <fix>} */
