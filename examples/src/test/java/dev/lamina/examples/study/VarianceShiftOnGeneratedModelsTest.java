@@ -48,6 +48,44 @@ class VarianceShiftOnGeneratedModelsTest {
         return test.slice(0, IMAGES).features();
     }
 
+    /**
+     * The oracle needs no knowledge of which layer feeds which: a fresh BatchNorm (gamma 1, beta 0,
+     * running mean 0, running variance 1) outputs its input divided by sqrt(1 + eps) at inference, so
+     * its input's variance is its output's times (1 + eps). This holds whatever order the generated
+     * code runs the layers in, including orderings the processor rewrites (max pooling moved before the
+     * activation in Conv-Drop-Act-Pool-BN, where bn1's input is the activation's output).
+     */
+    @Test
+    void measuresTheInputThatEachBatchNormNormalises() {
+        INDArray batch = images().get(NDArrayIndex.interval(0, 64));
+        for (Ordering o : Ordering.all()) {
+            Model model = o.create(9);
+            java.util.Map<String, INDArray> bnOutputs = new java.util.HashMap<>();
+            model.forward(batch, false, (layer, output) -> {
+                if (layer.startsWith("bn")) {
+                    bnOutputs.put(layer, output.dup());
+                }
+            });
+            for (BatchNormShift shift : VarianceShift.measure(model, batch, 64)) {
+                INDArray y = bnOutputs.get(shift.layer());
+                long channels = y.size(1);
+                // [N, C, H, W] -> per channel over N, H, W.
+                INDArray perChannel = y.permute(1, 0, 2, 3).dup('c').reshape(channels, -1)
+                        .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+                double[] expectedVariance = perChannel.var(true, 1).mul(1 + 1e-5).toDoubleVector();
+                double[] expectedMean = perChannel.mean(1).mul(Math.sqrt(1 + 1e-5)).toDoubleVector();
+                for (int c = 0; c < channels; c++) {
+                    assertWithMessage("%s %s channel %s variance", o.label(), shift.layer(), c)
+                            .that(shift.inferenceVariance()[c]).isWithin(1e-4 * expectedVariance[c] + 1e-9)
+                            .of(expectedVariance[c]);
+                    assertWithMessage("%s %s channel %s mean", o.label(), shift.layer(), c)
+                            .that(shift.inferenceMean()[c]).isWithin(1e-4 * Math.abs(expectedMean[c]) + 1e-6)
+                            .of(expectedMean[c]);
+                }
+            }
+        }
+    }
+
     @Test
     void batchNormRightAfterConvSeesNoShift() {
         List<BatchNormShift> shifts = settleAndMeasure(Ordering.CONV_BN_ACT_DROP_POOL.create(5), images());

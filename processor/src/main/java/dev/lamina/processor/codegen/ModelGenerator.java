@@ -14,8 +14,8 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
-import dev.lamina.processor.rewrite.BiasBeforeBatchNorm;
 import dev.lamina.processor.lint.ReportedFinding;
+import dev.lamina.processor.rewrite.BiasBeforeBatchNorm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -61,7 +61,7 @@ public final class ModelGenerator {
      * @throws IllegalArgumentException if a layer has a kind no emitter handles
      */
     public static JavaFile generate(ModelIR model) {
-        return generate(model, model, List.of());
+        return generate(model, model);
     }
 
     /**
@@ -79,22 +79,11 @@ public final class ModelGenerator {
     }
 
     /**
-     * The source file of the model's generated class, in the model's package. The class returns
-     * {@code lintFindings} from {@code lintFindings()}; with none it keeps the interface's default.
+     * As {@link #generate(ModelIR, ModelIR)}, and the class returns {@code lintFindings} (what the lint
+     * reported on the declared model) from {@code lintFindings()}; with none it keeps the interface's
+     * default.
      *
-     * @throws IllegalArgumentException if a layer has a kind no emitter handles
-     */
-    public static JavaFile generate(ModelIR model, List<ReportedFinding> lintFindings) {
-        return generate(model, model, lintFindings);
-    }
-
-    /**
-     * The source file of the generated class that runs {@code model} (the rewritten form of
-     * {@code declared}, see {@link #generate(ModelIR, ModelIR)}) and reports {@code lintFindings}
-     * (see {@link #generate(ModelIR, List)}).
-     *
-     * @throws IllegalArgumentException if a layer has a kind no emitter handles, or the two models
-     *     do not have the same layer names
+     * @throws IllegalArgumentException as {@link #generate(ModelIR, ModelIR)} does
      */
     public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings) {
         ModelPlan plan = ModelPlan.of(model);
@@ -148,8 +137,7 @@ public final class ModelGenerator {
                     .addStatement("return $N", Members.LINT_FINDINGS)
                     .build());
         }
-        type
-                .addMethod(toStringMethod(declared))
+        type.addMethod(toStringMethod(declared))
                 .addMethod(checkExampleShape(model));
 
         return JavaFile.builder(model.packageName(), type.build())

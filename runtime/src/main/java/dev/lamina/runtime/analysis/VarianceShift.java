@@ -25,9 +25,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * }</pre>
  *
  * <p>One inference pass ({@code training = false}: dropout off, BatchNorm on its running statistics)
- * over the dataset in order; the input of each BatchNorm layer (the previous layer's output, or the
- * model's input for a first-layer BatchNorm) is accumulated per channel in double precision, shifted
- * by the running mean for accuracy. The model is not changed.
+ * over the dataset in order; the input of each BatchNorm layer (the output the model computed just
+ * before it, or the model's input for a first-layer BatchNorm) is accumulated per channel in double
+ * precision, shifted by the running mean for accuracy. The model is not changed.
  */
 public final class VarianceShift {
     /** The layer kind that {@link Layer#kind()} reports for batch normalisation. */
@@ -98,31 +98,20 @@ public final class VarianceShift {
      */
     public static final class Meter {
         private final Model model;
-        /** The accumulator fed by each layer's output: the BatchNorm layer that takes it as input. */
-        private final Map<String, Accumulator> byProducer = new HashMap<>();
-        /** The accumulator of a BatchNorm that is the first layer, fed by the model's input; or null. */
-        private final Accumulator fromInput;
+        /** The accumulator of each BatchNorm layer, by name. */
+        private final Map<String, Accumulator> byLayer = new HashMap<>();
         private final List<Accumulator> accumulators = new ArrayList<>();
 
         private Meter(Model model) {
             this.model = model;
-            List<Layer> layers = model.layers();
-            Accumulator first = null;
-            for (int i = 0; i < layers.size(); i++) {
-                Layer layer = layers.get(i);
-                if (!BATCH_NORM_KIND.equals(layer.kind())) {
-                    continue;
-                }
-                Accumulator acc = new Accumulator(layer.name(), buffer(model, layer.name() + ".running_mean"),
-                        buffer(model, layer.name() + ".running_var"));
-                accumulators.add(acc);
-                if (i == 0) {
-                    first = acc;
-                } else {
-                    byProducer.put(layers.get(i - 1).name(), acc);
+            for (Layer layer : model.layers()) {
+                if (BATCH_NORM_KIND.equals(layer.kind())) {
+                    Accumulator acc = new Accumulator(layer.name(), buffer(model, layer.name() + ".running_mean"),
+                            buffer(model, layer.name() + ".running_var"));
+                    accumulators.add(acc);
+                    byLayer.put(layer.name(), acc);
                 }
             }
-            this.fromInput = first;
         }
 
         /**
@@ -138,15 +127,17 @@ public final class VarianceShift {
             if (accumulators.isEmpty()) {
                 return model.forward(input, false);
             }
+            // The observer sees the layers in the order the generated code runs them, which rewrites may
+            // change (max pooling moved before a monotone activation): a BatchNorm's input is the output
+            // observed just before its own, or the model's input.
+            INDArray[] previous = {input};
             INDArray output = model.forward(input, false, (name, layerOutput) -> {
-                Accumulator acc = byProducer.get(name);
+                Accumulator acc = byLayer.get(name);
                 if (acc != null) {
-                    acc.add(layerOutput);
+                    acc.add(previous[0]);
                 }
+                previous[0] = layerOutput;
             });
-            if (fromInput != null) {
-                fromInput.add(input);
-            }
             return output;
         }
 

@@ -3,8 +3,10 @@ package dev.lamina.runtime.model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Receives each layer's output during {@link Model#forward(INDArray, boolean, LayerObserver)}, in
- * forward order, right after the layer computed it.
+ * Receives each layer's output during {@link Model#forward(INDArray, boolean, LayerObserver)}, right
+ * after the layer computed it, in the order the model runs its layers: declaration order, except where
+ * the processor's rewrites reordered layers (max pooling moved before a monotone activation, which
+ * gives the same values); so each layer's input is the output observed just before it.
  */
 @FunctionalInterface
 public interface LayerObserver {

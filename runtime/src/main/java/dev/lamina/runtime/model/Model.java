@@ -68,7 +68,8 @@ public interface Model {
 
     /**
      * Runs {@link #forward forward(input, training)} and hands every layer's output to
-     * {@code observer} as soon as the layer has computed it, in forward order: a way to look inside a
+     * {@code observer} as soon as the layer has computed it, in the order the layers run (see
+     * {@link LayerObserver}): a way to look inside a
      * model without changing it (activation statistics, {@code dev.lamina.runtime.analysis.VarianceShift}).
      * The pass itself is the ordinary one: in training mode it draws dropout masks and updates
      * BatchNorm running statistics.
