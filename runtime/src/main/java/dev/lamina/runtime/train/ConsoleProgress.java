@@ -26,6 +26,8 @@ public final class ConsoleProgress implements TrainingListener {
     private int progressWidth = 0;
 
     /**
+     * A console report writing to {@code out}.
+     *
      * @param out     where lines go
      * @param rewrite whether progress lines are rewritten in place with {@code \r} (for a terminal)
      */

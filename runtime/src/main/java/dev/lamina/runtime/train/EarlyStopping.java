@@ -19,6 +19,8 @@ public final class EarlyStopping implements TrainingListener {
     private int stoppedAfter = 0;
 
     /**
+     * Stops training when the test loss has not improved for {@code patience} epochs.
+     *
      * @param patience epochs without improvement to allow before stopping, >= 1
      * @param minDelta how much lower than the best a test loss must be to count as better, >= 0
      * @throws IllegalArgumentException if {@code patience < 1} or {@code minDelta} is negative or NaN
