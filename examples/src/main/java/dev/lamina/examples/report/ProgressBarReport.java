@@ -56,6 +56,9 @@ public final class ProgressBarReport implements TrainingListener {
                 .showSpeed()
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
+                // Render on every refresh, not only after progress: the library's "only when
+                // progress was made" check races with its refresh thread and can skip a step.
+                .continuousUpdate()
                 .setConsumer(consumers.get())
                 .clearDisplayOnFinish()
                 .startsFrom(start.firstExample(), Duration.ZERO)
@@ -67,9 +70,10 @@ public final class ProgressBarReport implements TrainingListener {
         if (bar == null) {
             return;
         }
-        bar.stepTo(p.examples());
+        // Message first, so that a rendering of the new count never shows the previous message.
         bar.setExtraMessage(p.batch() == p.batchCount() ? " evaluating on the test set..."
                 : String.format(Locale.ROOT, " loss %.4f, acc %.1f%%", p.trainLoss(), 100 * p.trainAccuracy()));
+        bar.stepTo(p.examples());
     }
 
     @Override
