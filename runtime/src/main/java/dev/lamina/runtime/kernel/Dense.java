@@ -29,9 +29,16 @@ public final class Dense {
     public static INDArray forward(INDArray x, INDArray w, INDArray b) {
         check(x, w, b);
         INDArray y = Support.newArray(x.dataType(), x.size(0), w.size(1));
-        Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
-        if (b != null) {
-            Support.broadcastAdd(y, b, y, 1);
+        if (b == null) {
+            Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
+        } else {
+            // The bias goes into the gemm's accumulator: y = b (every row), then y = x w + 1 * y.
+            // One pass fewer than adding it afterwards, and no broadcast op, whose per-row index
+            // tables ND4J allocates on every call.
+            INDArray bias = Support.denseC(b);
+            Segments.fillRows(Segments.buffer(bias), (int) bias.offset(), Segments.buffer(y), (int) y.offset(),
+                    (int) y.size(0), (int) y.size(1));
+            Nd4j.gemm(x, w, y, false, false, 1.0, 1.0);
         }
         return y;
     }
@@ -58,7 +65,14 @@ public final class Dense {
         if (db != null) {
             checkShape(db, "db", w.size(1));
             checkSameType(x, db, "db");
-            db.addi(dy.sum(0));
+            // Column sums in Java: ND4J's sum along axis 0 allocates an index table per call.
+            INDArray g = Support.denseC(dy);
+            if (Support.isDenseC(db)) {
+                Segments.addColumnSums(Segments.buffer(g), (int) g.offset(), (int) g.size(0), (int) g.size(1),
+                        Segments.buffer(db), (int) db.offset());
+            } else {
+                db.addi(g.sum(0));
+            }
         }
         if (Support.isDenseC(dw)) {
             Nd4j.gemm(x, dy, dw, true, false, 1.0, 1.0);

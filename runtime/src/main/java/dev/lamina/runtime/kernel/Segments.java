@@ -161,4 +161,45 @@ final class Segments {
             out.put(outOff + i, a * u.get(uOff + i) + b * v.get(vOff + i) + c);
         }
     }
+
+    /** Copies the {@code len} values at {@code row[rowOff..]} into each of {@code rows} consecutive rows of out. */
+    static void fillRows(Buffer row, int rowOff, Buffer out, int outOff, int rows, int len) {
+        if (row instanceof FloatBuffer f) {
+            FloatBuffer o = (FloatBuffer) out;
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < len; i++) {
+                    o.put(outOff + r * len + i, f.get(rowOff + i));
+                }
+            }
+        } else {
+            DoubleBuffer d = (DoubleBuffer) row;
+            DoubleBuffer o = (DoubleBuffer) out;
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < len; i++) {
+                    o.put(outOff + r * len + i, d.get(rowOff + i));
+                }
+            }
+        }
+    }
+
+    /** Adds the column sums of the row-major {@code [rows, len]} matrix at {@code m[mOff..]} to {@code acc[accOff..]}. */
+    static void addColumnSums(Buffer m, int mOff, int rows, int len, Buffer acc, int accOff) {
+        for (int i = 0; i < len; i++) {
+            double s = 0;
+            if (m instanceof FloatBuffer f) {
+                for (int r = 0; r < rows; r++) {
+                    s += f.get(mOff + r * len + i);
+                }
+                FloatBuffer a = (FloatBuffer) acc;
+                a.put(accOff + i, (float) (a.get(accOff + i) + s));
+            } else {
+                DoubleBuffer d = (DoubleBuffer) m;
+                for (int r = 0; r < rows; r++) {
+                    s += d.get(mOff + r * len + i);
+                }
+                DoubleBuffer a = (DoubleBuffer) acc;
+                a.put(accOff + i, a.get(accOff + i) + s);
+            }
+        }
+    }
 }

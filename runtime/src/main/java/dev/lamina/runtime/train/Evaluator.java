@@ -6,6 +6,7 @@ import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.loss.LossFunction;
 import dev.lamina.runtime.model.Model;
 import java.util.Arrays;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Measures loss and accuracy of a model in inference mode. */
@@ -37,13 +38,17 @@ public final class Evaluator {
         double lossSum = 0;
         long correct = 0;
         int seen = 0;
+        StepWorkspace workspace = new StepWorkspace("lamina-evaluation");
         for (Batch batch : Batches.inOrder(dataset, batchSize)) {
-            INDArray output = model.forward(castTo(batch.features(), model), false);
-            lossSum += loss.loss(output, batch.labels()) * batch.size();
-            long[] predicted = output.argMax(1).toLongVector();
-            for (int i = 0; i < predicted.length; i++) {
-                if (predicted[i] == dataset.classOf(seen + i)) {
-                    correct++;
+            // Each batch's activations reuse the memory of the previous one's.
+            try (MemoryWorkspace ignored = workspace.open()) {
+                INDArray output = model.forward(castTo(batch.features(), model), false);
+                lossSum += loss.loss(output, batch.labels()) * batch.size();
+                long[] predicted = output.argMax(1).toLongVector();
+                for (int i = 0; i < predicted.length; i++) {
+                    if (predicted[i] == dataset.classOf(seen + i)) {
+                        correct++;
+                    }
                 }
             }
             seen += batch.size();

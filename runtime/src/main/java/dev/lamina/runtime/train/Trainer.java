@@ -7,7 +7,6 @@ import dev.lamina.runtime.checkpoint.TrainingPosition;
 import dev.lamina.runtime.data.Batch;
 import dev.lamina.runtime.data.Batches;
 import dev.lamina.runtime.data.Dataset;
-import dev.lamina.runtime.loss.LossFunction;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.model.Parameter;
 import dev.lamina.runtime.model.Tensors;
@@ -29,7 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code seed + epoch}, epochs counted from 0) and for every batch runs {@link Model#zeroGrad()},
  * {@link Model#forward(INDArray, boolean) forward} in training mode, the loss gradient of
  * {@code LossFunction.of(model.loss())}, {@link Model#backward(INDArray) backward} and
- * {@link Optimizer#step}. Then it evaluates the test set in inference mode ({@link Evaluator}).
+ * {@link Optimizer#step}, as one {@link TrainingStep} (forward and backward in a reused ND4J workspace,
+ * so steady-state steps take no fresh off-heap memory). Then it evaluates the test set in inference
+ * mode ({@link Evaluator}, likewise in a reused workspace).
  *
  * <p>{@link TrainingListener}s hear of every epoch start, batch and epoch end, and may stop training
  * after an epoch ({@link EarlyStopping}). The first one reports progress: by default a
@@ -47,7 +48,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Trainer {
     private final Model model;
     private final Optimizer optimizer;
-    private final LossFunction loss;
+    private final TrainingStep trainingStep;
     private final int epochs;
     private final int batchSize;
     private final int evalBatchSize;
@@ -60,7 +61,7 @@ public final class Trainer {
     private Trainer(Builder b) {
         this.model = b.model;
         this.optimizer = b.optimizer;
-        this.loss = LossFunction.of(model.loss());
+        this.trainingStep = new TrainingStep(model, optimizer);
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
         this.evalBatchSize = b.evalBatchSize;
@@ -130,16 +131,12 @@ public final class Trainer {
             }
             for (Batch batch : batches.epoch(epoch, batchIndex)) {
                 INDArray features = Evaluator.castTo(batch.features(), model);
-                model.zeroGrad();
-                model.seedDropout(dropoutSeed(seed, step));
-                INDArray output = model.forward(features, true);
-                double batchLoss = loss.loss(output, batch.labels());
-                if (!Double.isFinite(batchLoss)) {
-                    throw diverged(step, epoch, batchIndex, batchCount, batchLoss, features);
+                TrainingStep.Result result = trainingStep.run(features, batch.labels(), dropoutSeed(seed, step));
+                double batchLoss = result.loss();
+                if (!result.finite()) {
+                    throw diverged(step, epoch, batchIndex, batchCount, batchLoss, result.nonFiniteAt());
                 }
-                correctHere += correct(output, batch.labels());
-                model.backward(loss.gradient(output, batch.labels()));
-                optimizer.step(model.parameters());
+                correctHere += result.correct();
                 lossSum += batchLoss * batch.size();
                 seen += batch.size();
                 seenHere += batch.size();
@@ -195,19 +192,6 @@ public final class Trainer {
         return z ^ (z >>> 31);
     }
 
-    /** Examples in a batch whose arg-max output is their labelled class (arg-max of the one-hot label). */
-    private static long correct(INDArray output, INDArray labels) {
-        long[] predicted = output.argMax(1).toLongVector();
-        long[] actual = labels.argMax(1).toLongVector();
-        long n = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            if (predicted[i] == actual[i]) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /** Loads the checkpoint into the model and optimizer and checks that it belongs to this run. */
     private TrainingPosition resume(Path file, int examples) {
         try {
@@ -251,21 +235,17 @@ public final class Trainer {
      * dropout masks) with the model looking between its layers.
      */
     private TrainingDivergedException diverged(long step, int epoch, int batchIndex, int batchCount, double batchLoss,
-            INDArray features) {
+            String layer) {
         List<String> badParameters = new ArrayList<>();
         for (Parameter p : model.parameters()) {
             if (!Tensors.allFinite(p.value())) {
                 badParameters.add(p.name());
             }
         }
-        String layer;
         String where;
-        if (!Tensors.allFinite(features)) {
-            layer = "input";
+        if ("input".equals(layer)) {
             where = "the input batch itself holds NaN or infinity";
         } else {
-            model.seedDropout(dropoutSeed(seed, step));
-            layer = model.firstNonFiniteLayer(features, true).orElse(null);
             where = layer != null
                     ? "the first non-finite activation is the output of layer '" + layer + "'"
                     : "no layer reported a non-finite output (every output is finite, so the loss itself"
