@@ -19,7 +19,9 @@ import java.util.List;
  * next to the batch), runs the weight layer with the folded tensors and skips the BN. Training is
  * unchanged. Inference runs the declared layers instead while a {@code LayerObserver} watches or
  * {@code firstNonFiniteLayer} searches, so that both see each declared layer's own output (the
- * variance-shift analysis reads the input of every BN).
+ * variance-shift analysis reads the input of every BN). In a folded pass the weight layer's output
+ * local already holds the BN's output and the BN passes it on; {@code afterLayer} is still called
+ * for both, but with no observer and no search it does nothing.
  *
  * <p>Only a BN directly after the weight layer is matched: its channel axis is then the weight
  * layer's output axis (filters or units).
