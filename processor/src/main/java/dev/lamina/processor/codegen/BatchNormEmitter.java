@@ -6,6 +6,7 @@ import static dev.lamina.processor.codegen.Literals.doubleLiteral;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.rewrite.BatchNormFold;
 import java.util.List;
 
 /**
@@ -77,6 +78,11 @@ final class BatchNormEmitter implements LayerEmitter {
         code.addStatement("$N = $T.forwardTrain($L)", layer.out(), RuntimeTypes.BATCH_NORM,
                 arguments(in, gamma, beta, mean, var, CodeBlock.of("$L", doubleLiteral(bn.momentum())), eps,
                         CodeBlock.of("$N", layer.field("cache"))));
+        if (BatchNormFold.isFolded(layer.node())) {
+            code.nextControlFlow("else if ($N)", Members.FOLD_BATCH_NORM)
+                    .add("// $N already holds this layer's output: it ran with this layer folded in\n", layer.in())
+                    .addStatement("$N = $N", layer.out(), layer.in());
+        }
         return code.nextControlFlow("else")
                 .addStatement("$N = $T.forwardInference($L)", layer.out(), RuntimeTypes.BATCH_NORM,
                         arguments(in, gamma, beta, mean, var, eps))

@@ -110,21 +110,29 @@ final class Conv2dEmitter implements LayerEmitter {
     }
 
     @Override
+    public List<Tensor> scratch(LayerNode node) {
+        LayerSpec.Conv2d conv = spec(node);
+        return FoldedBatchNorm.scratch(node,
+                new long[] {conv.filters(), node.input().dim(0), conv.kernel(), conv.kernel()},
+                "filters, channels, kernel rows, kernel columns", conv.filters(), "filters");
+    }
+
+    @Override
     public CodeBlock forward(LayerContext layer) {
         LayerSpec.Conv2d conv = spec(layer.node());
         Padding pad = padding(layer.node());
-        return CodeBlock.builder()
-                .addStatement("$T $N = $T.forward($L)", RuntimeTypes.INDARRAY, layer.out(), RuntimeTypes.CONV2D,
+        return FoldedBatchNorm.forward(layer, "intoConv2d",
+                conv.bias() ? layer.value("bias") : CodeBlock.of("null"),
+                (weight, bias) -> CodeBlock.of("$T.forward($L)", RuntimeTypes.CONV2D,
                         arguments(
                                 CodeBlock.of("$N", layer.in()),
-                                layer.value("weight"),
-                                conv.bias() ? layer.value("bias") : CodeBlock.of("null"),
+                                weight,
+                                bias,
                                 CodeBlock.of("$L", conv.stride()),
                                 CodeBlock.of("$L", pad.top()),
                                 CodeBlock.of("$L", pad.left()),
                                 CodeBlock.of("$L", layer.node().output().dim(1)),
-                                CodeBlock.of("$L", layer.node().output().dim(2))))
-                .build();
+                                CodeBlock.of("$L", layer.node().output().dim(2)))));
     }
 
     @Override

@@ -57,14 +57,17 @@ final class DenseEmitter implements LayerEmitter {
     }
 
     @Override
+    public List<Tensor> scratch(LayerNode node) {
+        int units = spec(node).units();
+        return FoldedBatchNorm.scratch(node, new long[] {node.input().dim(0), units}, "inputs, units", units, "units");
+    }
+
+    @Override
     public CodeBlock forward(LayerContext layer) {
-        return CodeBlock.builder()
-                .addStatement("$T $N = $T.forward($L)", RuntimeTypes.INDARRAY, layer.out(), RuntimeTypes.DENSE,
-                        arguments(
-                                CodeBlock.of("$N", layer.in()),
-                                layer.value("weight"),
-                                spec(layer.node()).bias() ? layer.value("bias") : CodeBlock.of("null")))
-                .build();
+        return FoldedBatchNorm.forward(layer, "intoDense",
+                spec(layer.node()).bias() ? layer.value("bias") : CodeBlock.of("null"),
+                (weight, bias) -> CodeBlock.of("$T.forward($L)", RuntimeTypes.DENSE,
+                        arguments(CodeBlock.of("$N", layer.in()), weight, bias)));
     }
 
     @Override

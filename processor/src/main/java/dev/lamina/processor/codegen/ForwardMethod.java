@@ -24,6 +24,11 @@ final class ForwardMethod {
                 .addStatement("$N($S, $N, $N)", Members.CHECK_EXAMPLE_SHAPE, Members.INPUT, Members.INPUT,
                         Members.INPUT_SHAPE)
                 .addStatement("$N = false", Members.BACKWARD_READY);
+        if (plan.hasBatchNormFold()) {
+            // Observers and the non-finite search see each declared layer's own output.
+            method.addStatement("boolean $N = !$N && $N == null && !$N", Members.FOLD_BATCH_NORM, Members.TRAINING,
+                    Members.LAYER_OBSERVER, Members.FIND_NON_FINITE);
+        }
 
         CodeBlock.Builder saved = CodeBlock.builder();
         for (LayerContext layer : plan.layers()) {

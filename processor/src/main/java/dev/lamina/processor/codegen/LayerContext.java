@@ -19,9 +19,11 @@ final class LayerContext {
     private final String dIn;
     private final boolean inBackward;
     private final boolean firstWithParameters;
+    private final LayerContext foldedBatchNorm;
 
     LayerContext(LayerNode node, LayerEmitter emitter, String constant, Map<String, String> fields, String in,
-            String out, String dOut, String dIn, boolean inBackward, boolean firstWithParameters) {
+            String out, String dOut, String dIn, boolean inBackward, boolean firstWithParameters,
+            LayerContext foldedBatchNorm) {
         this.node = node;
         this.emitter = emitter;
         this.constant = constant;
@@ -32,6 +34,7 @@ final class LayerContext {
         this.dIn = dIn;
         this.inBackward = inBackward;
         this.firstWithParameters = firstWithParameters;
+        this.foldedBatchNorm = foldedBatchNorm;
     }
 
     LayerNode node() {
@@ -102,5 +105,13 @@ final class LayerContext {
     /** Whether this is the first layer with parameters, where the backward pass ends. */
     boolean firstWithParameters() {
         return firstWithParameters;
+    }
+
+    /**
+     * The BatchNorm right after this Conv2d or Dense layer that inference folds into it (see
+     * {@code BatchNormFold}), or null.
+     */
+    LayerContext foldedBatchNorm() {
+        return foldedBatchNorm;
     }
 }

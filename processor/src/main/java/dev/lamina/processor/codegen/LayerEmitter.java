@@ -58,6 +58,15 @@ interface LayerEmitter {
         return List.of();
     }
 
+    /**
+     * Arrays the layer keeps across forward passes and overwrites before each use, allocated once in
+     * the constructor: neither parameters nor buffers (not listed, not saved). The folded weight and
+     * bias of {@code BatchNormFold}.
+     */
+    default List<Tensor> scratch(LayerNode node) {
+        return List.of();
+    }
+
     /** How {@link #parameters} and {@link #buffers} start, for the comment above their initialisation. */
     default String initSummary(LayerNode node) {
         return "";

@@ -205,6 +205,13 @@ public final class ModelGenerator {
                                 Literals.shape(t.shape()), t.axes())
                         .build());
             }
+            for (LayerEmitter.Tensor t : layer.emitter().scratch(layer.node())) {
+                type.addField(FieldSpec.builder(RuntimeTypes.INDARRAY, layer.field(t.role()), Modifier.PRIVATE,
+                                Modifier.FINAL)
+                        .addJavadoc("Scratch {@code $L.$L} {@code $L}: $L.\n", layer.name(), t.role(),
+                                Literals.shape(t.shape()), t.axes())
+                        .build());
+            }
         }
         type.addField(PARAMETER_LIST, Members.PARAMETERS, Modifier.PRIVATE, Modifier.FINAL);
         type.addField(BUFFER_MAP, Members.BUFFERS, Modifier.PRIVATE, Modifier.FINAL);
@@ -306,6 +313,9 @@ public final class ModelGenerator {
             for (LayerEmitter.Tensor t : layerBuffers) {
                 ctor.addStatement("$N = $L", layer.field(t.role()), t.init());
                 buffers.put(layer.name() + "." + t.role(), layer.field(t.role()));
+            }
+            for (LayerEmitter.Tensor t : layer.emitter().scratch(layer.node())) {
+                ctor.addStatement("$N = $L", layer.field(t.role()), t.init());
             }
             if (BiasBeforeBatchNorm.absorbsBias(layer.node())) {
                 if (elidedBias == null) {

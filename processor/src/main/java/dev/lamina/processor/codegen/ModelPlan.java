@@ -3,6 +3,7 @@ package dev.lamina.processor.codegen;
 import com.palantir.javapoet.NameAllocator;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.rewrite.BatchNormFold;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,8 @@ final class ModelPlan {
         for (String reserved : List.of(Members.DATA_TYPE, Members.INIT_RNG, Members.DROPOUT_RNG,
                 Members.BACKWARD_READY, Members.PARAMETERS, Members.BUFFERS, Members.INPUT_SHAPE,
                 Members.OUTPUT_SHAPE, Members.LAYERS, Members.DROPOUT_SEED_MIX, Members.INPUT, Members.TRAINING,
-                Members.D_OUTPUT, Members.FIND_NON_FINITE, Members.NON_FINITE_LAYER, "seed", "buffers")) {
+                Members.D_OUTPUT, Members.FIND_NON_FINITE, Members.NON_FINITE_LAYER, Members.FOLD_BATCH_NORM, "seed",
+                "buffers")) {
             names.newName(reserved);
         }
 
@@ -57,7 +59,8 @@ final class ModelPlan {
             dOuts.add(last ? Members.D_OUTPUT : names.newName("d" + capitalize(name) + "Out"));
         }
 
-        List<LayerContext> layers = new ArrayList<>();
+        List<Map<String, String>> fieldsByLayer = new ArrayList<>();
+        List<String> constants = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             LayerNode node = nodes.get(i);
             LayerEmitter emitter = emitters.get(i);
@@ -72,21 +75,36 @@ final class ModelPlan {
             for (LayerEmitter.Tensor t : emitter.buffers(node)) {
                 fields.put(t.role(), names.newName(node.name() + capitalize(camel(t.role()))));
             }
+            for (LayerEmitter.Tensor t : emitter.scratch(node)) {
+                fields.put(t.role(), names.newName(node.name() + capitalize(camel(t.role()))));
+            }
             if (inBackward) {
                 for (LayerEmitter.Cache c : emitter.caches(node)) {
                     fields.put(c.role(), names.newName(node.name() + capitalize(camel(c.role()))));
                 }
             }
-            String constant = names.newName(upperSnake(node.name()));
-            layers.add(new LayerContext(node, emitter, constant, fields,
+            fieldsByLayer.add(fields);
+            constants.add(names.newName(upperSnake(node.name())));
+        }
+
+        // Built from the last layer back, so that a layer can refer to the BatchNorm folded into it.
+        LayerContext[] layers = new LayerContext[nodes.size()];
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            boolean inBackward = first >= 0 && i >= first;
+            boolean folds = BatchNormFold.foldsNext(nodes.get(i));
+            if (folds && (i + 1 >= nodes.size() || !BatchNormFold.isFolded(nodes.get(i + 1)))) {
+                throw new IllegalArgumentException(nodes.get(i).name() + " folds a BatchNorm that does not follow it");
+            }
+            layers[i] = new LayerContext(nodes.get(i), emitters.get(i), constants.get(i), fieldsByLayer.get(i),
                     i == 0 ? Members.INPUT : outs.get(i - 1),
                     outs.get(i),
                     dOuts.get(i),
                     inBackward && i > first ? dOuts.get(i - 1) : null,
                     inBackward,
-                    i == first));
+                    i == first,
+                    folds ? layers[i + 1] : null);
         }
-        return new ModelPlan(model, layers, first);
+        return new ModelPlan(model, List.of(layers), first);
     }
 
     ModelIR model() {
@@ -106,6 +124,11 @@ final class ModelPlan {
     /** The forward local holding the model's output, or {@code input} for a model without layers. */
     String forwardOutput() {
         return layers.isEmpty() ? Members.INPUT : layers.get(layers.size() - 1).out();
+    }
+
+    /** Whether inference folds some BatchNorm into the layer before it (see {@code BatchNormFold}). */
+    boolean hasBatchNormFold() {
+        return layers.stream().anyMatch(l -> l.foldedBatchNorm() != null);
     }
 
     boolean hasDropout() {

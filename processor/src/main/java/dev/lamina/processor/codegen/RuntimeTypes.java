@@ -36,6 +36,7 @@ final class RuntimeTypes {
     static final ClassName DENSE = kernel("Dense");
     static final ClassName BATCH_NORM = kernel("BatchNorm");
     static final ClassName BATCH_NORM_CACHE = BATCH_NORM.nestedClass("Cache");
+    static final ClassName BATCH_NORM_FOLD = kernel("BatchNormFold");
     static final ClassName DROPOUT = kernel("Dropout");
     static final ClassName MAX_POOL2D = kernel("MaxPool2d");
     static final ClassName AVG_POOL2D = kernel("AvgPool2d");

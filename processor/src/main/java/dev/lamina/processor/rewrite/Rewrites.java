@@ -10,7 +10,8 @@ public final class Rewrites {
     /** The processor option that turns rewrites off ({@code -Alamina.rewrite=false}); on by default. */
     public static final String OPTION = "lamina.rewrite";
 
-    private static final List<Rewrite> ALL = List.of(new BiasBeforeBatchNorm(), new MaxPoolBeforeMonotoneActivation());
+    private static final List<Rewrite> ALL = List.of(new BiasBeforeBatchNorm(), new BatchNormFold(),
+            new MaxPoolBeforeMonotoneActivation());
 
     /** Whether the processor options turn rewrites on: anything but {@code false} (any case) does. */
     public static boolean enabled(java.util.Map<String, String> options) {

@@ -1,6 +1,7 @@
 /**
  * Rewrites of a shape-inferred, lint-clean model IR into the model the generated code runs:
- * {@link dev.lamina.processor.rewrite.BiasBeforeBatchNorm} and
+ * {@link dev.lamina.processor.rewrite.BiasBeforeBatchNorm},
+ * {@link dev.lamina.processor.rewrite.BatchNormFold} (inference only) and
  * {@link dev.lamina.processor.rewrite.MaxPoolBeforeMonotoneActivation}, applied in that order by
  * {@link dev.lamina.processor.rewrite.Rewrites#apply}. Each leaves a note on the nodes it changed
  * ({@link dev.lamina.processor.ir.LayerNode#rewrites()}), printed as a comment in the generated code.

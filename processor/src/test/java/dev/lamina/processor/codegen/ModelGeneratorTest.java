@@ -19,6 +19,7 @@ import dev.lamina.dsl.Loss;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.rewrite.Rewrites;
 import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,15 @@ class ModelGeneratorTest {
     @Test
     void seedNet_matchesGoldenAndCompilesWithoutWarnings(TestInfo test) {
         JavaFile file = ModelGenerator.generate(seedNet());
+
+        assertCompilesWithoutWarnings(file, SEED_NET_SOURCE);
+        GoldenFiles.assertMatchesGolden(test, file);
+    }
+
+    /** The seed network as the processor runs it: with every rewrite, BatchNormFold among them. */
+    @Test
+    void rewrittenSeedNet_matchesGoldenAndCompilesWithoutWarnings(TestInfo test) {
+        JavaFile file = ModelGenerator.generate(Rewrites.apply(seedNet()), seedNet());
 
         assertCompilesWithoutWarnings(file, SEED_NET_SOURCE);
         GoldenFiles.assertMatchesGolden(test, file);

@@ -6,7 +6,10 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
+import com.palantir.javapoet.JavaFile;
 import dev.lamina.processor.LaminaProcessor;
+import dev.lamina.processor.codegen.ModelGenerator;
+import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.LintRules;
 import dev.lamina.processor.testing.GeneratedClassLoader;
 import dev.lamina.processor.testing.Models;
@@ -51,6 +54,19 @@ class RewriteEquivalenceTest {
         "@Dense(3) Layer logits();",
     };
 
+    /** Conv WITH bias -> BN, and Dense WITH bias -> BN: BatchNormFold on its own folds the biases too. */
+    private static final String[] FOLD_NET = {
+        "@Conv2d(filters = 3, kernel = 3, padding = Padding.SAME) Layer conv1();",
+        "@BatchNorm Layer bn1();",
+        "@ReLU Layer act1();",
+        "@Flatten Layer flatten();",
+        "@Dense(6) Layer fc();",
+        "@BatchNorm Layer bn2();",
+        "@Tanh Layer act2();",
+        "@Dense(3) Layer logits();",
+    };
+    private static final String FOLD_NET_ARGS = "input = {2, 5, 5}";
+
     private record Pair(Model declared, Model rewritten, String declaredSource, String rewrittenSource) {}
 
     private static Pair compile(String name, String args, String[] layers) throws ReflectiveOperationException {
@@ -81,6 +97,25 @@ class RewriteEquivalenceTest {
             }
         }
         return new Pair(declared, rewritten, declaredSource, rewrittenSource);
+    }
+
+    /**
+     * The declared model (processor, rewrites off) and the model with only {@link BatchNormFold}
+     * applied to its IR, so that the biases before the BatchNorms stay; the second is generated from
+     * the IR and compiled without the processor.
+     */
+    private static Pair compileFoldOnly(String name, String args, String[] layers)
+            throws ReflectiveOperationException {
+        JavaFileObject source = Models.model(name, args, layers);
+        Pair declared = compile(name, args, layers);
+        ModelIR ir = Models.readAndInfer(source);
+        JavaFile folded = ModelGenerator.generate(new BatchNormFold().apply(ir), ir);
+        Compilation compilation = Compiler.javac().withOptions("-Xlint:all", "-Werror")
+                .compile(source, folded.toJavaFileObject());
+        assertThat(compilation).succeededWithoutWarnings();
+        Model model = (Model) new GeneratedClassLoader(compilation).loadClass("test.Lamina" + name)
+                .getMethod("create", long.class, DataType.class).invoke(null, 17L, DataType.DOUBLE);
+        return new Pair(declared.declared(), model, declared.declaredSource(), folded.toString());
     }
 
     private static String generatedSource(Compilation compilation, String name) {
@@ -150,6 +185,97 @@ class RewriteEquivalenceTest {
             assertThat(flat).containsMatch("INDArray dPool1Out = Conv2d\\.backward\\(conv2Input, [^;]*, true\\);");
             assertThat(flat).doesNotContain("dInput");
         }
+    }
+
+    @Test
+    void seedNet_batchNormFoldedIntoConvForInference() throws ReflectiveOperationException {
+        Pair pair = compile("SeedNet", SEED_NET_ARGS, Models.SEED_LAYERS);
+        String source = pair.rewrittenSource();
+        String flat = source.replaceAll("\\s+", " ");
+        assertThat(source).contains("// rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference");
+        assertThat(source).contains("// rewrite BatchNormFold: folded into 'conv2' for inference");
+        assertThat(flat).contains("boolean foldBatchNorm = !training && layerObserver == null && !findNonFinite;");
+        assertThat(flat).contains("if (foldBatchNorm) { BatchNormFold.intoConv2d(conv1Weight.value(), null, "
+                + "bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, 1.0E-5, conv1FoldedWeight, "
+                + "conv1FoldedBias); conv1Out = Conv2d.forward(input, conv1FoldedWeight, conv1FoldedBias,");
+        // The folded branch of bn1 calls no BatchNorm kernel; forwardInference is left to observed passes.
+        assertThat(flat).containsMatch("\\} else if \\(foldBatchNorm\\) \\{ // [^;]* bn1Out = conv1Out; \\} else \\{ "
+                + "bn1Out = BatchNorm\\.forwardInference\\(conv1Out,");
+        assertThat(flat).containsMatch("\\} else if \\(foldBatchNorm\\) \\{ // [^;]* bn2Out = conv2Out; \\} else \\{ "
+                + "bn2Out = BatchNorm\\.forwardInference\\(conv2Out,");
+        assertThat(pair.declaredSource()).doesNotContain("BatchNormFold");
+        // Training does not fold: the seed-net equivalence test compares training forward and gradients.
+
+        Model model = pair.rewritten();
+        randomizeBatchNorms(model, 3);
+        Nd4j.getRandom().setSeed(6);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 1, 28, 28).subi(0.3);
+        INDArray folded = model.forward(x, false);
+        INDArray foldedWeight = privateArray(model, "conv1FoldedWeight");
+        assertWithMessage("conv1's folded weight after a folded pass").that(foldedWeight.amaxNumber().doubleValue())
+                .isGreaterThan(0.0);
+        foldedWeight.assign(0);
+        List<String> observed = new ArrayList<>();
+        INDArray unfolded = model.forward(x, false, (layer, output) -> observed.add(layer));
+        // An observed pass runs the declared layers (not the fold) and shows each of them.
+        assertThat(foldedWeight.amaxNumber().doubleValue()).isEqualTo(0.0);
+        assertThat(observed).containsAtLeast("conv1", "bn1", "conv2", "bn2").inOrder();
+        assertClose("folded against unfolded inference", unfolded, folded);
+        assertThat(model.firstNonFiniteLayer(x, false)).isEmpty();
+        assertThat(foldedWeight.amaxNumber().doubleValue()).isEqualTo(0.0);
+    }
+
+    @Test
+    void foldOnly_convAndDenseWithBias_equalOutputsAndGradients() throws ReflectiveOperationException {
+        Pair pair = compileFoldOnly("FoldNet", FOLD_NET_ARGS, FOLD_NET);
+        String flat = pair.rewrittenSource().replaceAll("\\s+", " ");
+        assertThat(flat).contains("BatchNormFold.intoConv2d(conv1Weight.value(), conv1Bias.value(), bn1Gamma.value(),");
+        assertThat(flat).contains("BatchNormFold.intoDense(fcWeight.value(), fcBias.value(), bn2Gamma.value(),");
+        assertThat(flat).contains("fcOut = Dense.forward(flattenOut, fcFoldedWeight, fcFoldedBias);");
+        assertThat(flat).contains("bn2Out = fcOut;");
+        assertThat(flat).doesNotContain("BiasBeforeBatchNorm");
+        assertThat(names(pair.rewritten()).keySet()).isEqualTo(names(pair.declared()).keySet());
+
+        assertEquivalent(pair, 4, 2, 5, 5);
+
+        // Statistics and affine pairs far from their start, the same in both models.
+        randomizeBatchNorms(pair.declared(), 8);
+        randomizeBatchNorms(pair.rewritten(), 8);
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 2, 5, 5).subi(0.5);
+        assertClose("inference with trained-looking BatchNorms", pair.declared().forward(x, false),
+                pair.rewritten().forward(x, false));
+    }
+
+    @Test
+    void foldNet_allRewrites_denseBeforeBatchNormFoldedWithoutItsBias() throws ReflectiveOperationException {
+        Pair pair = compile("FoldNet", FOLD_NET_ARGS, FOLD_NET);
+        String flat = pair.rewrittenSource().replaceAll("\\s+", " ");
+        assertThat(flat).contains("BatchNormFold.intoDense(fcWeight.value(), null, bn2Gamma.value(),");
+        assertThat(flat).contains("// rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias");
+        assertThat(pair.declaredSource()).doesNotContain("BatchNormFold");
+
+        assertEquivalent(pair, 4, 2, 5, 5);
+    }
+
+    /** Sets every BatchNorm's gamma, beta, running mean and (positive) running variance from {@code seed}. */
+    private static void randomizeBatchNorms(Model model, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        for (Parameter p : names(model).values()) {
+            if (p.name().endsWith(".gamma") || p.name().endsWith(".beta")) {
+                p.value().assign(Nd4j.randn(DataType.DOUBLE, p.value().shape()));
+            }
+        }
+        for (Map.Entry<String, INDArray> buffer : new TreeMap<>(model.buffers()).entrySet()) {
+            INDArray random = Nd4j.rand(DataType.DOUBLE, buffer.getValue().shape());
+            buffer.getValue().assign(buffer.getKey().endsWith(".running_var") ? random.addi(0.2) : random.subi(0.5));
+        }
+    }
+
+    private static INDArray privateArray(Model model, String field) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = model.getClass().getDeclaredField(field);
+        f.setAccessible(true);
+        return (INDArray) f.get(model);
     }
 
     /** Training forward, gradients by name, and inference before and after, within {@link #TOLERANCE}. */

@@ -92,6 +92,42 @@ class RewriteRulesTest {
     }
 
     @Test
+    void batchNormFolded_intoConvOrDenseDirectlyBefore_withOrWithoutBias() {
+        ModelIR model = read("{1, 8, 8}",
+                "@BatchNorm Layer bn0();",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv1();",
+                "@BatchNorm Layer bn1();",
+                "@BatchNorm Layer bn1b();",
+                "@Conv2d(filters = 2, kernel = 3, bias = false) Layer conv2();",
+                "@ReLU Layer act2();",
+                "@BatchNorm Layer bn2();",
+                "@Conv2d(filters = 2, kernel = 3, bias = false) Layer conv3();",
+                "@BatchNorm Layer bn3();",
+                "@Flatten Layer flatten();",
+                "@Dense(4) Layer fc();",
+                "@BatchNorm Layer bn4();",
+                "@Dense(2) Layer logits();");
+        ModelIR rewritten = new BatchNormFold().apply(model);
+
+        for (String weight : List.of("conv1", "conv3", "fc")) {
+            assertThat(BatchNormFold.foldsNext(node(rewritten, weight))).isTrue();
+            // The fold leaves the spec alone: the bias, if any, stays and is folded too.
+            assertThat(node(rewritten, weight).spec()).isEqualTo(node(model, weight).spec());
+        }
+        for (String bn : List.of("bn1", "bn3", "bn4")) {
+            assertThat(BatchNormFold.isFolded(node(rewritten, bn))).isTrue();
+        }
+        // Nothing before, a BatchNorm before, an activation between: no fold.
+        for (String name : List.of("bn0", "bn1b", "bn2", "conv2", "act2", "logits")) {
+            assertThat(node(rewritten, name)).isEqualTo(node(model, name));
+        }
+        assertThat(node(rewritten, "conv1").rewrites().get(0)).startsWith("BatchNormFold: folds 'bn1' into");
+        assertThat(node(rewritten, "bn4").rewrites().get(0)).startsWith("BatchNormFold: folded into 'fc'");
+        assertThat(rewritten.parameterCount()).isEqualTo(model.parameterCount());
+        assertThat(order(rewritten)).isEqualTo(order(model));
+    }
+
+    @Test
     void rewritesOnAModelWithNothingToRewrite_returnTheSameModel() {
         ModelIR model = read("{4}", "@Dense(3) Layer fc();", "@ReLU Layer act();", "@Dense(2) Layer logits();");
         assertThat(Rewrites.apply(model)).isSameInstanceAs(model);
