@@ -1,7 +1,8 @@
 package dev.lamina.bench;
 
-import dev.lamina.runtime.loss.LossFunction;
 import dev.lamina.runtime.optim.Adam;
+import dev.lamina.runtime.train.StepWorkspace;
+import dev.lamina.runtime.train.TrainingStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -117,18 +119,21 @@ public final class Benchmark {
 
     private static Runnable lamina(Data data, boolean training) {
         LaminaSeedNet model = LaminaSeedNet.create(42);
-        LossFunction loss = LossFunction.of(model.loss());
-        Adam adam = new Adam(1e-3);
         int[] next = {0};
         if (!training) {
-            return () -> model.forward(data.features().get(next[0]++ % DATA_BATCHES), false);
+            // As Evaluator runs it: each batch in a reused workspace.
+            StepWorkspace workspace = new StepWorkspace("bench-inference");
+            return () -> {
+                try (MemoryWorkspace ignored = workspace.open()) {
+                    model.forward(data.features().get(next[0]++ % DATA_BATCHES), false);
+                }
+            };
         }
+        // As Trainer runs it: forward and backward in a reused workspace, then Adam.
+        TrainingStep step = new TrainingStep(model, new Adam(1e-3));
         return () -> {
             int i = next[0]++ % DATA_BATCHES;
-            model.zeroGrad();
-            INDArray out = model.forward(data.features().get(i), true);
-            model.backward(loss.gradient(out, data.labels().get(i)));
-            adam.step(model.parameters());
+            step.run(data.features().get(i), data.labels().get(i), i);
         };
     }
 

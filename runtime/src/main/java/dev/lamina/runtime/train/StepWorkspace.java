@@ -20,8 +20,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * once and the workspace grows to fit ({@link SpillPolicy#REALLOCATE}). Arrays created in a scope
  * are valid only until it closes: nothing of a step may be kept past it, and long-lived state
  * (parameters, gradients, optimizer moments, running statistics) must be allocated outside.
+ *
+ * <p>For inference loops of one's own:
+ * <pre>{@code
+ * StepWorkspace workspace = new StepWorkspace("my-inference");
+ * for (INDArray batch : batches) {
+ *     try (MemoryWorkspace scope = workspace.open()) {
+ *         INDArray logits = model.forward(batch, false);
+ *         ... // read what is needed; logits is gone when the scope closes
+ *     }
+ * }
+ * }</pre>
  */
-final class StepWorkspace {
+public final class StepWorkspace {
     private static final WorkspaceConfiguration CONFIGURATION = WorkspaceConfiguration.builder()
             .initialSize(0)
             .policyAllocation(AllocationPolicy.OVERALLOCATE)
@@ -33,13 +44,22 @@ final class StepWorkspace {
 
     private final String id;
 
-    /** @param id the workspace's name, one per kind of scope (this thread's workspace of that name) */
-    StepWorkspace(String id) {
+    /**
+     * A handle on the workspace named {@code id} of whichever thread opens it.
+     *
+     * @param id the workspace's name, one per kind of scope (steps of different sizes share badly)
+     */
+    public StepWorkspace(String id) {
         this.id = id;
     }
 
-    /** Opens a scope on this thread's workspace; close it (try-with-resources) to end the scope. */
-    MemoryWorkspace open() {
+    /**
+     * Opens a scope on this thread's workspace: arrays created on this thread until it is closed
+     * come from the workspace.
+     *
+     * @return the scope; close it (try-with-resources) to end it
+     */
+    public MemoryWorkspace open() {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIGURATION, id);
     }
 }
