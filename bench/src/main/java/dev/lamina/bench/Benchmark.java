@@ -57,7 +57,9 @@ public final class Benchmark {
         double warmup = Double.parseDouble(options.getOrDefault("warmup", "3"));
 
         System.out.printf(Locale.ROOT, "Lamina vs DL4J 1.0.0-M2.1, seed network, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
-                        + "java %s%n", Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
+                        + "OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, java %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
+                System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"),
                 System.getProperty("java.version"));
         System.out.printf(Locale.ROOT, "ND4J BLAS: %s; DL4J in its stock configuration (stock natives, no oneDNN "
                 + "helpers)%n", Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor"));
