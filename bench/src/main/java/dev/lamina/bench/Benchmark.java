@@ -107,10 +107,8 @@ public final class Benchmark {
             peakKb.put("after dl4j", vmHwmKb());
         }
         printTable(rows, sgemm);
-        if (useHelpers) {
-            for (MultiLayerNetwork net : dl4jNets) {
-                System.out.println("DL4J oneDNN helpers after the run: " + Dl4jSeedNet.helperStatus(net));
-            }
+        for (MultiLayerNetwork net : dl4jNets) {
+            System.out.println("DL4J helpers after the run: " + Dl4jSeedNet.helperStatus(net));
         }
         peakKb.forEach((when, kb) -> System.out.printf(Locale.ROOT, "peak RSS (VmHWM) %s: %.0f MB%n", when,
                 kb / 1024.0));
@@ -169,8 +167,8 @@ public final class Benchmark {
         MultiLayerNetwork net = Dl4jSeedNet.create(42);
         if (oneDnnHelpers) {
             Dl4jSeedNet.installOneDnnHelpers(net);
-            nets.add(net);
         }
+        nets.add(net);
         int[] next = {0};
         if (!training) {
             return () -> net.output(data.features().get(next[0]++ % DATA_BATCHES), false);
