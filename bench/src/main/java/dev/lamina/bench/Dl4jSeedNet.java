@@ -25,8 +25,10 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * The seed network in Deeplearning4j 1.0.0-M2.1: Conv 32 3x3, BN, ELU, Dropout, MaxPool 2, Conv 64
@@ -83,11 +85,14 @@ final class Dl4jSeedNet {
     }
 
     /**
-     * Whether libnd4j was built with oneDNN and uses it (the {@code linux-x86_64-onednn} natives; the
-     * stock {@code linux-x86_64} natives answer false).
+     * Whether the loaded libnd4j was built with oneDNN (the {@code linux-x86_64-onednn} natives) and has
+     * it switched on. The build flags decide: {@code Environment.isUseONEDNN()} alone answers true on
+     * the stock natives too.
      */
     static boolean oneDnnNatives() {
-        return Nd4jCpu.Environment.getInstance().isUseONEDNN();
+        Nd4j.getExecutioner(); // loads the backend, which NativeOpsHolder needs first
+        String build = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
+        return build.contains("HAVE_ONEDNN") && Nd4jCpu.Environment.getInstance().isUseONEDNN();
     }
 
     /**
