@@ -29,8 +29,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * memory ({@code VmHWM}) after each framework, and the processor's compile-time cost.
  *
  * <p>Usage: {@code Benchmark [--only lamina|dl4j] [--batches 32,128] [--windows 5] [--window 2]
- * [--warmup 3] [--no-compile]}. Both frameworks share one JVM and one heap unless {@code --only}
- * runs one, which is how peak memory should be compared.
+ * [--warmup 3] [--no-compile] [--dl4j-helpers auto|on|off]}. Both frameworks share one JVM and one
+ * heap unless {@code --only} runs one, which is how peak memory should be compared.
+ *
+ * <p>Both frameworks run on the natives on the class path: the stock {@code linux-x86_64} ones, or
+ * with the Maven profile {@code -Ponednn} libnd4j built with oneDNN. {@code --dl4j-helpers auto} (the
+ * default) switches DL4J's oneDNN layer helpers on exactly when the natives have oneDNN, which is
+ * DL4J's best CPU configuration (see {@link Dl4jSeedNet#installOneDnnHelpers}); the header says which
+ * configuration ran and the footer whether the helpers stayed in use.
  */
 public final class Benchmark {
     private static final double TRAIN_FLOP = 19.5e6;
@@ -55,14 +61,29 @@ public final class Benchmark {
         int windows = Integer.parseInt(options.getOrDefault("windows", "5"));
         double window = Double.parseDouble(options.getOrDefault("window", "2"));
         double warmup = Double.parseDouble(options.getOrDefault("warmup", "3"));
+        String helpers = options.getOrDefault("dl4j-helpers", "auto");
+        if (!List.of("auto", "on", "off").contains(helpers)) {
+            throw new IllegalArgumentException("--dl4j-helpers must be auto, on or off, not " + helpers);
+        }
+        boolean oneDnnNatives = Dl4jSeedNet.oneDnnNatives();
+        boolean useHelpers = helpers.equals("on") || (helpers.equals("auto") && oneDnnNatives);
 
         System.out.printf(Locale.ROOT, "Lamina vs DL4J 1.0.0-M2.1, seed network, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
                         + "OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, java %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
                 System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"),
                 System.getProperty("java.version"));
-        System.out.printf(Locale.ROOT, "ND4J BLAS: %s; DL4J in its stock configuration (stock natives, no oneDNN "
-                + "helpers)%n", Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor"));
+        List<MultiLayerNetwork> dl4jNets = new ArrayList<>();
+        String helperKinds = "";
+        if (useHelpers) {
+            MultiLayerNetwork probe = Dl4jSeedNet.create(42);
+            helperKinds = String.join(", ", Dl4jSeedNet.installOneDnnHelpers(probe));
+        }
+        System.out.printf(Locale.ROOT, "ND4J BLAS: %s; natives: %s (both frameworks); DL4J: %s%n",
+                Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor"),
+                oneDnnNatives ? "oneDNN (linux-x86_64-onednn)" : "stock (linux-x86_64, no oneDNN)",
+                (oneDnnNatives ? "oneDNN natives, " : "stock natives, ")
+                        + (useHelpers ? "oneDNN helpers on: " + helperKinds : "no helpers"));
         double sgemm = sgemmGflops();
         System.out.printf(Locale.ROOT, "sgemm (Nd4j.gemm 2048x2048 float into 'f'): %.1f GFLOP/s "
                 + "(training limit at that rate: %.0f img/s)%n", sgemm, sgemm * 1e9 / TRAIN_FLOP);
@@ -80,12 +101,17 @@ public final class Benchmark {
         if (!only.equals("lamina")) {
             for (int batch : batches) {
                 Data data = Data.random(batch, 1);
-                rows.add(new Row("train", batch, "dl4j", time(warmup, windows, window, batch, dl4j(data, true))));
-                rows.add(new Row("infer", batch, "dl4j", time(warmup, windows, window, batch, dl4j(data, false))));
+                rows.add(new Row("train", batch, "dl4j", time(warmup, windows, window, batch,
+                        dl4j(data, true, useHelpers, dl4jNets))));
+                rows.add(new Row("infer", batch, "dl4j", time(warmup, windows, window, batch,
+                        dl4j(data, false, useHelpers, dl4jNets))));
             }
             peakKb.put("after dl4j", vmHwmKb());
         }
         printTable(rows, sgemm);
+        for (MultiLayerNetwork net : dl4jNets) {
+            System.out.println("DL4J helpers after the run: " + Dl4jSeedNet.helperStatus(net));
+        }
         peakKb.forEach((when, kb) -> System.out.printf(Locale.ROOT, "peak RSS (VmHWM) %s: %.0f MB%n", when,
                 kb / 1024.0));
         if (!options.containsKey("no-compile")) {
@@ -139,8 +165,12 @@ public final class Benchmark {
         };
     }
 
-    private static Runnable dl4j(Data data, boolean training) {
+    private static Runnable dl4j(Data data, boolean training, boolean oneDnnHelpers, List<MultiLayerNetwork> nets) {
         MultiLayerNetwork net = Dl4jSeedNet.create(42);
+        if (oneDnnHelpers) {
+            Dl4jSeedNet.installOneDnnHelpers(net);
+        }
+        nets.add(net);
         int[] next = {0};
         if (!training) {
             return () -> net.output(data.features().get(next[0]++ % DATA_BATCHES), false);
