@@ -65,7 +65,7 @@ public final class Conv2d {
         INDArray yChannelMajor = Scratch.get(Slot.CHANNEL_MAJOR, type, f, np);
         Nd4j.gemm(filters, colT, yChannelMajor, false, false, 1.0, 0.0);
         INDArray y = Support.newArray(type, g.n(), f, outH, outW);
-        y.assign(yChannelMajor.reshape(f, g.n(), outH, outW).permute(1, 0, 2, 3));
+        Blocks.swapOuterAxes(yChannelMajor, y, f, g.n(), g.positions());
         return y;
     }
 
@@ -101,7 +101,7 @@ public final class Conv2d {
         long np = (long) g.n() * g.positions();
 
         INDArray dyChannelMajor = Scratch.get(Slot.CHANNEL_MAJOR, type, f, np);
-        dyChannelMajor.reshape(f, g.n(), g.outH(), g.outW()).assign(dy.permute(1, 0, 2, 3));
+        Blocks.swapOuterAxes(Support.denseC(dy), dyChannelMajor, g.n(), f, g.positions());
         // With db, colT gets a row of ones, so one gemm yields [dw | db].
         int rows = db == null ? g.rows() : g.rows() + 1;
         INDArray colT = Scratch.get(Slot.COL, type, rows, np);
