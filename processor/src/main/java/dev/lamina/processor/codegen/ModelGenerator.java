@@ -86,7 +86,18 @@ public final class ModelGenerator {
      * @throws IllegalArgumentException as {@link #generate(ModelIR, ModelIR)} does
      */
     public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings) {
-        ModelPlan plan = ModelPlan.of(model);
+        return generate(model, declared, lintFindings, true);
+    }
+
+    /**
+     * As {@link #generate(ModelIR, ModelIR, List)}; {@code fuse} switches the fusion rules
+     * ({@link BatchNormActivationFusion}) on or off.
+     *
+     * @throws IllegalArgumentException as {@link #generate(ModelIR, ModelIR)} does
+     */
+    public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings,
+            boolean fuse) {
+        ModelPlan plan = ModelPlan.of(model, fuse);
         ClassName modelInterface = model.element() != null
                 ? ClassName.get(model.element())
                 : ClassName.get(model.packageName(), model.interfaceName());
@@ -223,6 +234,16 @@ public final class ModelGenerator {
                 }
                 type.addField(field.build());
             }
+        }
+        for (BatchNormActivationFusion fusion : plan.fusions()) {
+            type.addField(FieldSpec.builder(RuntimeTypes.BATCH_NORM_ACTIVATION_CACHE, fusion.cache(), Modifier.PRIVATE,
+                            Modifier.FINAL)
+                    .addJavadoc("What the fused pass of {@code $L} keeps for backward.\n", fusion.names())
+                    .initializer("new $T()", RuntimeTypes.BATCH_NORM_ACTIVATION_CACHE)
+                    .build());
+            type.addField(FieldSpec.builder(TypeName.BOOLEAN, fusion.flag(), Modifier.PRIVATE)
+                    .addJavadoc("Whether the last forward pass ran {@code $L} fused.\n", fusion.names())
+                    .build());
         }
         type.addField(FieldSpec.builder(TypeName.BOOLEAN, Members.BACKWARD_READY, Modifier.PRIVATE)
                 .addJavadoc("Whether the last forward pass was a completed training pass, whose tensors backward "

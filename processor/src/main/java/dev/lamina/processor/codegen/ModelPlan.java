@@ -20,14 +20,26 @@ final class ModelPlan {
     private final ModelIR model;
     private final List<LayerContext> layers;
     private final int firstWithParameters;
+    private final List<BatchNormActivationFusion> fusions;
 
-    private ModelPlan(ModelIR model, List<LayerContext> layers, int firstWithParameters) {
+    private ModelPlan(ModelIR model, List<LayerContext> layers, int firstWithParameters,
+            List<BatchNormActivationFusion> fusions) {
         this.model = model;
         this.layers = List.copyOf(layers);
         this.firstWithParameters = firstWithParameters;
+        this.fusions = List.copyOf(fusions);
     }
 
+    /** The plan with the fusion rules on. */
     static ModelPlan of(ModelIR model) {
+        return of(model, true);
+    }
+
+    /**
+     * The plan of {@code model}; with {@code fuse}, chains that a fusion rule matches
+     * ({@link BatchNormActivationFusion}) are planned as one group.
+     */
+    static ModelPlan of(ModelIR model, boolean fuse) {
         NameAllocator names = new NameAllocator();
         for (String reserved : List.of(Members.DATA_TYPE, Members.INIT_RNG, Members.DROPOUT_RNG,
                 Members.BACKWARD_READY, Members.PARAMETERS, Members.BUFFERS, Members.INPUT_SHAPE,
@@ -86,7 +98,36 @@ final class ModelPlan {
                     inBackward,
                     i == first));
         }
-        return new ModelPlan(model, layers, first);
+        List<BatchNormActivationFusion> fusions = new ArrayList<>();
+        for (int i = 0; fuse && i < layers.size(); i++) {
+            int span = BatchNormActivationFusion.span(layers, i);
+            if (span == 0) {
+                continue;
+            }
+            LayerContext bn = layers.get(i);
+            LayerContext last = layers.get(i + span - 1);
+            fusions.add(new BatchNormActivationFusion(bn, layers.get(i + 1), span == 3 ? last : null,
+                    names.newName(bn.name() + "Fused"), names.newName(bn.name() + "FusedCache"),
+                    names.newName(last.name() + "UnfusedOut"),
+                    bn.dIn() == null ? null : names.newName(bn.dIn() + "Unfused")));
+            i += span - 1;
+        }
+        return new ModelPlan(model, layers, first, fusions);
+    }
+
+    /** The fused groups, in layer order; none when fusion is off. */
+    List<BatchNormActivationFusion> fusions() {
+        return fusions;
+    }
+
+    /** The fused group whose first layer is {@code layer}, or null. */
+    BatchNormActivationFusion fusionStartingAt(LayerContext layer) {
+        return fusions.stream().filter(f -> f.first() == layer).findFirst().orElse(null);
+    }
+
+    /** The fused group whose last layer is {@code layer}, or null. */
+    BatchNormActivationFusion fusionEndingAt(LayerContext layer) {
+        return fusions.stream().filter(f -> f.last() == layer).findFirst().orElse(null);
     }
 
     ModelIR model() {

@@ -139,7 +139,8 @@ class ModelGeneratorTest {
 
     @Test
     void seedNet_forward() {
-        String source = ModelGenerator.generate(seedNet()).toString();
+        // Layer by layer, as with -Alamina.rewrite=false; seedNet_fusedTraining checks the fused groups.
+        String source = unfused(seedNet());
         String flat = flat(source);
 
         assertThat(source).contains("// conv1: Conv2d 1->32, 3x3, stride 1, VALID -> [N, 32, 26, 26]\n");
@@ -167,9 +168,39 @@ class ModelGeneratorTest {
         assertThat(flat).contains("backwardReady = true; } return logitsOut; }");
     }
 
+    /** The generated source without the fusion rules. */
+    private static String unfused(ModelIR model) {
+        return ModelGenerator.generate(model, model, List.of(), false).toString();
+    }
+
+    @Test
+    void seedNet_fusedTraining() {
+        String source = ModelGenerator.generate(seedNet()).toString();
+        String flat = flat(source);
+
+        assertThat(source).contains("// fusion BatchNormActivation: bn1 + act1 + drop1 in one pass\n");
+        assertThat(source).contains("// fusion BatchNormActivation: bn2 + act2 + drop2 in one pass\n");
+        assertThat(flat).contains("INDArray drop1Out; bn1Fused = training && layerObserver == null && !findNonFinite; "
+                + "if (bn1Fused) { drop1Out = BatchNormActivation.forwardTrain(conv1Out, bn1Gamma.value(), "
+                + "bn1Beta.value(), bn1RunningMean, bn1RunningVar, 0.1, 1.0E-5, BatchNormActivation.Activation.ELU, "
+                + "1.0, 0.2, dropoutRng, bn1FusedCache); } else {");
+        // The unfused code stays, for inference and for observers, with each layer's afterLayer call.
+        assertThat(flat).contains("INDArray act1Out = ELU.forward(bn1Out, 1.0); afterLayer(\"act1\", act1Out);");
+        assertThat(flat).contains("afterLayer(\"drop1\", drop1UnfusedOut); drop1Out = drop1UnfusedOut; "
+                + "if (training) { act1Input = bn1Out; act1Output = act1Out; } }");
+        assertThat(flat).contains("INDArray dConv2Out; if (bn2Fused) { dConv2Out = BatchNormActivation.backward("
+                + "dDrop2Out, bn2Gamma.value(), bn2FusedCache, bn2Gamma.grad(), bn2Beta.grad()); } else {");
+        assertThat(flat).contains("INDArray dConv2OutUnfused = BatchNorm.backward(dBn2Out, bn2Gamma.value(), "
+                + "bn2Cache, bn2Gamma.grad(), bn2Beta.grad()); dConv2Out = dConv2OutUnfused; }");
+        // act3 follows a Dense, not a BatchNorm: not fused.
+        assertThat(flat).contains("INDArray act3Out = ELU.forward(fc1Out, 1.0);");
+        assertThat(unfused(seedNet())).doesNotContain("BatchNormActivation");
+    }
+
     @Test
     void seedNet_backward() {
-        String source = ModelGenerator.generate(seedNet()).toString();
+        // Layer by layer, as with -Alamina.rewrite=false; seedNet_fusedTraining checks the fused groups.
+        String source = unfused(seedNet());
         String flat = flat(source);
 
         assertThat(flat).contains("public void backward(INDArray dOutput) { if (!backwardReady) { "
