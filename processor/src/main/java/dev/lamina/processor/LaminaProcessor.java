@@ -56,8 +56,8 @@ import javax.tools.Diagnostic;
  *   <li>{@code lamina.report=<file>}: write every lint finding of the compilation to a SARIF 2.1.0
  *       file;
  *   <li>{@code lamina.rewrite=false}: generate the declared model as written, without the rewrites of
- *       {@link dev.lamina.processor.rewrite} and without the generator's fusion of BatchNorm, activation
- *       and Dropout into one kernel call (on by default).
+ *       {@link dev.lamina.processor.rewrite} and without the generator's fusion of the backward pass of
+ *       BatchNorm, activation and Dropout into one kernel call (on by default).
  * </ul>
  *
  * <p>Gradle runs it as an isolating incremental processor ({@code

@@ -309,26 +309,6 @@ public final class LaminaSeedNet implements SeedNet, Model {
     private INDArray logitsInput;
 
     /**
-     * What the fused pass of {@code bn1 + act1 + drop1} keeps for backward.
-     */
-    private final BatchNormActivation.Cache bn1FusedCache = new BatchNormActivation.Cache();
-
-    /**
-     * Whether the last forward pass ran {@code bn1 + act1 + drop1} fused.
-     */
-    private boolean bn1Fused;
-
-    /**
-     * What the fused pass of {@code bn2 + act2 + drop2} keeps for backward.
-     */
-    private final BatchNormActivation.Cache bn2FusedCache = new BatchNormActivation.Cache();
-
-    /**
-     * Whether the last forward pass ran {@code bn2 + act2 + drop2} fused.
-     */
-    private boolean bn2Fused;
-
-    /**
      * Whether the last forward pass was a completed training pass, whose tensors backward reads.
      */
     private boolean backwardReady;
@@ -501,41 +481,28 @@ public final class LaminaSeedNet implements SeedNet, Model {
                 26, 26);
         afterLayer("conv1", conv1Out);
 
-        // fusion BatchNormActivation: bn1 + act1 + drop1 in one pass
-        // (training only; layer observers and the non-finite search get the unfused code)
-        INDArray drop1Out;
-        bn1Fused = training && layerObserver == null && !findNonFinite;
-        if (bn1Fused) {
-            drop1Out = BatchNormActivation.forwardTrain(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                    bn1RunningMean, bn1RunningVar, 0.1, 1.0E-5, BatchNormActivation.Activation.ELU,
-                    1.0, 0.2, dropoutRng, bn1FusedCache);
+        // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
+        INDArray bn1Out;
+        if (training) {
+            bn1Out = BatchNorm.forwardTrain(conv1Out, bn1Gamma.value(), bn1Beta.value(),
+                    bn1RunningMean, bn1RunningVar, 0.1, 1.0E-5, bn1Cache);
         } else {
-            // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
-            INDArray bn1Out;
-            if (training) {
-                bn1Out = BatchNorm.forwardTrain(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                        bn1RunningMean, bn1RunningVar, 0.1, 1.0E-5, bn1Cache);
-            } else {
-                bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                        bn1RunningMean, bn1RunningVar, 1.0E-5);
-            }
-            afterLayer("bn1", bn1Out);
-            // act1: ELU alpha 1.0 -> [N, 32, 26, 26]
-            INDArray act1Out = ELU.forward(bn1Out, 1.0);
-            afterLayer("act1", act1Out);
-            // drop1: Dropout rate 0.2 -> [N, 32, 26, 26]
-            INDArray drop1UnfusedOut = act1Out;
-            if (training) {
-                drop1Mask = Dropout.sampleMask(act1Out.shape(), 0.2, dropoutRng, dataType);
-                drop1UnfusedOut = Dropout.forward(act1Out, drop1Mask);
-            }
-            afterLayer("drop1", drop1UnfusedOut);
-            drop1Out = drop1UnfusedOut;
-            if (training) {
-                act1Input = bn1Out;
-                act1Output = act1Out;
-            }
+            bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
+                    bn1RunningMean, bn1RunningVar, 1.0E-5);
         }
+        afterLayer("bn1", bn1Out);
+
+        // act1: ELU alpha 1.0 -> [N, 32, 26, 26]
+        INDArray act1Out = ELU.forward(bn1Out, 1.0);
+        afterLayer("act1", act1Out);
+
+        // drop1: Dropout rate 0.2 -> [N, 32, 26, 26]
+        INDArray drop1Out = act1Out;
+        if (training) {
+            drop1Mask = Dropout.sampleMask(act1Out.shape(), 0.2, dropoutRng, dataType);
+            drop1Out = Dropout.forward(act1Out, drop1Mask);
+        }
+        afterLayer("drop1", drop1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
         INDArray pool1Out = MaxPool2d.forward(drop1Out, 2, 2);
@@ -546,41 +513,28 @@ public final class LaminaSeedNet implements SeedNet, Model {
                 0, 11, 11);
         afterLayer("conv2", conv2Out);
 
-        // fusion BatchNormActivation: bn2 + act2 + drop2 in one pass
-        // (training only; layer observers and the non-finite search get the unfused code)
-        INDArray drop2Out;
-        bn2Fused = training && layerObserver == null && !findNonFinite;
-        if (bn2Fused) {
-            drop2Out = BatchNormActivation.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, 0.1, 1.0E-5, BatchNormActivation.Activation.ELU,
-                    1.0, 0.3, dropoutRng, bn2FusedCache);
+        // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
+        INDArray bn2Out;
+        if (training) {
+            bn2Out = BatchNorm.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
+                    bn2RunningMean, bn2RunningVar, 0.1, 1.0E-5, bn2Cache);
         } else {
-            // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
-            INDArray bn2Out;
-            if (training) {
-                bn2Out = BatchNorm.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                        bn2RunningMean, bn2RunningVar, 0.1, 1.0E-5, bn2Cache);
-            } else {
-                bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                        bn2RunningMean, bn2RunningVar, 1.0E-5);
-            }
-            afterLayer("bn2", bn2Out);
-            // act2: ELU alpha 1.0 -> [N, 64, 11, 11]
-            INDArray act2Out = ELU.forward(bn2Out, 1.0);
-            afterLayer("act2", act2Out);
-            // drop2: Dropout rate 0.3 -> [N, 64, 11, 11]
-            INDArray drop2UnfusedOut = act2Out;
-            if (training) {
-                drop2Mask = Dropout.sampleMask(act2Out.shape(), 0.3, dropoutRng, dataType);
-                drop2UnfusedOut = Dropout.forward(act2Out, drop2Mask);
-            }
-            afterLayer("drop2", drop2UnfusedOut);
-            drop2Out = drop2UnfusedOut;
-            if (training) {
-                act2Input = bn2Out;
-                act2Output = act2Out;
-            }
+            bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
+                    bn2RunningMean, bn2RunningVar, 1.0E-5);
         }
+        afterLayer("bn2", bn2Out);
+
+        // act2: ELU alpha 1.0 -> [N, 64, 11, 11]
+        INDArray act2Out = ELU.forward(bn2Out, 1.0);
+        afterLayer("act2", act2Out);
+
+        // drop2: Dropout rate 0.3 -> [N, 64, 11, 11]
+        INDArray drop2Out = act2Out;
+        if (training) {
+            drop2Mask = Dropout.sampleMask(act2Out.shape(), 0.3, dropoutRng, dataType);
+            drop2Out = Dropout.forward(act2Out, drop2Mask);
+        }
+        afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
         INDArray pool2Out = MaxPool2d.forward(drop2Out, 2, 2);
@@ -605,9 +559,13 @@ public final class LaminaSeedNet implements SeedNet, Model {
         if (training) {
             // Keep what backward() reads: the tensors around each layer that it visits.
             conv1Input = input;
+            act1Input = bn1Out;
+            act1Output = act1Out;
             pool1Input = drop1Out;
             pool1Output = pool1Out;
             conv2Input = pool1Out;
+            act2Input = bn2Out;
+            act2Output = act2Out;
             pool2Input = drop2Out;
             pool2Output = pool2Out;
             flattenInput = pool2Out;
@@ -644,21 +602,13 @@ public final class LaminaSeedNet implements SeedNet, Model {
         // pool2: MaxPool2d 2x2, stride 2
         INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, 2, 2);
 
-        // fusion BatchNormActivation: bn2 + act2 + drop2 in one pass, if forward ran them so
-        INDArray dConv2Out;
-        if (bn2Fused) {
-            dConv2Out = BatchNormActivation.backward(dDrop2Out, bn2Gamma.value(), bn2FusedCache,
-                    bn2Gamma.grad(), bn2Beta.grad());
-        } else {
-            // drop2: Dropout rate 0.3
-            INDArray dAct2Out = Dropout.backward(dDrop2Out, drop2Mask);
-            // act2: ELU alpha 1.0
-            INDArray dBn2Out = ELU.backward(act2Input, act2Output, dAct2Out, 1.0);
-            // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5
-            INDArray dConv2OutUnfused = BatchNorm.backward(dBn2Out, bn2Gamma.value(), bn2Cache,
-                    bn2Gamma.grad(), bn2Beta.grad());
-            dConv2Out = dConv2OutUnfused;
-        }
+        // drop2: Dropout rate 0.3
+        // act2: ELU alpha 1.0
+        // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5
+        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 in one pass
+        INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask,
+                BatchNormActivation.Activation.ELU, 1.0, act2Input, act2Output, bn2Gamma.value(),
+                bn2Cache, bn2Gamma.grad(), bn2Beta.grad());
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID
         INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
@@ -667,21 +617,13 @@ public final class LaminaSeedNet implements SeedNet, Model {
         // pool1: MaxPool2d 2x2, stride 2
         INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, 2, 2);
 
-        // fusion BatchNormActivation: bn1 + act1 + drop1 in one pass, if forward ran them so
-        INDArray dConv1Out;
-        if (bn1Fused) {
-            dConv1Out = BatchNormActivation.backward(dDrop1Out, bn1Gamma.value(), bn1FusedCache,
-                    bn1Gamma.grad(), bn1Beta.grad());
-        } else {
-            // drop1: Dropout rate 0.2
-            INDArray dAct1Out = Dropout.backward(dDrop1Out, drop1Mask);
-            // act1: ELU alpha 1.0
-            INDArray dBn1Out = ELU.backward(act1Input, act1Output, dAct1Out, 1.0);
-            // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5
-            INDArray dConv1OutUnfused = BatchNorm.backward(dBn1Out, bn1Gamma.value(), bn1Cache,
-                    bn1Gamma.grad(), bn1Beta.grad());
-            dConv1Out = dConv1OutUnfused;
-        }
+        // drop1: Dropout rate 0.2
+        // act1: ELU alpha 1.0
+        // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5
+        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 in one pass
+        INDArray dConv1Out = BatchNormActivation.chainBackward(dDrop1Out, drop1Mask,
+                BatchNormActivation.Activation.ELU, 1.0, act1Input, act1Output, bn1Gamma.value(),
+                bn1Cache, bn1Gamma.grad(), bn1Beta.grad());
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID
         // The first layer with parameters: nothing before it needs a gradient.

@@ -13,17 +13,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Fusion rule {@value #RULE}: a BatchNorm followed directly by a ReLU, LeakyReLU or ELU, and
- * optionally then a Dropout, runs in a training forward pass as one call of the runtime kernel
- * {@code BatchNormActivation} (normalise, activate and mask in one pass over the tensor), and its
- * backward as one call too. The layers keep their own code for everything else: inference, and
- * training while a layer observer is attached or {@code firstNonFiniteLayer} is looking, since both
- * need each layer's output, which the fused pass never forms. A flag field records which way the
- * last forward pass went, so that backward takes the same way.
+ * Fusion rule {@value #RULE}: for a BatchNorm followed directly by a ReLU, LeakyReLU or ELU, and
+ * optionally then a Dropout, the backward pass makes one call of the runtime kernel
+ * {@code BatchNormActivation.chainBackward} (mask, activation slope and BatchNorm's backward in one
+ * pass) instead of three or two. It reads what the layers' own forward code keeps (BatchNorm's
+ * cache, the activation's input and output, the mask), so the forward pass, inference, layer
+ * observers and the non-finite search are untouched.
  *
- * <p>The kernel draws the dropout mask from the model's dropout generator exactly as
- * {@code Dropout.sampleMask} does, so both ways compute the same training pass for the same
- * dropout seed (up to rounding of ELU's exp in FLOAT).
+ * <p>The forward pass is not fused: the kernel's fused {@code forwardTrain} measured slower than
+ * the separate calls at the seed network's shapes (its exp and its Java loops run after libnd4j
+ * ops whose OpenMP threads still spin; see {@code KernelBenchmark --fusion}), while the fused
+ * backward measured 1.6-1.9x faster.
  */
 final class BatchNormActivationFusion {
     /** The rule's name, in the comment above the fused code. */
@@ -34,20 +34,11 @@ final class BatchNormActivationFusion {
     private final LayerContext batchNorm;
     private final LayerContext activation;
     private final LayerContext dropout;
-    private final String flag;
-    private final String cache;
-    private final String unfusedOut;
-    private final String unfusedDIn;
 
-    BatchNormActivationFusion(LayerContext batchNorm, LayerContext activation, LayerContext dropout, String flag,
-            String cache, String unfusedOut, String unfusedDIn) {
+    BatchNormActivationFusion(LayerContext batchNorm, LayerContext activation, LayerContext dropout) {
         this.batchNorm = batchNorm;
         this.activation = activation;
         this.dropout = dropout;
-        this.flag = flag;
-        this.cache = cache;
-        this.unfusedOut = unfusedOut;
-        this.unfusedDIn = unfusedDIn;
     }
 
     /** How many layers, from {@code layers[i]} on, the rule fuses: 0, 2 or 3. */
@@ -70,22 +61,8 @@ final class BatchNormActivationFusion {
         return layers;
     }
 
-    LayerContext first() {
-        return batchNorm;
-    }
-
     LayerContext last() {
         return dropout != null ? dropout : activation;
-    }
-
-    /** The flag field: whether the last forward pass ran fused. */
-    String flag() {
-        return flag;
-    }
-
-    /** The field holding the fused kernel's cache. */
-    String cache() {
-        return cache;
     }
 
     /** {@code "bn1 + act1 + drop1"}. */
@@ -93,97 +70,32 @@ final class BatchNormActivationFusion {
         return layers().stream().map(LayerContext::name).collect(Collectors.joining(" + "));
     }
 
-    /**
-     * Forward: declares the last layer's output local, fused in training without an observer, else each
-     * layer's own code (with its {@code afterLayer} call and what it keeps for backward) in a block.
-     */
-    void forward(MethodSpec.Builder method) {
-        LayerSpec.BatchNorm bn = (LayerSpec.BatchNorm) batchNorm.node().spec();
-        LayerSpec.Activation act = (LayerSpec.Activation) activation.node().spec();
-        double rate = dropout == null ? 0.0 : ((LayerSpec.Dropout) dropout.node().spec()).rate();
-        LayerContext last = last();
-        method.addCode("\n")
-                .addComment("fusion $L: $L in one pass", RULE, names())
-                .addComment("(training only; layer observers and the non-finite search get the unfused code)")
-                .addStatement("$T $N", RuntimeTypes.INDARRAY, last.out())
-                .addStatement("$N = $N && $N == null && !$N", flag, Members.TRAINING, Members.LAYER_OBSERVER,
-                        Members.FIND_NON_FINITE)
-                .beginControlFlow("if ($N)", flag)
-                .addStatement("$N = $T.forwardTrain($L)", last.out(), RuntimeTypes.BATCH_NORM_ACTIVATION,
-                        arguments(
-                                CodeBlock.of("$N", batchNorm.in()),
-                                batchNorm.value("gamma"),
-                                batchNorm.value("beta"),
-                                CodeBlock.of("$N", batchNorm.field("running_mean")),
-                                CodeBlock.of("$N", batchNorm.field("running_var")),
-                                CodeBlock.of("$L", doubleLiteral(bn.momentum())),
-                                CodeBlock.of("$L", doubleLiteral(bn.epsilon())),
-                                CodeBlock.of("$T.$L", RuntimeTypes.BATCH_NORM_ACTIVATION_FUNCTION,
-                                        act.function().name()),
-                                CodeBlock.of("$L", doubleLiteral(act.function() == Function.RELU ? 0.0
-                                        : act.parameter())),
-                                CodeBlock.of("$L", doubleLiteral(rate)),
-                                dropout == null ? CodeBlock.of("null") : CodeBlock.of("$N", Members.DROPOUT_RNG),
-                                CodeBlock.of("$N", cache)))
-                .nextControlFlow("else");
-        CodeBlock.Builder saved = CodeBlock.builder();
-        for (LayerContext layer : layers()) {
-            LayerContext inBlock = layer == last ? layer.withLocals(unfusedOut, layer.dIn()) : layer;
-            method.addComment("$L: $L -> $L", layer.name(), layer.emitter().summary(layer.node()),
-                    Literals.batchShape(layer.node().output()));
-            for (String note : layer.node().rewrites()) {
-                method.addComment("rewrite $L", note.replaceAll("\\s+", " "));
-            }
-            method.addCode(layer.emitter().forward(inBlock))
-                    .addStatement("$N($S, $N)", Members.AFTER_LAYER, layer.name(), inBlock.out());
-            saved.add(layer.emitter().saveForBackward(inBlock));
-        }
-        method.addStatement("$N = $N", last.out(), unfusedOut);
-        if (!saved.isEmpty()) {
-            method.beginControlFlow("if ($N)", Members.TRAINING)
-                    .addCode(saved.build())
-                    .endControlFlow();
-        }
-        method.endControlFlow();
-    }
-
-    /** Backward: one kernel call if forward ran fused, else each layer's own code in reverse, in a block. */
+    /** Backward: the layers' summaries, then one kernel call from the last layer's gradient to BatchNorm's input. */
     void backward(MethodSpec.Builder method) {
-        LayerContext last = last();
-        method.addCode("\n")
-                .addComment("fusion $L: $L in one pass, if forward ran them so", RULE, names());
+        LayerSpec.Activation act = (LayerSpec.Activation) activation.node().spec();
+        method.addCode("\n");
+        List<LayerContext> layers = layers();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            LayerContext layer = layers.get(i);
+            method.addComment("$L: $L", layer.name(), layer.emitter().summary(layer.node()));
+        }
+        method.addComment("fusion $L: backward of $L in one pass", RULE, names());
         if (batchNorm.firstWithParameters()) {
             method.addComment("$L is the first layer with parameters: nothing before it needs a gradient.",
                     batchNorm.name());
         }
-        CodeBlock call = CodeBlock.of("$T.backward($L)", RuntimeTypes.BATCH_NORM_ACTIVATION,
+        CodeBlock call = CodeBlock.of("$T.chainBackward($L)", RuntimeTypes.BATCH_NORM_ACTIVATION,
                 arguments(
-                        CodeBlock.of("$N", last.dOut()),
+                        CodeBlock.of("$N", last().dOut()),
+                        dropout == null ? CodeBlock.of("null") : CodeBlock.of("$N", dropout.field("mask")),
+                        CodeBlock.of("$T.$L", RuntimeTypes.BATCH_NORM_ACTIVATION_FUNCTION, act.function().name()),
+                        CodeBlock.of("$L", doubleLiteral(act.function() == Function.RELU ? 0.0 : act.parameter())),
+                        CodeBlock.of("$N", activation.field("input")),
+                        CodeBlock.of("$N", activation.field("output")),
                         batchNorm.value("gamma"),
-                        CodeBlock.of("$N", cache),
+                        CodeBlock.of("$N", batchNorm.field("cache")),
                         batchNorm.grad("gamma"),
                         batchNorm.grad("beta")));
-        if (batchNorm.dIn() != null) {
-            method.addStatement("$T $N", RuntimeTypes.INDARRAY, batchNorm.dIn())
-                    .beginControlFlow("if ($N)", flag)
-                    .addStatement("$N = $L", batchNorm.dIn(), call);
-        } else {
-            method.beginControlFlow("if ($N)", flag)
-                    .addStatement("$L", call);
-        }
-        method.nextControlFlow("else");
-        List<LayerContext> layers = layers();
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            LayerContext layer = layers.get(i);
-            LayerContext inBlock = layer == batchNorm && layer.dIn() != null
-                    ? layer.withLocals(layer.out(), unfusedDIn)
-                    : layer;
-            method.addComment("$L: $L", layer.name(), layer.emitter().summary(layer.node()))
-                    .addCode(layer.emitter().backward(inBlock));
-        }
-        if (batchNorm.dIn() != null) {
-            method.addStatement("$N = $N", batchNorm.dIn(), unfusedDIn);
-        }
-        method.endControlFlow();
+        method.addCode(WeightLayers.assignInputGrad(batchNorm, call));
     }
 }

@@ -3,7 +3,6 @@ package dev.lamina.processor.codegen;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
-import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -27,16 +26,7 @@ final class ForwardMethod {
                 .addStatement("$N = false", Members.BACKWARD_READY);
 
         CodeBlock.Builder saved = CodeBlock.builder();
-        List<LayerContext> layers = plan.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerContext layer = layers.get(i);
-            BatchNormActivationFusion fusion = plan.fusionStartingAt(layer);
-            if (fusion != null) {
-                // The group keeps its own tensors for backward, inside the block of its unfused code.
-                fusion.forward(method);
-                i += fusion.layers().size() - 1;
-                continue;
-            }
+        for (LayerContext layer : plan.layers()) {
             method.addCode("\n")
                     .addComment("$L: $L -> $L", layer.name(), layer.emitter().summary(layer.node()),
                             Literals.batchShape(layer.node().output()));

@@ -34,15 +34,6 @@ final class LayerContext {
         this.firstWithParameters = firstWithParameters;
     }
 
-    /**
-     * This layer with other local names for its output in forward and its input gradient in backward,
-     * for code that runs the layer inside a nested block (see {@link BatchNormActivationFusion}).
-     */
-    LayerContext withLocals(String newOut, String newDIn) {
-        return new LayerContext(node, emitter, constant, fields, in, newOut, dOut, newDIn, inBackward,
-                firstWithParameters);
-    }
-
     LayerNode node() {
         return node;
     }

@@ -235,16 +235,6 @@ public final class ModelGenerator {
                 type.addField(field.build());
             }
         }
-        for (BatchNormActivationFusion fusion : plan.fusions()) {
-            type.addField(FieldSpec.builder(RuntimeTypes.BATCH_NORM_ACTIVATION_CACHE, fusion.cache(), Modifier.PRIVATE,
-                            Modifier.FINAL)
-                    .addJavadoc("What the fused pass of {@code $L} keeps for backward.\n", fusion.names())
-                    .initializer("new $T()", RuntimeTypes.BATCH_NORM_ACTIVATION_CACHE)
-                    .build());
-            type.addField(FieldSpec.builder(TypeName.BOOLEAN, fusion.flag(), Modifier.PRIVATE)
-                    .addJavadoc("Whether the last forward pass ran {@code $L} fused.\n", fusion.names())
-                    .build());
-        }
         type.addField(FieldSpec.builder(TypeName.BOOLEAN, Members.BACKWARD_READY, Modifier.PRIVATE)
                 .addJavadoc("Whether the last forward pass was a completed training pass, whose tensors backward "
                         + "reads.\n")

@@ -104,12 +104,8 @@ final class ModelPlan {
             if (span == 0) {
                 continue;
             }
-            LayerContext bn = layers.get(i);
-            LayerContext last = layers.get(i + span - 1);
-            fusions.add(new BatchNormActivationFusion(bn, layers.get(i + 1), span == 3 ? last : null,
-                    names.newName(bn.name() + "Fused"), names.newName(bn.name() + "FusedCache"),
-                    names.newName(last.name() + "UnfusedOut"),
-                    bn.dIn() == null ? null : names.newName(bn.dIn() + "Unfused")));
+            fusions.add(new BatchNormActivationFusion(layers.get(i), layers.get(i + 1),
+                    span == 3 ? layers.get(i + 2) : null));
             i += span - 1;
         }
         return new ModelPlan(model, layers, first, fusions);
@@ -118,11 +114,6 @@ final class ModelPlan {
     /** The fused groups, in layer order; none when fusion is off. */
     List<BatchNormActivationFusion> fusions() {
         return fusions;
-    }
-
-    /** The fused group whose first layer is {@code layer}, or null. */
-    BatchNormActivationFusion fusionStartingAt(LayerContext layer) {
-        return fusions.stream().filter(f -> f.first() == layer).findFirst().orElse(null);
     }
 
     /** The fused group whose last layer is {@code layer}, or null. */

@@ -131,8 +131,10 @@ public final class KernelBenchmark {
         /** Laps of one step, by name, summed over the steps run with {@link #profile} set. */
         final java.util.Map<String, double[]> laps = new java.util.LinkedHashMap<>();
         boolean profile;
-        /** Runs BN-ELU-Dropout as one {@link BatchNormActivation} call per block. */
+        /** Runs BN-ELU-Dropout as one {@link BatchNormActivation} call per block, forward and backward. */
         boolean fused;
+        /** Runs BN-ELU-Dropout's backward as one {@link BatchNormActivation#chainBackward} call per block. */
+        boolean chainBackward;
         private long last;
 
         private void lap(String name) {
@@ -216,6 +218,10 @@ public final class KernelBenchmark {
             if (fused) {
                 da2 = BatchNormActivation.backward(dd2, g2, f2, grads[6], grads[7]);
                 lap("bn2+elu2+drop2 fused bwd");
+            } else if (chainBackward) {
+                da2 = BatchNormActivation.chainBackward(dd2, m2, BatchNormActivation.Activation.ELU, 1.0, n2, e2,
+                        g2, c2, grads[6], grads[7]);
+                lap("bn2+elu2+drop2 chainBackward");
             } else {
                 INDArray de2 = Dropout.backward(dd2, m2);
                 lap("drop2 backward");
@@ -232,6 +238,10 @@ public final class KernelBenchmark {
             if (fused) {
                 da1 = BatchNormActivation.backward(dd1, g1, f1, grads[2], grads[3]);
                 lap("bn1+elu1+drop1 fused bwd");
+            } else if (chainBackward) {
+                da1 = BatchNormActivation.chainBackward(dd1, m1, BatchNormActivation.Activation.ELU, 1.0, n1, e1,
+                        g1, c1, grads[2], grads[3]);
+                lap("bn1+elu1+drop1 chainBackward");
             } else {
                 INDArray de1 = Dropout.backward(dd1, m1);
                 lap("drop1 backward");
@@ -347,30 +357,31 @@ public final class KernelBenchmark {
                 Body fusedForward = () -> BatchNormActivation.forwardTrain(act, gamma, beta, rm, rv, 0.1, 1e-5, f,
                         1.0, 0.25, rng, new BatchNormActivation.Cache());
                 Body fusedBackward = () -> BatchNormActivation.backward(dAct, gamma, fc, dG, dB);
+                Body oneBackward = () -> BatchNormActivation.chainBackward(dAct, mask, f, 1.0, n, a, gamma, bc, dG, dB);
                 row("BN+" + f + "+Drop chain", name, time(reps, true, chainForward), time(reps, true, chainBackward));
                 row("BatchNormActivation", name, time(reps, true, fusedForward), time(reps, true, fusedBackward));
-                System.out.printf(Locale.ROOT, "  CPU ms/call: chain fwd %.2f bwd %.2f; fused fwd %.2f bwd %.2f%n",
-                        cpuTime(reps, chainForward), cpuTime(reps, chainBackward), cpuTime(reps, fusedForward),
-                        cpuTime(reps, fusedBackward));
+                row("  chainBackward", name, new double[2], time(reps, true, oneBackward));
+                System.out.printf(Locale.ROOT, "  CPU ms/call: chain fwd %.2f bwd %.2f; fused fwd %.2f bwd %.2f;"
+                        + " chainBackward %.2f%n", cpuTime(reps, chainForward), cpuTime(reps, chainBackward),
+                        cpuTime(reps, fusedForward), cpuTime(reps, fusedBackward), cpuTime(reps, oneBackward));
             }
         }
         int rounds = 3;
-        double[][] unfused = new double[rounds][], fused = new double[rounds][];
-        double[] unfusedCpu = new double[rounds], fusedCpu = new double[rounds];
+        String[] modes = {"unfused", "fused fwd+bwd", "chainBackward"};
         for (int r = 0; r < rounds; r++) {
-            net.fused = false;
-            unfused[r] = time(reps, true, () -> net.step(x, oneHot));
-            unfusedCpu[r] = cpuTime(reps, () -> net.step(x, oneHot));
-            net.fused = true;
-            fused[r] = time(reps, true, () -> net.step(x, oneHot));
-            fusedCpu[r] = cpuTime(reps, () -> net.step(x, oneHot));
+            StringBuilder line = new StringBuilder("Training step, round " + r + ":");
+            for (String mode : modes) {
+                net.fused = mode.equals("fused fwd+bwd");
+                net.chainBackward = mode.equals("chainBackward");
+                double[] wall = time(reps, true, () -> net.step(x, oneHot));
+                double cpu = cpuTime(reps, () -> net.step(x, oneHot));
+                line.append(String.format(Locale.ROOT, "  %s median %.1f ms (min %.1f, CPU %.1f)", mode, wall[0],
+                        wall[1], cpu));
+            }
+            System.out.println(line);
         }
         net.fused = false;
-        for (int r = 0; r < rounds; r++) {
-            System.out.printf(Locale.ROOT, "Training step, round %d: unfused median %.1f ms (min %.1f, CPU %.1f ms),"
-                    + " fused median %.1f ms (min %.1f, CPU %.1f ms)%n", r, unfused[r][0], unfused[r][1], unfusedCpu[r],
-                    fused[r][0], fused[r][1], fusedCpu[r]);
-        }
+        net.chainBackward = false;
     }
 
     /** One row per kernel: forward and backward at the seed network's shapes. */
