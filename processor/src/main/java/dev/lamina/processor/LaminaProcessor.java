@@ -56,7 +56,8 @@ import javax.tools.Diagnostic;
  *   <li>{@code lamina.report=<file>}: write every lint finding of the compilation to a SARIF 2.1.0
  *       file;
  *   <li>{@code lamina.rewrite=false}: generate the declared model as written, without the rewrites of
- *       {@link dev.lamina.processor.rewrite} (on by default).
+ *       {@link dev.lamina.processor.rewrite} and without the generator's fusion of the backward pass of
+ *       BatchNorm, activation and Dropout into one kernel call (on by default).
  * </ul>
  *
  * <p>Gradle runs it as an isolating incremental processor ({@code
@@ -166,8 +167,10 @@ public final class LaminaProcessor extends AbstractProcessor {
             return true;
         }
         try {
-            ModelIR executed = Rewrites.enabled(processingEnv.getOptions()) ? Rewrites.apply(model.get()) : model.get();
-            ModelGenerator.generate(executed, model.get(), findings).writeTo(processingEnv.getFiler());
+            boolean rewrite = Rewrites.enabled(processingEnv.getOptions());
+            ModelIR executed = rewrite ? Rewrites.apply(model.get()) : model.get();
+            // The fusion rules of the generator are rewrites too: the option switches them off with the others.
+            ModelGenerator.generate(executed, model.get(), findings, rewrite).writeTo(processingEnv.getFiler());
             if (summary.enabled()) {
                 // The declared model: what the generated layers() describe, and so model.summary().
                 ModelIR declared = model.get();

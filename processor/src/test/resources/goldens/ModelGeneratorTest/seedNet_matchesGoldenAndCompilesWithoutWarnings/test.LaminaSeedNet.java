@@ -3,6 +3,7 @@ package test;
 import dev.lamina.dsl.Layer;
 import dev.lamina.dsl.Loss;
 import dev.lamina.runtime.kernel.BatchNorm;
+import dev.lamina.runtime.kernel.BatchNormActivation;
 import dev.lamina.runtime.kernel.Conv2d;
 import dev.lamina.runtime.kernel.Dense;
 import dev.lamina.runtime.kernel.Dropout;
@@ -602,14 +603,12 @@ public final class LaminaSeedNet implements SeedNet, Model {
         INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, 2, 2);
 
         // drop2: Dropout rate 0.3
-        INDArray dAct2Out = Dropout.backward(dDrop2Out, drop2Mask);
-
         // act2: ELU alpha 1.0
-        INDArray dBn2Out = ELU.backward(act2Input, act2Output, dAct2Out, 1.0);
-
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5
-        INDArray dConv2Out = BatchNorm.backward(dBn2Out, bn2Gamma.value(), bn2Cache,
-                bn2Gamma.grad(), bn2Beta.grad());
+        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 in one pass
+        INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask,
+                BatchNormActivation.Activation.ELU, 1.0, act2Input, act2Output, bn2Gamma.value(),
+                bn2Cache, bn2Gamma.grad(), bn2Beta.grad());
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID
         INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
@@ -619,14 +618,12 @@ public final class LaminaSeedNet implements SeedNet, Model {
         INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, 2, 2);
 
         // drop1: Dropout rate 0.2
-        INDArray dAct1Out = Dropout.backward(dDrop1Out, drop1Mask);
-
         // act1: ELU alpha 1.0
-        INDArray dBn1Out = ELU.backward(act1Input, act1Output, dAct1Out, 1.0);
-
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5
-        INDArray dConv1Out = BatchNorm.backward(dBn1Out, bn1Gamma.value(), bn1Cache,
-                bn1Gamma.grad(), bn1Beta.grad());
+        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 in one pass
+        INDArray dConv1Out = BatchNormActivation.chainBackward(dDrop1Out, drop1Mask,
+                BatchNormActivation.Activation.ELU, 1.0, act1Input, act1Output, bn1Gamma.value(),
+                bn1Cache, bn1Gamma.grad(), bn1Beta.grad());
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID
         // The first layer with parameters: nothing before it needs a gradient.

@@ -30,6 +30,12 @@ final class BackwardMethod {
         List<LayerContext> layers = plan.layers();
         for (int i = layers.size() - 1; i >= plan.firstWithParameters(); i--) {
             LayerContext layer = layers.get(i);
+            BatchNormActivationFusion fusion = plan.fusionEndingAt(layer);
+            if (fusion != null) {
+                fusion.backward(method);
+                i -= fusion.layers().size() - 1;
+                continue;
+            }
             CodeBlock code = layer.emitter().backward(layer);
             method.addCode("\n").addComment("$L: $L", layer.name(), layer.emitter().summary(layer.node()));
             if (layer.firstWithParameters()) {

@@ -86,7 +86,18 @@ public final class ModelGenerator {
      * @throws IllegalArgumentException as {@link #generate(ModelIR, ModelIR)} does
      */
     public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings) {
-        ModelPlan plan = ModelPlan.of(model);
+        return generate(model, declared, lintFindings, true);
+    }
+
+    /**
+     * As {@link #generate(ModelIR, ModelIR, List)}; {@code fuse} switches the fusion rules
+     * ({@link BatchNormActivationFusion}) on or off.
+     *
+     * @throws IllegalArgumentException as {@link #generate(ModelIR, ModelIR)} does
+     */
+    public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings,
+            boolean fuse) {
+        ModelPlan plan = ModelPlan.of(model, fuse);
         ClassName modelInterface = model.element() != null
                 ? ClassName.get(model.element())
                 : ClassName.get(model.packageName(), model.interfaceName());

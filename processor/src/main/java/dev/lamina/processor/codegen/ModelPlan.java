@@ -21,14 +21,26 @@ final class ModelPlan {
     private final ModelIR model;
     private final List<LayerContext> layers;
     private final int firstWithParameters;
+    private final List<BatchNormActivationFusion> fusions;
 
-    private ModelPlan(ModelIR model, List<LayerContext> layers, int firstWithParameters) {
+    private ModelPlan(ModelIR model, List<LayerContext> layers, int firstWithParameters,
+            List<BatchNormActivationFusion> fusions) {
         this.model = model;
         this.layers = List.copyOf(layers);
         this.firstWithParameters = firstWithParameters;
+        this.fusions = List.copyOf(fusions);
     }
 
+    /** The plan with the fusion rules on. */
     static ModelPlan of(ModelIR model) {
+        return of(model, true);
+    }
+
+    /**
+     * The plan of {@code model}; with {@code fuse}, chains that a fusion rule matches
+     * ({@link BatchNormActivationFusion}) are planned as one group.
+     */
+    static ModelPlan of(ModelIR model, boolean fuse) {
         NameAllocator names = new NameAllocator();
         for (String reserved : List.of(Members.DATA_TYPE, Members.INIT_RNG, Members.DROPOUT_RNG,
                 Members.BACKWARD_READY, Members.PARAMETERS, Members.BUFFERS, Members.INPUT_SHAPE,
@@ -104,7 +116,28 @@ final class ModelPlan {
                     i == first,
                     folds ? layers[i + 1] : null);
         }
-        return new ModelPlan(model, List.of(layers), first);
+        List<LayerContext> layerList = List.of(layers);
+        List<BatchNormActivationFusion> fusions = new ArrayList<>();
+        for (int i = 0; fuse && i < layerList.size(); i++) {
+            int span = BatchNormActivationFusion.span(layerList, i);
+            if (span == 0) {
+                continue;
+            }
+            fusions.add(new BatchNormActivationFusion(layerList.get(i), layerList.get(i + 1),
+                    span == 3 ? layerList.get(i + 2) : null));
+            i += span - 1;
+        }
+        return new ModelPlan(model, layerList, first, fusions);
+    }
+
+    /** The fused groups, in layer order; none when fusion is off. */
+    List<BatchNormActivationFusion> fusions() {
+        return fusions;
+    }
+
+    /** The fused group whose last layer is {@code layer}, or null. */
+    BatchNormActivationFusion fusionEndingAt(LayerContext layer) {
+        return fusions.stream().filter(f -> f.last() == layer).findFirst().orElse(null);
     }
 
     ModelIR model() {

@@ -37,6 +37,8 @@ final class RuntimeTypes {
     static final ClassName BATCH_NORM = kernel("BatchNorm");
     static final ClassName BATCH_NORM_CACHE = BATCH_NORM.nestedClass("Cache");
     static final ClassName BATCH_NORM_FOLD = kernel("BatchNormFold");
+    static final ClassName BATCH_NORM_ACTIVATION = kernel("BatchNormActivation");
+    static final ClassName BATCH_NORM_ACTIVATION_FUNCTION = BATCH_NORM_ACTIVATION.nestedClass("Activation");
     static final ClassName DROPOUT = kernel("Dropout");
     static final ClassName MAX_POOL2D = kernel("MaxPool2d");
     static final ClassName AVG_POOL2D = kernel("AvgPool2d");
@@ -49,7 +51,7 @@ final class RuntimeTypes {
     static final ClassName SOFTMAX = kernel("Softmax");
 
     /** Nested types the generated code names through their enclosing type ({@code BatchNorm.Cache}). */
-    private static final List<ClassName> NESTED = List.of(BATCH_NORM_CACHE);
+    private static final List<ClassName> NESTED = List.of(BATCH_NORM_CACHE, BATCH_NORM_ACTIVATION_FUNCTION);
 
     /**
      * The simple names JavaPoet must always qualify so that none is taken for a field of the model

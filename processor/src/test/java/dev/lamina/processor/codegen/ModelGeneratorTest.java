@@ -149,7 +149,8 @@ class ModelGeneratorTest {
 
     @Test
     void seedNet_forward() {
-        String source = ModelGenerator.generate(seedNet()).toString();
+        // Layer by layer, as with -Alamina.rewrite=false; seedNet_fusedBackward checks the fused groups.
+        String source = unfused(seedNet());
         String flat = flat(source);
 
         assertThat(source).contains("// conv1: Conv2d 1->32, 3x3, stride 1, VALID -> [N, 32, 26, 26]\n");
@@ -177,9 +178,39 @@ class ModelGeneratorTest {
         assertThat(flat).contains("backwardReady = true; } return logitsOut; }");
     }
 
+    /** The generated source without the fusion rules. */
+    private static String unfused(ModelIR model) {
+        return ModelGenerator.generate(model, model, List.of(), false).toString();
+    }
+
+    @Test
+    void seedNet_fusedBackward() {
+        String source = ModelGenerator.generate(seedNet()).toString();
+        String flat = flat(source);
+
+        assertThat(source).contains("        // drop1: Dropout rate 0.2\n"
+                + "        // act1: ELU alpha 1.0\n"
+                + "        // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5\n"
+                + "        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 in one pass\n");
+        assertThat(flat).contains("INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask, "
+                + "BatchNormActivation.Activation.ELU, 1.0, act2Input, act2Output, bn2Gamma.value(), bn2Cache, "
+                + "bn2Gamma.grad(), bn2Beta.grad());");
+        assertThat(flat).doesNotContain("Dropout.backward");
+        assertThat(flat).doesNotContain("BatchNorm.backward");
+        // act3 follows a Dense, not a BatchNorm: not fused.
+        assertThat(flat).contains("INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, 1.0);");
+        // The forward pass is the same with fusion on or off.
+        String forward = source.substring(source.indexOf("public INDArray forward(INDArray input, boolean training)"),
+                source.indexOf("public void backward("));
+        String unfused = unfused(seedNet());
+        assertThat(unfused).contains(forward);
+        assertThat(unfused).doesNotContain("BatchNormActivation");
+    }
+
     @Test
     void seedNet_backward() {
-        String source = ModelGenerator.generate(seedNet()).toString();
+        // Layer by layer, as with -Alamina.rewrite=false; seedNet_fusedBackward checks the fused groups.
+        String source = unfused(seedNet());
         String flat = flat(source);
 
         assertThat(flat).contains("public void backward(INDArray dOutput) { if (!backwardReady) { "

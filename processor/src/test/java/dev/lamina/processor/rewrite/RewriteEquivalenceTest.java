@@ -67,6 +67,21 @@ class RewriteEquivalenceTest {
     };
     private static final String FOLD_NET_ARGS = "input = {2, 5, 5}";
 
+    /**
+     * Conv-BN-ReLU and Conv-BN-LeakyReLU, no dropout: the fusion rule's two-layer form (no pool after the
+     * activations, which MaxPoolBeforeMonotoneActivation would move between BatchNorm and activation).
+     */
+    private static final String[] RELU_NET = {
+        "@Conv2d(filters = 4, kernel = 3) Layer conv1();",
+        "@BatchNorm Layer bn1();",
+        "@ReLU Layer relu1();",
+        "@Conv2d(filters = 3, kernel = 3) Layer conv2();",
+        "@BatchNorm Layer bn2();",
+        "@LeakyReLU Layer relu2();",
+        "@Flatten Layer flatten();",
+        "@Dense(3) Layer logits();",
+    };
+
     private record Pair(Model declared, Model rewritten, String declaredSource, String rewrittenSource) {}
 
     private static Pair compile(String name, String args, String[] layers) throws ReflectiveOperationException {
@@ -173,6 +188,70 @@ class RewriteEquivalenceTest {
         assertThat(names(pair.rewritten()).keySet()).isEqualTo(names(pair.declared()).keySet());
 
         assertEquivalent(pair, 5, 1, 14, 14);
+    }
+
+    @Test
+    void seedNet_batchNormEluDropoutFused_equalOutputsGradientsAndRunningStatistics()
+            throws ReflectiveOperationException {
+        Pair pair = compile("SeedNet", SEED_NET_ARGS, Models.SEED_LAYERS);
+        assertThat(pair.rewrittenSource()).contains(
+                "// fusion BatchNormActivation: backward of bn1 + act1 + drop1 in one pass");
+        assertThat(pair.rewrittenSource()).contains(
+                "// fusion BatchNormActivation: backward of bn2 + act2 + drop2 in one pass");
+        assertThat(pair.declaredSource()).doesNotContain("BatchNormActivation");
+
+        assertEquivalent(pair, 4, 1, 28, 28);
+        assertBuffersClose(pair);
+    }
+
+    @Test
+    void batchNormReluWithoutDropout_fused_equalOutputsGradientsAndRunningStatistics()
+            throws ReflectiveOperationException {
+        Pair pair = compile("ReluNet", "input = {1, 12, 12}", RELU_NET);
+        String source = pair.rewrittenSource();
+        assertThat(source).contains("// fusion BatchNormActivation: backward of bn1 + relu1 in one pass");
+        assertThat(source).contains("// fusion BatchNormActivation: backward of bn2 + relu2 in one pass");
+        assertThat(source.replaceAll("\\s+", " ")).contains("INDArray dConv1Out = BatchNormActivation.chainBackward("
+                + "dRelu1Out, null, BatchNormActivation.Activation.RELU, 0.0, relu1Input, relu1Output, bn1Gamma.value(), "
+                + "bn1Cache, bn1Gamma.grad(), bn1Beta.grad());");
+        assertThat(pair.declaredSource()).doesNotContain("BatchNormActivation");
+
+        assertEquivalent(pair, 5, 1, 12, 12);
+        assertBuffersClose(pair);
+    }
+
+    @Test
+    void seedNet_layerObserverSeesEveryLayer_andTheSameOutputAsWithout() throws ReflectiveOperationException {
+        Pair pair = compile("SeedNet", SEED_NET_ARGS, Models.SEED_LAYERS);
+        Model model = pair.rewritten();
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 1, 28, 28).subi(0.3);
+        List<String> seen = new ArrayList<>();
+        model.seedDropout(7);
+        INDArray observed = model.forward(x, true, (layer, output) -> seen.add(layer));
+        assertThat(seen).containsExactly("conv1", "bn1", "act1", "drop1", "pool1", "conv2", "bn2", "act2", "drop2",
+                "pool2", "flatten", "fc1", "act3", "logits").inOrder();
+        model.seedDropout(7);
+        assertClose("training forward, observed vs not", observed, model.forward(x, true));
+    }
+
+    /**
+     * BatchNorm's running variances after the training pass of {@link #assertEquivalent}. The running
+     * means differ by the bias that BiasBeforeBatchNorm elided; assertEquivalent's inference after
+     * training checks them.
+     */
+    private static void assertBuffersClose(Pair pair) {
+        Map<String, INDArray> a = pair.declared().buffers();
+        Map<String, INDArray> b = pair.rewritten().buffers();
+        assertThat(b.keySet()).isEqualTo(a.keySet());
+        int compared = 0;
+        for (String name : a.keySet()) {
+            if (name.endsWith(".running_var")) {
+                assertClose(name, a.get(name), b.get(name));
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(2);
     }
 
     @Test

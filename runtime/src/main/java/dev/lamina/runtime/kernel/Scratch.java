@@ -25,7 +25,9 @@ final class Scratch {
         /** Conv2d input-gradient im2col matrix {@code [C*K*K, N*OH*OW]}. */
         DCOL,
         /** Conv2d filters with the bias column, or their gradient, {@code [F, C*K*K + 1]}. */
-        FILTERS
+        FILTERS,
+        /** BatchNormActivation's 0/1 dropout draws, the input's shape. */
+        MASK
     }
 
     private static final ThreadLocal<Map<Slot, INDArray[]>> BUFFERS =

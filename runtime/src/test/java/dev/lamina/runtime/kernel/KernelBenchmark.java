@@ -23,12 +23,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *   mvn -B -q -pl runtime -am test-compile
  *   mvn -B -q -pl runtime dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  *   java -cp "runtime/target/classes:runtime/target/test-classes:$(cat /tmp/cp.txt)" \
- *       dev.lamina.runtime.kernel.KernelBenchmark [reps] [--epoch]
+ *       dev.lamina.runtime.kernel.KernelBenchmark [reps] [--epoch] [--fusion]
  * </pre>
  * Each figure is the median (and minimum) over {@code reps} calls after warm-up. Calls run inside
  * one reused ND4J workspace, as a training loop should run them, so results are taken from memory
  * that is already mapped; "no workspace" rows show the cost of fresh allocations. {@code --epoch}
- * also runs 469 steps (60,000 images).
+ * also runs 469 steps (60,000 images). {@code --fusion} times only BN-activation-Dropout unfused
+ * against {@link BatchNormActivation}, and the step both ways.
  */
 public final class KernelBenchmark {
     private static final int BATCH = 128;
@@ -70,6 +71,31 @@ public final class KernelBenchmark {
         return new double[] {ms[reps / 2], ms[0]};
     }
 
+    /**
+     * Mean milliseconds of process CPU time (all threads) per call of body, each call in a reused
+     * workspace: unlike wall time, it hardly moves when other processes share the cores, so it
+     * compares two ways of doing the same work on a busy machine (it does not see waiting).
+     */
+    @SuppressWarnings("try")
+    static double cpuTime(int reps, Body body) {
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        int warmup = Math.max(5, reps / 2);
+        double[] ms = new double[reps];
+        for (int i = -warmup; i < reps; i++) {
+            long start = os.getProcessCpuTime();
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bench")) {
+                body.run();
+            }
+            long end = os.getProcessCpuTime();
+            if (i >= 0) {
+                ms[i] = (end - start) / 1e6;
+            }
+        }
+        // The mean, not the median: the process CPU clock ticks in steps of up to 10 ms.
+        return Arrays.stream(ms).average().orElse(0);
+    }
+
     /** Minor page faults of this process so far (Linux /proc/self/stat field 10), or -1. */
     static long minorFaults() {
         try {
@@ -105,6 +131,10 @@ public final class KernelBenchmark {
         /** Laps of one step, by name, summed over the steps run with {@link #profile} set. */
         final java.util.Map<String, double[]> laps = new java.util.LinkedHashMap<>();
         boolean profile;
+        /** Runs BN-ELU-Dropout as one {@link BatchNormActivation} call per block, forward and backward. */
+        boolean fused;
+        /** Runs BN-ELU-Dropout's backward as one {@link BatchNormActivation#chainBackward} call per block. */
+        boolean chainBackward;
         private long last;
 
         private void lap(String name) {
@@ -124,26 +154,41 @@ public final class KernelBenchmark {
             BatchNorm.Cache c1 = new BatchNorm.Cache(), c2 = new BatchNorm.Cache();
             INDArray a1 = Conv2d.forward(x, w1, b1, 1, 0, 0, 26, 26);
             lap("conv1 forward");
-            INDArray n1 = BatchNorm.forwardTrain(a1, g1, be1, rm1, rv1, 0.1, 1e-5, c1);
-            lap("bn1 forward");
-            INDArray e1 = ELU.forward(n1, 1.0);
-            lap("elu1 forward");
-            INDArray m1 = Dropout.sampleMask(e1.shape(), 0.25, rng, DataType.FLOAT);
-            lap("drop1 sampleMask");
-            INDArray d1 = Dropout.forward(e1, m1);
-            lap("drop1 forward");
+            INDArray n1 = null, e1 = null, m1 = null, d1;
+            BatchNormActivation.Cache f1 = new BatchNormActivation.Cache(), f2 = new BatchNormActivation.Cache();
+            if (fused) {
+                d1 = BatchNormActivation.forwardTrain(a1, g1, be1, rm1, rv1, 0.1, 1e-5,
+                        BatchNormActivation.Activation.ELU, 1.0, 0.25, rng, f1);
+                lap("bn1+elu1+drop1 fused fwd");
+            } else {
+                n1 = BatchNorm.forwardTrain(a1, g1, be1, rm1, rv1, 0.1, 1e-5, c1);
+                lap("bn1 forward");
+                e1 = ELU.forward(n1, 1.0);
+                lap("elu1 forward");
+                m1 = Dropout.sampleMask(e1.shape(), 0.25, rng, DataType.FLOAT);
+                lap("drop1 sampleMask");
+                d1 = Dropout.forward(e1, m1);
+                lap("drop1 forward");
+            }
             INDArray p1 = MaxPool2d.forward(d1, 2, 2);
             lap("pool1 forward");
             INDArray a2 = Conv2d.forward(p1, w2, b2, 1, 0, 0, 11, 11);
             lap("conv2 forward");
-            INDArray n2 = BatchNorm.forwardTrain(a2, g2, be2, rm2, rv2, 0.1, 1e-5, c2);
-            lap("bn2 forward");
-            INDArray e2 = ELU.forward(n2, 1.0);
-            lap("elu2 forward");
-            INDArray m2 = Dropout.sampleMask(e2.shape(), 0.25, rng, DataType.FLOAT);
-            lap("drop2 sampleMask");
-            INDArray d2 = Dropout.forward(e2, m2);
-            lap("drop2 forward");
+            INDArray n2 = null, e2 = null, m2 = null, d2;
+            if (fused) {
+                d2 = BatchNormActivation.forwardTrain(a2, g2, be2, rm2, rv2, 0.1, 1e-5,
+                        BatchNormActivation.Activation.ELU, 1.0, 0.25, rng, f2);
+                lap("bn2+elu2+drop2 fused fwd");
+            } else {
+                n2 = BatchNorm.forwardTrain(a2, g2, be2, rm2, rv2, 0.1, 1e-5, c2);
+                lap("bn2 forward");
+                e2 = ELU.forward(n2, 1.0);
+                lap("elu2 forward");
+                m2 = Dropout.sampleMask(e2.shape(), 0.25, rng, DataType.FLOAT);
+                lap("drop2 sampleMask");
+                d2 = Dropout.forward(e2, m2);
+                lap("drop2 forward");
+            }
             INDArray p2 = MaxPool2d.forward(d2, 2, 2);
             lap("pool2 forward");
             INDArray f = Flatten.forward(p2);
@@ -169,22 +214,42 @@ public final class KernelBenchmark {
             lap("flatten backward");
             INDArray dd2 = MaxPool2d.backward(d2, p2, dp2, 2, 2);
             lap("pool2 backward");
-            INDArray de2 = Dropout.backward(dd2, m2);
-            lap("drop2 backward");
-            INDArray dn2 = ELU.backward(n2, e2, de2, 1.0);
-            lap("elu2 backward");
-            INDArray da2 = BatchNorm.backward(dn2, g2, c2, grads[6], grads[7]);
-            lap("bn2 backward");
+            INDArray da2;
+            if (fused) {
+                da2 = BatchNormActivation.backward(dd2, g2, f2, grads[6], grads[7]);
+                lap("bn2+elu2+drop2 fused bwd");
+            } else if (chainBackward) {
+                da2 = BatchNormActivation.chainBackward(dd2, m2, BatchNormActivation.Activation.ELU, 1.0, n2, e2,
+                        g2, c2, grads[6], grads[7]);
+                lap("bn2+elu2+drop2 chainBackward");
+            } else {
+                INDArray de2 = Dropout.backward(dd2, m2);
+                lap("drop2 backward");
+                INDArray dn2 = ELU.backward(n2, e2, de2, 1.0);
+                lap("elu2 backward");
+                da2 = BatchNorm.backward(dn2, g2, c2, grads[6], grads[7]);
+                lap("bn2 backward");
+            }
             INDArray dp1 = Conv2d.backward(p1, w2, da2, grads[4], grads[5], 1, 0, 0, true);
             lap("conv2 backward");
             INDArray dd1 = MaxPool2d.backward(d1, p1, dp1, 2, 2);
             lap("pool1 backward");
-            INDArray de1 = Dropout.backward(dd1, m1);
-            lap("drop1 backward");
-            INDArray dn1 = ELU.backward(n1, e1, de1, 1.0);
-            lap("elu1 backward");
-            INDArray da1 = BatchNorm.backward(dn1, g1, c1, grads[2], grads[3]);
-            lap("bn1 backward");
+            INDArray da1;
+            if (fused) {
+                da1 = BatchNormActivation.backward(dd1, g1, f1, grads[2], grads[3]);
+                lap("bn1+elu1+drop1 fused bwd");
+            } else if (chainBackward) {
+                da1 = BatchNormActivation.chainBackward(dd1, m1, BatchNormActivation.Activation.ELU, 1.0, n1, e1,
+                        g1, c1, grads[2], grads[3]);
+                lap("bn1+elu1+drop1 chainBackward");
+            } else {
+                INDArray de1 = Dropout.backward(dd1, m1);
+                lap("drop1 backward");
+                INDArray dn1 = ELU.backward(n1, e1, de1, 1.0);
+                lap("elu1 backward");
+                da1 = BatchNorm.backward(dn1, g1, c1, grads[2], grads[3]);
+                lap("bn1 backward");
+            }
             Conv2d.backward(x, w1, da1, grads[0], grads[1], 1, 0, 0, false);
             lap("conv1 backward");
 
@@ -216,6 +281,10 @@ public final class KernelBenchmark {
         }
         // Warm up every code path (JIT, workspace sizes, scratch buffers) before timing anything.
         time(5, true, () -> net.step(x, oneHot));
+        if (Arrays.asList(args).contains("--fusion")) {
+            fusion(reps, net, x, oneHot);
+            return;
+        }
         if (!stepOnly) {
             kernels(reps, net, x);
         }
@@ -249,6 +318,70 @@ public final class KernelBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "Epoch, 469 steps of 128:     %.1f s = %.0f img/s%n", seconds, 469 * 128 / seconds);
         }
+    }
+
+    /**
+     * {@code --fusion}: BN -> activation -> Dropout(0.25) as the single kernels' sequence and as one
+     * {@link BatchNormActivation} call, forward and backward (backward rows time backward alone, on a
+     * forward pass made outside the timing), at both BatchNorm shapes; then the whole training step
+     * unfused and fused, alternately, {@code rounds} times each.
+     */
+    private static void fusion(int reps, SeedNet net, INDArray x, INDArray oneHot) {
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(2);
+        for (long[] shape : new long[][] {{BATCH, 32, 26, 26}, {BATCH, 64, 11, 11}}) {
+            long c = shape[1];
+            INDArray act = rand(shape), dAct = rand(shape);
+            INDArray gamma = rand(c).addi(1), beta = rand(c);
+            INDArray rm = Nd4j.zeros(DataType.FLOAT, c), rv = Nd4j.ones(DataType.FLOAT, c);
+            INDArray dG = Nd4j.zeros(DataType.FLOAT, c), dB = Nd4j.zeros(DataType.FLOAT, c);
+            String name = Arrays.toString(shape).replace(" ", "");
+            for (BatchNormActivation.Activation f : new BatchNormActivation.Activation[] {
+                BatchNormActivation.Activation.ELU, BatchNormActivation.Activation.RELU}) {
+                boolean elu = f == BatchNormActivation.Activation.ELU;
+                BatchNorm.Cache bc = new BatchNorm.Cache();
+                INDArray n = BatchNorm.forwardTrain(act, gamma, beta, rm, rv, 0.1, 1e-5, bc);
+                INDArray a = elu ? ELU.forward(n, 1.0) : ReLU.forward(n);
+                INDArray mask = Dropout.sampleMask(shape, 0.25, rng, DataType.FLOAT);
+                Body chainForward = () -> {
+                    INDArray nn = BatchNorm.forwardTrain(act, gamma, beta, rm, rv, 0.1, 1e-5, new BatchNorm.Cache());
+                    INDArray aa = elu ? ELU.forward(nn, 1.0) : ReLU.forward(nn);
+                    Dropout.forward(aa, Dropout.sampleMask(shape, 0.25, rng, DataType.FLOAT));
+                };
+                Body chainBackward = () -> {
+                    INDArray da = Dropout.backward(dAct, mask);
+                    INDArray dn = elu ? ELU.backward(n, a, da, 1.0) : ReLU.backward(n, a, da);
+                    BatchNorm.backward(dn, gamma, bc, dG, dB);
+                };
+                BatchNormActivation.Cache fc = new BatchNormActivation.Cache();
+                BatchNormActivation.forwardTrain(act, gamma, beta, rm, rv, 0.1, 1e-5, f, 1.0, 0.25, rng, fc);
+                Body fusedForward = () -> BatchNormActivation.forwardTrain(act, gamma, beta, rm, rv, 0.1, 1e-5, f,
+                        1.0, 0.25, rng, new BatchNormActivation.Cache());
+                Body fusedBackward = () -> BatchNormActivation.backward(dAct, gamma, fc, dG, dB);
+                Body oneBackward = () -> BatchNormActivation.chainBackward(dAct, mask, f, 1.0, n, a, gamma, bc, dG, dB);
+                row("BN+" + f + "+Drop chain", name, time(reps, true, chainForward), time(reps, true, chainBackward));
+                row("BatchNormActivation", name, time(reps, true, fusedForward), time(reps, true, fusedBackward));
+                row("  chainBackward", name, new double[2], time(reps, true, oneBackward));
+                System.out.printf(Locale.ROOT, "  CPU ms/call: chain fwd %.2f bwd %.2f; fused fwd %.2f bwd %.2f;"
+                        + " chainBackward %.2f%n", cpuTime(reps, chainForward), cpuTime(reps, chainBackward),
+                        cpuTime(reps, fusedForward), cpuTime(reps, fusedBackward), cpuTime(reps, oneBackward));
+            }
+        }
+        int rounds = 3;
+        String[] modes = {"unfused", "fused fwd+bwd", "chainBackward"};
+        for (int r = 0; r < rounds; r++) {
+            StringBuilder line = new StringBuilder("Training step, round " + r + ":");
+            for (String mode : modes) {
+                net.fused = mode.equals("fused fwd+bwd");
+                net.chainBackward = mode.equals("chainBackward");
+                double[] wall = time(reps, true, () -> net.step(x, oneHot));
+                double cpu = cpuTime(reps, () -> net.step(x, oneHot));
+                line.append(String.format(Locale.ROOT, "  %s median %.1f ms (min %.1f, CPU %.1f)", mode, wall[0],
+                        wall[1], cpu));
+            }
+            System.out.println(line);
+        }
+        net.fused = false;
+        net.chainBackward = false;
     }
 
     /** One row per kernel: forward and backward at the seed network's shapes. */
