@@ -19,13 +19,29 @@ final class Segments {
         return a.dataType() == DataType.FLOAT ? a.data().asNioFloat() : a.data().asNioDouble();
     }
 
+    /** a's length as an int; throws for arrays too long to index with an int. */
+    static int checkedLength(INDArray a) {
+        if (a.length() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("arrays above 2^31 elements are not supported");
+        }
+        return (int) a.length();
+    }
+
     static double sum(Buffer b, int off, int len) {
         return b instanceof FloatBuffer f ? sum(f, off, len) : sum((DoubleBuffer) b, off, len);
     }
 
-    static double centeredSquares(Buffer b, int off, int len, double mean) {
-        return b instanceof FloatBuffer f ? centeredSquares(f, off, len, mean)
-                : centeredSquares((DoubleBuffer) b, off, len, mean);
+    /** Adds {@code sum (b[i] - shift)} to acc[0] and {@code sum (b[i] - shift)^2} to acc[1]. */
+    static void shiftedSums(Buffer b, int off, int len, double shift, double[] acc) {
+        if (b instanceof FloatBuffer f) {
+            shiftedSums(f, off, len, shift, acc);
+        } else {
+            shiftedSums((DoubleBuffer) b, off, len, shift, acc);
+        }
+    }
+
+    static double get(Buffer b, int index) {
+        return b instanceof FloatBuffer f ? f.get(index) : ((DoubleBuffer) b).get(index);
     }
 
     static double dot(Buffer a, int aOff, Buffer b, int bOff, int len) {
@@ -48,6 +64,22 @@ final class Segments {
         } else {
             normalise((DoubleBuffer) x, xOff, (DoubleBuffer) xHat, hOff, (DoubleBuffer) y, yOff, len, mean, invStd,
                     gamma, beta);
+        }
+    }
+
+    static void eluFromExp(Buffer x, int xOff, Buffer e, int eOff, Buffer out, int outOff, int len, double alpha) {
+        if (x instanceof FloatBuffer f) {
+            eluFromExp(f, xOff, (FloatBuffer) e, eOff, (FloatBuffer) out, outOff, len, alpha);
+        } else {
+            eluFromExp((DoubleBuffer) x, xOff, (DoubleBuffer) e, eOff, (DoubleBuffer) out, outOff, len, alpha);
+        }
+    }
+
+    static void eluBackward(Buffer y, int yOff, Buffer dy, int dyOff, Buffer dx, int dxOff, int len, double alpha) {
+        if (y instanceof FloatBuffer f) {
+            eluBackward(f, yOff, (FloatBuffer) dy, dyOff, (FloatBuffer) dx, dxOff, len, alpha);
+        } else {
+            eluBackward((DoubleBuffer) y, yOff, (DoubleBuffer) dy, dyOff, (DoubleBuffer) dx, dxOff, len, alpha);
         }
     }
 
@@ -76,23 +108,27 @@ final class Segments {
         return s;
     }
 
-    /** {@code sum (b[i] - mean)^2}. */
-    private static double centeredSquares(FloatBuffer b, int off, int len, double mean) {
-        double s = 0;
+    private static void shiftedSums(FloatBuffer b, int off, int len, double shift, double[] acc) {
+        float k = (float) shift;
+        double s = 0, q = 0;
         for (int i = off, end = off + len; i < end; i++) {
-            double d = b.get(i) - mean;
-            s += d * d;
+            float d = b.get(i) - k;
+            s += d;
+            q += d * d;
         }
-        return s;
+        acc[0] += s;
+        acc[1] += q;
     }
 
-    private static double centeredSquares(DoubleBuffer b, int off, int len, double mean) {
-        double s = 0;
+    private static void shiftedSums(DoubleBuffer b, int off, int len, double shift, double[] acc) {
+        double s = 0, q = 0;
         for (int i = off, end = off + len; i < end; i++) {
-            double d = b.get(i) - mean;
-            s += d * d;
+            double d = b.get(i) - shift;
+            s += d;
+            q += d * d;
         }
-        return s;
+        acc[0] += s;
+        acc[1] += q;
     }
 
     /** {@code sum a[i] * b[i]}. */
@@ -159,6 +195,48 @@ final class Segments {
             double a, double b, double c) {
         for (int i = 0; i < len; i++) {
             out.put(outOff + i, a * u.get(uOff + i) + b * v.get(vOff + i) + c);
+        }
+    }
+
+    /** {@code out[i] = alpha * (e[i] - 1) + max(x[i], 0)} with {@code e = exp(min(x, 0))}: ELU. */
+    private static void eluFromExp(FloatBuffer x, int xOff, FloatBuffer e, int eOff, FloatBuffer out, int outOff,
+            int len, double alpha) {
+        float a = (float) alpha;
+        for (int i = 0; i < len; i++) {
+            out.put(outOff + i, a * (e.get(eOff + i) - 1f) + Math.max(x.get(xOff + i), 0f));
+        }
+    }
+
+    private static void eluFromExp(DoubleBuffer x, int xOff, DoubleBuffer e, int eOff, DoubleBuffer out, int outOff,
+            int len, double alpha) {
+        for (int i = 0; i < len; i++) {
+            out.put(outOff + i, alpha * (e.get(eOff + i) - 1d) + Math.max(x.get(xOff + i), 0d));
+        }
+    }
+
+    /**
+     * {@code dx[i] = dy[i] * (y[i] > 0 ? 1 : y[i] + alpha)}, the ELU slope from its output. The
+     * comparison is computed from the sign of the bit pattern: -bits is negative exactly for y > 0.
+     */
+    private static void eluBackward(FloatBuffer y, int yOff, FloatBuffer dy, int dyOff, FloatBuffer dx, int dxOff,
+            int len, double alpha) {
+        float a = (float) alpha, rest = (float) (1.0 - alpha);
+        for (int i = 0; i < len; i++) {
+            float v = y.get(yOff + i);
+            float positive = (float) ((-(long) Float.floatToRawIntBits(v)) >>> 63);
+            dx.put(dxOff + i, dy.get(dyOff + i) * (Math.min(v, 0f) + a + rest * positive));
+        }
+    }
+
+    private static void eluBackward(DoubleBuffer y, int yOff, DoubleBuffer dy, int dyOff, DoubleBuffer dx, int dxOff,
+            int len, double alpha) {
+        double rest = 1.0 - alpha;
+        for (int i = 0; i < len; i++) {
+            double v = y.get(yOff + i);
+            long bits = Double.doubleToRawLongBits(v);
+            // bits > 0 exactly for v > 0 (not NaN); (bits - 1) >>> 63 is 0 then, 1 for 0 and negatives
+            double positive = 1 - ((bits - 1) >>> 63 | bits >>> 63);
+            dx.put(dxOff + i, dy.get(dyOff + i) * (Math.min(v, 0d) + alpha + rest * positive));
         }
     }
 }
