@@ -19,14 +19,6 @@ final class Segments {
         return a.dataType() == DataType.FLOAT ? a.data().asNioFloat() : a.data().asNioDouble();
     }
 
-    /** a's length as an int; throws for arrays too long to index with an int. */
-    static int checkedLength(INDArray a) {
-        if (a.length() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("arrays above 2^31 elements are not supported");
-        }
-        return (int) a.length();
-    }
-
     static double sum(Buffer b, int off, int len) {
         return b instanceof FloatBuffer f ? sum(f, off, len) : sum((DoubleBuffer) b, off, len);
     }
@@ -64,22 +56,6 @@ final class Segments {
         } else {
             normalise((DoubleBuffer) x, xOff, (DoubleBuffer) xHat, hOff, (DoubleBuffer) y, yOff, len, mean, invStd,
                     gamma, beta);
-        }
-    }
-
-    static void eluFromExp(Buffer x, int xOff, Buffer e, int eOff, Buffer out, int outOff, int len, double alpha) {
-        if (x instanceof FloatBuffer f) {
-            eluFromExp(f, xOff, (FloatBuffer) e, eOff, (FloatBuffer) out, outOff, len, alpha);
-        } else {
-            eluFromExp((DoubleBuffer) x, xOff, (DoubleBuffer) e, eOff, (DoubleBuffer) out, outOff, len, alpha);
-        }
-    }
-
-    static void eluBackward(Buffer y, int yOff, Buffer dy, int dyOff, Buffer dx, int dxOff, int len, double alpha) {
-        if (y instanceof FloatBuffer f) {
-            eluBackward(f, yOff, (FloatBuffer) dy, dyOff, (FloatBuffer) dx, dxOff, len, alpha);
-        } else {
-            eluBackward((DoubleBuffer) y, yOff, (DoubleBuffer) dy, dyOff, (DoubleBuffer) dx, dxOff, len, alpha);
         }
     }
 
@@ -195,48 +171,6 @@ final class Segments {
             double a, double b, double c) {
         for (int i = 0; i < len; i++) {
             out.put(outOff + i, a * u.get(uOff + i) + b * v.get(vOff + i) + c);
-        }
-    }
-
-    /** {@code out[i] = alpha * (e[i] - 1) + max(x[i], 0)} with {@code e = exp(min(x, 0))}: ELU. */
-    private static void eluFromExp(FloatBuffer x, int xOff, FloatBuffer e, int eOff, FloatBuffer out, int outOff,
-            int len, double alpha) {
-        float a = (float) alpha;
-        for (int i = 0; i < len; i++) {
-            out.put(outOff + i, a * (e.get(eOff + i) - 1f) + Math.max(x.get(xOff + i), 0f));
-        }
-    }
-
-    private static void eluFromExp(DoubleBuffer x, int xOff, DoubleBuffer e, int eOff, DoubleBuffer out, int outOff,
-            int len, double alpha) {
-        for (int i = 0; i < len; i++) {
-            out.put(outOff + i, alpha * (e.get(eOff + i) - 1d) + Math.max(x.get(xOff + i), 0d));
-        }
-    }
-
-    /**
-     * {@code dx[i] = dy[i] * (y[i] > 0 ? 1 : y[i] + alpha)}, the ELU slope from its output. The
-     * comparison is computed from the sign of the bit pattern: -bits is negative exactly for y > 0.
-     */
-    private static void eluBackward(FloatBuffer y, int yOff, FloatBuffer dy, int dyOff, FloatBuffer dx, int dxOff,
-            int len, double alpha) {
-        float a = (float) alpha, rest = (float) (1.0 - alpha);
-        for (int i = 0; i < len; i++) {
-            float v = y.get(yOff + i);
-            float positive = (float) ((-(long) Float.floatToRawIntBits(v)) >>> 63);
-            dx.put(dxOff + i, dy.get(dyOff + i) * (Math.min(v, 0f) + a + rest * positive));
-        }
-    }
-
-    private static void eluBackward(DoubleBuffer y, int yOff, DoubleBuffer dy, int dyOff, DoubleBuffer dx, int dxOff,
-            int len, double alpha) {
-        double rest = 1.0 - alpha;
-        for (int i = 0; i < len; i++) {
-            double v = y.get(yOff + i);
-            long bits = Double.doubleToRawLongBits(v);
-            // bits > 0 exactly for v > 0 (not NaN); (bits - 1) >>> 63 is 0 then, 1 for 0 and negatives
-            double positive = 1 - ((bits - 1) >>> 63 | bits >>> 63);
-            dx.put(dxOff + i, dy.get(dyOff + i) * (Math.min(v, 0d) + alpha + rest * positive));
         }
     }
 }
