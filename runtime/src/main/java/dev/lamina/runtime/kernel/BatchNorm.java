@@ -83,20 +83,21 @@ public final class BatchNorm {
         int xOff = (int) ch.x.offset(), hOff = (int) xHat.offset(), yOff = (int) y.offset();
         double[] g = gamma.toDoubleVector(), b = beta.toDoubleVector();
         double[] mean = new double[ch.c], var = new double[ch.c], invStd = new double[ch.c];
-        // Two passes for the statistics (mean, then centred squares) keep var accurate when |mean| >> std.
-        Parallel.forRange(ch.c, 3L * x.length(), (from, to) -> {
+        // One pass for the statistics, on values shifted by the channel's first value: with the
+        // shift near the mean, sum(d^2)/M - (sum(d)/M)^2 suffers little cancellation.
+        Parallel.forRange(ch.c, 2L * x.length(), (from, to) -> {
+            double[] acc = new double[2];
             for (int c = from; c < to; c++) {
-                double s = 0;
+                double shift = Segments.get(xb, xOff + ch.start(0, c));
+                acc[0] = 0;
+                acc[1] = 0;
                 for (int n = 0; n < ch.n; n++) {
-                    s += Segments.sum(xb, xOff + ch.start(n, c), ch.inner);
+                    Segments.shiftedSums(xb, xOff + ch.start(n, c), ch.inner, shift, acc);
                 }
-                double mu = s / m;
-                double q = 0;
-                for (int n = 0; n < ch.n; n++) {
-                    q += Segments.centeredSquares(xb, xOff + ch.start(n, c), ch.inner, mu);
-                }
+                double meanShift = acc[0] / m;
+                double mu = shift + meanShift;
                 mean[c] = mu;
-                var[c] = q / m;
+                var[c] = Math.max(acc[1] / m - meanShift * meanShift, 0.0);
                 invStd[c] = 1.0 / Math.sqrt(var[c] + eps);
                 for (int n = 0; n < ch.n; n++) {
                     int at = ch.start(n, c);

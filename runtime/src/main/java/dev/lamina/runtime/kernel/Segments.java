@@ -23,9 +23,23 @@ final class Segments {
         return b instanceof FloatBuffer f ? sum(f, off, len) : sum((DoubleBuffer) b, off, len);
     }
 
+    /** Adds {@code sum (b[i] - shift)} to acc[0] and {@code sum (b[i] - shift)^2} to acc[1]. */
+    static void shiftedSums(Buffer b, int off, int len, double shift, double[] acc) {
+        if (b instanceof FloatBuffer f) {
+            shiftedSums(f, off, len, shift, acc);
+        } else {
+            shiftedSums((DoubleBuffer) b, off, len, shift, acc);
+        }
+    }
+
+    /** {@code sum (b[i] - mean)^2} over the run: the second pass of two-pass statistics. */
     static double centeredSquares(Buffer b, int off, int len, double mean) {
         return b instanceof FloatBuffer f ? centeredSquares(f, off, len, mean)
                 : centeredSquares((DoubleBuffer) b, off, len, mean);
+    }
+
+    static double get(Buffer b, int index) {
+        return b instanceof FloatBuffer f ? f.get(index) : ((DoubleBuffer) b).get(index);
     }
 
     static double dot(Buffer a, int aOff, Buffer b, int bOff, int len) {
@@ -76,7 +90,6 @@ final class Segments {
         return s;
     }
 
-    /** {@code sum (b[i] - mean)^2}. */
     private static double centeredSquares(FloatBuffer b, int off, int len, double mean) {
         double s = 0;
         for (int i = off, end = off + len; i < end; i++) {
@@ -93,6 +106,29 @@ final class Segments {
             s += d * d;
         }
         return s;
+    }
+
+    private static void shiftedSums(FloatBuffer b, int off, int len, double shift, double[] acc) {
+        float k = (float) shift;
+        double s = 0, q = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            float d = b.get(i) - k;
+            s += d;
+            q += d * d;
+        }
+        acc[0] += s;
+        acc[1] += q;
+    }
+
+    private static void shiftedSums(DoubleBuffer b, int off, int len, double shift, double[] acc) {
+        double s = 0, q = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            double d = b.get(i) - shift;
+            s += d;
+            q += d * d;
+        }
+        acc[0] += s;
+        acc[1] += q;
     }
 
     /** {@code sum a[i] * b[i]}. */

@@ -62,6 +62,25 @@ class BatchNormTest {
         assertClose("cache.invStd", Nd4j.create(invStd), cache.invStd, 1e-12);
     }
 
+    @Test
+    void statisticsStayAccurateWhenTheMeanDwarfsTheSpread() {
+        long[] shape = {8, 2, 5, 5};
+        INDArray x = randn(26, shape).muli(0.01).addi(1000);
+        INDArray ones = Nd4j.ones(DataType.DOUBLE, 2);
+        BatchNorm.Cache cache = new BatchNorm.Cache();
+        BatchNorm.Cache cacheF = new BatchNorm.Cache();
+
+        BatchNorm.forwardTrain(x, ones, ones.mul(0), ones.mul(0), ones.dup(), MOMENTUM, EPS, cache);
+        BatchNorm.forwardTrain(toFloat(x), toFloat(ones), toFloat(ones.mul(0)), toFloat(ones.mul(0)),
+                toFloat(ones), MOMENTUM, EPS, cacheF);
+
+        double[] var = Reference.channelVariance(x);
+        double[] invStd = {1 / Math.sqrt(var[0] + EPS), 1 / Math.sqrt(var[1] + EPS)};
+        assertClose("invStd", Nd4j.create(invStd), cache.invStd, 1e-9 * invStd[0]);
+        // FLOAT inputs near 1000 carry only ~6e-5 absolute precision; xHat is on the scale of 1
+        assertClose("float xHat", cache.xHat, cacheF.xHat, 2e-2);
+    }
+
     @ParameterizedTest
     @MethodSource("shapes")
     void runningStatisticsFollowPyTorch(long[] shape) {
