@@ -331,8 +331,10 @@ public final class KernelBenchmark {
     /**
      * {@code --fusion}: BN -> activation -> Dropout(0.25) as the single kernels' sequence and as one
      * {@link BatchNormActivation} call, forward and backward (backward rows time backward alone, on a
-     * forward pass made outside the timing), at both BatchNorm shapes; then the whole training step
-     * unfused and fused, alternately, {@code rounds} times each.
+     * forward pass made outside the timing), and {@link BatchNormActivation#chainBackward} after the
+     * unfused forward, at both BatchNorm shapes, with process CPU time per call; then the whole
+     * training step unfused, fused, and unfused forward with chainBackward, interleaved step by step,
+     * {@code 2 * reps} steps each.
      */
     private static void fusion(int reps, SeedNet net, INDArray x, INDArray oneHot) {
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(2);
@@ -374,19 +376,25 @@ public final class KernelBenchmark {
                         cpuTime(reps, fusedForward), cpuTime(reps, fusedBackward), cpuTime(reps, oneBackward));
             }
         }
-        int rounds = 3;
+        // The three ways step by step in turn, so that load from other processes hits all of them alike.
         String[] modes = {"unfused", "fused fwd+bwd", "chainBackward"};
-        for (int r = 0; r < rounds; r++) {
-            StringBuilder line = new StringBuilder("Training step, round " + r + ":");
-            for (String mode : modes) {
-                net.fused = mode.equals("fused fwd+bwd");
-                net.chainBackward = mode.equals("chainBackward");
-                double[] wall = time(reps, true, () -> net.step(x, oneHot));
-                double cpu = cpuTime(reps, () -> net.step(x, oneHot));
-                line.append(String.format(Locale.ROOT, "  %s median %.1f ms (min %.1f, CPU %.1f)", mode, wall[0],
-                        wall[1], cpu));
+        int steps = Math.max(20, 2 * reps);
+        double[][] wall = new double[modes.length][steps];
+        for (int i = -5; i < steps; i++) {
+            for (int k = 0; k < modes.length; k++) {
+                net.fused = k == 1;
+                net.chainBackward = k == 2;
+                double[] one = time(1, true, () -> net.step(x, oneHot));
+                if (i >= 0) {
+                    wall[k][i] = one[0];
+                }
             }
-            System.out.println(line);
+        }
+        for (int k = 0; k < modes.length; k++) {
+            double[] w = wall[k].clone();
+            Arrays.sort(w);
+            System.out.printf(Locale.ROOT, "Training step, %-14s median %.1f ms, lower quartile %.1f, min %.1f"
+                    + " (%d steps, interleaved)%n", modes[k], w[steps / 2], w[steps / 4], w[0], steps);
         }
         net.fused = false;
         net.chainBackward = false;
