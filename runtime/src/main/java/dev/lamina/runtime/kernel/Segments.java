@@ -109,10 +109,11 @@ final class Segments {
     }
 
     private static void shiftedSums(FloatBuffer b, int off, int len, double shift, double[] acc) {
-        float k = (float) shift;
         double s = 0, q = 0;
         for (int i = off, end = off + len; i < end; i++) {
-            float d = b.get(i) - k;
+            // In double: a float square overflows for |d| > 1.8e19, which a diverging run reaches,
+            // and an infinite variance would hide the divergence behind BatchNorm.
+            double d = b.get(i) - shift;
             s += d;
             q += d * d;
         }

@@ -164,6 +164,22 @@ class BatchNormTest {
         assertClose("dBeta after two calls", dBetaOnce.mul(2), dBeta, 1e-12);
     }
 
+    /** Values near a diverging run's (1e20): their squares overflow float, the statistics must not. */
+    @Test
+    void floatStatisticsOfHugeValuesStayFinite() {
+        long[] shape = {4, 3, 5, 5};
+        INDArray x = toFloat(input(26, shape)).muli(1e20);
+        INDArray ones = Nd4j.ones(DataType.FLOAT, 3);
+        INDArray runningVar = Nd4j.ones(DataType.FLOAT, 3);
+        INDArray y = BatchNorm.forwardTrain(x, ones, Nd4j.zeros(DataType.FLOAT, 3), Nd4j.zeros(DataType.FLOAT, 3),
+                runningVar, MOMENTUM, EPS, new BatchNorm.Cache());
+        assertThat(y.isInfinite().any()).isFalse();
+        assertThat(y.isNaN().any()).isFalse();
+        // Normalised: unit variance per channel, so no value beyond sqrt(M) = 10.
+        assertThat(y.amaxNumber().doubleValue()).isAtMost(10.0);
+        assertThat(y.amaxNumber().doubleValue()).isGreaterThan(0.5);
+    }
+
     @Test
     void floatAgreesWithDouble() {
         long[] shape = {16, 8, 13, 13};
