@@ -222,12 +222,12 @@ public final class BatchNorm {
     }
 
     /** A [C] array of like's type holding values. */
-    private static INDArray vector(double[] values, INDArray like) {
+    static INDArray vector(double[] values, INDArray like) {
         return Nd4j.create(values, new long[] {values.length}, DataType.DOUBLE).castTo(like.dataType());
     }
 
     /** Where channel c's values lie in a dense copy of x: run n of channel c starts at {@code (n*C + c)*inner}. */
-    private static final class Channels {
+    static final class Channels {
         final INDArray x;
         final int n, c, inner;
 
@@ -247,7 +247,7 @@ public final class BatchNorm {
     }
 
     /** Checks x's rank, gamma and beta (beta may be null). */
-    private static void check(INDArray x, INDArray gamma, INDArray beta) {
+    static void check(INDArray x, INDArray gamma, INDArray beta) {
         Support.checkFloating(x, "x");
         if (x.rank() != 2 && x.rank() != 4) {
             throw new IllegalArgumentException(

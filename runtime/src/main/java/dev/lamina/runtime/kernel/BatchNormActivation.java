@@ -109,7 +109,7 @@ public final class BatchNormActivation {
     public static INDArray forwardTrain(INDArray x, INDArray gamma, INDArray beta, INDArray runningMean,
             INDArray runningVar, double momentum, double eps, Activation activation, double parameter,
             double dropRate, Random rng, Cache cache) {
-        check(x, gamma, beta);
+        BatchNorm.check(x, gamma, beta);
         long channels = x.size(1);
         checkShape(runningMean, "runningMean", channels);
         checkSameType(x, runningMean, "runningMean");
@@ -135,7 +135,7 @@ public final class BatchNormActivation {
                     "training needs more than one value per channel, got " + Arrays.toString(x.shape()));
         }
 
-        Layout at = new Layout(x);
+        BatchNorm.Channels at = new BatchNorm.Channels(x);
         // 0/1 Bernoulli draws, as Dropout.sampleMask makes them before scaling; the scale comes in the pass.
         Buffer maskBuffer = null;
         int maskOff = 0;
@@ -195,10 +195,10 @@ public final class BatchNormActivation {
             newMean[c] = (1.0 - momentum) * newMean[c] + momentum * mean[c];
             newVar[c] = (1.0 - momentum) * newVar[c] + momentum * var[c] * unbias;
         }
-        runningMean.assign(vector(newMean, x));
-        runningVar.assign(vector(newVar, x));
+        runningMean.assign(BatchNorm.vector(newMean, x));
+        runningVar.assign(BatchNorm.vector(newVar, x));
         cache.xHat = xHat;
-        cache.invStd = vector(invStd, x);
+        cache.invStd = BatchNorm.vector(invStd, x);
         cache.gate = gate;
         return y;
     }
@@ -221,7 +221,7 @@ public final class BatchNormActivation {
             throw new IllegalStateException("BatchNormActivation.backward needs a cache filled by forwardTrain");
         }
         INDArray xHat = cache.xHat;
-        check(xHat, gamma, null);
+        BatchNorm.check(xHat, gamma, null);
         Support.checkSameShape(xHat, "the cached xHat", dy, "dy");
         long channels = xHat.size(1);
         checkShape(dGamma, "dGamma", channels);
@@ -230,7 +230,7 @@ public final class BatchNormActivation {
         checkSameType(xHat, dBeta, "dBeta");
         long m = xHat.length() / channels;
 
-        Layout at = new Layout(xHat);
+        BatchNorm.Channels at = new BatchNorm.Channels(xHat);
         INDArray dyc = Support.denseC(dy);
         INDArray dx = Support.newLike(xHat);
         Buffer dyb = Segments.buffer(dyc), gb = Segments.buffer(cache.gate), hb = Segments.buffer(at.x);
@@ -259,8 +259,8 @@ public final class BatchNormActivation {
                 }
             }
         });
-        dBeta.addi(vector(sumG, dBeta));
-        dGamma.addi(vector(sumGXHat, dGamma));
+        dBeta.addi(BatchNorm.vector(sumG, dBeta));
+        dGamma.addi(BatchNorm.vector(sumGXHat, dGamma));
         return dx;
     }
 
@@ -294,7 +294,7 @@ public final class BatchNormActivation {
             throw new IllegalStateException("chainBackward needs a cache filled by BatchNorm.forwardTrain");
         }
         INDArray xHat = cache.xHat;
-        check(xHat, gamma, null);
+        BatchNorm.check(xHat, gamma, null);
         Support.checkSameShape(xHat, "the cached xHat", dy, "dy");
         if (mask != null) {
             Support.checkSameShape(xHat, "the cached xHat", mask, "mask");
@@ -309,7 +309,7 @@ public final class BatchNormActivation {
         checkSameType(xHat, dBeta, "dBeta");
         long m = xHat.length() / channels;
 
-        Layout at = new Layout(xHat);
+        BatchNorm.Channels at = new BatchNorm.Channels(xHat);
         INDArray dyc = Support.denseC(dy), actc = Support.denseC(act);
         INDArray maskc = mask == null ? null : Support.denseC(mask);
         INDArray dx = Support.newLike(xHat);
@@ -340,8 +340,8 @@ public final class BatchNormActivation {
                 }
             }
         });
-        dBeta.addi(vector(sumG, dBeta));
-        dGamma.addi(vector(sumGXHat, dGamma));
+        dBeta.addi(BatchNorm.vector(sumG, dBeta));
+        dGamma.addi(BatchNorm.vector(sumGXHat, dGamma));
         return dx;
     }
 
@@ -671,46 +671,6 @@ public final class BatchNormActivation {
             for (int k = 0; k < len; k++) {
                 out.put(dxOff + k, a * (d.get(dyOff + k) * g.get(gOff + k)) + b * h.get(hOff + k) + c);
             }
-        }
-    }
-
-    /** A [C] array of like's type holding values. */
-    private static INDArray vector(double[] values, INDArray like) {
-        return Nd4j.create(values, new long[] {values.length}, DataType.DOUBLE).castTo(like.dataType());
-    }
-
-    /** Where channel c's values lie in a dense copy of x: run n of channel c starts at {@code (n*C + c)*inner}. */
-    private static final class Layout {
-        final INDArray x;
-        final int n, c, inner;
-
-        Layout(INDArray a) {
-            if (a.length() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("arrays above 2^31 elements are not supported");
-            }
-            x = Support.denseC(a);
-            n = (int) a.size(0);
-            c = (int) a.size(1);
-            inner = a.rank() == 4 ? (int) (a.size(2) * a.size(3)) : 1;
-        }
-
-        int start(int batch, int channel) {
-            return (batch * c + channel) * inner;
-        }
-    }
-
-    /** Checks x's rank, gamma and beta (beta may be null). */
-    private static void check(INDArray x, INDArray gamma, INDArray beta) {
-        Support.checkFloating(x, "x");
-        if (x.rank() != 2 && x.rank() != 4) {
-            throw new IllegalArgumentException("x must be [N, C] or [N, C, H, W], was " + Arrays.toString(x.shape()));
-        }
-        long c = x.size(1);
-        checkShape(gamma, "gamma", c);
-        checkSameType(x, gamma, "gamma");
-        if (beta != null) {
-            checkShape(beta, "beta", c);
-            checkSameType(x, beta, "beta");
         }
     }
 }

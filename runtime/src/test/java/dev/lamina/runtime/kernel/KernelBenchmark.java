@@ -1,14 +1,10 @@
 package dev.lamina.runtime.kernel;
 
+import dev.lamina.runtime.train.StepWorkspace;
 import java.util.Arrays;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,14 +34,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class KernelBenchmark {
     private static final int BATCH = 128;
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .overallocationLimit(0.1)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
+    /** The workspace the Trainer runs its steps in. */
+    private static final StepWorkspace WORKSPACE = new StepWorkspace("bench");
 
     private KernelBenchmark() {}
 
@@ -61,7 +51,7 @@ public final class KernelBenchmark {
         for (int i = -warmup; i < reps; i++) {
             long start = System.nanoTime();
             if (workspace) {
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bench")) {
+                try (MemoryWorkspace ws = WORKSPACE.open()) {
                     body.run();
                 }
             } else {
@@ -89,7 +79,7 @@ public final class KernelBenchmark {
         double[] ms = new double[reps];
         for (int i = -warmup; i < reps; i++) {
             long start = os.getProcessCpuTime();
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bench")) {
+            try (MemoryWorkspace ws = WORKSPACE.open()) {
                 body.run();
             }
             long end = os.getProcessCpuTime();
@@ -319,7 +309,7 @@ public final class KernelBenchmark {
         if (epoch) {
             long start = System.nanoTime();
             for (int i = 0; i < 469; i++) {
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bench")) {
+                try (MemoryWorkspace ws = WORKSPACE.open()) {
                     net.step(x, oneHot);
                 }
             }
