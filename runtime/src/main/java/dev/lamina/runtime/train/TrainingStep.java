@@ -48,6 +48,8 @@ public final class TrainingStep {
     }
 
     /**
+     * Steps for {@code model}, updated by {@code optimizer}.
+     *
      * @param model     the model to train; its {@link Model#loss()} is the loss minimised
      * @param optimizer updates {@link Model#parameters()} from their gradients
      */
