@@ -27,6 +27,7 @@ import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
@@ -98,9 +99,14 @@ public final class LaminaProcessor extends AbstractProcessor {
         return options;
     }
 
+    /**
+     * Every annotation of the DSL: {@code @Sequential} to find models, the layer annotations to flag
+     * those used outside a model. None is claimed ({@link #process} returns false), so that
+     * processors after this one that support {@code "*"} still run on models' files.
+     */
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(Sequential.class.getCanonicalName());
+        return Set.of(Sequential.class.getPackageName() + ".*");
     }
 
     @Override
@@ -142,10 +148,39 @@ public final class LaminaProcessor extends AbstractProcessor {
             }
             report.printTo(processingEnv.getMessager());
         });
+        reportLayersOutsideModels(annotations, round);
         if (round.processingOver()) {
             lint.finish(processingEnv.getMessager());
         }
         return false;
+    }
+
+    /**
+     * A layer annotation whose method is not in a {@code @Sequential} interface does nothing: most
+     * likely the interface lacks its {@code @Sequential}. An error on the annotation says so.
+     */
+    private void reportLayersOutsideModels(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        for (TypeElement annotation : annotations) {
+            if (!Messages.LAYER_ANNOTATIONS.contains(annotation.getSimpleName().toString())
+                    || !annotation.getQualifiedName().toString().startsWith(Sequential.class.getPackageName() + ".")) {
+                continue;
+            }
+            for (Element element : round.getElementsAnnotatedWith(annotation)) {
+                Element owner = element.getEnclosingElement();
+                if (owner != null && owner.getAnnotation(Sequential.class) != null) {
+                    continue;  // a model's layer: the model's own checks apply
+                }
+                AnnotationMirror mirror = element.getAnnotationMirrors().stream()
+                        .filter(m -> m.getAnnotationType().asElement().equals(annotation))
+                        .findFirst().orElse(null);
+                String where = owner == null ? "" : " in '" + owner.getSimpleName() + "'";
+                processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "[Lamina] @"
+                        + annotation.getSimpleName() + " on '" + element.getSimpleName() + "'" + where
+                        + " has no effect: Lamina reads layers only from interfaces annotated @Sequential. Fix:"
+                        + " annotate the interface with @Sequential(input = {...}), or remove the annotation",
+                        element, mirror);
+            }
+        }
     }
 
     /**

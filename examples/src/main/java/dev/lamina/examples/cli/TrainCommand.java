@@ -229,7 +229,8 @@ final class TrainCommand implements Callable<Integer> {
 
     private void report(Path dir, List<EpochMetrics> history, EpochCheckpoints checkpoints, EarlyStopping stopping) {
         if (history.isEmpty()) {
-            out.println("Nothing to train: the checkpoint already holds " + epochs + " epoch(s); raise --epochs.");
+            out.println("Nothing to train: the checkpoint has already finished the " + epochs
+                    + " epoch(s) asked for; raise --epochs.");
             return;
         }
         EpochMetrics last = history.get(history.size() - 1);
