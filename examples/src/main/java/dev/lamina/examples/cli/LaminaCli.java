@@ -42,6 +42,7 @@ public final class LaminaCli {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new LaminaCli());
         cli.setExecutionExceptionHandler(LaminaCli::reportFailure);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);  // --optimizer adam as well as ADAM
         cli.setParameterExceptionHandler(LaminaCli::reportUsageError);
         return cli;
     }

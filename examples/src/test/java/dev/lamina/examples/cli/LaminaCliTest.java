@@ -42,6 +42,15 @@ class LaminaCliTest {
     }
 
     @Test
+    void enumValuesIgnoreCase() {
+        // Through the real command line, which allows it; the train command itself is only parsed.
+        CommandLine cli = LaminaCli.commandLine();
+        CommandLine.ParseResult parsed = cli.parseArgs("train", "--optimizer", "sgd");
+        TrainCommand train = parsed.subcommand().commandSpec().commandLine().getCommand();
+        assertThat(train.optimizer).isEqualTo(TrainCommand.OptimizerKind.SGD);
+    }
+
+    @Test
     void parsesTrainOptions(@TempDir Path dir) {
         TrainCommand train = new TrainCommand();
         new CommandLine(train).parseArgs("--epochs", "3", "--batch-size", "64", "--optimizer", "SGD", "--lr", "0.05",
