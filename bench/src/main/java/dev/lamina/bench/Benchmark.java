@@ -256,19 +256,28 @@ public final class Benchmark {
         return -1;
     }
 
+    private static final String USAGE = "usage: Benchmark [--only lamina|dl4j] [--batches 32,128] [--windows 5]"
+            + " [--window 2] [--warmup 3] [--dl4j-helpers auto|on|off] [--no-compile]";
+    private static final List<String> VALUED = List.of("only", "batches", "windows", "window", "warmup",
+            "dl4j-helpers");
+
+    /** The options, or the usage and exit status 2 on an unknown option or a missing value. */
     private static Map<String, String> parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + args[i]);
-            }
-            String key = args[i].substring(2);
-            if (key.equals("no-compile")) {
+            String key = args[i].startsWith("--") ? args[i].substring(2) : "";
+            if (key.equals("help")) {
+                System.out.println(USAGE);
+                System.exit(0);
+            } else if (key.equals("no-compile")) {
                 options.put(key, "true");
-            } else if (i + 1 < args.length) {
+            } else if (VALUED.contains(key) && i + 1 < args.length) {
                 options.put(key, args[++i]);
             } else {
-                throw new IllegalArgumentException("--" + key + " needs a value");
+                System.err.println("error: " + (VALUED.contains(key) ? args[i] + " needs a value"
+                        : "unknown argument " + args[i]));
+                System.err.println(USAGE);
+                System.exit(2);
             }
         }
         return options;
