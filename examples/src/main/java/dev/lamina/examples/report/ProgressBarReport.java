@@ -87,15 +87,13 @@ public final class ProgressBarReport implements TrainingListener {
     public void onCheckpointSaved(Path file, TrainingPosition position) {
         // The bar redraws on the next update; the note gets a line of its own.
         out.println();
-        out.println(String.format(Locale.ROOT, "checkpoint %s at step %d (epoch %d, batch %d)", file,
-                position.step(), position.epoch() + 1, position.batch()));
+        out.println(ConsoleProgress.checkpointLine(file, position));
         out.flush();
     }
 
     @Override
     public void onResumed(Path file, TrainingPosition p, int batchCount) {
-        out.println(String.format(Locale.ROOT, "resumed from %s at step %d (epoch %d, batch %d/%d)", file,
-                p.step(), p.epoch() + 1, p.batch(), batchCount));
+        out.println(ConsoleProgress.resumedLine(file, p, batchCount));
         out.flush();
     }
 

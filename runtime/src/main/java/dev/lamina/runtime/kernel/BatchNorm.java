@@ -181,13 +181,8 @@ public final class BatchNorm {
             throw new IllegalStateException("BatchNorm.backward needs a cache filled by forwardTrain");
         }
         INDArray xHat = cache.xHat;
-        check(xHat, gamma, null);
-        Support.checkSameShape(xHat, "the cached xHat", dy, "dy");
+        checkBackward(xHat, gamma, dy, dGamma, dBeta);
         long channels = xHat.size(1);
-        checkShape(dGamma, "dGamma", channels);
-        checkSameType(xHat, dGamma, "dGamma");
-        checkShape(dBeta, "dBeta", channels);
-        checkSameType(xHat, dBeta, "dBeta");
         long m = xHat.length() / channels;
 
         Channels ch = new Channels(xHat);
@@ -244,6 +239,17 @@ public final class BatchNorm {
         int start(int batch, int channel) {
             return (batch * c + channel) * inner;
         }
+    }
+
+    /** Checks the arguments of a backward pass against the cached xHat ({@code [N, C]} or {@code [N, C, H, W]}). */
+    static void checkBackward(INDArray xHat, INDArray gamma, INDArray dy, INDArray dGamma, INDArray dBeta) {
+        check(xHat, gamma, null);
+        Support.checkSameShape(xHat, "the cached xHat", dy, "dy");
+        long channels = xHat.size(1);
+        checkShape(dGamma, "dGamma", channels);
+        checkSameType(xHat, dGamma, "dGamma");
+        checkShape(dBeta, "dBeta", channels);
+        checkSameType(xHat, dBeta, "dBeta");
     }
 
     /** Checks x's rank, gamma and beta (beta may be null). */

@@ -221,13 +221,8 @@ public final class BatchNormActivation {
             throw new IllegalStateException("BatchNormActivation.backward needs a cache filled by forwardTrain");
         }
         INDArray xHat = cache.xHat;
-        BatchNorm.check(xHat, gamma, null);
-        Support.checkSameShape(xHat, "the cached xHat", dy, "dy");
+        BatchNorm.checkBackward(xHat, gamma, dy, dGamma, dBeta);
         long channels = xHat.size(1);
-        checkShape(dGamma, "dGamma", channels);
-        checkSameType(xHat, dGamma, "dGamma");
-        checkShape(dBeta, "dBeta", channels);
-        checkSameType(xHat, dBeta, "dBeta");
         long m = xHat.length() / channels;
 
         BatchNorm.Channels at = new BatchNorm.Channels(xHat);
@@ -294,8 +289,7 @@ public final class BatchNormActivation {
             throw new IllegalStateException("chainBackward needs a cache filled by BatchNorm.forwardTrain");
         }
         INDArray xHat = cache.xHat;
-        BatchNorm.check(xHat, gamma, null);
-        Support.checkSameShape(xHat, "the cached xHat", dy, "dy");
+        BatchNorm.checkBackward(xHat, gamma, dy, dGamma, dBeta);
         if (mask != null) {
             Support.checkSameShape(xHat, "the cached xHat", mask, "mask");
         }
@@ -303,10 +297,6 @@ public final class BatchNormActivation {
         Support.checkSameShape(xHat, "the cached xHat", act,
                 activation == Activation.ELU ? "activationOutput" : "activationInput");
         long channels = xHat.size(1);
-        checkShape(dGamma, "dGamma", channels);
-        checkSameType(xHat, dGamma, "dGamma");
-        checkShape(dBeta, "dBeta", channels);
-        checkSameType(xHat, dBeta, "dBeta");
         long m = xHat.length() / channels;
 
         BatchNorm.Channels at = new BatchNorm.Channels(xHat);

@@ -85,15 +85,13 @@ public final class ConsoleProgress implements TrainingListener {
     @Override
     public void onCheckpointSaved(Path file, TrainingPosition position) {
         endProgress();
-        out.println(String.format(Locale.ROOT, "checkpoint %s at step %d (epoch %d, batch %d)", file,
-                position.step(), position.epoch() + 1, position.batch()));
+        out.println(checkpointLine(file, position));
         out.flush();
     }
 
     @Override
     public void onResumed(Path file, TrainingPosition p, int batchCount) {
-        out.println(String.format(Locale.ROOT, "resumed from %s at step %d (epoch %d, batch %d/%d)", file,
-                p.step(), p.epoch() + 1, p.batch(), batchCount));
+        out.println(resumedLine(file, p, batchCount));
         out.flush();
     }
 
@@ -110,6 +108,31 @@ public final class ConsoleProgress implements TrainingListener {
                 "epoch %d/%d  train loss %.4f  train accuracy %.2f%%  test loss %.4f  test accuracy %.2f%%  %.0f img/s  %.1f s",
                 m.epoch(), epochs, m.trainLoss(), 100 * m.trainAccuracy(), m.testLoss(), 100 * m.testAccuracy(),
                 m.imagesPerSecond(), m.elapsedSeconds());
+    }
+
+    /**
+     * The line that reports a checkpoint: {@code checkpoint runs/x/checkpoint.lamina at step 120 (epoch 2, batch 3)}.
+     *
+     * @param file     where the checkpoint was written
+     * @param position the position it holds (epochs and batches from 0; printed from 1 for epochs)
+     * @return the line, without a line end
+     */
+    public static String checkpointLine(Path file, TrainingPosition position) {
+        return String.format(Locale.ROOT, "checkpoint %s at step %d (epoch %d, batch %d)", file, position.step(),
+                position.epoch() + 1, position.batch());
+    }
+
+    /**
+     * The line that reports a resumed run: {@code resumed from FILE at step 120 (epoch 2, batch 3/469)}.
+     *
+     * @param file       the checkpoint read
+     * @param p          the position it held
+     * @param batchCount batches per epoch
+     * @return the line, without a line end
+     */
+    public static String resumedLine(Path file, TrainingPosition p, int batchCount) {
+        return String.format(Locale.ROOT, "resumed from %s at step %d (epoch %d, batch %d/%d)", file, p.step(),
+                p.epoch() + 1, p.batch(), batchCount);
     }
 
     /**
