@@ -179,6 +179,18 @@ class TrainerTest {
     }
 
     @Test
+    void nonFiniteInputStopsTheRunNamingTheInput() {
+        SoftmaxRegression model = new SoftmaxRegression(2, 3, DataType.FLOAT, 0);
+        Dataset train = blobs(240, 1);
+        train.features().putScalar(new long[] {7, 0}, Float.NaN);
+        Trainer trainer = trainer(model, new Sgd(0.1), new ByteArrayOutputStream()).build();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> trainer.fit(train, blobs(60, 2)));
+        assertThat(e.layer()).hasValue("input");
+        assertThat(e).hasMessageThat().contains("the input batch itself holds NaN or infinity");
+    }
+
+    @Test
     void invalidSettingsNameTheValue() {
         SoftmaxRegression model = new SoftmaxRegression(2, 3, DataType.FLOAT, 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
