@@ -26,17 +26,25 @@ final class Blocks {
         int sOff = (int) src.offset();
         int dOff = (int) dst.offset();
         long work = (long) outer * inner * p;
-        Parallel.forRange(outer * inner, work, (from, to) -> {
-            for (int unit = from; unit < to; unit++) {
-                int a = unit / inner, b = unit % inner;
-                int from0 = sOff + unit * p;
-                int to0 = dOff + (b * outer + a) * p;
-                if (s instanceof FloatBuffer fs) {
-                    ((FloatBuffer) d).put(to0, fs, from0, p);
-                } else {
-                    ((DoubleBuffer) d).put(to0, (DoubleBuffer) s, from0, p);
+        if (s instanceof FloatBuffer fs) {
+            FloatBuffer fd = (FloatBuffer) d;
+            Parallel.forRange(outer * inner, work, (from, to) -> {
+                for (int unit = from; unit < to; unit++) {
+                    fd.put(dOff + target(unit, outer, inner) * p, fs, sOff + unit * p, p);
                 }
-            }
-        });
+            });
+        } else {
+            DoubleBuffer ds = (DoubleBuffer) s, dd = (DoubleBuffer) d;
+            Parallel.forRange(outer * inner, work, (from, to) -> {
+                for (int unit = from; unit < to; unit++) {
+                    dd.put(dOff + target(unit, outer, inner) * p, ds, sOff + unit * p, p);
+                }
+            });
+        }
+    }
+
+    /** The dst run {@code b * outer + a} of src run {@code unit = a * inner + b}. */
+    private static int target(int unit, int outer, int inner) {
+        return (unit % inner) * outer + unit / inner;
     }
 }

@@ -221,21 +221,27 @@ final class Segments {
 
     /** Adds the column sums of the row-major {@code [rows, len]} matrix at {@code m[mOff..]} to {@code acc[accOff..]}. */
     static void addColumnSums(Buffer m, int mOff, int rows, int len, Buffer acc, int accOff) {
-        for (int i = 0; i < len; i++) {
-            double s = 0;
-            if (m instanceof FloatBuffer f) {
-                for (int r = 0; r < rows; r++) {
-                    s += f.get(mOff + r * len + i);
+        // Row by row, in memory order, into double sums.
+        double[] sums = new double[len];
+        if (m instanceof FloatBuffer f) {
+            FloatBuffer a = (FloatBuffer) acc;
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < len; i++) {
+                    sums[i] += f.get(mOff + r * len + i);
                 }
-                FloatBuffer a = (FloatBuffer) acc;
-                a.put(accOff + i, (float) (a.get(accOff + i) + s));
-            } else {
-                DoubleBuffer d = (DoubleBuffer) m;
-                for (int r = 0; r < rows; r++) {
-                    s += d.get(mOff + r * len + i);
+            }
+            for (int i = 0; i < len; i++) {
+                a.put(accOff + i, (float) (a.get(accOff + i) + sums[i]));
+            }
+        } else {
+            DoubleBuffer d = (DoubleBuffer) m, a = (DoubleBuffer) acc;
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < len; i++) {
+                    sums[i] += d.get(mOff + r * len + i);
                 }
-                DoubleBuffer a = (DoubleBuffer) acc;
-                a.put(accOff + i, a.get(accOff + i) + s);
+            }
+            for (int i = 0; i < len; i++) {
+                a.put(accOff + i, a.get(accOff + i) + sums[i]);
             }
         }
     }
