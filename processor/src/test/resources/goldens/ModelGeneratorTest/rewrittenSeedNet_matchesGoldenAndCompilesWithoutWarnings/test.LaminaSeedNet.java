@@ -494,19 +494,15 @@ public final class LaminaSeedNet implements SeedNet, Model {
     public INDArray forward(INDArray input, boolean training) {
         checkExampleShape("input", input, INPUT_SHAPE);
         backwardReady = false;
-        boolean foldBatchNorm = !training && layerObserver == null && !findNonFinite;
+        // Observers and the non-finite search see each declared layer's own output.
+        if (!training && layerObserver == null && !findNonFinite) {
+            return inferencePass(input);
+        }
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias -> [N, 32, 26, 26]
         // rewrite BiasBeforeBatchNorm: bias elided, 'bn1' subtracts it with the batch mean (exact in training); its running mean starts at -bias (exact at inference)
         // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference (BN with running statistics is affine per channel: exact up to rounding), unless a layer observer or the non-finite search watches
-        INDArray conv1Out;
-        if (foldBatchNorm) {
-            BatchNormFold.intoConv2d(conv1Weight.value(), null, bn1Gamma.value(), bn1Beta.value(),
-                    bn1RunningMean, bn1RunningVar, 1.0E-5, conv1FoldedWeight, conv1FoldedBias);
-            conv1Out = Conv2d.forward(input, conv1FoldedWeight, conv1FoldedBias, 1, 0, 0, 26, 26);
-        } else {
-            conv1Out = Conv2d.forward(input, conv1Weight.value(), null, 1, 0, 0, 26, 26);
-        }
+        INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), null, 1, 0, 0, 26, 26);
         afterLayer("conv1", conv1Out);
 
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
@@ -516,9 +512,6 @@ public final class LaminaSeedNet implements SeedNet, Model {
         if (training) {
             bn1Out = BatchNorm.forwardTrain(conv1Out, bn1Gamma.value(), bn1Beta.value(),
                     bn1RunningMean, bn1RunningVar, 0.1, 1.0E-5, bn1Cache);
-        } else if (foldBatchNorm) {
-            // conv1Out already holds this layer's output: it ran with this layer folded in
-            bn1Out = conv1Out;
         } else {
             bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
                     bn1RunningMean, bn1RunningVar, 1.0E-5);
@@ -544,15 +537,7 @@ public final class LaminaSeedNet implements SeedNet, Model {
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: bias elided, 'bn2' subtracts it with the batch mean (exact in training); its running mean starts at -bias (exact at inference)
         // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference (BN with running statistics is affine per channel: exact up to rounding), unless a layer observer or the non-finite search watches
-        INDArray conv2Out;
-        if (foldBatchNorm) {
-            BatchNormFold.intoConv2d(conv2Weight.value(), null, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, 1.0E-5, conv2FoldedWeight, conv2FoldedBias);
-            conv2Out = Conv2d.forward(pool1Out, conv2FoldedWeight, conv2FoldedBias, 1, 0, 0, 11,
-                    11);
-        } else {
-            conv2Out = Conv2d.forward(pool1Out, conv2Weight.value(), null, 1, 0, 0, 11, 11);
-        }
+        INDArray conv2Out = Conv2d.forward(pool1Out, conv2Weight.value(), null, 1, 0, 0, 11, 11);
         afterLayer("conv2", conv2Out);
 
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
@@ -562,9 +547,6 @@ public final class LaminaSeedNet implements SeedNet, Model {
         if (training) {
             bn2Out = BatchNorm.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
                     bn2RunningMean, bn2RunningVar, 0.1, 1.0E-5, bn2Cache);
-        } else if (foldBatchNorm) {
-            // conv2Out already holds this layer's output: it ran with this layer folded in
-            bn2Out = conv2Out;
         } else {
             bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
                     bn2RunningMean, bn2RunningVar, 1.0E-5);
@@ -622,6 +604,59 @@ public final class LaminaSeedNet implements SeedNet, Model {
             logitsInput = act3Out;
             backwardReady = true;
         }
+        return logitsOut;
+    }
+
+    /**
+     * The inference pass: the layers as the rewrites named below run them outside training,
+     * with the same output as the declared layers up to floating-point rounding.
+     */
+    private INDArray inferencePass(INDArray input) {
+        // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias -> [N, 32, 26, 26]
+        // rewrite BiasBeforeBatchNorm: bias elided, 'bn1' subtracts it with the batch mean (exact in training); its running mean starts at -bias (exact at inference)
+        // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference (BN with running statistics is affine per channel: exact up to rounding), unless a layer observer or the non-finite search watches
+        BatchNormFold.intoConv2d(conv1Weight.value(), null, bn1Gamma.value(), bn1Beta.value(),
+                bn1RunningMean, bn1RunningVar, 1.0E-5, conv1FoldedWeight, conv1FoldedBias);
+        INDArray conv1Out = Conv2d.forward(input, conv1FoldedWeight, conv1FoldedBias, 1, 0, 0, 26,
+                26);
+
+        // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
+        // rewrite DropoutAtInference: 'drop1' before this layer is removed (inverted dropout is the identity at inference)
+        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (max commutes with non-decreasing functions: exact forward, gradients equal up to ties)
+        INDArray pool1Out = MaxPool2d.forward(conv1Out, 2, 2);
+
+        // act1: ELU alpha 1.0 -> [N, 32, 13, 13]
+        // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
+        INDArray act1Out = ELU.forward(pool1Out, 1.0);
+
+        // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
+        // rewrite BiasBeforeBatchNorm: bias elided, 'bn2' subtracts it with the batch mean (exact in training); its running mean starts at -bias (exact at inference)
+        // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference (BN with running statistics is affine per channel: exact up to rounding), unless a layer observer or the non-finite search watches
+        BatchNormFold.intoConv2d(conv2Weight.value(), null, bn2Gamma.value(), bn2Beta.value(),
+                bn2RunningMean, bn2RunningVar, 1.0E-5, conv2FoldedWeight, conv2FoldedBias);
+        INDArray conv2Out = Conv2d.forward(act1Out, conv2FoldedWeight, conv2FoldedBias, 1, 0, 0, 11,
+                11);
+
+        // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
+        // rewrite DropoutAtInference: 'drop2' before this layer is removed (inverted dropout is the identity at inference)
+        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (max commutes with non-decreasing functions: exact forward, gradients equal up to ties)
+        INDArray pool2Out = MaxPool2d.forward(conv2Out, 2, 2);
+
+        // act2: ELU alpha 1.0 -> [N, 64, 5, 5]
+        // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
+        INDArray act2Out = ELU.forward(pool2Out, 1.0);
+
+        // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
+        INDArray flattenOut = Flatten.forward(act2Out);
+
+        // fc1: Dense 1600->512 -> [N, 512]
+        INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), fc1Bias.value());
+
+        // act3: ELU alpha 1.0 -> [N, 512]
+        INDArray act3Out = ELU.forward(fc1Out, 1.0);
+
+        // logits: Dense 512->10 -> [N, 10]
+        INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), logitsBias.value());
         return logitsOut;
     }
 

@@ -475,6 +475,10 @@ public final class LaminaSeedNet implements SeedNet, Model {
     public INDArray forward(INDArray input, boolean training) {
         checkExampleShape("input", input, INPUT_SHAPE);
         backwardReady = false;
+        // Observers and the non-finite search see each declared layer's own output.
+        if (!training && layerObserver == null && !findNonFinite) {
+            return inferencePass(input);
+        }
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID -> [N, 32, 26, 26]
         INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), conv1Bias.value(), 1, 0, 0,
@@ -575,6 +579,59 @@ public final class LaminaSeedNet implements SeedNet, Model {
             logitsInput = act3Out;
             backwardReady = true;
         }
+        return logitsOut;
+    }
+
+    /**
+     * The inference pass: the layers as the rewrites named below run them outside training,
+     * with the same output as the declared layers up to floating-point rounding.
+     */
+    private INDArray inferencePass(INDArray input) {
+        // conv1: Conv2d 1->32, 3x3, stride 1, VALID -> [N, 32, 26, 26]
+        INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), conv1Bias.value(), 1, 0, 0,
+                26, 26);
+
+        // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
+        INDArray bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
+                bn1RunningMean, bn1RunningVar, 1.0E-5);
+
+        // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
+        // rewrite DropoutAtInference: 'drop1' before this layer is removed (inverted dropout is the identity at inference)
+        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (max commutes with non-decreasing functions: exact forward, gradients equal up to ties)
+        INDArray pool1Out = MaxPool2d.forward(bn1Out, 2, 2);
+
+        // act1: ELU alpha 1.0 -> [N, 32, 13, 13]
+        // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
+        INDArray act1Out = ELU.forward(pool1Out, 1.0);
+
+        // conv2: Conv2d 32->64, 3x3, stride 1, VALID -> [N, 64, 11, 11]
+        INDArray conv2Out = Conv2d.forward(act1Out, conv2Weight.value(), conv2Bias.value(), 1, 0, 0,
+                11, 11);
+
+        // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
+        INDArray bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
+                bn2RunningMean, bn2RunningVar, 1.0E-5);
+
+        // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
+        // rewrite DropoutAtInference: 'drop2' before this layer is removed (inverted dropout is the identity at inference)
+        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (max commutes with non-decreasing functions: exact forward, gradients equal up to ties)
+        INDArray pool2Out = MaxPool2d.forward(bn2Out, 2, 2);
+
+        // act2: ELU alpha 1.0 -> [N, 64, 5, 5]
+        // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
+        INDArray act2Out = ELU.forward(pool2Out, 1.0);
+
+        // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
+        INDArray flattenOut = Flatten.forward(act2Out);
+
+        // fc1: Dense 1600->512 -> [N, 512]
+        INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), fc1Bias.value());
+
+        // act3: ELU alpha 1.0 -> [N, 512]
+        INDArray act3Out = ELU.forward(fc1Out, 1.0);
+
+        // logits: Dense 512->10 -> [N, 10]
+        INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), logitsBias.value());
         return logitsOut;
     }
 

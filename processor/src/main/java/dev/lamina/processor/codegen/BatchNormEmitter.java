@@ -6,7 +6,6 @@ import static dev.lamina.processor.codegen.Literals.doubleLiteral;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
-import dev.lamina.processor.rewrite.BatchNormFold;
 import java.util.List;
 
 /**
@@ -65,29 +64,37 @@ final class BatchNormEmitter implements LayerEmitter {
     @Override
     public CodeBlock forward(LayerContext layer) {
         LayerSpec.BatchNorm bn = spec(layer.node());
-        CodeBlock in = CodeBlock.of("$N", layer.in());
-        CodeBlock gamma = layer.value("gamma");
-        CodeBlock beta = layer.value("beta");
-        CodeBlock mean = CodeBlock.of("$N", layer.field("running_mean"));
-        CodeBlock var = CodeBlock.of("$N", layer.field("running_var"));
-        CodeBlock eps = CodeBlock.of("$L", doubleLiteral(bn.epsilon()));
-        CodeBlock.Builder code = CodeBlock.builder()
-                .addStatement("$T $N", RuntimeTypes.INDARRAY, layer.out())
-                .beginControlFlow("if ($N)", Members.TRAINING);
         // The training branch also updates the running statistics and fills the cache.
-        code.addStatement("$N = $T.forwardTrain($L)", layer.out(), RuntimeTypes.BATCH_NORM,
-                arguments(in, gamma, beta, mean, var, CodeBlock.of("$L", doubleLiteral(bn.momentum())), eps,
-                        CodeBlock.of("$N", layer.field("cache"))));
-        if (BatchNormFold.isFolded(layer.node())) {
-            code.nextControlFlow("else if ($N)", Members.FOLD_BATCH_NORM)
-                    .add("// $N already holds this layer's output: it ran with this layer folded in\n", layer.in())
-                    .addStatement("$N = $N", layer.out(), layer.in());
-        }
-        return code.nextControlFlow("else")
-                .addStatement("$N = $T.forwardInference($L)", layer.out(), RuntimeTypes.BATCH_NORM,
-                        arguments(in, gamma, beta, mean, var, eps))
+        return CodeBlock.builder()
+                .addStatement("$T $N", RuntimeTypes.INDARRAY, layer.out())
+                .beginControlFlow("if ($N)", Members.TRAINING)
+                .addStatement("$N = $T.forwardTrain($L)", layer.out(), RuntimeTypes.BATCH_NORM,
+                        arguments(CodeBlock.of("$N", layer.in()), layer.value("gamma"), layer.value("beta"),
+                                CodeBlock.of("$N", layer.field("running_mean")),
+                                CodeBlock.of("$N", layer.field("running_var")),
+                                CodeBlock.of("$L", doubleLiteral(bn.momentum())),
+                                CodeBlock.of("$L", doubleLiteral(bn.epsilon())),
+                                CodeBlock.of("$N", layer.field("cache"))))
+                .nextControlFlow("else")
+                .addStatement("$N = $L", layer.out(), inferenceCall(layer))
                 .endControlFlow()
                 .build();
+    }
+
+    @Override
+    public CodeBlock inference(LayerContext layer) {
+        return CodeBlock.builder()
+                .addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.out(), inferenceCall(layer))
+                .build();
+    }
+
+    private static CodeBlock inferenceCall(LayerContext layer) {
+        LayerSpec.BatchNorm bn = spec(layer.node());
+        return CodeBlock.of("$T.forwardInference($L)", RuntimeTypes.BATCH_NORM,
+                arguments(CodeBlock.of("$N", layer.in()), layer.value("gamma"), layer.value("beta"),
+                        CodeBlock.of("$N", layer.field("running_mean")),
+                        CodeBlock.of("$N", layer.field("running_var")),
+                        CodeBlock.of("$L", doubleLiteral(bn.epsilon()))));
     }
 
     @Override

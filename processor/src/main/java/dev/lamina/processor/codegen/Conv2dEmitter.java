@@ -119,9 +119,18 @@ final class Conv2dEmitter implements LayerEmitter {
 
     @Override
     public CodeBlock forward(LayerContext layer) {
+        return pass(layer, false);
+    }
+
+    @Override
+    public CodeBlock inference(LayerContext layer) {
+        return pass(layer, true);
+    }
+
+    private static CodeBlock pass(LayerContext layer, boolean inference) {
         LayerSpec.Conv2d conv = spec(layer.node());
         Padding pad = padding(layer.node());
-        return FoldedBatchNorm.forward(layer, "intoConv2d",
+        return FoldedBatchNorm.forward(layer, inference, "intoConv2d",
                 conv.bias() ? layer.value("bias") : CodeBlock.of("null"),
                 (weight, bias) -> CodeBlock.of("$T.forward($L)", RuntimeTypes.CONV2D,
                         arguments(

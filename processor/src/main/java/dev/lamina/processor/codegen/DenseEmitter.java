@@ -64,7 +64,16 @@ final class DenseEmitter implements LayerEmitter {
 
     @Override
     public CodeBlock forward(LayerContext layer) {
-        return FoldedBatchNorm.forward(layer, "intoDense",
+        return pass(layer, false);
+    }
+
+    @Override
+    public CodeBlock inference(LayerContext layer) {
+        return pass(layer, true);
+    }
+
+    private static CodeBlock pass(LayerContext layer, boolean inference) {
+        return FoldedBatchNorm.forward(layer, inference, "intoDense",
                 spec(layer.node()).bias() ? layer.value("bias") : CodeBlock.of("null"),
                 (weight, bias) -> CodeBlock.of("$T.forward($L)", RuntimeTypes.DENSE,
                         arguments(CodeBlock.of("$N", layer.in()), weight, bias)));

@@ -12,10 +12,9 @@ import java.util.function.BinaryOperator;
 
 /**
  * Code of the {@code BatchNormFold} rewrite on the weight-layer side, shared by the Conv2d and Dense
- * emitters: the arrays the folded weight and bias live in, and a forward pass that, while
- * {@link Members#FOLD_BATCH_NORM} holds, folds the BatchNorm after the layer into them
+ * emitters: the arrays the folded weight and bias live in, and an inference pass that folds the BatchNorm after the layer into them
  * ({@link RuntimeTypes#BATCH_NORM_FOLD}) and runs the layer on them. The layer's output local then
- * already holds the BatchNorm's output; {@link BatchNormEmitter} passes it on.
+ * holds the BatchNorm's output, and the inference pass has no BatchNorm ({@code Rewrites.forInference}).
  */
 final class FoldedBatchNorm {
     private FoldedBatchNorm() {}
@@ -38,36 +37,33 @@ final class FoldedBatchNorm {
     }
 
     /**
-     * Declares the layer's output: {@code call(weight, bias)} on its own parameters, or, when it folds
-     * a BatchNorm and the pass folds, on the folded ones, filled first by {@code kernel}
-     * ({@code intoConv2d} or {@code intoDense}).
+     * Declares the layer's output: {@code call(weight, bias)} on its own parameters, or, in the
+     * inference pass of a layer that folds a BatchNorm, on the folded ones, filled first by
+     * {@code kernel} ({@code intoConv2d} or {@code intoDense}) from the BatchNorm's current parameters
+     * and running statistics.
      *
+     * @param inference whether this is the inference pass ({@link InferenceMethod})
      * @param bias the layer's bias expression, or {@code null} as code for none
      * @param call the layer's forward call on a weight and a bias expression
      */
-    static CodeBlock forward(LayerContext layer, String kernel, CodeBlock bias, BinaryOperator<CodeBlock> call) {
+    static CodeBlock forward(LayerContext layer, boolean inference, String kernel, CodeBlock bias,
+            BinaryOperator<CodeBlock> call) {
         LayerContext bn = layer.foldedBatchNorm();
-        CodeBlock unfolded = call.apply(layer.value("weight"), bias);
-        if (bn == null) {
+        if (!inference || bn == null) {
             return CodeBlock.builder()
-                    .addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.out(), unfolded)
+                    .addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.out(), call.apply(layer.value("weight"), bias))
                     .build();
         }
         LayerSpec.BatchNorm spec = (LayerSpec.BatchNorm) bn.node().spec();
         CodeBlock foldedWeight = CodeBlock.of("$N", layer.field("folded_weight"));
         CodeBlock foldedBias = CodeBlock.of("$N", layer.field("folded_bias"));
         return CodeBlock.builder()
-                .addStatement("$T $N", RuntimeTypes.INDARRAY, layer.out())
-                .beginControlFlow("if ($N)", Members.FOLD_BATCH_NORM)
                 .addStatement("$T.$L($L)", RuntimeTypes.BATCH_NORM_FOLD, kernel,
                         arguments(layer.value("weight"), bias, bn.value("gamma"), bn.value("beta"),
                                 CodeBlock.of("$N", bn.field("running_mean")),
                                 CodeBlock.of("$N", bn.field("running_var")),
                                 CodeBlock.of("$L", doubleLiteral(spec.epsilon())), foldedWeight, foldedBias))
-                .addStatement("$N = $L", layer.out(), call.apply(foldedWeight, foldedBias))
-                .nextControlFlow("else")
-                .addStatement("$N = $L", layer.out(), unfolded)
-                .endControlFlow()
+                .addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.out(), call.apply(foldedWeight, foldedBias))
                 .build();
     }
 }

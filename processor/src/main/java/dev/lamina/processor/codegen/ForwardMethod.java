@@ -14,7 +14,11 @@ import javax.lang.model.element.Modifier;
 final class ForwardMethod {
     private ForwardMethod() {}
 
-    static MethodSpec of(ModelPlan plan) {
+    /**
+     * @param inferencePass whether the class has {@link InferenceMethod}'s pass, which plain
+     *     inference then runs instead of the declared layers
+     */
+    static MethodSpec of(ModelPlan plan, boolean inferencePass) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -24,10 +28,12 @@ final class ForwardMethod {
                 .addStatement("$N($S, $N, $N)", Members.CHECK_EXAMPLE_SHAPE, Members.INPUT, Members.INPUT,
                         Members.INPUT_SHAPE)
                 .addStatement("$N = false", Members.BACKWARD_READY);
-        if (plan.hasBatchNormFold()) {
-            // Observers and the non-finite search see each declared layer's own output.
-            method.addStatement("boolean $N = !$N && $N == null && !$N", Members.FOLD_BATCH_NORM, Members.TRAINING,
-                    Members.LAYER_OBSERVER, Members.FIND_NON_FINITE);
+        if (inferencePass) {
+            method.addComment("Observers and the non-finite search see each declared layer's own output.")
+                    .beginControlFlow("if (!$N && $N == null && !$N)", Members.TRAINING, Members.LAYER_OBSERVER,
+                            Members.FIND_NON_FINITE)
+                    .addStatement("return $N($N)", Members.INFERENCE_PASS, Members.INPUT)
+                    .endControlFlow();
         }
 
         CodeBlock.Builder saved = CodeBlock.builder();

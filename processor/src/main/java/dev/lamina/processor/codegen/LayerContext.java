@@ -37,6 +37,16 @@ final class LayerContext {
         this.foldedBatchNorm = foldedBatchNorm;
     }
 
+    /**
+     * This layer as a pass other than the declared one runs it: {@code node} is its node there (a
+     * moved layer's shapes differ) and {@code in} the local holding its input; everything else,
+     * its output local included, stays.
+     */
+    LayerContext rebound(LayerNode node, String in) {
+        return new LayerContext(node, emitter, constant, fields, in, out, dOut, dIn, inBackward, firstWithParameters,
+                foldedBatchNorm);
+    }
+
     LayerNode node() {
         return node;
     }

@@ -81,6 +81,15 @@ interface LayerEmitter {
     CodeBlock forward(LayerContext layer);
 
     /**
+     * Statements that declare {@link LayerContext#out()} from {@link LayerContext#in()} in the
+     * inference pass ({@link InferenceMethod}), where no layer is training. By default those of
+     * {@link #forward}, for layers whose forward code has no training branch.
+     */
+    default CodeBlock inference(LayerContext layer) {
+        return forward(layer);
+    }
+
+    /**
      * Statements run at the end of a training forward pass that keep what {@link #backward} reads,
      * or an empty block.
      */

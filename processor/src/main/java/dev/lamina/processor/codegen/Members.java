@@ -37,11 +37,8 @@ final class Members {
     static final String NON_FINITE_LAYER = "nonFiniteLayer";
     /** Field: the observer of the running forward pass with observer, or null. */
     static final String LAYER_OBSERVER = "layerObserver";
-    /**
-     * forward's local: whether this pass runs BatchNorms folded into the layer before them (see
-     * {@code BatchNormFold}): at inference, with no layer observer and no non-finite search.
-     */
-    static final String FOLD_BATCH_NORM = "foldBatchNorm";
+    /** The private method that runs the rewritten inference pass (see {@link InferenceMethod}). */
+    static final String INFERENCE_PASS = "inferencePass";
     /** The helper forward calls after each layer: the non-finite check and the layer observer. */
     static final String AFTER_LAYER = "afterLayer";
     /** Constant: the lint findings reported at compile time (only when there were some). */

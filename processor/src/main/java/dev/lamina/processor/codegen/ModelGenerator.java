@@ -16,6 +16,7 @@ import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.ReportedFinding;
 import dev.lamina.processor.rewrite.BiasBeforeBatchNorm;
+import dev.lamina.processor.rewrite.Rewrites;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -90,14 +91,17 @@ public final class ModelGenerator {
     }
 
     /**
-     * As {@link #generate(ModelIR, ModelIR, List)}; {@code fuse} switches the fusion rules
-     * ({@link BatchNormActivationFusion}) on or off.
+     * As {@link #generate(ModelIR, ModelIR, List)}; {@code fuse} switches the generator's own rewrites
+     * on or off: the fusion rules ({@link BatchNormActivationFusion}) and the inference pass of
+     * {@link Rewrites#forInference} ({@link InferenceMethod}).
      *
      * @throws IllegalArgumentException as {@link #generate(ModelIR, ModelIR)} does
      */
     public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings,
             boolean fuse) {
         ModelPlan plan = ModelPlan.of(model, fuse);
+        ModelIR inference = Rewrites.forInference(model);
+        boolean inferencePass = fuse && InferenceMethod.differs(plan, inference);
         ClassName modelInterface = model.element() != null
                 ? ClassName.get(model.element())
                 : ClassName.get(model.packageName(), model.interfaceName());
@@ -137,7 +141,11 @@ public final class ModelGenerator {
                     .addStatement("return $N", layer.constant())
                     .build());
         }
-        type.addMethod(ForwardMethod.of(plan))
+        type.addMethod(ForwardMethod.of(plan, inferencePass));
+        if (inferencePass) {
+            type.addMethod(InferenceMethod.of(plan, inference));
+        }
+        type
                 .addMethod(BackwardMethod.of(plan))
                 .addMethods(modelMethods(plan))
                 .addMethod(firstNonFiniteLayer())

@@ -45,7 +45,7 @@ final class ModelPlan {
         for (String reserved : List.of(Members.DATA_TYPE, Members.INIT_RNG, Members.DROPOUT_RNG,
                 Members.BACKWARD_READY, Members.PARAMETERS, Members.BUFFERS, Members.INPUT_SHAPE,
                 Members.OUTPUT_SHAPE, Members.LAYERS, Members.DROPOUT_SEED_MIX, Members.INPUT, Members.TRAINING,
-                Members.D_OUTPUT, Members.FIND_NON_FINITE, Members.NON_FINITE_LAYER, Members.FOLD_BATCH_NORM, "seed",
+                Members.D_OUTPUT, Members.FIND_NON_FINITE, Members.NON_FINITE_LAYER, Members.INFERENCE_PASS, "seed",
                 "buffers")) {
             names.newName(reserved);
         }
@@ -128,6 +128,12 @@ final class ModelPlan {
             i += span - 1;
         }
         return new ModelPlan(model, layerList, first, fusions);
+    }
+
+    /** The layer named {@code name}. */
+    LayerContext layer(String name) {
+        return layers.stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no layer named " + name));
     }
 
     /** The fused groups, in layer order; none when fusion is off. */

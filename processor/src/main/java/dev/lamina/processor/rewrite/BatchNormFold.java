@@ -59,6 +59,16 @@ public final class BatchNormFold implements Rewrite {
         return changed ? model.withLayers(layers) : model;
     }
 
+    /**
+     * {@code model} without the BatchNorms this rewrite folded into the layer before them: the
+     * inference pass, where that layer's folded weight and bias already produce the BatchNorm's
+     * output.
+     */
+    static ModelIR withoutFolded(ModelIR model) {
+        List<LayerNode> kept = model.layers().stream().filter(node -> !isFolded(node)).toList();
+        return kept.size() == model.layers().size() ? model : model.withLayers(kept);
+    }
+
     /** Whether {@code node} is a Conv2d or Dense layer into which this rewrite folded the BatchNorm after it. */
     public static boolean foldsNext(LayerNode node) {
         return node.rewrites().stream().anyMatch(n -> n.startsWith(FOLDS));

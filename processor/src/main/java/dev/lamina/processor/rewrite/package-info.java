@@ -5,6 +5,9 @@
  * {@link dev.lamina.processor.rewrite.MaxPoolBeforeMonotoneActivation}, applied in that order by
  * {@link dev.lamina.processor.rewrite.Rewrites#apply}. Each leaves a note on the nodes it changed
  * ({@link dev.lamina.processor.ir.LayerNode#rewrites()}), printed as a comment in the generated code.
+ * {@link dev.lamina.processor.rewrite.Rewrites#forInference} derives from that model the pass that
+ * plain inference runs: without Dropouts ({@link dev.lamina.processor.rewrite.DropoutAtInference})
+ * and folded BatchNorms, with max pools moved again where a removed Dropout stood in the way.
  *
  * <p>Rewrites change what runs, not what the user declared: the generated {@code Layer} constants
  * (output shape, parameter count) and {@code layers()} describe the declared model; only

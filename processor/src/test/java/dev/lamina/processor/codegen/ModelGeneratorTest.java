@@ -199,11 +199,17 @@ class ModelGeneratorTest {
         assertThat(flat).doesNotContain("BatchNorm.backward");
         // act3 follows a Dense, not a BatchNorm: not fused.
         assertThat(flat).contains("INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, 1.0);");
-        // The forward pass is the same with fusion on or off.
-        String forward = source.substring(source.indexOf("public INDArray forward(INDArray input, boolean training)"),
-                source.indexOf("public void backward("));
+        // The forward pass is the same with fusion on or off, but for the call of the inference pass.
+        int start = source.indexOf("public INDArray forward(INDArray input, boolean training)");
+        String forward = source.substring(start, source.indexOf("\n    }\n", start));
+        String dispatch = "        // Observers and the non-finite search see each declared layer's own output.\n"
+                + "        if (!training && layerObserver == null && !findNonFinite) {\n"
+                + "            return inferencePass(input);\n"
+                + "        }\n";
+        assertThat(forward).contains(dispatch);
         String unfused = unfused(seedNet());
-        assertThat(unfused).contains(forward);
+        assertThat(unfused).contains(forward.replace(dispatch, ""));
+        assertThat(unfused).doesNotContain("inferencePass");
         assertThat(unfused).doesNotContain("BatchNormActivation");
     }
 

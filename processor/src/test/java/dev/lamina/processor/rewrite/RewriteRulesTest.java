@@ -139,4 +139,36 @@ class RewriteRulesTest {
         assertThat(Rewrites.enabled(java.util.Map.of(Rewrites.OPTION, "true"))).isTrue();
         assertThat(Rewrites.enabled(java.util.Map.of(Rewrites.OPTION, "FALSE"))).isFalse();
     }
+
+    @Test
+    void inferencePass_dropsDropoutsAndFoldedBatchNorms_thenMovesPoolsPastWhereDropoutStood() {
+        ModelIR model = Rewrites.apply(read("{1, 16, 16}",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv1();",
+                "@BatchNorm Layer bn1();",
+                "@Tanh Layer tanh1();",
+                "@Dropout(rate = 0.1) Layer drop1();",
+                "@MaxPool2d(2) Layer pool1();",
+                "@BatchNorm Layer bn2();",
+                "@Dropout(rate = 0.2) Layer drop2();",
+                "@Flatten Layer flatten();",
+                "@Dense(2) Layer logits();",
+                "@Dropout(rate = 0.3) Layer drop3();"));
+        ModelIR inference = Rewrites.forInference(model);
+
+        // bn2 follows a pool, not a weight layer: not folded, so it stays; every Dropout goes.
+        assertThat(order(inference)).containsExactly("conv1", "pool1", "tanh1", "bn2", "flatten", "logits")
+                .inOrder();
+        assertThat(node(inference, "pool1").input()).isEqualTo(node(model, "tanh1").input());
+        assertThat(node(inference, "tanh1").output()).isEqualTo(node(model, "pool1").output());
+        assertThat(node(inference, "pool1").rewrites()).containsAtLeast(
+                "DropoutAtInference: 'drop1' before this layer is removed (inverted dropout is the identity at inference)",
+                "MaxPoolBeforeMonotoneActivation: moved before 'tanh1' (max commutes with non-decreasing functions:"
+                        + " exact forward, gradients equal up to ties)");
+        assertThat(String.join("\n", node(inference, "flatten").rewrites())).contains("'drop2' before this layer");
+        // A Dropout at the end leaves its note on the layer before it.
+        assertThat(String.join("\n", node(inference, "logits").rewrites())).contains("'drop3' after this layer");
+        // The training pass keeps all of them in their place.
+        assertThat(order(model)).containsExactly("conv1", "bn1", "tanh1", "drop1", "pool1", "bn2", "drop2",
+                "flatten", "logits", "drop3").inOrder();
+    }
 }

@@ -1,0 +1,54 @@
+package dev.lamina.processor.rewrite;
+
+import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.ModelIR;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Removes every {@code @Dropout} from the inference pass: inverted dropout (Srivastava et al. 2014,
+ * with the 1/(1 - rate) scale applied in training) is the identity outside training, so the output
+ * is exactly equal. The note goes on the layer after the removed one (before it, for a last layer),
+ * so that the generated inference code still names it.
+ *
+ * <p>Inference only: applied by {@link Rewrites#forInference}, never to the training pass.
+ */
+final class DropoutAtInference implements Rewrite {
+    static final String NAME = "DropoutAtInference";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ModelIR apply(ModelIR model) {
+        List<LayerNode> kept = new ArrayList<>();
+        List<String> pending = new ArrayList<>();
+        for (LayerNode node : model.layers()) {
+            if (node.spec() instanceof LayerSpec.Dropout) {
+                pending.add(node.name());
+                continue;
+            }
+            LayerNode noted = node;
+            for (String removed : pending) {
+                noted = noted.withSpec(noted.spec(), NAME + ": '" + removed
+                        + "' before this layer is removed (inverted dropout is the identity at inference)");
+            }
+            pending.clear();
+            kept.add(noted);
+        }
+        if (kept.size() == model.layers().size()) {
+            return model;
+        }
+        for (String removed : pending) {
+            if (!kept.isEmpty()) {
+                LayerNode last = kept.remove(kept.size() - 1);
+                kept.add(last.withSpec(last.spec(), NAME + ": '" + removed
+                        + "' after this layer is removed (inverted dropout is the identity at inference)"));
+            }
+        }
+        return model.withLayers(kept);
+    }
+}
