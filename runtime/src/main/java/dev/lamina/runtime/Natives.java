@@ -17,6 +17,7 @@ public final class Natives {
      * has it switched on. The build flags decide: {@code Environment.isUseONEDNN()} alone answers true
      * on the stock natives too. Loads ND4J's backend if nothing has yet.
      *
+     * @return true on the {@code linux-x86_64-onednn} natives, false on the stock ones
      * @throws RuntimeException from ND4J when no backend's natives can be loaded
      */
     public static boolean oneDnn() {
@@ -26,9 +27,9 @@ public final class Natives {
     }
 
     /**
-     * The loaded natives in a few words, for logs and benchmark headers: {@code "oneDNN
-     * (linux-x86_64-onednn)"} or {@code "stock (linux-x86_64, no oneDNN)"}.
+     * The loaded natives in a few words, for logs and benchmark headers.
      *
+     * @return {@code "oneDNN (linux-x86_64-onednn)"} or {@code "stock (linux-x86_64, no oneDNN)"}
      * @throws RuntimeException from ND4J when no backend's natives can be loaded
      */
     public static String describe() {
