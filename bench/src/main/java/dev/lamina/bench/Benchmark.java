@@ -1,5 +1,6 @@
 package dev.lamina.bench;
 
+import dev.lamina.runtime.Natives;
 import dev.lamina.runtime.optim.Adam;
 import dev.lamina.runtime.train.StepWorkspace;
 import dev.lamina.runtime.train.TrainingStep;
@@ -32,11 +33,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * [--warmup 3] [--no-compile] [--dl4j-helpers auto|on|off]}. Both frameworks share one JVM and one
  * heap unless {@code --only} runs one, which is how peak memory should be compared.
  *
- * <p>Both frameworks run on the natives on the class path: the stock {@code linux-x86_64} ones, or
- * with the Maven profile {@code -Ponednn} libnd4j built with oneDNN. {@code --dl4j-helpers auto} (the
- * default) switches DL4J's oneDNN layer helpers on exactly when the natives have oneDNN, which is
- * DL4J's best CPU configuration (see {@link Dl4jSeedNet#installOneDnnHelpers}); the header says which
- * configuration ran and the footer whether the helpers stayed in use.
+ * <p>Both frameworks run on the natives on the class path: with {@code -Pbench} Lamina's default,
+ * libnd4j built with oneDNN ({@code linux-x86_64-onednn}), or with {@code -Pbench,stock} the stock
+ * {@code linux-x86_64} ones. {@code --dl4j-helpers auto} (the default) switches DL4J's oneDNN layer
+ * helpers on exactly when the natives have oneDNN, which is DL4J's best CPU configuration (see
+ * {@link Dl4jSeedNet#installOneDnnHelpers}), and leaves them off on the stock natives; the header says
+ * which configuration ran (from {@link Natives#describe}) and the footer whether the helpers stayed in use.
  */
 public final class Benchmark {
     private static final double TRAIN_FLOP = 19.5e6;
@@ -65,7 +67,7 @@ public final class Benchmark {
         if (!List.of("auto", "on", "off").contains(helpers)) {
             throw new IllegalArgumentException("--dl4j-helpers must be auto, on or off, not " + helpers);
         }
-        boolean oneDnnNatives = Dl4jSeedNet.oneDnnNatives();
+        boolean oneDnnNatives = Natives.oneDnn();
         boolean useHelpers = helpers.equals("on") || (helpers.equals("auto") && oneDnnNatives);
 
         System.out.printf(Locale.ROOT, "Lamina vs DL4J 1.0.0-M2.1, seed network, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
@@ -81,7 +83,7 @@ public final class Benchmark {
         }
         System.out.printf(Locale.ROOT, "ND4J BLAS: %s; natives: %s (both frameworks); DL4J: %s%n",
                 Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor"),
-                oneDnnNatives ? "oneDNN (linux-x86_64-onednn)" : "stock (linux-x86_64, no oneDNN)",
+                Natives.describe(),
                 (oneDnnNatives ? "oneDNN natives, " : "stock natives, ")
                         + (useHelpers ? "oneDNN helpers on: " + helperKinds : "no helpers"));
         double sgemm = sgemmGflops();
@@ -257,7 +259,9 @@ public final class Benchmark {
     }
 
     private static final String USAGE = "usage: Benchmark [--only lamina|dl4j] [--batches 32,128] [--windows 5]"
-            + " [--window 2] [--warmup 3] [--dl4j-helpers auto|on|off] [--no-compile]";
+            + " [--window 2] [--warmup 3] [--dl4j-helpers auto|on|off] [--no-compile]\n"
+            + "  natives: the class path's (-Pbench: oneDNN, Lamina's default; -Pbench,stock: stock linux-x86_64);\n"
+            + "  --dl4j-helpers auto: DL4J's oneDNN helpers on exactly when the natives have oneDNN";
     private static final List<String> VALUED = List.of("only", "batches", "windows", "window", "warmup",
             "dl4j-helpers");
 

@@ -24,11 +24,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * The seed network in Deeplearning4j 1.0.0-M2.1: Conv 32 3x3, BN, ELU, Dropout, MaxPool 2, Conv 64
@@ -36,7 +33,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * Adam 1e-3, FLOAT. DL4J's dropout argument is the RETAIN probability (Lamina's rate 0.2 is DL4J's
  * 0.8); BatchNormalization uses decay 0.9 and eps 1e-5, PyTorch's convention and Lamina's.
  *
- * <p>DL4J's best CPU configuration adds its oneDNN layer helpers ({@code MKLDNNConvHelper},
+ * <p>DL4J's best CPU configuration runs on libnd4j built with oneDNN (Lamina's default natives, see
+ * {@link dev.lamina.runtime.Natives}) and adds its oneDNN layer helpers ({@code MKLDNNConvHelper},
  * {@code MKLDNNBatchNormHelper}, {@code MKLDNNSubsamplingHelper}), which call libnd4j's oneDNN-backed
  * {@code conv2d}, {@code batchnorm} and {@code maxpool2d} ops in place of DL4J's own im2col/gemm and
  * Java code. M2.1 never installs them by itself: {@code HelperUtils.createHelper} returns null while
@@ -82,17 +80,6 @@ final class Dl4jSeedNet {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
-    }
-
-    /**
-     * Whether the loaded libnd4j was built with oneDNN (the {@code linux-x86_64-onednn} natives) and has
-     * it switched on. The build flags decide: {@code Environment.isUseONEDNN()} alone answers true on
-     * the stock natives too.
-     */
-    static boolean oneDnnNatives() {
-        Nd4j.getExecutioner(); // loads the backend, which NativeOpsHolder needs first
-        String build = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
-        return build.contains("HAVE_ONEDNN") && Nd4jCpu.Environment.getInstance().isUseONEDNN();
     }
 
     /**
