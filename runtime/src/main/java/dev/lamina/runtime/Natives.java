@@ -21,9 +21,19 @@ public final class Natives {
      * @throws RuntimeException from ND4J when no backend's natives can be loaded
      */
     public static boolean oneDnn() {
+        return oneDnnBuild() && Nd4jCpu.Environment.getInstance().isUseONEDNN();
+    }
+
+    /**
+     * Whether the loaded libnd4j was built with oneDNN, whether or not it is switched on now
+     * ({@code Nd4jCpu.Environment.setUseONEDNN}). Loads ND4J's backend if nothing has yet.
+     *
+     * @return true on the {@code linux-x86_64-onednn} natives (any of their CPU variants)
+     * @throws RuntimeException from ND4J when no backend's natives can be loaded
+     */
+    public static boolean oneDnnBuild() {
         Nd4j.getExecutioner(); // loads the backend, which NativeOpsHolder needs first
-        String build = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
-        return build.contains("HAVE_ONEDNN") && Nd4jCpu.Environment.getInstance().isUseONEDNN();
+        return NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
     }
 
     /**

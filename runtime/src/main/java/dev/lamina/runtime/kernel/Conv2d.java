@@ -4,9 +4,12 @@ import static dev.lamina.runtime.kernel.Support.checkRank;
 import static dev.lamina.runtime.kernel.Support.checkSameType;
 import static dev.lamina.runtime.kernel.Support.checkShape;
 
+import dev.lamina.runtime.Natives;
 import dev.lamina.runtime.kernel.Scratch.Slot;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -25,9 +28,54 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * the steps: {@code [dw | db] += dy[F, N*P] @ [colT; 1]^T}, {@code dcolT = w^T @ dy}, col2im into dx.
  * Temporaries live in per-thread scratch buffers (see {@link Scratch}); x, w and b are not modified.
  * Works for FLOAT and DOUBLE; all arrays must share x's type.
+ *
+ * <p>On libnd4j built with oneDNN (Lamina's default natives), FLOAT layers with at least
+ * {@value #ONEDNN_MIN_CHANNELS} input channels run on libnd4j's {@code conv2d} and {@code conv2d_bp}
+ * ops instead, which call oneDNN's convolutions: measured at the seed network's batch-128 shapes,
+ * conv2 (32 -> 64 channels) took 3.0 ms forward and 6.6 ms backward that way against 5.4 and 15 ms
+ * by im2col and gemm, while conv1 (1 input channel) took 2.8 ms either way forward and 13 ms
+ * against 4 ms backward (oneDNN also computes the input gradient that the first layer does not
+ * need, and gets one channel's im2col for free). DOUBLE, the stock natives and geometries that
+ * neither VALID nor SAME padding describes use im2col and gemm.
  */
 public final class Conv2d {
     private Conv2d() {}
+
+    /** Fewest input channels for which the oneDNN convolution ops are used (see the class comment). */
+    static final int ONEDNN_MIN_CHANNELS = 8;
+
+    private static final boolean ONEDNN_BUILD = Natives.oneDnnBuild();
+
+    /**
+     * libnd4j's padding mode for g (0 VALID, 1 SAME as TensorFlow and Lamina's generator pad), or -1
+     * when neither gives g's output size and top-left padding.
+     */
+    private static int nativePaddingMode(Im2col.Geometry g) {
+        int s = g.stride(), k = g.k();
+        if (g.padTop() == 0 && g.padLeft() == 0 && g.outH() == (g.h() - k) / s + 1 && g.outW() == (g.w() - k) / s + 1) {
+            return 0;
+        }
+        boolean sameSize = g.outH() == (g.h() + s - 1) / s && g.outW() == (g.w() + s - 1) / s;
+        boolean samePad = g.padTop() == Math.max((g.outH() - 1) * s + k - g.h(), 0) / 2
+                && g.padLeft() == Math.max((g.outW() - 1) * s + k - g.w(), 0) / 2;
+        return sameSize && samePad ? 1 : -1;
+    }
+
+    /** Whether this convolution runs on libnd4j's oneDNN ops (see the class comment). */
+    static boolean onOneDnn(Im2col.Geometry g, DataType type) {
+        return ONEDNN_BUILD && type == DataType.FLOAT && g.c() >= ONEDNN_MIN_CHANNELS
+                && nativePaddingMode(g) >= 0 && Nd4jCpu.Environment.getInstance().isUseONEDNN();
+    }
+
+    /**
+     * libnd4j integer arguments: kH, kW, sH, sW, pH, pW, dH, dW, padding mode, data format (0 = NCHW),
+     * weight format (1 = {@code [F, C, K, K]}).
+     */
+    private static int[] nativeArguments(Im2col.Geometry g) {
+        int mode = nativePaddingMode(g);
+        return new int[] {g.k(), g.k(), g.stride(), g.stride(), mode == 0 ? 0 : g.padTop(),
+                mode == 0 ? 0 : g.padLeft(), 1, 1, mode, 0, 1};
+    }
 
     /**
      * Forward pass: {@code y[n,f,i,j] = b[f] + sum_{c,u,v} w[f,c,u,v] * xpad[n,c,i*s+u,j*s+v]}.
@@ -48,6 +96,14 @@ public final class Conv2d {
         Im2col.Geometry g = geometry(x, w, b, stride, padTop, padLeft, outH, outW);
         DataType type = x.dataType();
         int f = (int) w.size(0);
+        if (onOneDnn(g, type)) {
+            INDArray y = Support.newArray(type, g.n(), f, outH, outW);
+            INDArray[] inputs = b == null ? new INDArray[] {Support.denseC(x), Support.denseC(w)}
+                    : new INDArray[] {Support.denseC(x), Support.denseC(w), b};
+            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(y)
+                    .addIntegerArguments(nativeArguments(g)).build());
+            return y;
+        }
         long np = (long) g.n() * g.positions();
 
         // With a bias, colT gets a row of ones and w a column b, so the gemm adds the bias.
@@ -98,6 +154,9 @@ public final class Conv2d {
             checkShape(db, "db", f);
             checkSameType(x, db, "db");
         }
+        if (needInputGrad && onOneDnn(g, type)) {
+            return nativeBackward(x, w, dy, dw, db, g);
+        }
         long np = (long) g.n() * g.positions();
 
         INDArray dyChannelMajor = Scratch.get(Slot.CHANNEL_MAJOR, type, f, np);
@@ -131,6 +190,26 @@ public final class Conv2d {
         Nd4j.gemm(filterMatrix(w, g), dyChannelMajor, dcolT, true, false, 1.0, 0.0);
         INDArray dx = Support.newArray(type, g.n(), g.c(), g.h(), g.w());
         Im2col.col2im(dcolT, dx, g);
+        return dx;
+    }
+
+    /** Backward on libnd4j's {@code conv2d_bp}, which writes the gradients; they are added into dw and db. */
+    private static INDArray nativeBackward(INDArray x, INDArray w, INDArray dy, INDArray dw, INDArray db,
+            Im2col.Geometry g) {
+        DataType type = x.dataType();
+        INDArray dx = Support.newArray(type, g.n(), g.c(), g.h(), g.w());
+        INDArray dwPart = Support.newArray(type, w.shape());
+        INDArray xc = Support.denseC(x), wc = Support.denseC(w), dyc = Support.denseC(dy);
+        // conv2d_bp computes db only when given a bias, whose value does not enter the gradients.
+        INDArray dbPart = db == null ? null : Support.newArray(type, w.size(0)).assign(0);
+        INDArray[] inputs = db == null ? new INDArray[] {xc, wc, dyc} : new INDArray[] {xc, wc, dbPart, dyc};
+        INDArray[] outputs = db == null ? new INDArray[] {dx, dwPart} : new INDArray[] {dx, dwPart, dbPart};
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(inputs).addOutputs(outputs)
+                .addIntegerArguments(nativeArguments(g)).build());
+        dw.addi(dwPart);
+        if (db != null) {
+            db.addi(dbPart);
+        }
         return dx;
     }
 

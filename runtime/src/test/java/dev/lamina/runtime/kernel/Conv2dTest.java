@@ -133,6 +133,67 @@ class Conv2dTest {
         assertClose("float db", db, dbF, 1e-5);
     }
 
+    /** n, c, h, w, f, k, stride, padTop, padLeft, outH, outW, all with at least 8 input channels. */
+    static Stream<Arguments> oneDnnGeometries() {
+        return Stream.of(
+                Arguments.of(3, 8, 9, 8, 5, 3, 1, 0, 0, 7, 6),    // VALID, non-square
+                Arguments.of(2, 9, 9, 9, 4, 3, 2, 0, 0, 4, 4),    // VALID, stride 2
+                Arguments.of(2, 8, 6, 7, 3, 3, 1, 1, 1, 6, 7),    // SAME
+                Arguments.of(2, 8, 6, 5, 3, 3, 2, 0, 1, 3, 3),    // SAME stride 2: TF's extra row and column at the end
+                Arguments.of(2, 8, 6, 6, 3, 2, 1, 0, 0, 6, 6));   // SAME even kernel: pad bottom and right only
+    }
+
+    /**
+     * On the oneDNN natives, FLOAT convolutions with enough channels run on libnd4j's conv2d ops; they
+     * must compute what the im2col path computes in DOUBLE (the reference, checked above against a
+     * direct convolution and finite differences), accumulate into dw and db, and leave the inputs alone.
+     */
+    @ParameterizedTest
+    @MethodSource("oneDnnGeometries")
+    void oneDnnOpsAgreeWithIm2colInDouble(int n, int c, int h, int w, int f, int k, int stride, int padTop,
+            int padLeft, int outH, int outW) {
+        Im2col.Geometry g = new Im2col.Geometry(n, c, h, w, k, stride, padTop, padLeft, outH, outW);
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.lamina.runtime.Natives.oneDnn(), "needs the oneDNN natives");
+        assertThat(Conv2d.onOneDnn(g, DataType.FLOAT)).isTrue();
+        assertThat(Conv2d.onOneDnn(g, DataType.DOUBLE)).isFalse();
+        INDArray x = randn(21, n, c, h, w);
+        INDArray wt = randn(22, f, c, k, k);
+        INDArray b = randn(23, f);
+        INDArray dy = randn(24, n, f, outH, outW);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, wt.shape());
+        INDArray db = Nd4j.zeros(DataType.DOUBLE, f);
+        INDArray y = Conv2d.forward(x, wt, b, stride, padTop, padLeft, outH, outW);
+        INDArray dx = Conv2d.backward(x, wt, dy, dw, db, stride, padTop, padLeft, true);
+
+        INDArray xF = toFloat(x), wF = toFloat(wt), bF = toFloat(b), dyF = toFloat(dy);
+        INDArray xCopy = xF.dup(), wCopy = wF.dup();
+        // Gradients accumulate: start from 1 and subtract it again.
+        INDArray dwF = Nd4j.ones(DataType.FLOAT, wt.shape());
+        INDArray dbF = Nd4j.ones(DataType.FLOAT, f);
+        INDArray yF = Conv2d.forward(xF, wF, bF, stride, padTop, padLeft, outH, outW);
+        INDArray yNoBiasF = Conv2d.forward(xF, wF, null, stride, padTop, padLeft, outH, outW);
+        INDArray dxF = Conv2d.backward(xF, wF, dyF, dwF, dbF, stride, padTop, padLeft, true);
+
+        assertClose("oneDNN y", y, yF, 1e-5);
+        assertClose("oneDNN y without bias", y.sub(b.reshape(1, f, 1, 1)), yNoBiasF, 1e-5);
+        assertClose("oneDNN dx", dx, dxF, 1e-5);
+        assertClose("oneDNN dw", dw, dwF.sub(1f), 1e-5);
+        assertClose("oneDNN db", db, dbF.sub(1f), 1e-5);
+        assertThat(xF).isEqualTo(xCopy);
+        assertThat(wF).isEqualTo(wCopy);
+    }
+
+    @Test
+    void oneDnnOps_notForFewChannelsOrPaddingTheyCannotExpress() {
+        // One input channel (conv1 of the seed network): im2col and gemm measured faster.
+        assertThat(Conv2d.onOneDnn(new Im2col.Geometry(2, 1, 28, 28, 3, 1, 0, 0, 26, 26), DataType.FLOAT)).isFalse();
+        // Top padding only, VALID-sized output: neither VALID nor SAME.
+        assertThat(Conv2d.onOneDnn(new Im2col.Geometry(2, 8, 6, 6, 2, 2, 1, 0, 3, 3), DataType.FLOAT)).isFalse();
+        // Strict VALID output that drops a trailing row: (7 - 3) / 2 + 1 = 3 rows.
+        assertThat(Conv2d.onOneDnn(new Im2col.Geometry(2, 8, 7, 7, 3, 2, 0, 0, 3, 3), DataType.FLOAT))
+                .isEqualTo(dev.lamina.runtime.Natives.oneDnn());
+    }
+
     @Test
     void acceptsViewsAndNonContiguousInputs() {
         INDArray batch = randn(15, 4, 2, 6, 6);
