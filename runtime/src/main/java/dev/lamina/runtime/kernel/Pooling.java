@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Shared checks and libnd4j calls for the square, unpadded, NCHW pooling kernels. */
@@ -58,7 +59,8 @@ final class Pooling {
      * Max-pool backward in Java: each dy entry goes to the first maximum of its window in row-major
      * order (PyTorch's choice among ties, which dropout zeros make common).
      *
-     * <p>When windows do not overlap (stride >= size) and y is given, the maximum's position is
+     * <p>FLOAT on the oneDNN natives runs libnd4j's op (see {@link #onOneDnn}). Otherwise, when
+     * windows do not overlap (stride >= size) and y is given, the maximum's position is
      * found by comparing each window element bitwise with y, without data-dependent branches
      * (a max scan mispredicts about half its compares on real activations); this measured 3x faster
      * than libnd4j's {@code maxpool2d_bp} at the seed network's shapes. Otherwise the window is
@@ -66,6 +68,9 @@ final class Pooling {
      */
     static INDArray maxBackward(INDArray x, INDArray y, INDArray dy, int size, int stride) {
         checkBackward(x, dy, size, stride);
+        if (onOneDnn(x)) {
+            return backward("maxpool2d_bp", x, dy, size, stride);
+        }
         if (x.length() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("arrays above 2^31 elements are not supported");
         }
@@ -103,6 +108,18 @@ final class Pooling {
         }
         return dx;
     }
+
+    /**
+     * Whether max-pool backward runs on libnd4j's {@code maxpool2d_bp}: for FLOAT on the oneDNN natives,
+     * where it runs on oneDNN, routes ties to the first maximum as the Java loops do, and measured
+     * faster (4.0 against 7.0 ms at {@code [128, 32, 26, 26]}, 1.6 against 2.3 ms at
+     * {@code [128, 64, 11, 11]}); the stock natives' op measured 3x slower than the Java loops.
+     */
+    static boolean onOneDnn(INDArray x) {
+        return x.dataType() == DataType.FLOAT && ONEDNN_BUILD && Nd4jCpu.Environment.getInstance().isUseONEDNN();
+    }
+
+    private static final boolean ONEDNN_BUILD = dev.lamina.runtime.Natives.oneDnnBuild();
 
     /** 1 if a == b, else 0, without a branch. */
     private static int same(int a, int b) {

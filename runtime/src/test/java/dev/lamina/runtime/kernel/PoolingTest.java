@@ -1,5 +1,6 @@
 package dev.lamina.runtime.kernel;
 
+import static com.google.common.truth.Truth.assertThat;
 import static dev.lamina.runtime.kernel.GradientCheck.assertClose;
 import static dev.lamina.runtime.kernel.GradientCheck.assertGradient;
 import static dev.lamina.runtime.kernel.GradientCheck.numeric;
@@ -92,6 +93,24 @@ class PoolingTest {
         expected.putScalar(new long[] {0, 0, 0, 2}, 2.0);
         assertClose("ties", expected, dx, 0);
         assertClose("ties, float", expected, MaxPool2d.backward(toFloat(x), null, toFloat(dy), 2, 2), 0);
+    }
+
+    /**
+     * FLOAT backward on the oneDNN natives runs libnd4j's op; on inputs full of ties (a ReLU's zeros)
+     * it must route each gradient where the Java loops in DOUBLE do: to the first maximum.
+     */
+    @ParameterizedTest
+    @MethodSource("windows")
+    void maxBackwardInFloat_matchesDoubleWithTies(int n, int c, int h, int w, int size, int stride) {
+        INDArray x = randn(10, n, c, h, w).subi(0.8);
+        x = x.mul(x.gt(0).castTo(DataType.DOUBLE)); // about 80% zeros
+        INDArray y = MaxPool2d.forward(x, size, stride);
+        INDArray dy = randn(11, y.shape());
+        INDArray xF = toFloat(x);
+        assertThat(Pooling.onOneDnn(xF)).isEqualTo(dev.lamina.runtime.Natives.oneDnn());
+
+        assertClose("float dx with ties", MaxPool2d.backward(x, y, dy, size, stride),
+                MaxPool2d.backward(xF, toFloat(y), toFloat(dy), size, stride), 1e-6);
     }
 
     @Test
