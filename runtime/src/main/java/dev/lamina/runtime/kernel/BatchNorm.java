@@ -4,6 +4,7 @@ import static dev.lamina.runtime.kernel.Support.checkSameType;
 import static dev.lamina.runtime.kernel.Support.checkShape;
 
 import java.nio.Buffer;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -83,9 +84,35 @@ public final class BatchNorm {
         int xOff = (int) ch.x.offset(), hOff = (int) xHat.offset(), yOff = (int) y.offset();
         double[] g = gamma.toDoubleVector(), b = beta.toDoubleVector();
         double[] mean = new double[ch.c], var = new double[ch.c], invStd = new double[ch.c];
+        if (xb instanceof FloatBuffer xf) {
+            statisticsAndNormaliseFloat(ch, xf, xOff, (FloatBuffer) hb, hOff, (FloatBuffer) yb, yOff, m, eps, g, b,
+                    mean, var, invStd);
+        } else {
+            statisticsAndNormalise(ch, xb, xOff, hb, hOff, yb, yOff, m, eps, g, b, mean, var, invStd);
+        }
+
+        double unbias = m / (m - 1.0);
+        double[] newMean = runningMean.toDoubleVector(), newVar = runningVar.toDoubleVector();
+        for (int c = 0; c < ch.c; c++) {
+            newMean[c] = (1.0 - momentum) * newMean[c] + momentum * mean[c];
+            newVar[c] = (1.0 - momentum) * newVar[c] + momentum * var[c] * unbias;
+        }
+        runningMean.assign(vector(newMean, x));
+        runningVar.assign(vector(newVar, x));
+        cache.xHat = xHat;
+        cache.invStd = vector(invStd, x);
+        return y;
+    }
+
+    /**
+     * Fills mean, var and invStd per channel and writes xHat and y: one pass over x for the
+     * statistics, one to normalise.
+     */
+    private static void statisticsAndNormalise(Channels ch, Buffer xb, int xOff, Buffer hb, int hOff, Buffer yb,
+            int yOff, long m, double eps, double[] g, double[] b, double[] mean, double[] var, double[] invStd) {
         // One pass for the statistics, on values shifted by the channel's first value: with the
         // shift near the mean, sum(d^2)/M - (sum(d)/M)^2 suffers little cancellation.
-        Parallel.forRange(ch.c, 2L * x.length(), (from, to) -> {
+        Parallel.forRange(ch.c, 2L * m * ch.c, (from, to) -> {
             double[] acc = new double[2];
             for (int c = from; c < to; c++) {
                 double shift = Segments.get(xb, xOff + ch.start(0, c));
@@ -105,18 +132,48 @@ public final class BatchNorm {
                 }
             }
         });
+    }
 
-        double unbias = m / (m - 1.0);
-        double[] newMean = runningMean.toDoubleVector(), newVar = runningVar.toDoubleVector();
-        for (int c = 0; c < ch.c; c++) {
-            newMean[c] = (1.0 - momentum) * newMean[c] + momentum * mean[c];
-            newVar[c] = (1.0 - momentum) * newVar[c] + momentum * var[c] * unbias;
-        }
-        runningMean.assign(vector(newMean, x));
-        runningVar.assign(vector(newVar, x));
-        cache.xHat = xHat;
-        cache.invStd = vector(invStd, x);
-        return y;
+    /**
+     * {@link #statisticsAndNormalise} for FLOAT: each channel's values are copied to a per-thread heap
+     * array ({@link Staging}) once, the sums and the normalisation loop over it, and xHat and y go
+     * back in bulk copies.
+     */
+    private static void statisticsAndNormaliseFloat(Channels ch, FloatBuffer xb, int xOff, FloatBuffer hb, int hOff,
+            FloatBuffer yb, int yOff, long m, double eps, double[] g, double[] b, double[] mean, double[] var,
+            double[] invStd) {
+        int inner = ch.inner;
+        Parallel.forRange(ch.c, 2L * m * ch.c, (from, to) -> {
+            float[] values = Staging.floats(0, ch.n * inner);
+            float[] xHat = Staging.floats(1, inner);
+            float[] y = Staging.floats(2, inner);
+            double[] acc = new double[2];
+            for (int c = from; c < to; c++) {
+                for (int n = 0; n < ch.n; n++) {
+                    xb.get(xOff + ch.start(n, c), values, n * inner, inner);
+                }
+                // Shifted by the channel's first value, as in statisticsAndNormalise.
+                double shift = values[0];
+                acc[0] = 0;
+                acc[1] = 0;
+                Segments.shiftedSums(values, 0, ch.n * inner, shift, acc);
+                double meanShift = acc[0] / m;
+                mean[c] = shift + meanShift;
+                var[c] = Math.max(acc[1] / m - meanShift * meanShift, 0.0);
+                invStd[c] = 1.0 / Math.sqrt(var[c] + eps);
+                float mu = (float) mean[c], a = (float) invStd[c], gc = (float) g[c], bc = (float) b[c];
+                for (int n = 0; n < ch.n; n++) {
+                    int o = n * inner;
+                    for (int i = 0; i < inner; i++) {
+                        float h = (values[o + i] - mu) * a;
+                        xHat[i] = h;
+                        y[i] = h * gc + bc;
+                    }
+                    hb.put(hOff + ch.start(n, c), xHat, 0, inner);
+                    yb.put(yOff + ch.start(n, c), y, 0, inner);
+                }
+            }
+        });
     }
 
     /**

@@ -74,6 +74,34 @@ final class Segments {
         }
     }
 
+    /**
+     * Adds {@code sum (a[i] - shift)} to acc[0] and {@code sum (a[i] - shift)^2} to acc[1] over
+     * {@code a[off, off + len)}, in double with four partial sums each (one chain of additions would
+     * wait on each add's latency).
+     */
+    static void shiftedSums(float[] a, int off, int len, double shift, double[] acc) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        int i = off, end = off + len;
+        for (; i + 3 < end; i += 4) {
+            double d0 = a[i] - shift, d1 = a[i + 1] - shift, d2 = a[i + 2] - shift, d3 = a[i + 3] - shift;
+            s0 += d0;
+            s1 += d1;
+            s2 += d2;
+            s3 += d3;
+            q0 += d0 * d0;
+            q1 += d1 * d1;
+            q2 += d2 * d2;
+            q3 += d3 * d3;
+        }
+        for (; i < end; i++) {
+            double d = a[i] - shift;
+            s0 += d;
+            q0 += d * d;
+        }
+        acc[0] += (s0 + s1) + (s2 + s3);
+        acc[1] += (q0 + q1) + (q2 + q3);
+    }
+
     private static double sum(FloatBuffer b, int off, int len) {
         double s = 0;
         for (int i = off, end = off + len; i < end; i++) {
