@@ -38,28 +38,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * same parameters as one that never stopped (with BatchNorm buffers, dropout and Adam state).
  */
 class GeneratedModelRobustnessTest {
-    private static final JavaFileObject SMALL_NET = model("SmallNet", "input = {1, 6, 6}",
-            "@Conv2d(filters = 2, kernel = 3) Layer conv();",
-            "@BatchNorm Layer bn();",
-            "@ReLU Layer act();",
-            "@Dropout(rate = 0.25) Layer drop();",
-            "@Flatten Layer flatten();",
-            "@Dense(5) Layer hidden();",
-            "@Tanh Layer squash();",
-            "@Dense(3) Layer logits();");
+    private static final String[] SMALL_NET_LAYERS = {
+        "@Conv2d(filters = 2, kernel = 3) Layer conv();",
+        "@BatchNorm Layer bn();",
+        "@ReLU Layer act();",
+        "@Dropout(rate = 0.25) Layer drop();",
+        "@Flatten Layer flatten();",
+        "@Dense(5) Layer hidden();",
+        "@Tanh Layer squash();",
+        "@Dense(3) Layer logits();",
+    };
+    private static final JavaFileObject SMALL_NET = model("SmallNet", "input = {1, 6, 6}", SMALL_NET_LAYERS);
     /**
      * SMALL_NET without its Tanh, for the diverging run. When the hidden layer overflows, the oneDNN
      * natives' gemm gives +-infinity where the stock natives' (OpenBLAS) gives NaN, and Tanh squashes
      * +-infinity back to +-1: the loss would stay finite (about 1e30) and the run would never stop.
      */
     private static final JavaFileObject UNSQUASHED_NET = model("UnsquashedNet", "input = {1, 6, 6}",
-            "@Conv2d(filters = 2, kernel = 3) Layer conv();",
-            "@BatchNorm Layer bn();",
-            "@ReLU Layer act();",
-            "@Dropout(rate = 0.25) Layer drop();",
-            "@Flatten Layer flatten();",
-            "@Dense(5) Layer hidden();",
-            "@Dense(3) Layer logits();");
+            java.util.Arrays.stream(SMALL_NET_LAYERS).filter(layer -> !layer.contains("squash()"))
+                    .toArray(String[]::new));
 
     private static Model create(long seed) throws ReflectiveOperationException {
         return create(SMALL_NET, "SmallNet", seed);
