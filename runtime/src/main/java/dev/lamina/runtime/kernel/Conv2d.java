@@ -99,7 +99,7 @@ public final class Conv2d {
         if (onOneDnn(g, type)) {
             INDArray y = Support.newArray(type, g.n(), f, outH, outW);
             INDArray[] inputs = b == null ? new INDArray[] {Support.denseC(x), Support.denseC(w)}
-                    : new INDArray[] {Support.denseC(x), Support.denseC(w), b};
+                    : new INDArray[] {Support.denseC(x), Support.denseC(w), Support.denseC(b)};
             Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(y)
                     .addIntegerArguments(nativeArguments(g)).build());
             return y;

@@ -176,6 +176,11 @@ class Conv2dTest {
 
         assertClose("oneDNN y", y, yF, 1e-5);
         assertClose("oneDNN y without bias", y.sub(b.reshape(1, f, 1, 1)), yNoBiasF, 1e-5);
+        // A bias that is a strided view (a column of a matrix) must reach the op as its values.
+        INDArray biasHolder = Nd4j.zeros(DataType.FLOAT, f, 2);
+        biasHolder.getColumn(1).assign(bF);
+        assertClose("oneDNN y, strided bias", y,
+                Conv2d.forward(xF, wF, biasHolder.getColumn(1), stride, padTop, padLeft, outH, outW), 1e-5);
         assertClose("oneDNN dx", dx, dxF, 1e-5);
         assertClose("oneDNN dw", dw, dwF.sub(1f), 1e-5);
         assertClose("oneDNN db", db, dbF.sub(1f), 1e-5);
