@@ -1,5 +1,6 @@
 package dev.lamina.runtime.optim;
 
+import dev.lamina.runtime.kernel.AdamUpdate;
 import dev.lamina.runtime.model.Parameter;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -87,6 +88,14 @@ public final class Adam implements Optimizer {
             State s = states.computeIfAbsent(value, State::new);
             s.step++;
             INDArray g = p.grad();
+            double biasCorrection1 = 1 - Math.pow(beta1, s.step);
+            double biasCorrection2 = 1 - Math.pow(beta2, s.step);
+            if (AdamUpdate.applies(value, g, s.firstMoment, s.secondMoment)) {
+                AdamUpdate.apply(value, g, s.firstMoment, s.secondMoment, beta1, beta2, lr / biasCorrection1,
+                        Math.sqrt(biasCorrection2), eps, weightDecay);
+                continue;
+            }
+            // Views and mixed layouts: the same update as ND4J ops.
             if (weightDecay != 0) {
                 g = s.scratch.assign(g);
                 OptimizerSupport.axpy(weightDecay, value, g);
@@ -97,8 +106,6 @@ public final class Adam implements Optimizer {
             s.secondMoment.muli(beta2);
             OptimizerSupport.axpy(1 - beta2, gradSquared, s.secondMoment);
 
-            double biasCorrection1 = 1 - Math.pow(beta1, s.step);
-            double biasCorrection2 = 1 - Math.pow(beta2, s.step);
             double stepSize = lr / biasCorrection1;
             INDArray denominator = Transforms.sqrt(s.scratch.assign(s.secondMoment), false)
                     .divi(Math.sqrt(biasCorrection2))

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Adam steps against the PyTorch update rule in scalar double arithmetic, and convergence on a quadratic. */
 class AdamTest {
@@ -66,6 +67,60 @@ class AdamTest {
     @Test
     void floatParameters() {
         assertClose(run(new Adam(0.01), DataType.FLOAT), reference(0.01, 0.9, 0.999, 1e-8, 0), 1e-6);
+    }
+
+    /**
+     * START and GRADS repeated over {@code copies} coordinates, in a parameter whose value is a view
+     * with stride 2 when {@code strided} (the ND4J-ops path) or dense (the single-pass kernel, in
+     * blocks of 4096 on two threads): every coordinate must follow the reference for its original.
+     */
+    private static void assertTiledRunMatches(DataType type, boolean strided, double tolerance) {
+        int copies = 3_337; // 10,011 values: several blocks and a partial last one
+        double[] start = new double[copies * START.length];
+        for (int i = 0; i < start.length; i++) {
+            start[i] = START[i % START.length];
+        }
+        INDArray storage = Nd4j.createFromArray(strided ? interleave(start) : start).castTo(type);
+        INDArray value = strided ? storage.get(NDArrayIndex.interval(0, 2, storage.length())) : storage;
+        Parameter p = Parameter.of("w", value);
+        assertWithMessage("single-pass kernel used").that(
+                dev.lamina.runtime.kernel.AdamUpdate.applies(p.value(), p.grad(), p.value(), p.value()))
+                .isEqualTo(!strided);
+        Adam adam = Adam.builder().lr(0.05).beta1(0.8).beta2(0.99).eps(1e-3).weightDecay(0.1).build();
+        for (double[] g : GRADS) {
+            double[] tiled = new double[start.length];
+            for (int i = 0; i < tiled.length; i++) {
+                tiled[i] = g[i % g.length];
+            }
+            p.grad().assign(Nd4j.createFromArray(tiled).castTo(type));
+            adam.step(List.of(p));
+        }
+        double[] expected = reference(0.05, 0.8, 0.99, 1e-3, 0.1);
+        double[] actual = p.value().castTo(DataType.DOUBLE).toDoubleVector();
+        for (int i = 0; i < actual.length; i++) {
+            assertWithMessage("coordinate %s", i).that(actual[i]).isWithin(tolerance).of(expected[i % expected.length]);
+        }
+    }
+
+    private static double[] interleave(double[] values) {
+        double[] out = new double[2 * values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[2 * i] = values[i];
+            out[2 * i + 1] = Double.NaN; // never read
+        }
+        return out;
+    }
+
+    @Test
+    void largeParameters_everyBlockMatchesTheReference() {
+        assertTiledRunMatches(DataType.DOUBLE, false, 1e-14);
+        assertTiledRunMatches(DataType.FLOAT, false, 1e-6);
+    }
+
+    @Test
+    void viewParameters_takeTheOpsPathWithTheSameResult() {
+        assertTiledRunMatches(DataType.DOUBLE, true, 1e-14);
+        assertTiledRunMatches(DataType.FLOAT, true, 1e-6);
     }
 
     @Test
