@@ -612,7 +612,7 @@ public final class LaminaSeedNet implements SeedNet, Model {
      * with the same output as the declared layers up to floating-point rounding.
      */
     private INDArray inferencePass(INDArray input) {
-        // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias -> [N, 32, 26, 26]
+        // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias, with 'bn1' folded into its weight and bias -> [N, 32, 26, 26]
         // rewrite BiasBeforeBatchNorm: bias elided, 'bn1' subtracts it with the batch mean (exact in training); its running mean starts at -bias (exact at inference)
         // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference (BN with running statistics is affine per channel: exact up to rounding), unless a layer observer or the non-finite search watches
         BatchNormFold.intoConv2d(conv1Weight.value(), null, bn1Gamma.value(), bn1Beta.value(),
@@ -629,7 +629,7 @@ public final class LaminaSeedNet implements SeedNet, Model {
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
         INDArray act1Out = ELU.forward(pool1Out, 1.0);
 
-        // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
+        // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias, with 'bn2' folded into its weight and bias -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: bias elided, 'bn2' subtracts it with the batch mean (exact in training); its running mean starts at -bias (exact at inference)
         // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference (BN with running statistics is affine per channel: exact up to rounding), unless a layer observer or the non-finite search watches
         BatchNormFold.intoConv2d(conv2Weight.value(), null, bn2Gamma.value(), bn2Beta.value(),

@@ -36,9 +36,13 @@ final class InferenceMethod {
         String in = Members.INPUT;
         for (LayerNode node : inference.layers()) {
             LayerContext layer = plan.layer(node.name()).rebound(node, in);
+            String summary = layer.emitter().summary(node);
+            if (layer.foldedBatchNorm() != null) {
+                // The declared layer may have no bias; the folded one always has.
+                summary += ", with '" + layer.foldedBatchNorm().name() + "' folded into its weight and bias";
+            }
             method.addCode(in.equals(Members.INPUT) ? "" : "\n")
-                    .addComment("$L: $L -> $L", layer.name(), layer.emitter().summary(node),
-                            Literals.batchShape(node.output()));
+                    .addComment("$L: $L -> $L", layer.name(), summary, Literals.batchShape(node.output()));
             for (String note : node.rewrites()) {
                 method.addComment("rewrite $L", note.replaceAll("\\s+", " "));
             }

@@ -68,10 +68,12 @@ public sealed interface LayerSpec {
 
         /**
          * Non-decreasing, so that it commutes with max pooling: every elementwise function here
-         * except LeakyReLU with a negative slope.
+         * except LeakyReLU with a negative slope and ELU with a negative alpha (both decrease for
+         * negative inputs).
          */
         public boolean isMonotone() {
-            return function.isElementwise() && !(function == Function.LEAKY_RELU && parameter < 0);
+            return function.isElementwise() && !(parameter < 0
+                    && (function == Function.LEAKY_RELU || function == Function.ELU));
         }
     }
 

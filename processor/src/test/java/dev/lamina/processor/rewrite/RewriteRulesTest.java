@@ -171,4 +171,24 @@ class RewriteRulesTest {
         assertThat(order(model)).containsExactly("conv1", "bn1", "tanh1", "drop1", "pool1", "bn2", "drop2",
                 "flatten", "logits", "drop3").inOrder();
     }
+
+    @Test
+    void maxPoolStays_afterEluWithNegativeAlpha_inTrainingAndAtInference() {
+        // alpha * (e^x - 1) with alpha < 0 decreases for x < 0: max does not commute with it.
+        ModelIR model = Rewrites.apply(read("{1, 8, 8}",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv1();",
+                "@ELU(alpha = -1.0) Layer act1();",
+                "@MaxPool2d(2) Layer pool1();",
+                "@Conv2d(filters = 2, kernel = 1) Layer conv2();",
+                "@ELU(alpha = -1.0) Layer act2();",
+                "@Dropout(rate = 0.5) Layer drop2();",
+                "@MaxPool2d(1) Layer pool2();",
+                "@Flatten Layer flatten();",
+                "@Dense(3) Layer logits();"));
+
+        assertThat(order(model)).containsExactly("conv1", "act1", "pool1", "conv2", "act2", "drop2", "pool2",
+                "flatten", "logits").inOrder();
+        assertThat(order(Rewrites.forInference(model))).containsExactly("conv1", "act1", "pool1", "conv2", "act2",
+                "pool2", "flatten", "logits").inOrder();
+    }
 }

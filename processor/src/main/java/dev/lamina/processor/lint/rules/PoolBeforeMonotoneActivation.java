@@ -3,7 +3,6 @@ package dev.lamina.processor.lint.rules;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation;
-import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.LintContext;
@@ -33,7 +32,7 @@ public final class PoolBeforeMonotoneActivation implements LintRule {
         for (int i = 0; i + 1 < layers.size(); i++) {
             LayerNode act = layers.get(i);
             LayerNode pool = layers.get(i + 1);
-            if (act.spec() instanceof Activation a && nonDecreasing(a)
+            if (act.spec() instanceof Activation a && a.isMonotone()
                     && pool.spec() instanceof LayerSpec.Pool2d p && p.mode() == LayerSpec.Pool2d.Mode.MAX
                     && pool.output().size() < act.input().size()) {
                 context.report(Finding.on(act, context.describe(act) + " is non-decreasing, so "
@@ -44,9 +43,5 @@ public final class PoolBeforeMonotoneActivation implements LintRule {
                         .related(pool));
             }
         }
-    }
-
-    private static boolean nonDecreasing(Activation a) {
-        return a.isMonotone() && !(a.function() == Function.ELU && a.parameter() < 0);
     }
 }
