@@ -2,12 +2,11 @@ package dev.lamina.examples.cli;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lamina.examples.report.MetricsCsv;
+import dev.lamina.examples.testing.MnistCopy;
 import dev.lamina.examples.report.PngChecks;
 import dev.lamina.runtime.checkpoint.CheckpointFile;
-import dev.lamina.runtime.data.MnistFetcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -106,10 +105,9 @@ class TrainCommandTest {
 
     @Test
     void trainsOnRealMnistWhenItIsAvailable(@TempDir Path dir) throws Exception {
-        String mnist = System.getenv(MnistFetcher.ENV_VAR);
-        assumeTrue(mnist != null && Files.isDirectory(Path.of(mnist)), "needs $" + MnistFetcher.ENV_VAR);
-        Cli cli = Cli.run("train", "--train-examples", "128", "--test-examples", "64", "--batch-size", "64",
-                "-o", dir.toString());
+        Path mnist = MnistCopy.require();
+        Cli cli = Cli.run("train", "--data-dir", mnist.toString(), "--train-examples", "128", "--test-examples", "64",
+                "--batch-size", "64", "-o", dir.toString());
         assertWithMessage("stderr: %s", cli.err).that(cli.exitCode).isEqualTo(0);
         assertThat(cli.out).contains("Training on 128 images, testing on 64");
         assertThat(Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(2);

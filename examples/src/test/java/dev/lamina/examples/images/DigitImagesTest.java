@@ -2,11 +2,10 @@ package dev.lamina.examples.images;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lamina.examples.testing.MnistCopy;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.data.Mnist;
-import dev.lamina.runtime.data.MnistFetcher;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -41,9 +40,7 @@ class DigitImagesTest {
 
     @Test
     void mnistTestImagesRoundTripWithTheirPolarity(@TempDir Path dir) throws IOException {
-        String mnist = System.getenv(MnistFetcher.ENV_VAR);
-        assumeTrue(mnist != null && Files.isDirectory(Path.of(mnist)), "needs $" + MnistFetcher.ENV_VAR);
-        Dataset test = Mnist.loadTest(Path.of(mnist));
+        Dataset test = Mnist.loadTest(MnistCopy.require());
         for (int i = 0; i < 3; i++) {
             float[] pixels = test.features().slice(i).dup('c').data().asFloat();
             Path file = dir.resolve(i + ".png");

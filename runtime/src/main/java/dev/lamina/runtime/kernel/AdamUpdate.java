@@ -27,6 +27,12 @@ public final class AdamUpdate {
     /**
      * Whether {@link #apply} takes these arrays: all dense C order, of one type (FLOAT or DOUBLE) and
      * one length, at most 2^31 - 1 values.
+     *
+     * @param value the parameter, any shape
+     * @param grad  its gradient
+     * @param m     its first-moment estimate
+     * @param v     its second-moment estimate
+     * @return true if all four qualify; otherwise the caller updates with ND4J ops
      */
     public static boolean applies(INDArray value, INDArray grad, INDArray m, INDArray v) {
         DataType type = value.dataType();
@@ -42,10 +48,18 @@ public final class AdamUpdate {
     }
 
     /**
-     * Updates value, m and v in place.
+     * Updates value, m and v in place; grad is only read.
      *
-     * @param stepSize            {@code lr / (1 - beta1^t)}
+     * @param value               the parameter, updated
+     * @param grad                its gradient
+     * @param m                   first-moment estimate, updated
+     * @param v                   second-moment estimate, updated
+     * @param beta1               decay of m, in {@code [0, 1)}
+     * @param beta2               decay of v, in {@code [0, 1)}
+     * @param stepSize            {@code lr / (1 - beta1^t)} at step t
      * @param sqrtBiasCorrection2 {@code sqrt(1 - beta2^t)}
+     * @param eps                 added to the corrected square root of v
+     * @param weightDecay         L2 coefficient added to the gradient, 0 for none
      * @throws IllegalArgumentException unless {@link #applies} holds
      */
     public static void apply(INDArray value, INDArray grad, INDArray m, INDArray v, double beta1, double beta2,
