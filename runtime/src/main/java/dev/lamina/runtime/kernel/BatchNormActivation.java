@@ -11,7 +11,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
-import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -50,8 +49,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * (scalar Java loops against libnd4j's vectorised transforms, and Java loops that start while
  * libnd4j's OpenMP threads still spin after the preceding op); see {@code KernelBenchmark --fusion}.
  *
- * <p>The mask is drawn exactly as {@link Dropout#sampleMask} draws it (one Bernoulli op of
- * x's length on {@code rng}; nothing drawn when dropRate is 0), into a per-thread scratch buffer,
+ * <p>The mask is drawn exactly as {@link Dropout#sampleMask} draws it (one long from
+ * {@code rng}; nothing drawn when dropRate is 0), into a per-thread scratch buffer,
  * so with the same generator state the fused chain equals the unfused one. FLOAT or DOUBLE; all
  * arrays share x's type. In FLOAT, ELU's exp comes from libnd4j's vectorised transform as in
  * {@link ELU} (one extra pass: scalar Java exp measured slower than the passes fusion saves); in
@@ -136,12 +135,12 @@ public final class BatchNormActivation {
         }
 
         BatchNorm.Channels at = new BatchNorm.Channels(x);
-        // 0/1 Bernoulli draws, as Dropout.sampleMask makes them before scaling; the scale comes in the pass.
+        // 0/1 draws, as Dropout.sampleMask makes them (same seed, same kept elements); the scale comes in the pass.
         Buffer maskBuffer = null;
         int maskOff = 0;
         if (dropRate > 0.0) {
             INDArray bernoulli = Scratch.get(Scratch.Slot.MASK, x.dataType(), x.shape());
-            Nd4j.getExecutioner().exec(new BernoulliDistribution(bernoulli, 1.0 - dropRate), rng);
+            Dropout.fill(bernoulli, rng.nextLong(), dropRate, 1.0);
             maskBuffer = Segments.buffer(bernoulli);
             maskOff = (int) bernoulli.offset();
         }

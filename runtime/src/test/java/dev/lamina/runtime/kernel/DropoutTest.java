@@ -39,6 +39,34 @@ class DropoutTest {
         assertThat(mask.meanNumber().doubleValue()).isWithin(0.05).of(1.0);
     }
 
+    /**
+     * The mask is a hash of (index, seed): neighbours, elements a block (4,096) apart, consecutive masks
+     * of one generator, and FLOAT against DOUBLE must behave as independent draws.
+     */
+    @Test
+    void drawsBehaveAsIndependent() {
+        double rate = 0.3, keep = 1 - rate;
+        Random generator = rng(5);
+        INDArray first = Dropout.sampleMask(SHAPE, rate, generator, DataType.FLOAT).gt(0).castTo(DataType.DOUBLE);
+        INDArray second = Dropout.sampleMask(SHAPE, rate, generator, DataType.FLOAT).gt(0).castTo(DataType.DOUBLE);
+        double[] a = first.data().asDouble(), b = second.data().asDouble();
+        double neighbours = 0, blockApart = 0, consecutive = 0;
+        for (int i = 0; i + 4096 < a.length; i++) {
+            neighbours += a[i] * a[i + 1];
+            blockApart += a[i] * a[i + 4096];
+            consecutive += a[i] * b[i];
+        }
+        int pairs = a.length - 4096;
+        // 47,104 pairs: the standard deviation of each joint fraction is about 0.002
+        assertThat(neighbours / pairs).isWithin(0.01).of(keep * keep);
+        assertThat(blockApart / pairs).isWithin(0.01).of(keep * keep);
+        assertThat(consecutive / pairs).isWithin(0.01).of(keep * keep);
+        // The same seed keeps the same elements in either type.
+        INDArray f = Dropout.sampleMask(SHAPE, rate, rng(6), DataType.FLOAT).gt(0);
+        INDArray d = Dropout.sampleMask(SHAPE, rate, rng(6), DataType.DOUBLE).gt(0);
+        assertThat(f.equals(d)).isTrue();
+    }
+
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
     void sameSeedSameMask(DataType type) {
