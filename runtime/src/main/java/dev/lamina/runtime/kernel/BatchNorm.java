@@ -4,6 +4,7 @@ import static dev.lamina.runtime.kernel.Support.checkSameType;
 import static dev.lamina.runtime.kernel.Support.checkShape;
 
 import java.nio.Buffer;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -88,7 +89,7 @@ public final class BatchNorm {
             statisticsAndNormaliseFloat(ch, xf, xOff, (FloatBuffer) hb, hOff, (FloatBuffer) yb, yOff, m, eps, g, b,
                     mean, var, invStd);
         } else {
-            statisticsAndNormalise(ch, xb, xOff, hb, hOff, yb, yOff, m, eps, g, b, mean, var, invStd);
+            statisticsAndNormalise(ch, (DoubleBuffer) xb, xOff, hb, hOff, yb, yOff, m, eps, g, b, mean, var, invStd);
         }
 
         double unbias = m / (m - 1.0);
@@ -105,17 +106,17 @@ public final class BatchNorm {
     }
 
     /**
-     * Fills mean, var and invStd per channel and writes xHat and y: one pass over x for the
-     * statistics, one to normalise.
+     * Fills mean, var and invStd per channel and writes xHat and y, for DOUBLE: one pass over x for
+     * the statistics, one to normalise.
      */
-    private static void statisticsAndNormalise(Channels ch, Buffer xb, int xOff, Buffer hb, int hOff, Buffer yb,
+    private static void statisticsAndNormalise(Channels ch, DoubleBuffer xb, int xOff, Buffer hb, int hOff, Buffer yb,
             int yOff, long m, double eps, double[] g, double[] b, double[] mean, double[] var, double[] invStd) {
         // One pass for the statistics, on values shifted by the channel's first value: with the
         // shift near the mean, sum(d^2)/M - (sum(d)/M)^2 suffers little cancellation.
         Parallel.forRange(ch.c, 2L * m * ch.c, (from, to) -> {
             double[] acc = new double[2];
             for (int c = from; c < to; c++) {
-                double shift = Segments.get(xb, xOff + ch.start(0, c));
+                double shift = xb.get(xOff + ch.start(0, c));
                 acc[0] = 0;
                 acc[1] = 0;
                 for (int n = 0; n < ch.n; n++) {

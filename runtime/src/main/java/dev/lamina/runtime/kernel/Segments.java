@@ -23,23 +23,10 @@ final class Segments {
         return b instanceof FloatBuffer f ? sum(f, off, len) : sum((DoubleBuffer) b, off, len);
     }
 
-    /** Adds {@code sum (b[i] - shift)} to acc[0] and {@code sum (b[i] - shift)^2} to acc[1]. */
-    static void shiftedSums(Buffer b, int off, int len, double shift, double[] acc) {
-        if (b instanceof FloatBuffer f) {
-            shiftedSums(f, off, len, shift, acc);
-        } else {
-            shiftedSums((DoubleBuffer) b, off, len, shift, acc);
-        }
-    }
-
     /** {@code sum (b[i] - mean)^2} over the run: the second pass of two-pass statistics. */
     static double centeredSquares(Buffer b, int off, int len, double mean) {
         return b instanceof FloatBuffer f ? centeredSquares(f, off, len, mean)
                 : centeredSquares((DoubleBuffer) b, off, len, mean);
-    }
-
-    static double get(Buffer b, int index) {
-        return b instanceof FloatBuffer f ? f.get(index) : ((DoubleBuffer) b).get(index);
     }
 
     static double dot(Buffer a, int aOff, Buffer b, int bOff, int len) {
@@ -77,7 +64,9 @@ final class Segments {
     /**
      * Adds {@code sum (a[i] - shift)} to acc[0] and {@code sum (a[i] - shift)^2} to acc[1] over
      * {@code a[off, off + len)}, in double with four partial sums each (one chain of additions would
-     * wait on each add's latency).
+     * wait on each add's latency). In double also because a float square overflows for
+     * {@code |d| > 1.8e19}, which a diverging run reaches, and an infinite variance would hide the
+     * divergence behind BatchNorm.
      */
     static void shiftedSums(float[] a, int off, int len, double shift, double[] acc) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
@@ -136,20 +125,8 @@ final class Segments {
         return s;
     }
 
-    private static void shiftedSums(FloatBuffer b, int off, int len, double shift, double[] acc) {
-        double s = 0, q = 0;
-        for (int i = off, end = off + len; i < end; i++) {
-            // In double: a float square overflows for |d| > 1.8e19, which a diverging run reaches,
-            // and an infinite variance would hide the divergence behind BatchNorm.
-            double d = b.get(i) - shift;
-            s += d;
-            q += d * d;
-        }
-        acc[0] += s;
-        acc[1] += q;
-    }
-
-    private static void shiftedSums(DoubleBuffer b, int off, int len, double shift, double[] acc) {
+    /** Adds {@code sum (b[i] - shift)} to acc[0] and {@code sum (b[i] - shift)^2} to acc[1]. */
+    static void shiftedSums(DoubleBuffer b, int off, int len, double shift, double[] acc) {
         double s = 0, q = 0;
         for (int i = off, end = off + len; i < end; i++) {
             double d = b.get(i) - shift;
