@@ -21,7 +21,7 @@ public final class Natives {
      * @throws RuntimeException from ND4J when no backend's natives can be loaded
      */
     public static boolean oneDnn() {
-        return oneDnnBuild() && Nd4jCpu.Environment.getInstance().isUseONEDNN();
+        return Build.ONEDNN && Nd4jCpu.Environment.getInstance().isUseONEDNN();
     }
 
     /**
@@ -32,8 +32,17 @@ public final class Natives {
      * @throws RuntimeException from ND4J when no backend's natives can be loaded
      */
     public static boolean oneDnnBuild() {
-        Nd4j.getExecutioner(); // loads the backend, which NativeOpsHolder needs first
-        return NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
+        return Build.ONEDNN;
+    }
+
+    /** The build flags, read once: the kernels ask per call which ops to run. */
+    private static final class Build {
+        static final boolean ONEDNN = readOneDnnFlag();
+
+        private static boolean readOneDnnFlag() {
+            Nd4j.getExecutioner(); // loads the backend, which NativeOpsHolder needs first
+            return NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
+        }
     }
 
     /**

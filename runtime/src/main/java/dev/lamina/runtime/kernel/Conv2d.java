@@ -9,7 +9,6 @@ import dev.lamina.runtime.kernel.Scratch.Slot;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -44,8 +43,6 @@ public final class Conv2d {
     /** Fewest input channels for which the oneDNN convolution ops are used (see the class comment). */
     static final int ONEDNN_MIN_CHANNELS = 8;
 
-    private static final boolean ONEDNN_BUILD = Natives.oneDnnBuild();
-
     /**
      * libnd4j's padding mode for g (0 VALID, 1 SAME as TensorFlow and Lamina's generator pad), or -1
      * when neither gives g's output size and top-left padding.
@@ -63,8 +60,8 @@ public final class Conv2d {
 
     /** Whether this convolution runs on libnd4j's oneDNN ops (see the class comment). */
     static boolean onOneDnn(Im2col.Geometry g, DataType type) {
-        return ONEDNN_BUILD && type == DataType.FLOAT && g.c() >= ONEDNN_MIN_CHANNELS
-                && nativePaddingMode(g) >= 0 && Nd4jCpu.Environment.getInstance().isUseONEDNN();
+        return type == DataType.FLOAT && g.c() >= ONEDNN_MIN_CHANNELS && nativePaddingMode(g) >= 0
+                && Natives.oneDnn();
     }
 
     /**

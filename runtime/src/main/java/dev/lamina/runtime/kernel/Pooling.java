@@ -1,11 +1,11 @@
 package dev.lamina.runtime.kernel;
 
+import dev.lamina.runtime.Natives;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Shared checks and libnd4j calls for the square, unpadded, NCHW pooling kernels. */
@@ -116,10 +116,8 @@ final class Pooling {
      * {@code [128, 64, 11, 11]}); the stock natives' op measured 3x slower than the Java loops.
      */
     static boolean onOneDnn(INDArray x) {
-        return x.dataType() == DataType.FLOAT && ONEDNN_BUILD && Nd4jCpu.Environment.getInstance().isUseONEDNN();
+        return x.dataType() == DataType.FLOAT && Natives.oneDnn();
     }
-
-    private static final boolean ONEDNN_BUILD = dev.lamina.runtime.Natives.oneDnnBuild();
 
     /** 1 if a == b, else 0, without a branch. */
     private static int same(int a, int b) {
