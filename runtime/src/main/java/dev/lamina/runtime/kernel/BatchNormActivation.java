@@ -334,9 +334,6 @@ public final class BatchNormActivation {
         return dx;
     }
 
-    private static final ThreadLocal<float[]> FLOAT_CHANNEL = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<double[]> DOUBLE_CHANNEL = ThreadLocal.withInitial(() -> new double[0]);
-
     /**
      * dL/dz = dy * mask * f'(z) of {@link #chainBackward}, per element, with the slopes the single
      * kernels use, in their order (mask first): ReLU {@code [z > 0]}, LeakyReLU
@@ -360,22 +357,9 @@ public final class BatchNormActivation {
             this.parameter = parameter;
         }
 
-        /** This thread's float[] or double[] of at least length values. */
+        /** This thread's float[] or double[] of at least length values ({@link Staging}, slot 0). */
         Object channelBuffer(int length) {
-            if (dy instanceof FloatBuffer) {
-                float[] b = FLOAT_CHANNEL.get();
-                if (b.length < length) {
-                    b = new float[length];
-                    FLOAT_CHANNEL.set(b);
-                }
-                return b;
-            }
-            double[] b = DOUBLE_CHANNEL.get();
-            if (b.length < length) {
-                b = new double[length];
-                DOUBLE_CHANNEL.set(b);
-            }
-            return b;
+            return dy instanceof FloatBuffer ? Staging.floats(0, length) : Staging.doubles(0, length);
         }
 
         /**
