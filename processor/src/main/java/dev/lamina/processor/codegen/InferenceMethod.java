@@ -18,12 +18,12 @@ final class InferenceMethod {
 
     /**
      * Whether inference runs something other than the declared layers in their order: a layer
-     * removed or moved, or a BatchNorm folded.
+     * removed (a Dropout, or a BatchNorm folded into the layer before it) or moved.
      */
     static boolean differs(ModelPlan plan, ModelIR inference) {
         List<String> runs = inference.layers().stream().map(LayerNode::name).toList();
         List<String> declared = plan.layers().stream().map(LayerContext::name).toList();
-        return !runs.equals(declared) || plan.hasBatchNormFold();
+        return !runs.equals(declared);
     }
 
     static MethodSpec of(ModelPlan plan, ModelIR inference) {

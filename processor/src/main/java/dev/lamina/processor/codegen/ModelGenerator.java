@@ -100,8 +100,8 @@ public final class ModelGenerator {
     public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings,
             boolean fuse) {
         ModelPlan plan = ModelPlan.of(model, fuse);
-        ModelIR inference = Rewrites.forInference(model);
-        boolean inferencePass = fuse && InferenceMethod.differs(plan, inference);
+        ModelIR inference = fuse ? Rewrites.forInference(model) : null;
+        boolean inferencePass = inference != null && InferenceMethod.differs(plan, inference);
         ClassName modelInterface = model.element() != null
                 ? ClassName.get(model.element())
                 : ClassName.get(model.packageName(), model.interfaceName());

@@ -165,11 +165,6 @@ final class ModelPlan {
         return layers.isEmpty() ? Members.INPUT : layers.get(layers.size() - 1).out();
     }
 
-    /** Whether inference folds some BatchNorm into the layer before it (see {@code BatchNormFold}). */
-    boolean hasBatchNormFold() {
-        return layers.stream().anyMatch(l -> l.foldedBatchNorm() != null);
-    }
-
     boolean hasDropout() {
         return layers.stream().anyMatch(l -> l.emitter() instanceof DropoutEmitter);
     }
