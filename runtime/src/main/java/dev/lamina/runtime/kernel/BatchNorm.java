@@ -61,21 +61,9 @@ public final class BatchNorm {
     public static INDArray forwardTrain(INDArray x, INDArray gamma, INDArray beta, INDArray runningMean,
             INDArray runningVar, double momentum, double eps, Cache cache) {
         check(x, gamma, beta);
-        long channels = x.size(1);
-        checkShape(runningMean, "runningMean", channels);
-        checkSameType(x, runningMean, "runningMean");
-        checkShape(runningVar, "runningVar", channels);
-        checkSameType(x, runningVar, "runningVar");
+        checkRunningStatistics(x, runningMean, runningVar, eps);
         Support.checkNotNull(cache, "cache");
-        if (!(momentum >= 0.0 && momentum <= 1.0)) {
-            throw new IllegalArgumentException("momentum must be in [0, 1], was " + momentum);
-        }
-        checkEps(eps);
-        long m = x.length() / channels;
-        if (m < 2) {
-            throw new IllegalArgumentException(
-                    "training needs more than one value per channel, got " + java.util.Arrays.toString(x.shape()));
-        }
+        long m = checkTraining(x, momentum);
 
         Channels ch = new Channels(x);
         Buffer xb = Segments.buffer(ch.x);
@@ -193,12 +181,7 @@ public final class BatchNorm {
     public static INDArray forwardInference(INDArray x, INDArray gamma, INDArray beta, INDArray runningMean,
             INDArray runningVar, double eps) {
         check(x, gamma, beta);
-        long channels = x.size(1);
-        checkShape(runningMean, "runningMean", channels);
-        checkSameType(x, runningMean, "runningMean");
-        checkShape(runningVar, "runningVar", channels);
-        checkSameType(x, runningVar, "runningVar");
-        checkEps(eps);
+        checkRunningStatistics(x, runningMean, runningVar, eps);
         // y = x * scale + shift, scale = gamma / sqrt(runningVar + eps), shift = beta - runningMean * scale
         double[] scale = gamma.toDoubleVector(), shift = beta.toDoubleVector();
         double[] mean = runningMean.toDoubleVector(), var = runningVar.toDoubleVector();
@@ -326,7 +309,35 @@ public final class BatchNorm {
         }
     }
 
-    private static void checkEps(double eps) {
+    /** Checks runningMean and runningVar ({@code [C]}, x's type) and eps, as both forward passes take them. */
+    static void checkRunningStatistics(INDArray x, INDArray runningMean, INDArray runningVar, double eps) {
+        long channels = x.size(1);
+        checkShape(runningMean, "runningMean", channels);
+        checkSameType(x, runningMean, "runningMean");
+        checkShape(runningVar, "runningVar", channels);
+        checkSameType(x, runningVar, "runningVar");
+        checkEps(eps);
+    }
+
+    /**
+     * Checks what training needs beyond {@link #checkRunningStatistics}: momentum in {@code [0, 1]}
+     * and more than one value per channel.
+     *
+     * @return M, the number of values per channel
+     */
+    static long checkTraining(INDArray x, double momentum) {
+        if (!(momentum >= 0.0 && momentum <= 1.0)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1], was " + momentum);
+        }
+        long m = x.length() / x.size(1);
+        if (m < 2) {
+            throw new IllegalArgumentException(
+                    "training needs more than one value per channel, got " + java.util.Arrays.toString(x.shape()));
+        }
+        return m;
+    }
+
+    static void checkEps(double eps) {
         if (!(eps > 0.0)) {
             throw new IllegalArgumentException("eps must be positive, was " + eps);
         }

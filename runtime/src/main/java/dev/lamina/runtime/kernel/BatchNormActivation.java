@@ -1,12 +1,9 @@
 package dev.lamina.runtime.kernel;
 
-import static dev.lamina.runtime.kernel.Support.checkSameType;
-import static dev.lamina.runtime.kernel.Support.checkShape;
 
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
@@ -109,29 +106,15 @@ public final class BatchNormActivation {
             INDArray runningVar, double momentum, double eps, Activation activation, double parameter,
             double dropRate, Random rng, Cache cache) {
         BatchNorm.check(x, gamma, beta);
-        long channels = x.size(1);
-        checkShape(runningMean, "runningMean", channels);
-        checkSameType(x, runningMean, "runningMean");
-        checkShape(runningVar, "runningVar", channels);
-        checkSameType(x, runningVar, "runningVar");
+        BatchNorm.checkRunningStatistics(x, runningMean, runningVar, eps);
         Support.checkNotNull(activation, "activation");
         Support.checkNotNull(cache, "cache");
-        if (!(momentum >= 0.0 && momentum <= 1.0)) {
-            throw new IllegalArgumentException("momentum must be in [0, 1], was " + momentum);
-        }
-        if (!(eps > 0.0)) {
-            throw new IllegalArgumentException("eps must be positive, was " + eps);
-        }
+        long m = BatchNorm.checkTraining(x, momentum);
         if (!(dropRate >= 0.0 && dropRate < 1.0)) {
             throw new IllegalArgumentException("dropRate must be in [0, 1), was " + dropRate);
         }
         if (dropRate > 0.0) {
             Support.checkNotNull(rng, "rng");
-        }
-        long m = x.length() / channels;
-        if (m < 2) {
-            throw new IllegalArgumentException(
-                    "training needs more than one value per channel, got " + Arrays.toString(x.shape()));
         }
 
         BatchNorm.Channels at = new BatchNorm.Channels(x);

@@ -108,9 +108,7 @@ public final class BatchNormFold {
         if (foldedW == w || !Support.isDenseC(foldedW) || !Support.isDenseC(foldedB)) {
             throw new IllegalArgumentException("foldedW and foldedB must be dense C-order arrays other than w");
         }
-        if (!(eps > 0.0)) {
-            throw new IllegalArgumentException("eps must be positive, was " + eps);
-        }
+        BatchNorm.checkEps(eps);
 
         int c = (int) channels;
         double[] scale = gamma.toDoubleVector();
