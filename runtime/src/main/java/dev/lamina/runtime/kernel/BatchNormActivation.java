@@ -1,6 +1,5 @@
 package dev.lamina.runtime.kernel;
 
-
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
