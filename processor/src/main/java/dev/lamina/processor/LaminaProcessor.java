@@ -6,6 +6,7 @@ import dev.lamina.processor.codegen.ModelGenerator;
 import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.plan.ExecutionPlan;
 import dev.lamina.processor.lint.Lint;
 import dev.lamina.processor.lint.ReportedFinding;
 import dev.lamina.processor.read.ModelReader;
@@ -202,10 +203,9 @@ public final class LaminaProcessor extends AbstractProcessor {
             return true;
         }
         try {
-            boolean rewrite = Rewrites.enabled(processingEnv.getOptions());
-            ModelIR executed = rewrite ? Rewrites.apply(model.get()) : model.get();
-            // The fusion rules of the generator are rewrites too: the option switches them off with the others.
-            ModelGenerator.generate(executed, model.get(), findings, rewrite).writeTo(processingEnv.getFiler());
+            ExecutionPlan plan = Rewrites.plan(model.get(), Rewrites.enabled(processingEnv.getOptions()));
+            ModelIR executed = plan.executed();
+            ModelGenerator.generate(plan, findings).writeTo(processingEnv.getFiler());
             if (summary.enabled()) {
                 // The declared model: what the generated layers() describe, and so model.summary().
                 ModelIR declared = model.get();

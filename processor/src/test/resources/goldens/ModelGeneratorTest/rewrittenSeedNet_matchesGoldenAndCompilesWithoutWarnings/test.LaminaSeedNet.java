@@ -347,7 +347,7 @@ public final class LaminaSeedNet implements SeedNet, Model {
         // conv1: weight and bias uniform in +-1/sqrt(fan_in), fan_in = 1 * 3 * 3 = 9
         conv1Weight = Parameter.of("conv1.weight",
                 Init.uniformFanIn(new long[] {32, 1, 3, 3}, 9, initRng, dataType));
-        // conv1.bias is elided (see the rewrite in forward) but still drawn, so that later parameters do not change
+        // rewrite BiasBeforeBatchNorm: the elided bias is still drawn, so that later parameters keep their values
         INDArray conv1ElidedBias = Init.uniformFanIn(new long[] {32}, 9, initRng, dataType);
         conv1FoldedWeight = BatchNormFold.allocate(dataType, 32, 1, 3, 3);
         conv1FoldedBias = BatchNormFold.allocate(dataType, 32);
@@ -357,13 +357,13 @@ public final class LaminaSeedNet implements SeedNet, Model {
         bn1Beta = Parameter.of("bn1.beta", Nd4j.zeros(dataType, 32));
         bn1RunningMean = Nd4j.zeros(dataType, 32);
         bn1RunningVar = Nd4j.ones(dataType, 32);
-        // Absorbs the elided bias: the running mean stays exactly that bias below the declared model's
+        // rewrite BiasBeforeBatchNorm: running mean starts at -conv1.bias
         bn1RunningMean.subi(conv1ElidedBias);
 
         // conv2: weight and bias uniform in +-1/sqrt(fan_in), fan_in = 32 * 3 * 3 = 288
         conv2Weight = Parameter.of("conv2.weight",
                 Init.uniformFanIn(new long[] {64, 32, 3, 3}, 288, initRng, dataType));
-        // conv2.bias is elided (see the rewrite in forward) but still drawn, so that later parameters do not change
+        // rewrite BiasBeforeBatchNorm: the elided bias is still drawn, so that later parameters keep their values
         INDArray conv2ElidedBias = Init.uniformFanIn(new long[] {64}, 288, initRng, dataType);
         conv2FoldedWeight = BatchNormFold.allocate(dataType, 64, 32, 3, 3);
         conv2FoldedBias = BatchNormFold.allocate(dataType, 64);
@@ -373,7 +373,7 @@ public final class LaminaSeedNet implements SeedNet, Model {
         bn2Beta = Parameter.of("bn2.beta", Nd4j.zeros(dataType, 64));
         bn2RunningMean = Nd4j.zeros(dataType, 64);
         bn2RunningVar = Nd4j.ones(dataType, 64);
-        // Absorbs the elided bias: the running mean stays exactly that bias below the declared model's
+        // rewrite BiasBeforeBatchNorm: running mean starts at -conv2.bias
         bn2RunningMean.subi(conv2ElidedBias);
 
         // fc1: weight and bias uniform in +-1/sqrt(fan_in), fan_in = 1600
@@ -500,14 +500,14 @@ public final class LaminaSeedNet implements SeedNet, Model {
         }
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias -> [N, 32, 26, 26]
-        // rewrite BiasBeforeBatchNorm: bias elided, 'bn1' subtracts it with the batch mean (exact in training); its running mean starts at -bias (exact at inference)
-        // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference (BN with running statistics is affine per channel: exact up to rounding), unless a layer observer or the non-finite search watches
+        // rewrite BiasBeforeBatchNorm: bias elided: 'bn1' subtracts it with the batch mean
+        // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference
         INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), null, 1, 0, 0, 26, 26);
         afterLayer("conv1", conv1Out);
 
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
-        // rewrite BiasBeforeBatchNorm: absorbs the bias of 'conv1': running mean starts at -conv1.bias
-        // rewrite BatchNormFold: folded into 'conv1' for inference; runs in training, and while a layer observer or the non-finite search watches
+        // rewrite BiasBeforeBatchNorm: running mean starts at -conv1.bias
+        // rewrite BatchNormFold: folded into 'conv1' for inference
         INDArray bn1Out;
         if (training) {
             bn1Out = BatchNorm.forwardTrain(conv1Out, bn1Gamma.value(), bn1Beta.value(),
@@ -535,14 +535,14 @@ public final class LaminaSeedNet implements SeedNet, Model {
         afterLayer("pool1", pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
-        // rewrite BiasBeforeBatchNorm: bias elided, 'bn2' subtracts it with the batch mean (exact in training); its running mean starts at -bias (exact at inference)
-        // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference (BN with running statistics is affine per channel: exact up to rounding), unless a layer observer or the non-finite search watches
+        // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
+        // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference
         INDArray conv2Out = Conv2d.forward(pool1Out, conv2Weight.value(), null, 1, 0, 0, 11, 11);
         afterLayer("conv2", conv2Out);
 
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
-        // rewrite BiasBeforeBatchNorm: absorbs the bias of 'conv2': running mean starts at -conv2.bias
-        // rewrite BatchNormFold: folded into 'conv2' for inference; runs in training, and while a layer observer or the non-finite search watches
+        // rewrite BiasBeforeBatchNorm: running mean starts at -conv2.bias
+        // rewrite BatchNormFold: folded into 'conv2' for inference
         INDArray bn2Out;
         if (training) {
             bn2Out = BatchNorm.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
@@ -612,34 +612,34 @@ public final class LaminaSeedNet implements SeedNet, Model {
      * with the same output as the declared layers up to floating-point rounding.
      */
     private INDArray inferencePass(INDArray input) {
-        // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias, with 'bn1' folded into its weight and bias -> [N, 32, 26, 26]
-        // rewrite BiasBeforeBatchNorm: bias elided, 'bn1' subtracts it with the batch mean (exact in training); its running mean starts at -bias (exact at inference)
-        // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference (BN with running statistics is affine per channel: exact up to rounding), unless a layer observer or the non-finite search watches
+        // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias -> [N, 32, 26, 26]
+        // rewrite BiasBeforeBatchNorm: bias elided: 'bn1' subtracts it with the batch mean
+        // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference
         BatchNormFold.intoConv2d(conv1Weight.value(), null, bn1Gamma.value(), bn1Beta.value(),
                 bn1RunningMean, bn1RunningVar, 1.0E-5, conv1FoldedWeight, conv1FoldedBias);
         INDArray conv1Out = Conv2d.forward(input, conv1FoldedWeight, conv1FoldedBias, 1, 0, 0, 26,
                 26);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
-        // rewrite DropoutAtInference: 'drop1' before this layer is removed (inverted dropout is the identity at inference)
-        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (max commutes with non-decreasing functions: exact forward, gradients equal up to ties)
+        // rewrite DropoutAtInference: 'drop1' before this layer is removed (identity at inference)
+        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (exact: max commutes with non-decreasing functions)
         INDArray pool1Out = MaxPool2d.forward(conv1Out, 2, 2);
 
         // act1: ELU alpha 1.0 -> [N, 32, 13, 13]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
         INDArray act1Out = ELU.forward(pool1Out, 1.0);
 
-        // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias, with 'bn2' folded into its weight and bias -> [N, 64, 11, 11]
-        // rewrite BiasBeforeBatchNorm: bias elided, 'bn2' subtracts it with the batch mean (exact in training); its running mean starts at -bias (exact at inference)
-        // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference (BN with running statistics is affine per channel: exact up to rounding), unless a layer observer or the non-finite search watches
+        // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
+        // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
+        // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference
         BatchNormFold.intoConv2d(conv2Weight.value(), null, bn2Gamma.value(), bn2Beta.value(),
                 bn2RunningMean, bn2RunningVar, 1.0E-5, conv2FoldedWeight, conv2FoldedBias);
         INDArray conv2Out = Conv2d.forward(act1Out, conv2FoldedWeight, conv2FoldedBias, 1, 0, 0, 11,
                 11);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
-        // rewrite DropoutAtInference: 'drop2' before this layer is removed (inverted dropout is the identity at inference)
-        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (max commutes with non-decreasing functions: exact forward, gradients equal up to ties)
+        // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
+        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
         INDArray pool2Out = MaxPool2d.forward(conv2Out, 2, 2);
 
         // act2: ELU alpha 1.0 -> [N, 64, 5, 5]

@@ -596,8 +596,8 @@ public final class LaminaSeedNet implements SeedNet, Model {
                 bn1RunningMean, bn1RunningVar, 1.0E-5);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
-        // rewrite DropoutAtInference: 'drop1' before this layer is removed (inverted dropout is the identity at inference)
-        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (max commutes with non-decreasing functions: exact forward, gradients equal up to ties)
+        // rewrite DropoutAtInference: 'drop1' before this layer is removed (identity at inference)
+        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (exact: max commutes with non-decreasing functions)
         INDArray pool1Out = MaxPool2d.forward(bn1Out, 2, 2);
 
         // act1: ELU alpha 1.0 -> [N, 32, 13, 13]
@@ -613,8 +613,8 @@ public final class LaminaSeedNet implements SeedNet, Model {
                 bn2RunningMean, bn2RunningVar, 1.0E-5);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
-        // rewrite DropoutAtInference: 'drop2' before this layer is removed (inverted dropout is the identity at inference)
-        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (max commutes with non-decreasing functions: exact forward, gradients equal up to ties)
+        // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
+        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
         INDArray pool2Out = MaxPool2d.forward(bn2Out, 2, 2);
 
         // act2: ELU alpha 1.0 -> [N, 64, 5, 5]

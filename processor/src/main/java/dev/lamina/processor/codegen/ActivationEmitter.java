@@ -65,8 +65,8 @@ final class ActivationEmitter implements LayerEmitter {
     @Override
     public List<Cache> caches(LayerNode node) {
         return List.of(
-                new Cache("input", RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null),
-                new Cache("output", RuntimeTypes.INDARRAY, CacheDocs.of("Output", node, node.output()), null));
+                new Cache(Role.INPUT, RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null),
+                new Cache(Role.OUTPUT, RuntimeTypes.INDARRAY, CacheDocs.of("Output", node, node.output()), null));
     }
 
     /** The tensors followed by the function's parameter, if it has one. */
@@ -91,8 +91,8 @@ final class ActivationEmitter implements LayerEmitter {
     @Override
     public CodeBlock saveForBackward(LayerContext layer) {
         return CodeBlock.builder()
-                .addStatement("$N = $N", layer.field("input"), layer.in())
-                .addStatement("$N = $N", layer.field("output"), layer.out())
+                .addStatement("$N = $N", layer.field(Role.INPUT), layer.in())
+                .addStatement("$N = $N", layer.field(Role.OUTPUT), layer.out())
                 .build();
     }
 
@@ -105,8 +105,8 @@ final class ActivationEmitter implements LayerEmitter {
                 .addStatement("$T $N = $T.backward($L)", RuntimeTypes.INDARRAY, layer.dIn(),
                         kernel(spec(layer.node()).function()),
                         arguments(layer.node(),
-                                CodeBlock.of("$N", layer.field("input")),
-                                CodeBlock.of("$N", layer.field("output")),
+                                CodeBlock.of("$N", layer.field(Role.INPUT)),
+                                CodeBlock.of("$N", layer.field(Role.OUTPUT)),
                                 CodeBlock.of("$N", layer.dOut())))
                 .build();
     }

@@ -12,7 +12,7 @@ import javax.lang.model.element.Modifier;
 final class BackwardMethod {
     private BackwardMethod() {}
 
-    static MethodSpec of(ModelPlan plan) {
+    static MethodSpec of(ClassLayout plan) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("backward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -30,10 +30,9 @@ final class BackwardMethod {
         List<LayerContext> layers = plan.layers();
         for (int i = layers.size() - 1; i >= plan.firstWithParameters(); i--) {
             LayerContext layer = layers.get(i);
-            BatchNormActivationFusion fusion = plan.fusionEndingAt(layer);
-            if (fusion != null) {
-                fusion.backward(method);
-                i -= fusion.layers().size() - 1;
+            var fusion = plan.fusionEndingAt(layer);
+            if (fusion.isPresent()) {
+                i -= FusedBackward.write(fusion.get(), plan, method) - 1;
                 continue;
             }
             CodeBlock code = layer.emitter().backward(layer);

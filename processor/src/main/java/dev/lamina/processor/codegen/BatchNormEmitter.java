@@ -35,15 +35,15 @@ final class BatchNormEmitter implements LayerEmitter {
 
     @Override
     public List<Tensor> parameters(LayerNode node) {
-        return List.of(filled("gamma", node, "ones"), filled("beta", node, "zeros"));
+        return List.of(filled(Role.GAMMA, node, "ones"), filled(Role.BETA, node, "zeros"));
     }
 
     @Override
     public List<Tensor> buffers(LayerNode node) {
-        return List.of(filled("running_mean", node, "zeros"), filled("running_var", node, "ones"));
+        return List.of(filled(Role.RUNNING_MEAN, node, "zeros"), filled(Role.RUNNING_VAR, node, "ones"));
     }
 
-    private static Tensor filled(String role, LayerNode node, String nd4jFactory) {
+    private static Tensor filled(Role role, LayerNode node, String nd4jFactory) {
         long c = channels(node);
         return new Tensor(role, new long[] {c}, axis(node),
                 CodeBlock.of("$T.$L($N, $L)", RuntimeTypes.ND4J, nd4jFactory, Members.DATA_TYPE, c), false);
@@ -56,7 +56,7 @@ final class BatchNormEmitter implements LayerEmitter {
 
     @Override
     public List<Cache> caches(LayerNode node) {
-        return List.of(new Cache("cache", RuntimeTypes.BATCH_NORM_CACHE,
+        return List.of(new Cache(Role.CACHE, RuntimeTypes.BATCH_NORM_CACHE,
                 "Normalised input and inverse std of {@code " + node.name() + "}, kept by the last training\nforward pass.",
                 CodeBlock.of("new $T()", RuntimeTypes.BATCH_NORM_CACHE)));
     }
@@ -69,12 +69,12 @@ final class BatchNormEmitter implements LayerEmitter {
                 .addStatement("$T $N", RuntimeTypes.INDARRAY, layer.out())
                 .beginControlFlow("if ($N)", Members.TRAINING)
                 .addStatement("$N = $T.forwardTrain($L)", layer.out(), RuntimeTypes.BATCH_NORM,
-                        arguments(CodeBlock.of("$N", layer.in()), layer.value("gamma"), layer.value("beta"),
-                                CodeBlock.of("$N", layer.field("running_mean")),
-                                CodeBlock.of("$N", layer.field("running_var")),
+                        arguments(CodeBlock.of("$N", layer.in()), layer.value(Role.GAMMA), layer.value(Role.BETA),
+                                CodeBlock.of("$N", layer.field(Role.RUNNING_MEAN)),
+                                CodeBlock.of("$N", layer.field(Role.RUNNING_VAR)),
                                 CodeBlock.of("$L", doubleLiteral(bn.momentum())),
                                 CodeBlock.of("$L", doubleLiteral(bn.epsilon())),
-                                CodeBlock.of("$N", layer.field("cache"))))
+                                CodeBlock.of("$N", layer.field(Role.CACHE))))
                 .nextControlFlow("else")
                 .addStatement("$N = $L", layer.out(), inferenceCall(layer))
                 .endControlFlow()
@@ -91,9 +91,9 @@ final class BatchNormEmitter implements LayerEmitter {
     private static CodeBlock inferenceCall(LayerContext layer) {
         LayerSpec.BatchNorm bn = spec(layer.node());
         return CodeBlock.of("$T.forwardInference($L)", RuntimeTypes.BATCH_NORM,
-                arguments(CodeBlock.of("$N", layer.in()), layer.value("gamma"), layer.value("beta"),
-                        CodeBlock.of("$N", layer.field("running_mean")),
-                        CodeBlock.of("$N", layer.field("running_var")),
+                arguments(CodeBlock.of("$N", layer.in()), layer.value(Role.GAMMA), layer.value(Role.BETA),
+                        CodeBlock.of("$N", layer.field(Role.RUNNING_MEAN)),
+                        CodeBlock.of("$N", layer.field(Role.RUNNING_VAR)),
                         CodeBlock.of("$L", doubleLiteral(bn.epsilon()))));
     }
 
@@ -102,10 +102,10 @@ final class BatchNormEmitter implements LayerEmitter {
         CodeBlock call = CodeBlock.of("$T.backward($L)", RuntimeTypes.BATCH_NORM,
                 arguments(
                         CodeBlock.of("$N", layer.dOut()),
-                        layer.value("gamma"),
-                        CodeBlock.of("$N", layer.field("cache")),
-                        layer.grad("gamma"),
-                        layer.grad("beta")));
+                        layer.value(Role.GAMMA),
+                        CodeBlock.of("$N", layer.field(Role.CACHE)),
+                        layer.grad(Role.GAMMA),
+                        layer.grad(Role.BETA)));
         // The kernel always returns dL/dx; when it is the first layer with parameters, it is dropped.
         return WeightLayers.assignInputGrad(layer, call);
     }

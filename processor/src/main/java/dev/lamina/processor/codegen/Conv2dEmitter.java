@@ -5,7 +5,7 @@ import static dev.lamina.processor.codegen.Literals.arguments;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
-import dev.lamina.processor.rewrite.BiasBeforeBatchNorm;
+import dev.lamina.processor.ir.RewriteFact;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,11 +69,11 @@ final class Conv2dEmitter implements LayerEmitter {
     public List<Tensor> parameters(LayerNode node) {
         LayerSpec.Conv2d conv = spec(node);
         List<Tensor> tensors = new ArrayList<>();
-        tensors.add(uniform("weight",
+        tensors.add(uniform(Role.WEIGHT,
                 new long[] {conv.filters(), node.input().dim(0), conv.kernel(), conv.kernel()},
                 "filters, channels, kernel rows, kernel columns", fanIn(node)));
         if (conv.bias()) {
-            tensors.add(uniform("bias", new long[] {conv.filters()}, "filters", fanIn(node)));
+            tensors.add(uniform(Role.BIAS, new long[] {conv.filters()}, "filters", fanIn(node)));
         }
         return tensors;
     }
@@ -81,13 +81,13 @@ final class Conv2dEmitter implements LayerEmitter {
     @Override
     public List<Tensor> elided(LayerNode node) {
         LayerSpec.Conv2d conv = spec(node);
-        if (!BiasBeforeBatchNorm.elidedBias(node)) {
+        if (!node.has(RewriteFact.BiasElided.class)) {
             return List.of();
         }
-        return List.of(uniform("elided_bias", new long[] {conv.filters()}, "filters", fanIn(node)));
+        return List.of(uniform(Role.ELIDED_BIAS, new long[] {conv.filters()}, "filters", fanIn(node)));
     }
 
-    static Tensor uniform(String role, long[] shape, String axes, long fanIn) {
+    static Tensor uniform(Role role, long[] shape, String axes, long fanIn) {
         return new Tensor(role, shape, axes,
                 CodeBlock.of("$T.uniformFanIn($L, $L, $N, $N)", RuntimeTypes.INIT, Literals.longArray(shape), fanIn,
                         Members.INIT_RNG, Members.DATA_TYPE),
@@ -97,14 +97,14 @@ final class Conv2dEmitter implements LayerEmitter {
     @Override
     public String initSummary(LayerNode node) {
         LayerSpec.Conv2d conv = spec(node);
-        boolean bias = conv.bias() || BiasBeforeBatchNorm.elidedBias(node);
+        boolean bias = conv.bias() || node.has(RewriteFact.BiasElided.class);
         return (bias ? "weight and bias" : "weight") + " uniform in +-1/sqrt(fan_in), fan_in = "
                 + node.input().dim(0) + " * " + conv.kernel() + " * " + conv.kernel() + " = " + fanIn(node);
     }
 
     @Override
     public List<Cache> caches(LayerNode node) {
-        return List.of(new Cache("input", RuntimeTypes.INDARRAY,
+        return List.of(new Cache(Role.INPUT, RuntimeTypes.INDARRAY,
                 CacheDocs.of("Input", node, node.input()),
                 null));
     }
@@ -131,7 +131,7 @@ final class Conv2dEmitter implements LayerEmitter {
         LayerSpec.Conv2d conv = spec(layer.node());
         Padding pad = padding(layer.node());
         return FoldedBatchNorm.forward(layer, inference, "intoConv2d",
-                conv.bias() ? layer.value("bias") : CodeBlock.of("null"),
+                conv.bias() ? layer.value(Role.BIAS) : CodeBlock.of("null"),
                 (weight, bias) -> CodeBlock.of("$T.forward($L)", RuntimeTypes.CONV2D,
                         arguments(
                                 CodeBlock.of("$N", layer.in()),
@@ -146,7 +146,7 @@ final class Conv2dEmitter implements LayerEmitter {
 
     @Override
     public CodeBlock saveForBackward(LayerContext layer) {
-        return CodeBlock.builder().addStatement("$N = $N", layer.field("input"), layer.in()).build();
+        return CodeBlock.builder().addStatement("$N = $N", layer.field(Role.INPUT), layer.in()).build();
     }
 
     @Override
@@ -155,11 +155,11 @@ final class Conv2dEmitter implements LayerEmitter {
         Padding pad = padding(layer.node());
         CodeBlock call = CodeBlock.of("$T.backward($L)", RuntimeTypes.CONV2D,
                 arguments(
-                        CodeBlock.of("$N", layer.field("input")),
-                        layer.value("weight"),
+                        CodeBlock.of("$N", layer.field(Role.INPUT)),
+                        layer.value(Role.WEIGHT),
                         CodeBlock.of("$N", layer.dOut()),
-                        layer.grad("weight"),
-                        conv.bias() ? layer.grad("bias") : CodeBlock.of("null"),
+                        layer.grad(Role.WEIGHT),
+                        conv.bias() ? layer.grad(Role.BIAS) : CodeBlock.of("null"),
                         CodeBlock.of("$L", conv.stride()),
                         CodeBlock.of("$L", pad.top()),
                         CodeBlock.of("$L", pad.left()),

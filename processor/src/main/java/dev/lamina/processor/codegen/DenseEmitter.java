@@ -5,7 +5,7 @@ import static dev.lamina.processor.codegen.Literals.arguments;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
-import dev.lamina.processor.rewrite.BiasBeforeBatchNorm;
+import dev.lamina.processor.ir.RewriteFact;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,31 +27,31 @@ final class DenseEmitter implements LayerEmitter {
         LayerSpec.Dense dense = spec(node);
         long fanIn = node.input().dim(0);
         List<Tensor> tensors = new ArrayList<>();
-        tensors.add(Conv2dEmitter.uniform("weight", new long[] {fanIn, dense.units()}, "inputs, units", fanIn));
+        tensors.add(Conv2dEmitter.uniform(Role.WEIGHT, new long[] {fanIn, dense.units()}, "inputs, units", fanIn));
         if (dense.bias()) {
-            tensors.add(Conv2dEmitter.uniform("bias", new long[] {dense.units()}, "units", fanIn));
+            tensors.add(Conv2dEmitter.uniform(Role.BIAS, new long[] {dense.units()}, "units", fanIn));
         }
         return tensors;
     }
 
     @Override
     public List<Tensor> elided(LayerNode node) {
-        if (!BiasBeforeBatchNorm.elidedBias(node)) {
+        if (!node.has(RewriteFact.BiasElided.class)) {
             return List.of();
         }
         long fanIn = node.input().dim(0);
-        return List.of(Conv2dEmitter.uniform("elided_bias", new long[] {spec(node).units()}, "units", fanIn));
+        return List.of(Conv2dEmitter.uniform(Role.ELIDED_BIAS, new long[] {spec(node).units()}, "units", fanIn));
     }
 
     @Override
     public String initSummary(LayerNode node) {
-        return (spec(node).bias() || BiasBeforeBatchNorm.elidedBias(node) ? "weight and bias" : "weight")
+        return (spec(node).bias() || node.has(RewriteFact.BiasElided.class) ? "weight and bias" : "weight")
                 + " uniform in +-1/sqrt(fan_in), fan_in = " + node.input().dim(0);
     }
 
     @Override
     public List<Cache> caches(LayerNode node) {
-        return List.of(new Cache("input", RuntimeTypes.INDARRAY,
+        return List.of(new Cache(Role.INPUT, RuntimeTypes.INDARRAY,
                 CacheDocs.of("Input", node, node.input()),
                 null));
     }
@@ -74,25 +74,25 @@ final class DenseEmitter implements LayerEmitter {
 
     private static CodeBlock pass(LayerContext layer, boolean inference) {
         return FoldedBatchNorm.forward(layer, inference, "intoDense",
-                spec(layer.node()).bias() ? layer.value("bias") : CodeBlock.of("null"),
+                spec(layer.node()).bias() ? layer.value(Role.BIAS) : CodeBlock.of("null"),
                 (weight, bias) -> CodeBlock.of("$T.forward($L)", RuntimeTypes.DENSE,
                         arguments(CodeBlock.of("$N", layer.in()), weight, bias)));
     }
 
     @Override
     public CodeBlock saveForBackward(LayerContext layer) {
-        return CodeBlock.builder().addStatement("$N = $N", layer.field("input"), layer.in()).build();
+        return CodeBlock.builder().addStatement("$N = $N", layer.field(Role.INPUT), layer.in()).build();
     }
 
     @Override
     public CodeBlock backward(LayerContext layer) {
         CodeBlock call = CodeBlock.of("$T.backward($L)", RuntimeTypes.DENSE,
                 arguments(
-                        CodeBlock.of("$N", layer.field("input")),
-                        layer.value("weight"),
+                        CodeBlock.of("$N", layer.field(Role.INPUT)),
+                        layer.value(Role.WEIGHT),
                         CodeBlock.of("$N", layer.dOut()),
-                        layer.grad("weight"),
-                        spec(layer.node()).bias() ? layer.grad("bias") : CodeBlock.of("null"),
+                        layer.grad(Role.WEIGHT),
+                        spec(layer.node()).bias() ? layer.grad(Role.BIAS) : CodeBlock.of("null"),
                         CodeBlock.of("$L", layer.dIn() != null)));
         return WeightLayers.assignInputGrad(layer, call);
     }

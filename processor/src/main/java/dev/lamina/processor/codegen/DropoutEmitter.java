@@ -25,7 +25,7 @@ final class DropoutEmitter implements LayerEmitter {
 
     @Override
     public List<Cache> caches(LayerNode node) {
-        return List.of(new Cache("mask", RuntimeTypes.INDARRAY,
+        return List.of(new Cache(Role.MASK, RuntimeTypes.INDARRAY,
                 CacheDocs.of("Mask", node, node.input()) + "\nEach entry is 0 or 1/(1 - rate).",
                 null));
     }
@@ -42,9 +42,9 @@ final class DropoutEmitter implements LayerEmitter {
                         CodeBlock.of("$N", Members.DROPOUT_RNG),
                         CodeBlock.of("$N", Members.DATA_TYPE)));
         if (layer.inBackward()) {
-            code.addStatement("$N = $L", layer.field("mask"), sample)
+            code.addStatement("$N = $L", layer.field(Role.MASK), sample)
                     .addStatement("$N = $T.forward($N, $N)", layer.out(), RuntimeTypes.DROPOUT, layer.in(),
-                            layer.field("mask"));
+                            layer.field(Role.MASK));
         } else {
             code.add("// No layer before $L has parameters, so backward never reads the mask.\n", layer.name())
                     .addStatement("$N = $T.forward($L)", layer.out(), RuntimeTypes.DROPOUT,
@@ -61,7 +61,7 @@ final class DropoutEmitter implements LayerEmitter {
         }
         return CodeBlock.builder()
                 .addStatement("$T $N = $T.backward($N, $N)", RuntimeTypes.INDARRAY, layer.dIn(), RuntimeTypes.DROPOUT,
-                        layer.dOut(), layer.field("mask"))
+                        layer.dOut(), layer.field(Role.MASK))
                 .build();
     }
 }

@@ -14,7 +14,7 @@ final class FlattenEmitter implements LayerEmitter {
 
     @Override
     public List<Cache> caches(LayerNode node) {
-        return List.of(new Cache("input", RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null));
+        return List.of(new Cache(Role.INPUT, RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null));
     }
 
     @Override
@@ -27,7 +27,7 @@ final class FlattenEmitter implements LayerEmitter {
 
     @Override
     public CodeBlock saveForBackward(LayerContext layer) {
-        return CodeBlock.builder().addStatement("$N = $N", layer.field("input"), layer.in()).build();
+        return CodeBlock.builder().addStatement("$N = $N", layer.field(Role.INPUT), layer.in()).build();
     }
 
     @Override
@@ -37,7 +37,7 @@ final class FlattenEmitter implements LayerEmitter {
         }
         return CodeBlock.builder()
                 .addStatement("$T $N = $T.backward($N, $N)", RuntimeTypes.INDARRAY, layer.dIn(), RuntimeTypes.FLATTEN,
-                        layer.field("input"), layer.dOut())
+                        layer.field(Role.INPUT), layer.dOut())
                 .build();
     }
 }

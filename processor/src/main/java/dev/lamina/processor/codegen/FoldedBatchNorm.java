@@ -6,7 +6,7 @@ import static dev.lamina.processor.codegen.Literals.doubleLiteral;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
-import dev.lamina.processor.rewrite.BatchNormFold;
+import dev.lamina.processor.ir.RewriteFact;
 import java.util.List;
 import java.util.function.BinaryOperator;
 
@@ -22,14 +22,14 @@ final class FoldedBatchNorm {
     /** The folded weight (the weight's shape) and bias ({@code [channels]}) of a layer that folds, else none. */
     static List<LayerEmitter.Tensor> scratch(LayerNode node, long[] weightShape, String weightAxes, long channels,
             String channelAxis) {
-        if (!BatchNormFold.foldsNext(node)) {
+        if (!node.has(RewriteFact.FoldsBatchNorm.class)) {
             return List.of();
         }
-        return List.of(allocated("folded_weight", weightShape, weightAxes),
-                allocated("folded_bias", new long[] {channels}, channelAxis));
+        return List.of(allocated(Role.FOLDED_WEIGHT, weightShape, weightAxes),
+                allocated(Role.FOLDED_BIAS, new long[] {channels}, channelAxis));
     }
 
-    private static LayerEmitter.Tensor allocated(String role, long[] shape, String axes) {
+    private static LayerEmitter.Tensor allocated(Role role, long[] shape, String axes) {
         CodeBlock dims = java.util.Arrays.stream(shape).mapToObj(d -> CodeBlock.of("$L", d))
                 .collect(CodeBlock.joining(", "));
         return new LayerEmitter.Tensor(role, shape, axes,
@@ -51,17 +51,17 @@ final class FoldedBatchNorm {
         LayerContext bn = layer.foldedBatchNorm();
         if (!inference || bn == null) {
             return CodeBlock.builder()
-                    .addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.out(), call.apply(layer.value("weight"), bias))
+                    .addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.out(), call.apply(layer.value(Role.WEIGHT), bias))
                     .build();
         }
         LayerSpec.BatchNorm spec = (LayerSpec.BatchNorm) bn.node().spec();
-        CodeBlock foldedWeight = CodeBlock.of("$N", layer.field("folded_weight"));
-        CodeBlock foldedBias = CodeBlock.of("$N", layer.field("folded_bias"));
+        CodeBlock foldedWeight = CodeBlock.of("$N", layer.field(Role.FOLDED_WEIGHT));
+        CodeBlock foldedBias = CodeBlock.of("$N", layer.field(Role.FOLDED_BIAS));
         return CodeBlock.builder()
                 .addStatement("$T.$L($L)", RuntimeTypes.BATCH_NORM_FOLD, kernel,
-                        arguments(layer.value("weight"), bias, bn.value("gamma"), bn.value("beta"),
-                                CodeBlock.of("$N", bn.field("running_mean")),
-                                CodeBlock.of("$N", bn.field("running_var")),
+                        arguments(layer.value(Role.WEIGHT), bias, bn.value(Role.GAMMA), bn.value(Role.BETA),
+                                CodeBlock.of("$N", bn.field(Role.RUNNING_MEAN)),
+                                CodeBlock.of("$N", bn.field(Role.RUNNING_VAR)),
                                 CodeBlock.of("$L", doubleLiteral(spec.epsilon())), foldedWeight, foldedBias))
                 .addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.out(), call.apply(foldedWeight, foldedBias))
                 .build();

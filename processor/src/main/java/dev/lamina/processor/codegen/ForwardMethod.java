@@ -18,7 +18,7 @@ final class ForwardMethod {
      * @param inferencePass whether the class has {@link InferenceMethod}'s pass, which plain
      *     inference then runs instead of the declared layers
      */
-    static MethodSpec of(ModelPlan plan, boolean inferencePass) {
+    static MethodSpec of(ClassLayout plan, boolean inferencePass) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -41,9 +41,7 @@ final class ForwardMethod {
             method.addCode("\n")
                     .addComment("$L: $L -> $L", layer.name(), layer.emitter().summary(layer.node()),
                             Literals.batchShape(layer.node().output()));
-            for (String note : layer.node().rewrites()) {
-                method.addComment("rewrite $L", note.replaceAll("\\s+", " "));
-            }
+            layer.node().rewrites().forEach(fact -> method.addComment("$L", fact.comment()));
             method.addCode(layer.emitter().forward(layer));
             method.addStatement("$N($S, $N)", Members.AFTER_LAYER, layer.name(), layer.out());
             if (layer.inBackward()) {

@@ -6,13 +6,13 @@ import java.util.Map;
 
 /**
  * One layer as the generated class sees it: its node, the Java names chosen for it, and where it
- * stands in the backward pass. Built by {@link ModelPlan}; read by the {@link LayerEmitter}s.
+ * stands in the backward pass. Built by {@link ClassLayout}; read by the {@link LayerEmitter}s.
  */
 final class LayerContext {
     private final LayerNode node;
     private final LayerEmitter emitter;
     private final String constant;
-    private final Map<String, String> fields;
+    private final Map<Role, String> fields;
     private final String in;
     private final String out;
     private final String dOut;
@@ -21,7 +21,7 @@ final class LayerContext {
     private final boolean firstWithParameters;
     private final LayerContext foldedBatchNorm;
 
-    LayerContext(LayerNode node, LayerEmitter emitter, String constant, Map<String, String> fields, String in,
+    LayerContext(LayerNode node, LayerEmitter emitter, String constant, Map<Role, String> fields, String in,
             String out, String dOut, String dIn, boolean inBackward, boolean firstWithParameters,
             LayerContext foldedBatchNorm) {
         this.node = node;
@@ -66,21 +66,21 @@ final class LayerContext {
     }
 
     /** The field of a parameter, buffer or cache of this layer, e.g. {@code conv1Weight} for {@code weight}. */
-    String field(String role) {
+    String field(Role role) {
         String field = fields.get(role);
         if (field == null) {
-            throw new IllegalArgumentException(node.name() + " has no field for " + role);
+            throw new IllegalArgumentException(node.name() + " has no field for " + role.key());
         }
         return field;
     }
 
     /** {@code conv1Weight.value()}. */
-    CodeBlock value(String parameterRole) {
+    CodeBlock value(Role parameterRole) {
         return CodeBlock.of("$N.value()", field(parameterRole));
     }
 
     /** {@code conv1Weight.grad()}. */
-    CodeBlock grad(String parameterRole) {
+    CodeBlock grad(Role parameterRole) {
         return CodeBlock.of("$N.grad()", field(parameterRole));
     }
 

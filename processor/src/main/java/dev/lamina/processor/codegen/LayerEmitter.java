@@ -18,23 +18,23 @@ interface LayerEmitter {
     /**
      * A tensor the layer owns: a trainable parameter ({@code <layer>.<role>}) or a buffer.
      *
-     * @param role   {@code weight}, {@code bias}, {@code gamma}, {@code beta}, {@code running_mean}, ...
+     * @param role   what the tensor is: weight, bias, gamma, running mean, ...
      * @param shape  the tensor's shape
      * @param axes   what the axes mean, for the field's Javadoc: {@code "filters, channels, kernel rows, kernel columns"}
      * @param init   an expression of the initial value; may use {@link Members#INIT_RNG} and {@link Members#DATA_TYPE}
      * @param random whether {@code init} draws from {@link Members#INIT_RNG}
      */
-    record Tensor(String role, long[] shape, String axes, CodeBlock init, boolean random) {}
+    record Tensor(Role role, long[] shape, String axes, CodeBlock init, boolean random) {}
 
     /**
      * A field that the training forward pass fills for the backward pass.
      *
-     * @param role        {@code input}, {@code output}, {@code mask}, {@code cache}, ...
+     * @param role        what the field keeps: input, output, mask, cache, ...
      * @param type        the field's type
      * @param doc         Javadoc of the field
      * @param initializer a final field's initializer, or null for a field that forward assigns
      */
-    record Cache(String role, TypeName type, String doc, CodeBlock initializer) {}
+    record Cache(Role role, TypeName type, String doc, CodeBlock initializer) {}
 
     /** What the layer computes, for comments: {@code "Conv2d 1->32, 3x3, stride 1, VALID"}. */
     String summary(LayerNode node);

@@ -2,9 +2,12 @@ package dev.lamina.processor.codegen;
 
 import dev.lamina.processor.ir.LayerSpec;
 
-/** Chooses the {@link LayerEmitter} for a layer's spec. */
-final class LayerEmitters {
-    private LayerEmitters() {}
+/**
+ * Chooses the {@link LayerEmitter} for a layer's spec. A {@link LayerSpec.Visitor}, so a layer kind
+ * without an emitter does not compile.
+ */
+final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
+    private static final LayerEmitters INSTANCE = new LayerEmitters();
 
     private static final LayerEmitter CONV2D = new Conv2dEmitter();
     private static final LayerEmitter DENSE = new DenseEmitter();
@@ -14,33 +17,18 @@ final class LayerEmitters {
     private static final LayerEmitter POOL2D = new Pool2dEmitter();
     private static final LayerEmitter FLATTEN = new FlattenEmitter();
 
-    /**
-     * The emitter for {@code spec}.
-     *
-     * @throws IllegalArgumentException for a spec no emitter handles (a new kind added to the IR)
-     */
+    private LayerEmitters() {}
+
+    /** The emitter for {@code spec}. */
     static LayerEmitter forSpec(LayerSpec spec) {
-        if (spec instanceof LayerSpec.Conv2d) {
-            return CONV2D;
-        }
-        if (spec instanceof LayerSpec.Dense) {
-            return DENSE;
-        }
-        if (spec instanceof LayerSpec.BatchNorm) {
-            return BATCH_NORM;
-        }
-        if (spec instanceof LayerSpec.Activation) {
-            return ACTIVATION;
-        }
-        if (spec instanceof LayerSpec.Dropout) {
-            return DROPOUT;
-        }
-        if (spec instanceof LayerSpec.Pool2d) {
-            return POOL2D;
-        }
-        if (spec instanceof LayerSpec.Flatten) {
-            return FLATTEN;
-        }
-        throw new IllegalArgumentException("no code generator for layer kind " + spec.kind());
+        return spec.accept(INSTANCE);
     }
+
+    @Override public LayerEmitter conv2d(LayerSpec.Conv2d spec) { return CONV2D; }
+    @Override public LayerEmitter dense(LayerSpec.Dense spec) { return DENSE; }
+    @Override public LayerEmitter batchNorm(LayerSpec.BatchNorm spec) { return BATCH_NORM; }
+    @Override public LayerEmitter activation(LayerSpec.Activation spec) { return ACTIVATION; }
+    @Override public LayerEmitter dropout(LayerSpec.Dropout spec) { return DROPOUT; }
+    @Override public LayerEmitter pool2d(LayerSpec.Pool2d spec) { return POOL2D; }
+    @Override public LayerEmitter flatten(LayerSpec.Flatten spec) { return FLATTEN; }
 }

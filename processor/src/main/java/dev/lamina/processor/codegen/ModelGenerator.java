@@ -15,8 +15,8 @@ import com.palantir.javapoet.TypeSpec;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.ReportedFinding;
-import dev.lamina.processor.rewrite.BiasBeforeBatchNorm;
-import dev.lamina.processor.rewrite.Rewrites;
+import dev.lamina.processor.ir.RewriteFact;
+import dev.lamina.processor.plan.ExecutionPlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -56,52 +56,17 @@ public final class ModelGenerator {
             ClassName.get(String.class), RuntimeTypes.INDARRAY);
 
     /**
-     * The source file of the model's generated class, in the model's package, for a model with no lint
-     * findings.
-     *
-     * @throws IllegalArgumentException if a layer has a kind no emitter handles
+     * The source file of the generated class that runs {@code plan}: the layers' {@code Layer}
+     * constants (output shape, parameter count) and {@code layers()} describe the declared model,
+     * layer for layer in declaration order, so that rewrites never change what the user sees of
+     * their model; the code and {@code parameters()} follow the plan. The class returns
+     * {@code lintFindings} (what the lint reported on the declared model) from
+     * {@code lintFindings()}; with none it keeps the interface's default.
      */
-    public static JavaFile generate(ModelIR model) {
-        return generate(model, model);
-    }
-
-    /**
-     * The source file of the generated class that runs {@code model}, the rewritten form of
-     * {@code declared}: the layers' {@code Layer} constants (output shape, parameter count) and
-     * {@code layers()} describe the declared model, layer for layer in declaration order, so that
-     * rewrites never change what the user sees of their model; the code and {@code parameters()}
-     * follow {@code model}.
-     *
-     * @throws IllegalArgumentException if a layer has a kind no emitter handles, or the two models
-     *     do not have the same layer names
-     */
-    public static JavaFile generate(ModelIR model, ModelIR declared) {
-        return generate(model, declared, List.of());
-    }
-
-    /**
-     * As {@link #generate(ModelIR, ModelIR)}, and the class returns {@code lintFindings} (what the lint
-     * reported on the declared model) from {@code lintFindings()}; with none it keeps the interface's
-     * default.
-     *
-     * @throws IllegalArgumentException as {@link #generate(ModelIR, ModelIR)} does
-     */
-    public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings) {
-        return generate(model, declared, lintFindings, true);
-    }
-
-    /**
-     * As {@link #generate(ModelIR, ModelIR, List)}; {@code fuse} switches the generator's own rewrites
-     * on or off: the fusion rules ({@link BatchNormActivationFusion}) and the inference pass of
-     * {@link Rewrites#forInference} ({@link InferenceMethod}).
-     *
-     * @throws IllegalArgumentException as {@link #generate(ModelIR, ModelIR)} does
-     */
-    public static JavaFile generate(ModelIR model, ModelIR declared, List<ReportedFinding> lintFindings,
-            boolean fuse) {
-        ModelPlan plan = ModelPlan.of(model, fuse);
-        ModelIR inference = fuse ? Rewrites.forInference(model) : null;
-        boolean inferencePass = inference != null && InferenceMethod.differs(plan, inference);
+    public static JavaFile generate(ExecutionPlan executionPlan, List<ReportedFinding> lintFindings) {
+        ClassLayout plan = ClassLayout.of(executionPlan);
+        ModelIR model = executionPlan.executed();
+        ModelIR declared = executionPlan.declared();
         ClassName modelInterface = model.element() != null
                 ? ClassName.get(model.element())
                 : ClassName.get(model.packageName(), model.interfaceName());
@@ -141,10 +106,8 @@ public final class ModelGenerator {
                     .addStatement("return $N", layer.constant())
                     .build());
         }
-        type.addMethod(ForwardMethod.of(plan, inferencePass));
-        if (inferencePass) {
-            type.addMethod(InferenceMethod.of(plan, inference));
-        }
+        type.addMethod(ForwardMethod.of(plan, executionPlan.inference().isPresent()));
+        executionPlan.inference().ifPresent(inference -> type.addMethod(InferenceMethod.of(plan, inference)));
         type
                 .addMethod(BackwardMethod.of(plan))
                 .addMethods(modelMethods(plan))
@@ -165,13 +128,9 @@ public final class ModelGenerator {
                 .build();
     }
 
-    private static void addConstants(TypeSpec.Builder type, ModelPlan plan, ModelIR declared) {
+    private static void addConstants(TypeSpec.Builder type, ClassLayout plan, ModelIR declared) {
         Map<String, LayerContext> byName = new LinkedHashMap<>();
         plan.layers().forEach(l -> byName.put(l.name(), l));
-        if (declared.layers().size() != byName.size()
-                || !declared.layers().stream().allMatch(n -> byName.containsKey(n.name()))) {
-            throw new IllegalArgumentException("the executed model does not have the declared model's layers");
-        }
         List<LayerContext> inDeclarationOrder = new ArrayList<>();
         for (LayerNode node : declared.layers()) {
             LayerContext layer = byName.get(node.name());
@@ -207,27 +166,27 @@ public final class ModelGenerator {
         }
     }
 
-    private static void addFields(TypeSpec.Builder type, ModelPlan plan) {
+    private static void addFields(TypeSpec.Builder type, ClassLayout plan) {
         type.addField(RuntimeTypes.DATA_TYPE, Members.DATA_TYPE, Modifier.PRIVATE, Modifier.FINAL);
         for (LayerContext layer : plan.layers()) {
             for (LayerEmitter.Tensor t : layer.emitter().parameters(layer.node())) {
                 type.addField(FieldSpec.builder(RuntimeTypes.PARAMETER, layer.field(t.role()), Modifier.PRIVATE,
                                 Modifier.FINAL)
-                        .addJavadoc("{@code $L.$L} {@code $L}: $L.\n", layer.name(), t.role(),
+                        .addJavadoc("{@code $L.$L} {@code $L}: $L.\n", layer.name(), t.role().key(),
                                 Literals.shape(t.shape()), t.axes())
                         .build());
             }
             for (LayerEmitter.Tensor t : layer.emitter().buffers(layer.node())) {
                 type.addField(FieldSpec.builder(RuntimeTypes.INDARRAY, layer.field(t.role()), Modifier.PRIVATE,
                                 Modifier.FINAL)
-                        .addJavadoc("Buffer {@code $L.$L} {@code $L}: $L.\n", layer.name(), t.role(),
+                        .addJavadoc("Buffer {@code $L.$L} {@code $L}: $L.\n", layer.name(), t.role().key(),
                                 Literals.shape(t.shape()), t.axes())
                         .build());
             }
             for (LayerEmitter.Tensor t : layer.emitter().scratch(layer.node())) {
                 type.addField(FieldSpec.builder(RuntimeTypes.INDARRAY, layer.field(t.role()), Modifier.PRIVATE,
                                 Modifier.FINAL)
-                        .addJavadoc("Scratch {@code $L.$L} {@code $L}: $L.\n", layer.name(), t.role(),
+                        .addJavadoc("Scratch {@code $L.$L} {@code $L}: $L.\n", layer.name(), t.role().key(),
                                 Literals.shape(t.shape()), t.axes())
                         .build());
             }
@@ -267,7 +226,7 @@ public final class ModelGenerator {
                 .build());
     }
 
-    private static List<MethodSpec> factories(ModelPlan plan, ClassName generated) {
+    private static List<MethodSpec> factories(ClassLayout plan, ClassName generated) {
         String model = plan.model().interfaceName();
         MethodSpec withFloat = MethodSpec.methodBuilder("create")
                 .addJavadoc("A new {@code $L} with {@code FLOAT} parameters initialised from {@code seed}.\n", model)
@@ -294,7 +253,7 @@ public final class ModelGenerator {
         return List.of(withFloat, withType);
     }
 
-    private static MethodSpec constructor(ModelPlan plan) {
+    private static MethodSpec constructor(ClassLayout plan) {
         MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(TypeName.LONG, "seed")
@@ -310,7 +269,6 @@ public final class ModelGenerator {
 
         List<CodeBlock> parameterFields = new ArrayList<>();
         Map<String, String> buffers = new LinkedHashMap<>();
-        String elidedBias = null;
         for (LayerContext layer : plan.layers()) {
             List<LayerEmitter.Tensor> parameters = layer.emitter().parameters(layer.node());
             List<LayerEmitter.Tensor> layerBuffers = layer.emitter().buffers(layer.node());
@@ -320,29 +278,25 @@ public final class ModelGenerator {
             ctor.addCode("\n").addComment("$L: $L", layer.name(), layer.emitter().initSummary(layer.node()));
             for (LayerEmitter.Tensor t : parameters) {
                 ctor.addStatement("$N = $T.of($L)", layer.field(t.role()), RuntimeTypes.PARAMETER,
-                        arguments(CodeBlock.of("$S", layer.name() + "." + t.role()), t.init()));
+                        arguments(CodeBlock.of("$S", layer.name() + "." + t.role().key()), t.init()));
                 parameterFields.add(CodeBlock.of("$N", layer.field(t.role())));
             }
             for (LayerEmitter.Tensor t : layer.emitter().elided(layer.node())) {
-                ctor.addComment("$L.$L is elided (see the rewrite in forward) but still drawn, so that later "
-                        + "parameters do not change", layer.name(), t.role().replace("elided_", ""));
+                ctor.addComment("$L", layer.node().fact(RewriteFact.BiasElided.class).orElseThrow().initComment());
                 ctor.addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.field(t.role()), t.init());
-                elidedBias = layer.field(t.role());
             }
             for (LayerEmitter.Tensor t : layerBuffers) {
                 ctor.addStatement("$N = $L", layer.field(t.role()), t.init());
-                buffers.put(layer.name() + "." + t.role(), layer.field(t.role()));
+                buffers.put(layer.name() + "." + t.role().key(), layer.field(t.role()));
             }
             for (LayerEmitter.Tensor t : layer.emitter().scratch(layer.node())) {
                 ctor.addStatement("$N = $L", layer.field(t.role()), t.init());
             }
-            if (BiasBeforeBatchNorm.absorbsBias(layer.node())) {
-                if (elidedBias == null) {
-                    throw new IllegalArgumentException(layer.name() + " absorbs a bias that no layer before it elided");
-                }
-                ctor.addComment("Absorbs the elided bias: the running mean stays exactly that bias below the declared "
-                        + "model's");
-                ctor.addStatement("$N.subi($N)", layer.field("running_mean"), elidedBias);
+            var absorbed = layer.node().fact(RewriteFact.BiasAbsorbed.class);
+            if (absorbed.isPresent()) {
+                ctor.addComment("$L", absorbed.get().comment());
+                ctor.addStatement("$N.subi($N)", layer.field(Role.RUNNING_MEAN),
+                        plan.layer(absorbed.get().weightLayer()).field(Role.ELIDED_BIAS));
             }
         }
 
@@ -367,7 +321,7 @@ public final class ModelGenerator {
         return ctor.build();
     }
 
-    private static List<MethodSpec> modelMethods(ModelPlan plan) {
+    private static List<MethodSpec> modelMethods(ClassLayout plan) {
         MethodSpec.Builder seedDropout = override("seedDropout", TypeName.VOID)
                 .addParameter(TypeName.LONG, "seed");
         if (plan.hasDropout()) {

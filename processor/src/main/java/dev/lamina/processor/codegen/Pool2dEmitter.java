@@ -28,8 +28,8 @@ final class Pool2dEmitter implements LayerEmitter {
     @Override
     public List<Cache> caches(LayerNode node) {
         return List.of(
-                new Cache("input", RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null),
-                new Cache("output", RuntimeTypes.INDARRAY, CacheDocs.of("Output", node, node.output()), null));
+                new Cache(Role.INPUT, RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null),
+                new Cache(Role.OUTPUT, RuntimeTypes.INDARRAY, CacheDocs.of("Output", node, node.output()), null));
     }
 
     @Override
@@ -44,8 +44,8 @@ final class Pool2dEmitter implements LayerEmitter {
     @Override
     public CodeBlock saveForBackward(LayerContext layer) {
         return CodeBlock.builder()
-                .addStatement("$N = $N", layer.field("input"), layer.in())
-                .addStatement("$N = $N", layer.field("output"), layer.out())
+                .addStatement("$N = $N", layer.field(Role.INPUT), layer.in())
+                .addStatement("$N = $N", layer.field(Role.OUTPUT), layer.out())
                 .build();
     }
 
@@ -58,8 +58,8 @@ final class Pool2dEmitter implements LayerEmitter {
         return CodeBlock.builder()
                 .addStatement("$T $N = $T.backward($L)", RuntimeTypes.INDARRAY, layer.dIn(), kernel(layer.node()),
                         arguments(
-                                CodeBlock.of("$N", layer.field("input")),
-                                CodeBlock.of("$N", layer.field("output")),
+                                CodeBlock.of("$N", layer.field(Role.INPUT)),
+                                CodeBlock.of("$N", layer.field(Role.OUTPUT)),
                                 CodeBlock.of("$N", layer.dOut()),
                                 CodeBlock.of("$L", pool.size()),
                                 CodeBlock.of("$L", pool.stride())))

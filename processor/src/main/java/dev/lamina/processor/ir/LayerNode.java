@@ -1,58 +1,59 @@
 package dev.lamina.processor.ir;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One layer of a model's IR: its name, what it computes, the shapes around it, where it was
- * declared, and the rewrites that changed it (for comments in the generated code).
+ * declared, and what the rewrites changed about it.
  *
  * @param name     the declaring method's name; unique within the model
  * @param spec     kind and hyperparameters
  * @param input    shape of one input example (without batch)
  * @param output   shape of one output example (without batch)
  * @param source   where it was declared
- * @param rewrites notes of the rewrites applied to this node, each naming its rule
+ * @param rewrites what the rewrites applied to this node changed, in the order they ran
  */
 public record LayerNode(String name, LayerSpec spec, Shape input, Shape output, SourceRef source,
-        List<String> rewrites) {
+        List<RewriteFact> rewrites) {
     public LayerNode {
         rewrites = List.copyOf(rewrites);
     }
 
-    public LayerNode withSpec(LayerSpec newSpec, String rewriteNote) {
-        return new LayerNode(name, newSpec, input, output, source, append(rewriteNote));
+    /** This node with {@code newSpec}, and {@code fact} recording why. */
+    public LayerNode withSpec(LayerSpec newSpec, RewriteFact fact) {
+        List<RewriteFact> facts = new ArrayList<>(rewrites);
+        facts.add(fact);
+        return new LayerNode(name, newSpec, input, output, source, facts);
+    }
+
+    /** This node, unchanged but for {@code fact}. */
+    public LayerNode with(RewriteFact fact) {
+        return withSpec(spec, fact);
     }
 
     public LayerNode withShapes(Shape in, Shape out) {
         return new LayerNode(name, spec, in, out, source, rewrites);
     }
 
-    private List<String> append(String note) {
-        var list = new java.util.ArrayList<>(rewrites);
-        list.add(note);
-        return list;
+    /** The fact of type {@code type} a rewrite left on this node, if any. */
+    public <T extends RewriteFact> Optional<T> fact(Class<T> type) {
+        return rewrites.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    /** Whether a rewrite left a fact of type {@code type} on this node. */
+    public boolean has(Class<? extends RewriteFact> type) {
+        return fact(type).isPresent();
     }
 
     /** Trainable scalars: weights and biases, BatchNorm's gamma and beta. */
     public long parameterCount() {
-        if (spec instanceof LayerSpec.Conv2d c) {
-            long w = (long) c.filters() * input.dim(0) * c.kernel() * c.kernel();
-            return w + (c.bias() ? c.filters() : 0);
-        }
-        if (spec instanceof LayerSpec.Dense d) {
-            return (long) d.units() * input.dim(0) + (d.bias() ? d.units() : 0);
-        }
-        if (spec instanceof LayerSpec.BatchNorm) {
-            return 2L * input.dim(0);
-        }
-        return 0;
+        return spec.parameterCount(input);
     }
 
-    /**
-     * Non-trainable scalars the generated model keeps as buffers: BatchNorm's running mean and
-     * running variance, one per channel each.
-     */
+    /** Non-trainable scalars the generated model keeps as buffers (BatchNorm's running statistics). */
     public long bufferCount() {
-        return spec instanceof LayerSpec.BatchNorm ? 2L * input.dim(0) : 0;
+        return spec.bufferCount(input);
     }
 }

@@ -2,36 +2,153 @@ package dev.lamina.processor.ir;
 
 /**
  * What a layer computes, independent of where it was declared: the layer kind and its
- * hyperparameters, already defaulted. One record per kind; rules and rewrites match on the type.
+ * hyperparameters, already defaulted. One record per kind, and each record is the one place that
+ * says, for its kind, the shape rule ({@link #outputShape}), the parameter and buffer counts, the
+ * names used in messages, and (through {@link Visitor}) which code writes it: a kind that a stage
+ * forgets does not compile. Rules and rewrites match on the type.
  */
 public sealed interface LayerSpec {
     /** The DSL annotation's simple name, e.g. {@code "Conv2d"}. */
     String kind();
+
+    /** What a rule's message calls the layer: {@code "max pool"}, {@code "ReLU"}, ... */
+    String noun();
+
+    /**
+     * The shape of one output example for one input example {@code in} (both without the batch
+     * axis), or the result of one of {@code problems}' methods (null) when the layer cannot take
+     * {@code in}.
+     */
+    Shape outputShape(Shape in, ShapeProblems problems);
+
+    /** Trainable scalars for input {@code in}: weights and biases, BatchNorm's gamma and beta. */
+    long parameterCount(Shape in);
+
+    /** Non-trainable scalars kept as buffers: BatchNorm's running mean and variance. */
+    default long bufferCount(Shape in) {
+        return 0;
+    }
+
+    /**
+     * The weight tensor's dimensions for input {@code in} ({@code [filters, C, k, k]},
+     * {@code [in, units]}), for the size check; empty for layers without one.
+     */
+    default int[] weightDims(Shape in) {
+        return new int[0];
+    }
 
     /** Whether the layer holds trainable weights (Conv2d, Dense); BatchNorm's affine pair does not count. */
     default boolean isWeightLayer() {
         return false;
     }
 
-    /** {@code @Conv2d}. */
+    /** Calls the {@code visitor} method of this kind. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per layer kind: a stage that implements it (the generator's choice of emitter, for
+     * one) must handle every kind, or it does not compile.
+     *
+     * @param <R> what the visit returns
+     */
+    interface Visitor<R> {
+        R conv2d(Conv2d spec);
+
+        R dense(Dense spec);
+
+        R batchNorm(BatchNorm spec);
+
+        R activation(Activation spec);
+
+        R dropout(Dropout spec);
+
+        R pool2d(Pool2d spec);
+
+        R flatten(Flatten spec);
+    }
+
+    /** {@code @Conv2d}: {@code [C, H, W] -> [filters, H', W']}. */
     record Conv2d(int filters, int kernel, int stride, Padding padding, boolean bias) implements LayerSpec {
         public enum Padding { VALID, SAME }
 
         @Override public String kind() { return "Conv2d"; }
+        @Override public String noun() { return "conv"; }
         @Override public boolean isWeightLayer() { return true; }
         public Conv2d withBias(boolean b) { return new Conv2d(filters, kernel, stride, padding, b); }
+
+        /**
+         * VALID: {@code floor((in - kernel) / stride) + 1} per spatial axis, which needs
+         * {@code kernel <= in}; SAME: {@code ceil(in / stride)} (TensorFlow's definition).
+         */
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            if (!in.isImage()) {
+                return problems.needsImage();
+            }
+            if (padding == Padding.SAME) {
+                return Shape.of(filters, Windows.ceilDiv(in.dim(1), stride), Windows.ceilDiv(in.dim(2), stride));
+            }
+            if (!Windows.fits(kernel, in)) {
+                return problems.windowTooLarge("kernel", "kernel", kernel);
+            }
+            return Shape.of(filters, Windows.slide(in.dim(1), kernel, stride), Windows.slide(in.dim(2), kernel, stride));
+        }
+
+        @Override
+        public long parameterCount(Shape in) {
+            return (long) filters * in.dim(0) * kernel * kernel + (bias ? filters : 0);
+        }
+
+        @Override
+        public int[] weightDims(Shape in) {
+            return new int[] {filters, in.dim(0), kernel, kernel};
+        }
+
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.conv2d(this); }
     }
 
-    /** {@code @Dense}. */
+    /** {@code @Dense}: {@code [F] -> [units]}. */
     record Dense(int units, boolean bias) implements LayerSpec {
         @Override public String kind() { return "Dense"; }
+        @Override public String noun() { return "dense"; }
         @Override public boolean isWeightLayer() { return true; }
         public Dense withBias(boolean b) { return new Dense(units, b); }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            return in.isVector() ? Shape.of(units) : problems.missingFlatten();
+        }
+
+        @Override
+        public long parameterCount(Shape in) {
+            return (long) units * in.dim(0) + (bias ? units : 0);
+        }
+
+        @Override
+        public int[] weightDims(Shape in) {
+            return new int[] {in.dim(0), units};
+        }
+
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.dense(this); }
     }
 
-    /** {@code @BatchNorm}, PyTorch momentum convention. */
+    /** {@code @BatchNorm}, PyTorch momentum convention; per channel of an image, per feature of a vector. */
     record BatchNorm(double momentum, double epsilon) implements LayerSpec {
         @Override public String kind() { return "BatchNorm"; }
+        @Override public String noun() { return "batch norm"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            return in.isImage() || in.isVector() ? in : problems.needsVectorOrImage();
+        }
+
+        /** gamma and beta, one per channel. */
+        @Override public long parameterCount(Shape in) { return 2L * in.dim(0); }
+
+        /** Running mean and running variance, one per channel. */
+        @Override public long bufferCount(Shape in) { return 2L * in.dim(0); }
+
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.batchNorm(this); }
     }
 
     /** An elementwise or row-wise activation: {@code @ReLU, @ELU, @LeakyReLU, @Tanh, @Sigmoid, @Softmax}. */
@@ -65,6 +182,15 @@ public sealed interface LayerSpec {
         }
 
         @Override public String kind() { return function.kind(); }
+        @Override public String noun() { return function.kind(); }
+
+        /** Keeps the shape; Softmax needs a vector (it normalises over the features). */
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            return function == Function.SOFTMAX && !in.isVector() ? problems.missingFlatten() : in;
+        }
+
+        @Override public long parameterCount(Shape in) { return 0; }
 
         /**
          * Non-decreasing, so that it commutes with max pooling: every elementwise function here
@@ -75,22 +201,60 @@ public sealed interface LayerSpec {
             return function.isElementwise() && !(parameter < 0
                     && (function == Function.LEAKY_RELU || function == Function.ELU));
         }
+
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.activation(this); }
     }
 
-    /** {@code @Dropout}; rate is the probability of dropping. */
+    /** {@code @Dropout}; rate is the probability of dropping. Keeps the shape. */
     record Dropout(double rate) implements LayerSpec {
         @Override public String kind() { return "Dropout"; }
+        @Override public String noun() { return "dropout"; }
+        @Override public Shape outputShape(Shape in, ShapeProblems problems) { return in; }
+        @Override public long parameterCount(Shape in) { return 0; }
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.dropout(this); }
     }
 
-    /** {@code @MaxPool2d} and {@code @AvgPool2d}; stride already defaulted to the window size. */
+    /**
+     * {@code @MaxPool2d} and {@code @AvgPool2d}; stride already defaulted to the window size. Output
+     * {@code floor((in - window) / stride) + 1} per spatial axis, which needs {@code window <= in}
+     * (PyTorch's pooling without padding).
+     */
     record Pool2d(Mode mode, int size, int stride) implements LayerSpec {
         public enum Mode { MAX, AVG }
 
         @Override public String kind() { return mode == Mode.MAX ? "MaxPool2d" : "AvgPool2d"; }
+        @Override public String noun() { return mode == Mode.MAX ? "max pool" : "average pool"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            if (!in.isImage()) {
+                return problems.needsImage();
+            }
+            if (!Windows.fits(size, in)) {
+                return problems.windowTooLarge("value", "window", size);
+            }
+            return Shape.of(in.dim(0), Windows.slide(in.dim(1), size, stride), Windows.slide(in.dim(2), size, stride));
+        }
+
+        @Override public long parameterCount(Shape in) { return 0; }
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.pool2d(this); }
     }
 
-    /** {@code @Flatten}. */
+    /** {@code @Flatten}: {@code [C, H, W] -> [C * H * W]}. */
     record Flatten() implements LayerSpec {
         @Override public String kind() { return "Flatten"; }
+        @Override public String noun() { return "flatten"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            if (!in.isImage()) {
+                return in.isVector() ? problems.nothingToFlatten() : problems.needsImage();
+            }
+            // Fits in an int: shape inference checks every tensor before this one against its element limit.
+            return Shape.of(Math.toIntExact(in.size()));
+        }
+
+        @Override public long parameterCount(Shape in) { return 0; }
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.flatten(this); }
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Helpers shared by rules: layer nouns for messages, walks over "transparent" layers, and the
+ * Helpers shared by rules: walks over "transparent" layers, and the
  * model's output layer. Each rule states its own transparency set; these are the building blocks.
  */
 public final class Layers {
@@ -32,26 +32,6 @@ public final class Layers {
     /** Every activation applied to each value independently: all but softmax. */
     public static final Predicate<LayerSpec> ELEMENTWISE_ACTIVATION =
             s -> s instanceof Activation a && a.function().isElementwise();
-
-    /** What a rule's message calls a layer: {@code "max pool"}, {@code "ReLU"}, ... */
-    public static String noun(LayerSpec spec) {
-        if (spec instanceof LayerSpec.Conv2d) {
-            return "conv";
-        } else if (spec instanceof LayerSpec.Dense) {
-            return "dense";
-        } else if (spec instanceof LayerSpec.BatchNorm) {
-            return "batch norm";
-        } else if (spec instanceof LayerSpec.Dropout) {
-            return "dropout";
-        } else if (spec instanceof LayerSpec.Pool2d p) {
-            return p.mode() == LayerSpec.Pool2d.Mode.MAX ? "max pool" : "average pool";
-        } else if (spec instanceof LayerSpec.Flatten) {
-            return "flatten";
-        } else if (spec instanceof Activation a) {
-            return a.function().kind();
-        }
-        return spec.kind();
-    }
 
     /** True when {@code spec} is the activation {@code function}. */
     public static boolean isActivation(LayerSpec spec, Function function) {

@@ -114,7 +114,7 @@ public final class Lint {
             List<SarifResult.Related> related = finding.related().stream()
                     .map(n -> new SarifResult.Related(
                             lines.position(n.source().element(), n.source().annotation(), null).orElse(null),
-                            Layers.noun(n.spec()) + " '" + n.name() + "'"))
+                            n.spec().noun() + " '" + n.name() + "'"))
                     .collect(Collectors.toList());
             results.add(new SarifResult(rule, level, message,
                     lines.position(element, at.source().annotation(), value).orElse(null),

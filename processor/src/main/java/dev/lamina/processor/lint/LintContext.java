@@ -56,7 +56,7 @@ public final class LintContext {
     /** {@code dropout 'drop1' (line 12)}; without the line when it is unknown. */
     public String describe(LayerNode node) {
         OptionalInt line = lines.line(node.source().element(), node.source().annotation());
-        return Layers.noun(node.spec()) + " '" + node.name() + "'"
+        return node.spec().noun() + " '" + node.name() + "'"
                 + (line.isPresent() ? " (line " + line.getAsInt() + ")" : "");
     }
 
@@ -74,7 +74,7 @@ public final class LintContext {
                 s.append(i == between.size() - 1 ? " and " : ", ");
             }
             LayerNode n = between.get(i);
-            s.append(Layers.noun(n.spec())).append(" '").append(n.name()).append('\'');
+            s.append(n.spec().noun()).append(" '").append(n.name()).append('\'');
         }
         return s.toString();
     }

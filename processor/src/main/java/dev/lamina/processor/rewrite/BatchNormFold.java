@@ -3,6 +3,7 @@ package dev.lamina.processor.rewrite;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.RewriteFact;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,20 +24,13 @@ import java.util.List;
  * local already holds the BN's output and the BN passes it on; {@code afterLayer} is still called
  * for both, but with no observer and no search it does nothing.
  *
+ * <p>Leaves {@link RewriteFact.FoldsBatchNorm} on the weight layer and {@link RewriteFact.FoldedInto}
+ * on the BatchNorm.
+ *
  * <p>Only a BN directly after the weight layer is matched: its channel axis is then the weight
  * layer's output axis (filters or units).
  */
 public final class BatchNormFold implements Rewrite {
-    /** Starts the note on both nodes. */
-    static final String NAME = "BatchNormFold";
-    private static final String FOLDS = NAME + ": folds ";
-    private static final String FOLDED = NAME + ": folded into ";
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     @Override
     public ModelIR apply(ModelIR model) {
         List<LayerNode> layers = new ArrayList<>(model.layers());
@@ -48,12 +42,8 @@ public final class BatchNormFold implements Rewrite {
                     || !(weight.spec() instanceof LayerSpec.Conv2d || weight.spec() instanceof LayerSpec.Dense)) {
                 continue;
             }
-            layers.set(i, weight.withSpec(weight.spec(), FOLDS + "'" + bn.name() + "' into this layer's weight and"
-                    + " bias for inference (BN with running statistics is affine per channel: exact up to rounding),"
-                    + " unless a layer observer or the non-finite search watches"));
-            layers.set(i + 1, bn.withSpec(bn.spec(), FOLDED + "'" + weight.name()
-                    + "' for inference; runs in training, and while a layer observer or the non-finite search"
-                    + " watches"));
+            layers.set(i, weight.with(new RewriteFact.FoldsBatchNorm(bn.name())));
+            layers.set(i + 1, bn.with(new RewriteFact.FoldedInto(weight.name())));
             changed = true;
         }
         return changed ? model.withLayers(layers) : model;
@@ -65,17 +55,7 @@ public final class BatchNormFold implements Rewrite {
      * output.
      */
     static ModelIR withoutFolded(ModelIR model) {
-        List<LayerNode> kept = model.layers().stream().filter(node -> !isFolded(node)).toList();
+        List<LayerNode> kept = model.layers().stream().filter(node -> !node.has(RewriteFact.FoldedInto.class)).toList();
         return kept.size() == model.layers().size() ? model : model.withLayers(kept);
-    }
-
-    /** Whether {@code node} is a Conv2d or Dense layer into which this rewrite folded the BatchNorm after it. */
-    public static boolean foldsNext(LayerNode node) {
-        return node.rewrites().stream().anyMatch(n -> n.startsWith(FOLDS));
-    }
-
-    /** Whether {@code node} is a BatchNorm that this rewrite folded into the layer before it. */
-    public static boolean isFolded(LayerNode node) {
-        return node.rewrites().stream().anyMatch(n -> n.startsWith(FOLDED));
     }
 }

@@ -3,6 +3,7 @@ package dev.lamina.processor.rewrite;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.RewriteFact;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,16 +27,6 @@ import java.util.List;
  * keep the offset constant too, but the match stays as small as the proof.
  */
 public final class BiasBeforeBatchNorm implements Rewrite {
-    /** Starts the note on the weight layer. */
-    static final String NAME = "BiasBeforeBatchNorm";
-    private static final String ELIDED = NAME + ": bias elided";
-    private static final String ABSORBS = NAME + ": absorbs the bias of ";
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     @Override
     public ModelIR apply(ModelIR model) {
         List<LayerNode> layers = new ArrayList<>(model.layers());
@@ -54,23 +45,10 @@ public final class BiasBeforeBatchNorm implements Rewrite {
             } else {
                 continue;
             }
-            layers.set(i, weight.withSpec(withoutBias, ELIDED + ", '" + bn.name()
-                    + "' subtracts it with the batch mean (exact in training); its running mean starts at -bias"
-                    + " (exact at inference)"));
-            layers.set(i + 1, bn.withSpec(bn.spec(), ABSORBS + "'" + weight.name()
-                    + "': running mean starts at -" + weight.name() + ".bias"));
+            layers.set(i, weight.withSpec(withoutBias, new RewriteFact.BiasElided(bn.name())));
+            layers.set(i + 1, bn.with(new RewriteFact.BiasAbsorbed(weight.name())));
             changed = true;
         }
         return changed ? model.withLayers(layers) : model;
-    }
-
-    /** Whether this rewrite elided {@code node}'s bias: it is drawn but not kept. */
-    public static boolean elidedBias(LayerNode node) {
-        return node.rewrites().stream().anyMatch(n -> n.startsWith(ELIDED));
-    }
-
-    /** Whether {@code node} is a BatchNorm whose running mean starts at minus the elided bias before it. */
-    public static boolean absorbsBias(LayerNode node) {
-        return node.rewrites().stream().anyMatch(n -> n.startsWith(ABSORBS));
     }
 }

@@ -3,25 +3,19 @@ package dev.lamina.processor.rewrite;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.RewriteFact;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Removes every {@code @Dropout} from the inference pass: inverted dropout (Srivastava et al. 2014,
  * with the 1/(1 - rate) scale applied in training) is the identity outside training, so the output
- * is exactly equal. The note goes on the layer after the removed one (before it, for a last layer),
+ * is exactly equal. The fact ({@link RewriteFact.DropoutRemoved}) goes on the layer after the removed one (before it, for a last layer),
  * so that the generated inference code still names it.
  *
  * <p>Inference only: applied by {@link Rewrites#forInference}, never to the training pass.
  */
 final class DropoutAtInference implements Rewrite {
-    static final String NAME = "DropoutAtInference";
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     @Override
     public ModelIR apply(ModelIR model) {
         List<LayerNode> kept = new ArrayList<>();
@@ -33,8 +27,7 @@ final class DropoutAtInference implements Rewrite {
             }
             LayerNode noted = node;
             for (String removed : pending) {
-                noted = noted.withSpec(noted.spec(), NAME + ": '" + removed
-                        + "' before this layer is removed (inverted dropout is the identity at inference)");
+                noted = noted.with(new RewriteFact.DropoutRemoved(removed, true));
             }
             pending.clear();
             kept.add(noted);
@@ -45,8 +38,7 @@ final class DropoutAtInference implements Rewrite {
         for (String removed : pending) {
             if (!kept.isEmpty()) {
                 LayerNode last = kept.remove(kept.size() - 1);
-                kept.add(last.withSpec(last.spec(), NAME + ": '" + removed
-                        + "' after this layer is removed (inverted dropout is the identity at inference)"));
+                kept.add(last.with(new RewriteFact.DropoutRemoved(removed, false)));
             }
         }
         return model.withLayers(kept);

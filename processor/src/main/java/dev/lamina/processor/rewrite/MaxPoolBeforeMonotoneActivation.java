@@ -3,6 +3,7 @@ package dev.lamina.processor.rewrite;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.RewriteFact;
 import dev.lamina.processor.ir.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +25,6 @@ import java.util.List;
  * recomputed: the pool takes the activations' input, the activations the pool's output.
  */
 public final class MaxPoolBeforeMonotoneActivation implements Rewrite {
-    static final String NAME = "MaxPoolBeforeMonotoneActivation";
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     @Override
     public ModelIR apply(ModelIR model) {
         List<LayerNode> layers = new ArrayList<>(model.layers());
@@ -49,14 +43,13 @@ public final class MaxPoolBeforeMonotoneActivation implements Rewrite {
             }
             List<LayerNode> activations = new ArrayList<>(layers.subList(first, i));
             Shape pooled = pool.output();
-            String names = String.join(", ", activations.stream().map(n -> "'" + n.name() + "'").toList());
-            layers.set(first, pool.withSpec(pool.spec(), NAME + ": moved before " + names
-                    + " (max commutes with non-decreasing functions: exact forward, gradients equal up to ties)")
+            List<String> names = activations.stream().map(LayerNode::name).toList();
+            layers.set(first, pool.with(new RewriteFact.PoolMoved(names))
                     .withShapes(activations.get(0).input(), pooled));
             for (int k = 0; k < activations.size(); k++) {
                 LayerNode activation = activations.get(k);
-                layers.set(first + 1 + k, activation.withSpec(activation.spec(), NAME + ": runs after '"
-                        + pool.name() + "', on the pooled tensor").withShapes(pooled, pooled));
+                layers.set(first + 1 + k, activation.with(new RewriteFact.RunsAfterPool(pool.name()))
+                        .withShapes(pooled, pooled));
             }
             changed = true;
         }

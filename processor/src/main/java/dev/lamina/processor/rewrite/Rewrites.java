@@ -1,7 +1,12 @@
 package dev.lamina.processor.rewrite;
 
+import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.plan.ExecutionPlan;
+import dev.lamina.processor.plan.InferencePass;
+import dev.lamina.processor.plan.TrainingPass;
 import java.util.List;
+import java.util.Optional;
 
 /** The rewrites the processor applies, in order; {@code -Alamina.rewrite=false} turns them all off. */
 public final class Rewrites {
@@ -31,6 +36,37 @@ public final class Rewrites {
     public static ModelIR forInference(ModelIR model) {
         ModelIR identitiesRemoved = BatchNormFold.withoutFolded(new DropoutAtInference().apply(model));
         return new MaxPoolBeforeMonotoneActivation().apply(identitiesRemoved);
+    }
+
+    /**
+     * The plan of {@code declared}: with {@code rewrite}, every IR rewrite applied, the fusion rules
+     * matched and the inference pass derived; without, the declared layers as they are.
+     */
+    public static ExecutionPlan plan(ModelIR declared, boolean rewrite) {
+        return plan(declared, rewrite ? apply(declared) : declared, rewrite);
+    }
+
+    /**
+     * The plan that runs {@code executed} (some rewritten form of {@code declared}); with
+     * {@code generatorRewrites}, the fusion rules and the inference pass are planned too.
+     */
+    public static ExecutionPlan plan(ModelIR declared, ModelIR executed, boolean generatorRewrites) {
+        List<LayerNode> layers = executed.layers();
+        int first = TrainingPass.firstWithParameters(layers);
+        TrainingPass training = new TrainingPass(layers, first,
+                generatorRewrites ? BatchNormActivationFusion.find(layers, first) : List.of());
+        Optional<InferencePass> inference = Optional.empty();
+        if (generatorRewrites) {
+            List<LayerNode> runs = forInference(executed).layers();
+            if (!names(runs).equals(names(layers))) {
+                inference = Optional.of(new InferencePass(runs));
+            }
+        }
+        return new ExecutionPlan(declared, executed, training, inference);
+    }
+
+    private static List<String> names(List<LayerNode> layers) {
+        return layers.stream().map(LayerNode::name).toList();
     }
 
     /** {@code model} with every rewrite applied, in order. */

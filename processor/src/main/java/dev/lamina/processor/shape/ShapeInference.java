@@ -4,9 +4,9 @@ import dev.lamina.dsl.Sequential;
 import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.LayerNode;
-import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.ir.Shape;
+import dev.lamina.processor.ir.ShapeProblems;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +22,8 @@ import javax.tools.Diagnostic;
  * Infers every layer's input and output shape; impossible shapes are errors on the layer.
  *
  * <p>Shapes are one example without the batch axis: {@code [C, H, W]} (NCHW images) or {@code [F]}.
- * Output sizes, per spatial axis of size {@code in}:
- * <ul>
- *   <li>Conv2d VALID: {@code floor((in - kernel) / stride) + 1}, which needs {@code kernel <= in};
- *       SAME: {@code ceil(in / stride)} (TensorFlow's definition); channels become {@code filters}.
- *   <li>MaxPool2d and AvgPool2d: {@code floor((in - window) / stride) + 1}, which needs
- *       {@code window <= in} (PyTorch's pooling without padding).
- *   <li>Flatten: {@code [C, H, W] -> [C * H * W]}; Dense: {@code [F] -> [units]}.
- *   <li>BatchNorm, Dropout and the activations keep the shape; Softmax needs a vector.
- * </ul>
+ * Each layer kind's rule is {@link dev.lamina.processor.ir.LayerSpec#outputShape} on its spec record;
+ * this class runs them in order and turns their problems into errors on the layer.
  * The loss consumes {@code [N, K]} (see {@code LossFunction}), so the model's output must be a vector.
  * Every tensor, per example, and every weight tensor must hold at most {@link Messages#MAX_ELEMENTS}
  * elements, so later stages can count them in {@code int} and {@code long} without overflow.
@@ -72,84 +65,41 @@ public final class ShapeInference {
 
     /** The layer's output for {@code in}, or null after reporting why there is none. */
     private static Shape outputOf(LayerNode layer, Shape in, Report report) {
-        LayerSpec spec = layer.spec();
+        String kind = layer.spec().kind();
         String name = layer.name();
-        if (spec instanceof LayerSpec.Conv2d conv) {
-            if (!in.isImage()) {
-                report.error(layer.source(), null, Messages.needsImage(spec.kind(), name, in));
-                return null;
+        return layer.spec().outputShape(in, new ShapeProblems() {
+            @Override
+            public Shape needsImage() {
+                return error(null, Messages.needsImage(kind, name, in));
             }
-            if (conv.padding() == LayerSpec.Conv2d.Padding.SAME) {
-                return Shape.of(conv.filters(), ceilDiv(in.dim(1), conv.stride()), ceilDiv(in.dim(2), conv.stride()));
-            }
-            if (!windowFits(layer, "kernel", "kernel", conv.kernel(), in, report)) {
-                return null;
-            }
-            return Shape.of(conv.filters(), slide(in.dim(1), conv.kernel(), conv.stride()),
-                    slide(in.dim(2), conv.kernel(), conv.stride()));
-        }
-        if (spec instanceof LayerSpec.Pool2d pool) {
-            if (!in.isImage()) {
-                report.error(layer.source(), null, Messages.needsImage(spec.kind(), name, in));
-                return null;
-            }
-            if (!windowFits(layer, "value", "window", pool.size(), in, report)) {
-                return null;
-            }
-            return Shape.of(in.dim(0), slide(in.dim(1), pool.size(), pool.stride()),
-                    slide(in.dim(2), pool.size(), pool.stride()));
-        }
-        if (spec instanceof LayerSpec.Dense dense) {
-            if (!in.isVector()) {
-                report.error(layer.source(), null, Messages.missingFlatten(spec.kind(), name, in));
-                return null;
-            }
-            return Shape.of(dense.units());
-        }
-        if (spec instanceof LayerSpec.Flatten) {
-            if (!in.isImage()) {
-                report.error(layer.source(), null, in.isVector()
-                        ? Messages.nothingToFlatten(name, in)
-                        : Messages.needsImage(spec.kind(), name, in));
-                return null;
-            }
-            // Fits in an int: every tensor before this one was checked against MAX_ELEMENTS.
-            return Shape.of(Math.toIntExact(in.size()));
-        }
-        if (spec instanceof LayerSpec.BatchNorm) {
-            if (!in.isImage() && !in.isVector()) {
-                report.error(layer.source(), null, Messages.needsVectorOrImage(spec.kind(), name, in));
-                return null;
-            }
-            return in;
-        }
-        if (spec instanceof LayerSpec.Activation activation) {
-            if (activation.function() == LayerSpec.Activation.Function.SOFTMAX && !in.isVector()) {
-                report.error(layer.source(), null, Messages.missingFlatten(spec.kind(), name, in));
-                return null;
-            }
-            return in;
-        }
-        if (spec instanceof LayerSpec.Dropout) {
-            return in;
-        }
-        throw new IllegalStateException("no shape rule for " + spec);
-    }
 
-    /**
-     * Whether a square window of side {@code size} fits the image {@code in}; if not, reports on
-     * {@code member}'s value. {@code what} names the window in the message ("kernel" or "window").
-     */
-    private static boolean windowFits(LayerNode layer, String member, String what, int size, Shape in,
-            Report report) {
-        String axis = size > in.dim(1) ? "height" : size > in.dim(2) ? "width" : null;
-        if (axis == null) {
-            return true;
-        }
-        int axisSize = axis.equals("height") ? in.dim(1) : in.dim(2);
-        report.error(layer.source(), member,
-                Messages.infeasibleWindow(layer.spec().kind(), layer.name(), what, size, in, axis, axisSize));
-        return false;
+            @Override
+            public Shape missingFlatten() {
+                return error(null, Messages.missingFlatten(kind, name, in));
+            }
+
+            @Override
+            public Shape nothingToFlatten() {
+                return error(null, Messages.nothingToFlatten(name, in));
+            }
+
+            @Override
+            public Shape needsVectorOrImage() {
+                return error(null, Messages.needsVectorOrImage(kind, name, in));
+            }
+
+            @Override
+            public Shape windowTooLarge(String member, String what, int size) {
+                String axis = size > in.dim(1) ? "height" : "width";
+                int axisSize = axis.equals("height") ? in.dim(1) : in.dim(2);
+                return error(member, Messages.infeasibleWindow(kind, name, what, size, in, axis, axisSize));
+            }
+
+            private Shape error(String member, String message) {
+                report.error(layer.source(), member, message);
+                return null;
+            }
+        });
     }
 
     /** Whether the layer's output and weights are small enough; if not, reports on the layer. */
@@ -171,13 +121,8 @@ public final class ShapeInference {
 
     /** Elements of the weight tensor ({@code [filters, C, k, k]} or {@code [in, units]}), else 0. */
     private static BigInteger weightElements(LayerNode layer) {
-        if (layer.spec() instanceof LayerSpec.Conv2d conv) {
-            return elements(conv.filters(), layer.input().dim(0), conv.kernel(), conv.kernel());
-        }
-        if (layer.spec() instanceof LayerSpec.Dense dense) {
-            return elements(layer.input().dim(0), dense.units());
-        }
-        return BigInteger.ZERO;
+        int[] dims = layer.spec().weightDims(layer.input());
+        return dims.length == 0 ? BigInteger.ZERO : elements(dims);
     }
 
     /** Exact product, without the overflow of {@link Shape#size()} for huge shapes. */
@@ -187,16 +132,6 @@ public final class ShapeInference {
             n = n.multiply(BigInteger.valueOf(d));
         }
         return n;
-    }
-
-    /** Number of window positions: {@code floor((in - size) / stride) + 1}, for {@code size <= in}. */
-    private static int slide(int in, int size, int stride) {
-        return (in - size) / stride + 1;
-    }
-
-    /** {@code ceil(in / stride)} for positive operands, without int overflow. */
-    private static int ceilDiv(int in, int stride) {
-        return (int) (((long) in + stride - 1) / stride);
     }
 
     /** An error on the {@code @Sequential} annotation, on {@code member}'s value when the user wrote it. */

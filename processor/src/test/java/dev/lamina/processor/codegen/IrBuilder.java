@@ -4,6 +4,7 @@ import dev.lamina.dsl.Loss;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.RewriteFact;
 import dev.lamina.processor.ir.Shape;
 import dev.lamina.processor.ir.SourceRef;
 import java.util.ArrayList;
@@ -38,8 +39,8 @@ final class IrBuilder {
         return layer(name, spec, List.of(), output);
     }
 
-    /** Appends a layer that rewrites changed, with their notes. */
-    IrBuilder layer(String name, LayerSpec spec, List<String> rewrites, int... output) {
+    /** Appends a layer that rewrites changed, with the facts they left. */
+    IrBuilder layer(String name, LayerSpec spec, List<RewriteFact> rewrites, int... output) {
         Shape out = Shape.of(output);
         layers.add(new LayerNode(name, spec, current, out, SourceRef.NONE, rewrites));
         current = out;

@@ -10,8 +10,10 @@ import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import dev.lamina.dsl.Loss;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.rewrite.Rewrites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
@@ -55,7 +57,7 @@ class ModelGeneratorInProcessorTest {
                 ModelIR withElement = new ModelIR(model.packageName(), model.interfaceName(), (TypeElement) element,
                         model.input(), model.loss(), model.layers());
                 try {
-                    ModelGenerator.generate(withElement).writeTo(processingEnv.getFiler());
+                    ModelGenerator.generate(Rewrites.plan(withElement, withElement, true), List.of()).writeTo(processingEnv.getFiler());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

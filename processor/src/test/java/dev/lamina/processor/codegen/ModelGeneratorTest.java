@@ -19,6 +19,7 @@ import dev.lamina.dsl.Loss;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.RewriteFact;
 import dev.lamina.processor.rewrite.Rewrites;
 import java.util.List;
 import javax.tools.JavaFileObject;
@@ -75,7 +76,7 @@ class ModelGeneratorTest {
 
     @Test
     void seedNet_matchesGoldenAndCompilesWithoutWarnings(TestInfo test) {
-        JavaFile file = ModelGenerator.generate(seedNet());
+        JavaFile file = generate(seedNet());
 
         assertCompilesWithoutWarnings(file, SEED_NET_SOURCE);
         GoldenFiles.assertMatchesGolden(test, file);
@@ -84,7 +85,7 @@ class ModelGeneratorTest {
     /** The seed network as the processor runs it: with every rewrite, BatchNormFold among them. */
     @Test
     void rewrittenSeedNet_matchesGoldenAndCompilesWithoutWarnings(TestInfo test) {
-        JavaFile file = ModelGenerator.generate(Rewrites.apply(seedNet()), seedNet());
+        JavaFile file = ModelGenerator.generate(Rewrites.plan(seedNet(), true), List.of());
 
         assertCompilesWithoutWarnings(file, SEED_NET_SOURCE);
         GoldenFiles.assertMatchesGolden(test, file);
@@ -92,7 +93,7 @@ class ModelGeneratorTest {
 
     @Test
     void seedNet_classShape() {
-        JavaFile file = ModelGenerator.generate(seedNet());
+        JavaFile file = generate(seedNet());
         String source = file.toString();
 
         assertThat(file.packageName()).isEqualTo("test");
@@ -124,7 +125,7 @@ class ModelGeneratorTest {
 
     @Test
     void seedNet_parametersAndBuffersInDeclarationOrder() {
-        String source = flat(ModelGenerator.generate(seedNet()).toString());
+        String source = flat(generate(seedNet()).toString());
 
         assertThat(source).contains("conv1Weight = Parameter.of(\"conv1.weight\", "
                 + "Init.uniformFanIn(new long[] {32, 1, 3, 3}, 9, initRng, dataType));");
@@ -178,14 +179,19 @@ class ModelGeneratorTest {
         assertThat(flat).contains("backwardReady = true; } return logitsOut; }");
     }
 
+    /** The generated class of {@code model} as declared, with the generator's own rewrites (fusion, inference pass). */
+    private static JavaFile generate(ModelIR model) {
+        return ModelGenerator.generate(Rewrites.plan(model, model, true), List.of());
+    }
+
     /** The generated source without the fusion rules. */
     private static String unfused(ModelIR model) {
-        return ModelGenerator.generate(model, model, List.of(), false).toString();
+        return ModelGenerator.generate(Rewrites.plan(model, false), List.of()).toString();
     }
 
     @Test
     void seedNet_fusedBackward() {
-        String source = ModelGenerator.generate(seedNet()).toString();
+        String source = generate(seedNet()).toString();
         String flat = flat(source);
 
         assertThat(source).contains("        // drop1: Dropout rate 0.2\n"
@@ -261,7 +267,7 @@ class ModelGeneratorTest {
                 .layer("fc5", dense(4), 4)
                 .sameShape("probabilities", activation(Function.SOFTMAX))
                 .build();
-        JavaFile file = ModelGenerator.generate(model);
+        JavaFile file = generate(model);
         String source = file.toString();
         String flat = flat(source);
 
@@ -309,7 +315,7 @@ class ModelGeneratorTest {
                 .layer("flatten", flatten(), 160)
                 .layer("logits", dense(2), 2)
                 .build();
-        JavaFile file = ModelGenerator.generate(model);
+        JavaFile file = generate(model);
         String flat = flat(file.toString());
 
         assertCompilesWithoutWarnings(file, JavaFileObjects.forSourceLines("test.Strided",
@@ -350,7 +356,7 @@ class ModelGeneratorTest {
                 .sameShape("act1", activation(Function.RELU))
                 .layer("out", dense(3), 3)
                 .build();
-        JavaFile file = ModelGenerator.generate(model);
+        JavaFile file = generate(model);
         String source = file.toString();
         String flat = flat(source);
 
@@ -382,12 +388,12 @@ class ModelGeneratorTest {
     void rewriteNotesBecomeCommentsAboveTheLayer() {
         ModelIR model = IrBuilder.model("Rewritten", Loss.SOFTMAX_CROSS_ENTROPY, 1, 6, 6)
                 .layer("conv1", new LayerSpec.Conv2d(4, 3, 1, LayerSpec.Conv2d.Padding.VALID, false),
-                        List.of("RedundantBiasBeforeBatchNorm: bias elided"), 4, 4, 4)
+                        List.of(new RewriteFact.BiasElided("bn1")), 4, 4, 4)
                 .sameShape("bn1", batchNorm())
                 .layer("flatten", flatten(), 64)
                 .layer("logits", dense(3), 3)
                 .build();
-        JavaFile file = ModelGenerator.generate(model);
+        JavaFile file = generate(model);
         String source = file.toString();
 
         assertCompilesWithoutWarnings(file, JavaFileObjects.forSourceLines("test.Rewritten",
@@ -401,7 +407,7 @@ class ModelGeneratorTest {
                 "    @Dense(3) Layer logits();",
                 "}"));
         assertThat(source).contains("        // conv1: Conv2d 1->4, 3x3, stride 1, VALID, no bias -> [N, 4, 4, 4]\n"
-                + "        // rewrite RedundantBiasBeforeBatchNorm: bias elided\n"
+                + "        // rewrite BiasBeforeBatchNorm: bias elided: 'bn1' subtracts it with the batch mean\n"
                 + "        INDArray conv1Out = Conv2d.forward(");
         assertThat(flat(source)).contains("Conv2d.forward(input, conv1Weight.value(), null, 1, 0, 0, 4, 4);");
         assertThat(source).doesNotContain("conv1Bias");
@@ -415,7 +421,7 @@ class ModelGeneratorTest {
                 .layer("flatten", flatten(), 16)
                 .layer("logits", dense(3), 3)
                 .build();
-        JavaFile file = ModelGenerator.generate(model);
+        JavaFile file = generate(model);
         String source = file.toString();
         String flat = flat(source);
 
@@ -445,7 +451,7 @@ class ModelGeneratorTest {
                 .sameShape("norm", batchNorm())
                 .layer("fc", dense(2), 2)
                 .build();
-        JavaFile file = ModelGenerator.generate(model);
+        JavaFile file = generate(model);
         String flat = flat(file.toString());
 
         assertCompilesWithoutWarnings(file, JavaFileObjects.forSourceLines("test.Normalised",
@@ -467,7 +473,7 @@ class ModelGeneratorTest {
         ModelIR model = IrBuilder.model("Squash", Loss.MSE, 5)
                 .sameShape("act", activation(Function.SIGMOID))
                 .build();
-        JavaFile file = ModelGenerator.generate(model);
+        JavaFile file = generate(model);
         String source = file.toString();
 
         assertCompilesWithoutWarnings(file, JavaFileObjects.forSourceLines("test.Squash",

@@ -124,7 +124,7 @@ class RewriteEquivalenceTest {
         JavaFileObject source = Models.model(name, args, layers);
         Pair declared = compile(name, args, layers);
         ModelIR ir = Models.readAndInfer(source);
-        JavaFile folded = ModelGenerator.generate(new BatchNormFold().apply(ir), ir);
+        JavaFile folded = ModelGenerator.generate(Rewrites.plan(ir, new BatchNormFold().apply(ir), true), List.of());
         Compilation compilation = Compiler.javac().withOptions("-Xlint:all", "-Werror")
                 .compile(source, folded.toJavaFileObject());
         assertThat(compilation).succeededWithoutWarnings();

@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertThat;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.RewriteFact;
 import dev.lamina.processor.ir.Shape;
 import dev.lamina.processor.testing.Models;
 import java.util.List;
@@ -42,14 +43,14 @@ class RewriteRulesTest {
         ModelIR rewritten = new BiasBeforeBatchNorm().apply(model);
 
         assertThat(((LayerSpec.Conv2d) node(rewritten, "conv1").spec()).bias()).isFalse();
-        assertThat(BiasBeforeBatchNorm.elidedBias(node(rewritten, "conv1"))).isTrue();
-        assertThat(BiasBeforeBatchNorm.absorbsBias(node(rewritten, "bn1"))).isTrue();
+        assertThat(node(rewritten, "conv1").rewrites()).containsExactly(new RewriteFact.BiasElided("bn1"));
+        assertThat(node(rewritten, "bn1").rewrites()).containsExactly(new RewriteFact.BiasAbsorbed("conv1"));
         // An activation between: BN(relu(x + b)) depends on b.
         assertThat(node(rewritten, "conv2")).isEqualTo(node(model, "conv2"));
-        assertThat(BiasBeforeBatchNorm.absorbsBias(node(rewritten, "bn2"))).isFalse();
+        assertThat(node(rewritten, "bn2").has(RewriteFact.BiasAbsorbed.class)).isFalse();
         // No bias declared: nothing to elide, and bn3 absorbs nothing.
         assertThat(node(rewritten, "conv3")).isEqualTo(node(model, "conv3"));
-        assertThat(BiasBeforeBatchNorm.absorbsBias(node(rewritten, "bn3"))).isFalse();
+        assertThat(node(rewritten, "bn3").has(RewriteFact.BiasAbsorbed.class)).isFalse();
         // Dense before BN over features.
         assertThat(((LayerSpec.Dense) node(rewritten, "fc").spec()).bias()).isFalse();
         assertThat(((LayerSpec.Dense) node(rewritten, "logits").spec()).bias()).isTrue();
@@ -110,19 +111,19 @@ class RewriteRulesTest {
         ModelIR rewritten = new BatchNormFold().apply(model);
 
         for (String weight : List.of("conv1", "conv3", "fc")) {
-            assertThat(BatchNormFold.foldsNext(node(rewritten, weight))).isTrue();
+            assertThat(node(rewritten, weight).has(RewriteFact.FoldsBatchNorm.class)).isTrue();
             // The fold leaves the spec alone: the bias, if any, stays and is folded too.
             assertThat(node(rewritten, weight).spec()).isEqualTo(node(model, weight).spec());
         }
         for (String bn : List.of("bn1", "bn3", "bn4")) {
-            assertThat(BatchNormFold.isFolded(node(rewritten, bn))).isTrue();
+            assertThat(node(rewritten, bn).has(RewriteFact.FoldedInto.class)).isTrue();
         }
         // Nothing before, a BatchNorm before, an activation between: no fold.
         for (String name : List.of("bn0", "bn1b", "bn2", "conv2", "act2", "logits")) {
             assertThat(node(rewritten, name)).isEqualTo(node(model, name));
         }
-        assertThat(node(rewritten, "conv1").rewrites().get(0)).startsWith("BatchNormFold: folds 'bn1' into");
-        assertThat(node(rewritten, "bn4").rewrites().get(0)).startsWith("BatchNormFold: folded into 'fc'");
+        assertThat(node(rewritten, "conv1").rewrites()).containsExactly(new RewriteFact.FoldsBatchNorm("bn1"));
+        assertThat(node(rewritten, "bn4").rewrites()).containsExactly(new RewriteFact.FoldedInto("fc"));
         assertThat(rewritten.parameterCount()).isEqualTo(model.parameterCount());
         assertThat(order(rewritten)).isEqualTo(order(model));
     }
@@ -161,12 +162,10 @@ class RewriteRulesTest {
         assertThat(node(inference, "pool1").input()).isEqualTo(node(model, "tanh1").input());
         assertThat(node(inference, "tanh1").output()).isEqualTo(node(model, "pool1").output());
         assertThat(node(inference, "pool1").rewrites()).containsAtLeast(
-                "DropoutAtInference: 'drop1' before this layer is removed (inverted dropout is the identity at inference)",
-                "MaxPoolBeforeMonotoneActivation: moved before 'tanh1' (max commutes with non-decreasing functions:"
-                        + " exact forward, gradients equal up to ties)");
-        assertThat(String.join("\n", node(inference, "flatten").rewrites())).contains("'drop2' before this layer");
-        // A Dropout at the end leaves its note on the layer before it.
-        assertThat(String.join("\n", node(inference, "logits").rewrites())).contains("'drop3' after this layer");
+                new RewriteFact.DropoutRemoved("drop1", true), new RewriteFact.PoolMoved(List.of("tanh1")));
+        assertThat(node(inference, "flatten").rewrites()).contains(new RewriteFact.DropoutRemoved("drop2", true));
+        // A Dropout at the end leaves its fact on the layer before it.
+        assertThat(node(inference, "logits").rewrites()).contains(new RewriteFact.DropoutRemoved("drop3", false));
         // The training pass keeps all of them in their place.
         assertThat(order(model)).containsExactly("conv1", "bn1", "tanh1", "drop1", "pool1", "bn2", "drop2",
                 "flatten", "logits", "drop3").inOrder();

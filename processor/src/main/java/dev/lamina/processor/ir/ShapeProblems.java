@@ -1,0 +1,29 @@
+package dev.lamina.processor.ir;
+
+/**
+ * How a layer's shape rule ({@link LayerSpec#outputShape}) says that it cannot take its input. Each
+ * method reports the problem on the layer and returns {@code null}, so that a rule can end with
+ * {@code return problems.needsImage();}. Shape inference implements it with the processor's messages.
+ */
+public interface ShapeProblems {
+    /** The layer needs an image {@code [C, H, W]}. */
+    Shape needsImage();
+
+    /** The layer needs a vector {@code [F]}, and the input is an image: a Flatten is missing. */
+    Shape missingFlatten();
+
+    /** A Flatten whose input is already a vector. */
+    Shape nothingToFlatten();
+
+    /** The layer needs an image or a vector. */
+    Shape needsVectorOrImage();
+
+    /**
+     * A square window larger than the image on some axis.
+     *
+     * @param member the annotation member that set the size ({@code "kernel"}, {@code "value"})
+     * @param what   what the message calls the window ({@code "kernel"}, {@code "window"})
+     * @param size   the window's side
+     */
+    Shape windowTooLarge(String member, String what, int size);
+}
