@@ -23,7 +23,7 @@ class SeedNetEndToEndTest {
 
         assertThat(c).succeeded();
         assertThat(c).generatedSourceFile("test.LaminaSeedNet")
-                .contentsAsUtf8String().contains("public final class LaminaSeedNet implements SeedNet, Model");
+                .contentsAsUtf8String().contains("public final class LaminaSeedNet extends GeneratedModel implements SeedNet");
         // The only warnings are the lint's, on the two convolutions whose bias BatchNorm cancels.
         List<String> warnings = c.diagnostics().stream()
                 .filter(d -> d.getKind() == Diagnostic.Kind.WARNING)

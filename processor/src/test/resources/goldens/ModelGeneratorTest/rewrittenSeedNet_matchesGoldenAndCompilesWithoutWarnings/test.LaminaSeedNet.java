@@ -12,18 +12,12 @@ import dev.lamina.runtime.kernel.ELU;
 import dev.lamina.runtime.kernel.Flatten;
 import dev.lamina.runtime.kernel.Init;
 import dev.lamina.runtime.kernel.MaxPool2d;
+import dev.lamina.runtime.model.GeneratedModel;
 import dev.lamina.runtime.model.LayerInfo;
-import dev.lamina.runtime.model.LayerObserver;
-import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.model.Parameter;
-import dev.lamina.runtime.model.Tensors;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import javax.annotation.processing.Generated;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -71,7 +65,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * }</pre>
  */
 @Generated("dev.lamina.processor.LaminaProcessor")
-public final class LaminaSeedNet implements SeedNet, Model {
+public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
     private static final LayerInfo CONV1 = new LayerInfo("conv1", "Conv2d", new int[] {32, 26, 26},
             320L);
 
@@ -121,8 +115,6 @@ public final class LaminaSeedNet implements SeedNet, Model {
      * different streams.
      */
     private static final long DROPOUT_SEED_MIX = 0x9E3779B97F4A7C15L;
-
-    private final DataType dataType;
 
     /**
      * {@code conv1.weight} {@code [32, 1, 3, 3]}: filters, channels, kernel rows, kernel columns.
@@ -213,10 +205,6 @@ public final class LaminaSeedNet implements SeedNet, Model {
      * {@code logits.bias} {@code [10]}: units.
      */
     private final Parameter logitsBias;
-
-    private final List<Parameter> parameters;
-
-    private final Map<String, INDArray> bufferMap;
 
     private final Random dropoutRng;
 
@@ -319,29 +307,8 @@ public final class LaminaSeedNet implements SeedNet, Model {
      */
     private INDArray logitsInput;
 
-    /**
-     * Whether the last forward pass was a completed training pass, whose tensors backward reads.
-     */
-    private boolean backwardReady;
-
-    /**
-     * Set during {@link #firstNonFiniteLayer}: forward then notes the first layer whose output is not
-     * finite.
-     */
-    private boolean findNonFinite;
-
-    /**
-     * The first layer whose output held NaN or infinity while looking, or null.
-     */
-    private String nonFiniteLayer;
-
-    /**
-     * Set during {@link #forward(INDArray, boolean, LayerObserver)}: receives each layer's output.
-     */
-    private LayerObserver layerObserver;
-
     private LaminaSeedNet(long seed, DataType dataType) {
-        this.dataType = dataType;
+        super("SeedNet", Loss.SOFTMAX_CROSS_ENTROPY, INPUT_SHAPE, OUTPUT_SHAPE, LAYERS, dataType);
         Random initRng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
 
         // conv1: weight and bias uniform in +-1/sqrt(fan_in), fan_in = 1 * 3 * 3 = 9
@@ -388,14 +355,13 @@ public final class LaminaSeedNet implements SeedNet, Model {
         logitsBias = Parameter.of("logits.bias",
                 Init.uniformFanIn(new long[] {10}, 512, initRng, dataType));
 
-        parameters = List.of(conv1Weight, bn1Gamma, bn1Beta, conv2Weight, bn2Gamma, bn2Beta,
-                fc1Weight, fc1Bias, logitsWeight, logitsBias);
         Map<String, INDArray> buffers = new LinkedHashMap<>();
         buffers.put("bn1.running_mean", bn1RunningMean);
         buffers.put("bn1.running_var", bn1RunningVar);
         buffers.put("bn2.running_mean", bn2RunningMean);
         buffers.put("bn2.running_var", bn2RunningVar);
-        bufferMap = Collections.unmodifiableMap(buffers);
+        register(List.of(conv1Weight, bn1Gamma, bn1Beta, conv2Weight, bn2Gamma, bn2Beta, fc1Weight,
+                fc1Bias, logitsWeight, logitsBias), buffers);
         dropoutRng = Nd4j.getRandomFactory().getNewRandomInstance(seed ^ DROPOUT_SEED_MIX);
     }
 
@@ -413,10 +379,6 @@ public final class LaminaSeedNet implements SeedNet, Model {
      * @throws IllegalArgumentException if {@code dataType} is not a floating-point type
      */
     public static LaminaSeedNet create(long seed, DataType dataType) {
-        if (!dataType.isFPType()) {
-            throw new IllegalArgumentException("dataType must be a floating-point type, not "
-                    + dataType);
-        }
         return new LaminaSeedNet(seed, dataType);
     }
 
@@ -492,10 +454,9 @@ public final class LaminaSeedNet implements SeedNet, Model {
 
     @Override
     public INDArray forward(INDArray input, boolean training) {
-        checkExampleShape("input", input, INPUT_SHAPE);
-        backwardReady = false;
+        startForward(input);
         // Observers and the non-finite search see each declared layer's own output.
-        if (!training && layerObserver == null && !findNonFinite) {
+        if (mayRunInferencePass(training)) {
             return inferencePass(input);
         }
 
@@ -602,7 +563,7 @@ public final class LaminaSeedNet implements SeedNet, Model {
             act3Input = fc1Out;
             act3Output = act3Out;
             logitsInput = act3Out;
-            backwardReady = true;
+            finishTrainingForward();
         }
         return logitsOut;
     }
@@ -662,10 +623,7 @@ public final class LaminaSeedNet implements SeedNet, Model {
 
     @Override
     public void backward(INDArray dOutput) {
-        if (!backwardReady) {
-            throw new IllegalStateException("call forward(input, true) before backward()");
-        }
-        checkExampleShape("dOutput", dOutput, OUTPUT_SHAPE);
+        startBackward(dOutput);
 
         // logits: Dense 512->10
         INDArray dAct3Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput,
@@ -714,103 +672,7 @@ public final class LaminaSeedNet implements SeedNet, Model {
     }
 
     @Override
-    public List<Parameter> parameters() {
-        return parameters;
-    }
-
-    @Override
-    public Map<String, INDArray> buffers() {
-        return bufferMap;
-    }
-
-    @Override
     public void seedDropout(long seed) {
         dropoutRng.setSeed(seed);
-    }
-
-    @Override
-    public Loss loss() {
-        return Loss.SOFTMAX_CROSS_ENTROPY;
-    }
-
-    @Override
-    public int[] inputShape() {
-        return INPUT_SHAPE.clone();
-    }
-
-    @Override
-    public int[] outputShape() {
-        return OUTPUT_SHAPE.clone();
-    }
-
-    @Override
-    public List<Layer> layers() {
-        return LAYERS;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public Optional<String> firstNonFiniteLayer(INDArray input, boolean training) {
-        findNonFinite = true;
-        nonFiniteLayer = null;
-        try {
-            forward(input, training);
-        } finally {
-            findNonFinite = false;
-        }
-        return Optional.ofNullable(nonFiniteLayer);
-    }
-
-    @Override
-    public INDArray forward(INDArray input, boolean training, LayerObserver observer) {
-        layerObserver = Objects.requireNonNull(observer, "observer");
-        try {
-            return forward(input, training);
-        } finally {
-            layerObserver = null;
-        }
-    }
-
-    /**
-     * Called by forward after each layer: notes {@code layer} if, while looking for it, it is the first
-     * whose {@code output} holds NaN or infinity, and hands the output to the layer observer, if any.
-     */
-    private void afterLayer(String layer, INDArray output) {
-        if (findNonFinite && nonFiniteLayer == null && !Tensors.allFinite(output)) {
-            nonFiniteLayer = layer;
-        }
-        if (layerObserver != null) {
-            layerObserver.layerOutput(layer, output);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "SeedNet (Lamina; 14 layers, 843,850 parameters, " + dataType + ")";
-    }
-
-    /**
-     * Checks that {@code array} is a batch of examples of {@code exampleShape}:
-     * {@code [N, ...exampleShape]}.
-     *
-     * @throws IllegalArgumentException naming both example shapes otherwise
-     */
-    private static void checkExampleShape(String what, INDArray array, int[] exampleShape) {
-        long[] shape = array.shape();
-        boolean matches = shape.length == exampleShape.length + 1;
-        for (int axis = 0; matches && axis < exampleShape.length; axis++) {
-            matches = shape[axis + 1] == exampleShape[axis];
-        }
-        if (!matches) {
-            long[] actual = Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length);
-            throw new IllegalArgumentException(what + " " + Arrays.toString(shape)
-                    + " holds examples of shape " + Arrays.toString(actual)
-                    + ", but SeedNet expects examples of shape " + Arrays.toString(exampleShape)
-                    + " (shapes without the batch axis)");
-        }
     }
 }

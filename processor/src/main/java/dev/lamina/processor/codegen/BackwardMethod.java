@@ -17,12 +17,7 @@ final class BackwardMethod {
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(RuntimeTypes.INDARRAY, Members.D_OUTPUT)
-                .beginControlFlow("if (!$N)", Members.BACKWARD_READY)
-                .addStatement("throw new $T($S)", IllegalStateException.class,
-                        "call forward(input, true) before backward()")
-                .endControlFlow()
-                .addStatement("$N($S, $N, $N)", Members.CHECK_EXAMPLE_SHAPE, Members.D_OUTPUT, Members.D_OUTPUT,
-                        Members.OUTPUT_SHAPE);
+                .addStatement("startBackward($N)", Members.D_OUTPUT);
 
         if (plan.firstWithParameters() < 0) {
             return method.addComment("No layer has parameters: there is nothing to accumulate.").build();

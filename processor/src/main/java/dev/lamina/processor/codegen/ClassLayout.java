@@ -35,10 +35,8 @@ final class ClassLayout {
     static ClassLayout of(ExecutionPlan plan) {
         NameAllocator names = new NameAllocator();
         for (String reserved : List.of(Members.DATA_TYPE, Members.INIT_RNG, Members.DROPOUT_RNG,
-                Members.BACKWARD_READY, Members.PARAMETERS, Members.BUFFERS, Members.INPUT_SHAPE,
-                Members.OUTPUT_SHAPE, Members.LAYERS, Members.DROPOUT_SEED_MIX, Members.INPUT, Members.TRAINING,
-                Members.D_OUTPUT, Members.FIND_NON_FINITE, Members.NON_FINITE_LAYER, Members.INFERENCE_PASS, "seed",
-                "buffers")) {
+                Members.INPUT_SHAPE, Members.OUTPUT_SHAPE, Members.LAYERS, Members.DROPOUT_SEED_MIX, Members.INPUT,
+                Members.TRAINING, Members.D_OUTPUT, Members.INFERENCE_PASS, "seed", "buffers")) {
             names.newName(reserved);
         }
 

@@ -25,13 +25,10 @@ final class ForwardMethod {
                 .returns(RuntimeTypes.INDARRAY)
                 .addParameter(RuntimeTypes.INDARRAY, Members.INPUT)
                 .addParameter(TypeName.BOOLEAN, Members.TRAINING)
-                .addStatement("$N($S, $N, $N)", Members.CHECK_EXAMPLE_SHAPE, Members.INPUT, Members.INPUT,
-                        Members.INPUT_SHAPE)
-                .addStatement("$N = false", Members.BACKWARD_READY);
+                .addStatement("startForward($N)", Members.INPUT);
         if (inferencePass) {
             method.addComment("Observers and the non-finite search see each declared layer's own output.")
-                    .beginControlFlow("if (!$N && $N == null && !$N)", Members.TRAINING, Members.LAYER_OBSERVER,
-                            Members.FIND_NON_FINITE)
+                    .beginControlFlow("if (mayRunInferencePass($N))", Members.TRAINING)
                     .addStatement("return $N($N)", Members.INFERENCE_PASS, Members.INPUT)
                     .endControlFlow();
         }
@@ -43,7 +40,7 @@ final class ForwardMethod {
                             Literals.batchShape(layer.node().output()));
             layer.node().rewrites().forEach(fact -> method.addComment("$L", fact.comment()));
             method.addCode(layer.emitter().forward(layer));
-            method.addStatement("$N($S, $N)", Members.AFTER_LAYER, layer.name(), layer.out());
+            method.addStatement("afterLayer($S, $N)", layer.name(), layer.out());
             if (layer.inBackward()) {
                 saved.add(layer.emitter().saveForBackward(layer));
             }
@@ -54,7 +51,7 @@ final class ForwardMethod {
             method.addComment("Keep what backward() reads: the tensors around each layer that it visits.")
                     .addCode(saved.build());
         }
-        return method.addStatement("$N = true", Members.BACKWARD_READY)
+        return method.addStatement("finishTrainingForward()")
                 .endControlFlow()
                 .addStatement("return $N", plan.forwardOutput())
                 .build();

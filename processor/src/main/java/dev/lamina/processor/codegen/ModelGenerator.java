@@ -18,14 +18,10 @@ import dev.lamina.processor.lint.ReportedFinding;
 import dev.lamina.processor.ir.RewriteFact;
 import dev.lamina.processor.plan.ExecutionPlan;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.util.ElementFilter;
 
@@ -48,8 +44,6 @@ public final class ModelGenerator {
     private static final long DROPOUT_SEED_MIX = 0x9E3779B97F4A7C15L;
 
     private static final TypeName INT_ARRAY = ArrayTypeName.of(TypeName.INT);
-    private static final TypeName PARAMETER_LIST = ParameterizedTypeName.get(ClassName.get(List.class),
-            RuntimeTypes.PARAMETER);
     private static final TypeName LINT_FINDING_LIST = ParameterizedTypeName.get(ClassName.get(List.class),
             RuntimeTypes.LINT_FINDING);
     private static final TypeName BUFFER_MAP = ParameterizedTypeName.get(ClassName.get(Map.class),
@@ -78,8 +72,8 @@ public final class ModelGenerator {
                         .addMember("value", "$S", GENERATOR)
                         .build())
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-                .addSuperinterface(modelInterface)
-                .addSuperinterface(RuntimeTypes.MODEL_INTERFACE);
+                .superclass(RuntimeTypes.GENERATED_MODEL)
+                .addSuperinterface(modelInterface);
         if (model.element() != null) {
             type.addOriginatingElement(model.element())
                     // Member types inherited from the interface would shadow imported kernel names.
@@ -108,19 +102,13 @@ public final class ModelGenerator {
         }
         type.addMethod(ForwardMethod.of(plan, executionPlan.inference().isPresent()));
         executionPlan.inference().ifPresent(inference -> type.addMethod(InferenceMethod.of(plan, inference)));
-        type
-                .addMethod(BackwardMethod.of(plan))
-                .addMethods(modelMethods(plan))
-                .addMethod(firstNonFiniteLayer())
-                .addMethod(observedForward())
-                .addMethod(afterLayer());
+        type.addMethod(BackwardMethod.of(plan))
+                .addMethod(seedDropout(plan));
         if (!lintFindings.isEmpty()) {
             type.addMethod(override("lintFindings", LINT_FINDING_LIST)
                     .addStatement("return $N", Members.LINT_FINDINGS)
                     .build());
         }
-        type.addMethod(toStringMethod(declared))
-                .addMethod(checkExampleShape(model));
 
         return JavaFile.builder(model.packageName(), type.build())
                 .skipJavaLangImports(true)
@@ -167,7 +155,6 @@ public final class ModelGenerator {
     }
 
     private static void addFields(TypeSpec.Builder type, ClassLayout plan) {
-        type.addField(RuntimeTypes.DATA_TYPE, Members.DATA_TYPE, Modifier.PRIVATE, Modifier.FINAL);
         for (LayerContext layer : plan.layers()) {
             for (LayerEmitter.Tensor t : layer.emitter().parameters(layer.node())) {
                 type.addField(FieldSpec.builder(RuntimeTypes.PARAMETER, layer.field(t.role()), Modifier.PRIVATE,
@@ -191,8 +178,6 @@ public final class ModelGenerator {
                         .build());
             }
         }
-        type.addField(PARAMETER_LIST, Members.PARAMETERS, Modifier.PRIVATE, Modifier.FINAL);
-        type.addField(BUFFER_MAP, Members.BUFFERS, Modifier.PRIVATE, Modifier.FINAL);
         if (plan.hasDropout()) {
             type.addField(RuntimeTypes.RANDOM, Members.DROPOUT_RNG, Modifier.PRIVATE, Modifier.FINAL);
         }
@@ -209,21 +194,6 @@ public final class ModelGenerator {
                 type.addField(field.build());
             }
         }
-        type.addField(FieldSpec.builder(TypeName.BOOLEAN, Members.BACKWARD_READY, Modifier.PRIVATE)
-                .addJavadoc("Whether the last forward pass was a completed training pass, whose tensors backward "
-                        + "reads.\n")
-                .build());
-        type.addField(FieldSpec.builder(TypeName.BOOLEAN, Members.FIND_NON_FINITE, Modifier.PRIVATE)
-                .addJavadoc("Set during {@link #firstNonFiniteLayer}: forward then notes the first layer whose "
-                        + "output is not\nfinite.\n")
-                .build());
-        type.addField(FieldSpec.builder(String.class, Members.NON_FINITE_LAYER, Modifier.PRIVATE)
-                .addJavadoc("The first layer whose output held NaN or infinity while looking, or null.\n")
-                .build());
-        type.addField(FieldSpec.builder(RuntimeTypes.LAYER_OBSERVER, Members.LAYER_OBSERVER, Modifier.PRIVATE)
-                .addJavadoc("Set during {@link #forward(INDArray, boolean, LayerObserver)}: receives each layer's "
-                        + "output.\n")
-                .build());
     }
 
     private static List<MethodSpec> factories(ClassLayout plan, ClassName generated) {
@@ -244,10 +214,6 @@ public final class ModelGenerator {
                 .returns(generated)
                 .addParameter(TypeName.LONG, "seed")
                 .addParameter(RuntimeTypes.DATA_TYPE, Members.DATA_TYPE)
-                .beginControlFlow("if (!$N.isFPType())", Members.DATA_TYPE)
-                .addStatement("throw new $T($S$W+ $N)", IllegalArgumentException.class,
-                        "dataType must be a floating-point type, not ", Members.DATA_TYPE)
-                .endControlFlow()
                 .addStatement("return new $T(seed, $N)", generated, Members.DATA_TYPE)
                 .build();
         return List.of(withFloat, withType);
@@ -258,7 +224,9 @@ public final class ModelGenerator {
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(TypeName.LONG, "seed")
                 .addParameter(RuntimeTypes.DATA_TYPE, Members.DATA_TYPE)
-                .addStatement("this.$N = $N", Members.DATA_TYPE, Members.DATA_TYPE);
+                .addStatement("super($S, $T.$L, $N, $N, $N, $N)", plan.model().interfaceName(), RuntimeTypes.LOSS,
+                        plan.model().loss().name(), Members.INPUT_SHAPE, Members.OUTPUT_SHAPE, Members.LAYERS,
+                        Members.DATA_TYPE);
         boolean random = plan.layers().stream()
                 .flatMap(l -> l.emitter().parameters(l.node()).stream())
                 .anyMatch(LayerEmitter.Tensor::random);
@@ -301,19 +269,13 @@ public final class ModelGenerator {
         }
 
         ctor.addCode("\n");
-        if (parameterFields.isEmpty()) {
-            ctor.addStatement("$N = $T.of()", Members.PARAMETERS, List.class);
-        } else {
-            ctor.addStatement("$N = $T.of($L)", Members.PARAMETERS, List.class,
-                    CodeBlock.join(parameterFields, ",$W"));
-        }
-        if (buffers.isEmpty()) {
-            ctor.addStatement("$N = $T.of()", Members.BUFFERS, Map.class);
-        } else {
+        CodeBlock bufferMap = CodeBlock.of("$T.of()", Map.class);
+        if (!buffers.isEmpty()) {
             ctor.addStatement("$T buffers = new $T<>()", BUFFER_MAP, LinkedHashMap.class);
             buffers.forEach((name, field) -> ctor.addStatement("buffers.put($S, $N)", name, field));
-            ctor.addStatement("$N = $T.unmodifiableMap(buffers)", Members.BUFFERS, Collections.class);
+            bufferMap = CodeBlock.of("buffers");
         }
+        ctor.addStatement("register($T.of($L),$W$L)", List.class, CodeBlock.join(parameterFields, ",$W"), bufferMap);
         if (plan.hasDropout()) {
             ctor.addStatement("$N = $T.getRandomFactory().getNewRandomInstance(seed ^ $N)", Members.DROPOUT_RNG,
                     RuntimeTypes.ND4J, Members.DROPOUT_SEED_MIX);
@@ -321,7 +283,7 @@ public final class ModelGenerator {
         return ctor.build();
     }
 
-    private static List<MethodSpec> modelMethods(ClassLayout plan) {
+    private static MethodSpec seedDropout(ClassLayout plan) {
         MethodSpec.Builder seedDropout = override("seedDropout", TypeName.VOID)
                 .addParameter(TypeName.LONG, "seed");
         if (plan.hasDropout()) {
@@ -329,67 +291,7 @@ public final class ModelGenerator {
         } else {
             seedDropout.addComment("No dropout layers: nothing to seed.");
         }
-        return List.of(
-                override("parameters", PARAMETER_LIST).addStatement("return $N", Members.PARAMETERS).build(),
-                override("buffers", BUFFER_MAP).addStatement("return $N", Members.BUFFERS).build(),
-                seedDropout.build(),
-                override("loss", RuntimeTypes.LOSS)
-                        .addStatement("return $T.$L", RuntimeTypes.LOSS, plan.model().loss().name())
-                        .build(),
-                override("inputShape", INT_ARRAY).addStatement("return $N.clone()", Members.INPUT_SHAPE).build(),
-                override("outputShape", INT_ARRAY).addStatement("return $N.clone()", Members.OUTPUT_SHAPE).build(),
-                override("layers", ParameterizedTypeName.get(ClassName.get(List.class), RuntimeTypes.LAYER))
-                        .addStatement("return $N", Members.LAYERS)
-                        .build(),
-                override("dataType", RuntimeTypes.DATA_TYPE).addStatement("return $N", Members.DATA_TYPE).build());
-    }
-
-    private static MethodSpec firstNonFiniteLayer() {
-        return override("firstNonFiniteLayer",
-                        ParameterizedTypeName.get(ClassName.get(Optional.class), ClassName.get(String.class)))
-                .addParameter(RuntimeTypes.INDARRAY, Members.INPUT)
-                .addParameter(TypeName.BOOLEAN, Members.TRAINING)
-                .addStatement("$N = true", Members.FIND_NON_FINITE)
-                .addStatement("$N = null", Members.NON_FINITE_LAYER)
-                .beginControlFlow("try")
-                .addStatement("forward($N, $N)", Members.INPUT, Members.TRAINING)
-                .nextControlFlow("finally")
-                .addStatement("$N = false", Members.FIND_NON_FINITE)
-                .endControlFlow()
-                .addStatement("return $T.ofNullable($N)", Optional.class, Members.NON_FINITE_LAYER)
-                .build();
-    }
-
-    private static MethodSpec observedForward() {
-        return override("forward", RuntimeTypes.INDARRAY)
-                .addParameter(RuntimeTypes.INDARRAY, Members.INPUT)
-                .addParameter(TypeName.BOOLEAN, Members.TRAINING)
-                .addParameter(RuntimeTypes.LAYER_OBSERVER, "observer")
-                .addStatement("$N = $T.requireNonNull(observer, $S)", Members.LAYER_OBSERVER, Objects.class, "observer")
-                .beginControlFlow("try")
-                .addStatement("return forward($N, $N)", Members.INPUT, Members.TRAINING)
-                .nextControlFlow("finally")
-                .addStatement("$N = null", Members.LAYER_OBSERVER)
-                .endControlFlow()
-                .build();
-    }
-
-    private static MethodSpec afterLayer() {
-        return MethodSpec.methodBuilder(Members.AFTER_LAYER)
-                .addJavadoc("Called by forward after each layer: notes {@code layer} if, while looking for it, it is "
-                        + "the first\nwhose {@code output} holds NaN or infinity, and hands the output to the layer "
-                        + "observer, if any.\n")
-                .addModifiers(Modifier.PRIVATE)
-                .addParameter(String.class, "layer")
-                .addParameter(RuntimeTypes.INDARRAY, "output")
-                .beginControlFlow("if ($N && $N == null && !$T.allFinite(output))", Members.FIND_NON_FINITE,
-                        Members.NON_FINITE_LAYER, RuntimeTypes.TENSORS)
-                .addStatement("$N = layer", Members.NON_FINITE_LAYER)
-                .endControlFlow()
-                .beginControlFlow("if ($N != null)", Members.LAYER_OBSERVER)
-                .addStatement("$N.layerOutput(layer, output)", Members.LAYER_OBSERVER)
-                .endControlFlow()
-                .build();
+        return seedDropout.build();
     }
 
     /** {@code LINT_FINDINGS}: one {@code LintFinding} per reported finding, in reporting order. */
@@ -405,46 +307,10 @@ public final class ModelGenerator {
                 .build();
     }
 
-    private static MethodSpec toStringMethod(ModelIR model) {
-        String prefix = model.interfaceName() + " (Lamina; " + model.layers().size() + " layers, "
-                + Literals.count(model.parameterCount()) + " parameters, ";
-        return override("toString", ClassName.get(String.class))
-                .addStatement("return $S + $N + $S", prefix, Members.DATA_TYPE, ")")
-                .build();
-    }
-
     private static MethodSpec.Builder override(String name, TypeName returns) {
         return MethodSpec.methodBuilder(name)
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .returns(returns);
-    }
-
-    /** The helper behind forward's input check and backward's dOutput check. */
-    private static MethodSpec checkExampleShape(ModelIR model) {
-        return MethodSpec.methodBuilder(Members.CHECK_EXAMPLE_SHAPE)
-                .addJavadoc("Checks that {@code array} is a batch of examples of {@code exampleShape}:\n")
-                .addJavadoc("{@code [N, ...exampleShape]}.\n")
-                .addJavadoc("\n")
-                .addJavadoc("@throws IllegalArgumentException naming both example shapes otherwise\n")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(String.class, "what")
-                .addParameter(RuntimeTypes.INDARRAY, "array")
-                .addParameter(INT_ARRAY, "exampleShape")
-                .addStatement("long[] shape = array.shape()")
-                .addStatement("boolean matches = shape.length == exampleShape.length + 1")
-                .beginControlFlow("for (int axis = 0; matches && axis < exampleShape.length; axis++)")
-                .addStatement("matches = shape[axis + 1] == exampleShape[axis]")
-                .endControlFlow()
-                .beginControlFlow("if (!matches)")
-                .addStatement("long[] actual = $T.copyOfRange(shape, $T.min(1, shape.length), shape.length)",
-                        Arrays.class, Math.class)
-                .addStatement("throw new $T(what + $S + $T.toString(shape)$W+ $S + $T.toString(actual)$W+ $S$W+ "
-                                + "$T.toString(exampleShape)$W+ $S)",
-                        IllegalArgumentException.class, " ", Arrays.class, " holds examples of shape ", Arrays.class,
-                        ", but " + model.interfaceName() + " expects examples of shape ", Arrays.class,
-                        " (shapes without the batch axis)")
-                .endControlFlow()
-                .build();
     }
 }

@@ -19,7 +19,7 @@ final class RuntimeTypes {
     static final ClassName LAYER = ClassName.get("dev.lamina.dsl", "Layer");
     static final ClassName LOSS = ClassName.get("dev.lamina.dsl", "Loss");
 
-    static final ClassName MODEL_INTERFACE = ClassName.get(MODEL, "Model");
+    static final ClassName GENERATED_MODEL = ClassName.get(MODEL, "GeneratedModel");
     static final ClassName LAYER_INFO = ClassName.get(MODEL, "LayerInfo");
     static final ClassName PARAMETER = ClassName.get(MODEL, "Parameter");
     static final ClassName TENSORS = ClassName.get(MODEL, "Tensors");
