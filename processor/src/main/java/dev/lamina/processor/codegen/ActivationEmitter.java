@@ -4,6 +4,7 @@ import static dev.lamina.processor.codegen.Literals.doubleLiteral;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
@@ -63,6 +64,20 @@ final class ActivationEmitter implements LayerEmitter {
     }
 
     @Override
+    public List<Setting> settings(LayerNode node) {
+        Hyperparameter parameter = parameter(spec(node).function());
+        return parameter == null ? List.of()
+                : List.of(new Setting(parameter, TypeName.DOUBLE, CodeBlock.of("$L", doubleLiteral(spec(node).parameter()))));
+    }
+
+    /** ELU's alpha or LeakyReLU's slope, passed after the tensors; null for functions without one. */
+    private static Hyperparameter parameter(Function function) {
+        return function == Function.ELU ? Hyperparameter.ALPHA
+                : function == Function.LEAKY_RELU ? Hyperparameter.SLOPE
+                : null;
+    }
+
+    @Override
     public List<Cache> caches(LayerNode node) {
         return List.of(
                 new Cache(Role.INPUT, RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null),
@@ -70,13 +85,10 @@ final class ActivationEmitter implements LayerEmitter {
     }
 
     /** The tensors followed by the function's parameter, if it has one. */
-    private static CodeBlock arguments(LayerNode node, CodeBlock... tensors) {
-        LayerSpec.Activation activation = spec(node);
+    private static CodeBlock arguments(LayerContext layer, CodeBlock... tensors) {
         CodeBlock joined = Literals.arguments(tensors);
-        if (parameterName(activation.function()) == null) {
-            return joined;
-        }
-        return CodeBlock.of("$L, $L", joined, doubleLiteral(activation.parameter()));
+        Hyperparameter parameter = parameter(spec(layer.node()).function());
+        return parameter == null ? joined : CodeBlock.of("$L, $L", joined, layer.setting(parameter));
     }
 
     @Override
@@ -84,7 +96,7 @@ final class ActivationEmitter implements LayerEmitter {
         return CodeBlock.builder()
                 .addStatement("$T $N = $T.forward($L)", RuntimeTypes.INDARRAY, layer.out(),
                         kernel(spec(layer.node()).function()),
-                        arguments(layer.node(), CodeBlock.of("$N", layer.in())))
+                        arguments(layer, CodeBlock.of("$N", layer.in())))
                 .build();
     }
 
@@ -104,7 +116,7 @@ final class ActivationEmitter implements LayerEmitter {
         return CodeBlock.builder()
                 .addStatement("$T $N = $T.backward($L)", RuntimeTypes.INDARRAY, layer.dIn(),
                         kernel(spec(layer.node()).function()),
-                        arguments(layer.node(),
+                        arguments(layer,
                                 CodeBlock.of("$N", layer.field(Role.INPUT)),
                                 CodeBlock.of("$N", layer.field(Role.OUTPUT)),
                                 CodeBlock.of("$N", layer.dOut())))

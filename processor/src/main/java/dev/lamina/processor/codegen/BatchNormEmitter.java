@@ -4,6 +4,7 @@ import static dev.lamina.processor.codegen.Literals.arguments;
 import static dev.lamina.processor.codegen.Literals.doubleLiteral;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import java.util.List;
@@ -31,6 +32,14 @@ final class BatchNormEmitter implements LayerEmitter {
         LayerSpec.BatchNorm bn = spec(node);
         return "BatchNorm over " + channels(node) + " " + axis(node) + ", momentum " + doubleLiteral(bn.momentum())
                 + ", eps " + doubleLiteral(bn.epsilon());
+    }
+
+    @Override
+    public List<Setting> settings(LayerNode node) {
+        LayerSpec.BatchNorm bn = spec(node);
+        return List.of(
+                new Setting(Hyperparameter.MOMENTUM, TypeName.DOUBLE, CodeBlock.of("$L", doubleLiteral(bn.momentum()))),
+                new Setting(Hyperparameter.EPSILON, TypeName.DOUBLE, CodeBlock.of("$L", doubleLiteral(bn.epsilon()))));
     }
 
     @Override
@@ -63,7 +72,6 @@ final class BatchNormEmitter implements LayerEmitter {
 
     @Override
     public CodeBlock forward(LayerContext layer) {
-        LayerSpec.BatchNorm bn = spec(layer.node());
         // The training branch also updates the running statistics and fills the cache.
         return CodeBlock.builder()
                 .addStatement("$T $N", RuntimeTypes.INDARRAY, layer.out())
@@ -72,8 +80,8 @@ final class BatchNormEmitter implements LayerEmitter {
                         arguments(CodeBlock.of("$N", layer.in()), layer.value(Role.GAMMA), layer.value(Role.BETA),
                                 CodeBlock.of("$N", layer.field(Role.RUNNING_MEAN)),
                                 CodeBlock.of("$N", layer.field(Role.RUNNING_VAR)),
-                                CodeBlock.of("$L", doubleLiteral(bn.momentum())),
-                                CodeBlock.of("$L", doubleLiteral(bn.epsilon())),
+                                layer.setting(Hyperparameter.MOMENTUM),
+                                layer.setting(Hyperparameter.EPSILON),
                                 CodeBlock.of("$N", layer.field(Role.CACHE))))
                 .nextControlFlow("else")
                 .addStatement("$N = $L", layer.out(), inferenceCall(layer))
@@ -89,12 +97,11 @@ final class BatchNormEmitter implements LayerEmitter {
     }
 
     private static CodeBlock inferenceCall(LayerContext layer) {
-        LayerSpec.BatchNorm bn = spec(layer.node());
         return CodeBlock.of("$T.forwardInference($L)", RuntimeTypes.BATCH_NORM,
                 arguments(CodeBlock.of("$N", layer.in()), layer.value(Role.GAMMA), layer.value(Role.BETA),
                         CodeBlock.of("$N", layer.field(Role.RUNNING_MEAN)),
                         CodeBlock.of("$N", layer.field(Role.RUNNING_VAR)),
-                        CodeBlock.of("$L", doubleLiteral(bn.epsilon()))));
+                        layer.setting(Hyperparameter.EPSILON)));
     }
 
     @Override

@@ -56,6 +56,7 @@ final class ClassLayout {
         }
 
         List<Map<Role, String>> fieldsByLayer = new ArrayList<>();
+        List<Map<Hyperparameter, String>> settingsByLayer = new ArrayList<>();
         List<String> constants = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             LayerNode node = nodes.get(i);
@@ -75,6 +76,11 @@ final class ClassLayout {
             }
             fieldsByLayer.add(fields);
             constants.add(names.newName(upperSnake(node.name())));
+            Map<Hyperparameter, String> settings = new EnumMap<>(Hyperparameter.class);
+            for (LayerEmitter.Setting setting : emitter.settings(node)) {
+                settings.put(setting.name(), names.newName(upperSnake(node.name()) + "_" + setting.name()));
+            }
+            settingsByLayer.add(settings);
         }
 
         // Built from the last layer back, so that a layer can refer to the BatchNorm folded into it.
@@ -87,6 +93,7 @@ final class ClassLayout {
             }
             boolean inBackward = training.inBackward(i);
             layers[i] = new LayerContext(node, emitters.get(i), constants.get(i), fieldsByLayer.get(i),
+                    settingsByLayer.get(i),
                     i == 0 ? Members.INPUT : outs.get(i - 1),
                     outs.get(i),
                     dOuts.get(i),

@@ -66,6 +66,15 @@ final class Conv2dEmitter implements LayerEmitter {
     }
 
     @Override
+    public List<Setting> settings(LayerNode node) {
+        LayerSpec.Conv2d conv = spec(node);
+        Padding pad = padding(node);
+        return List.of(new Setting(Hyperparameter.GEOMETRY, RuntimeTypes.CONV2D_GEOMETRY,
+                CodeBlock.of("$T.stride($L).padding($L, $L).output($L, $L)", RuntimeTypes.CONV2D_GEOMETRY,
+                        conv.stride(), pad.top(), pad.left(), node.output().dim(1), node.output().dim(2))));
+    }
+
+    @Override
     public List<Tensor> parameters(LayerNode node) {
         LayerSpec.Conv2d conv = spec(node);
         List<Tensor> tensors = new ArrayList<>();
@@ -129,19 +138,10 @@ final class Conv2dEmitter implements LayerEmitter {
 
     private static CodeBlock pass(LayerContext layer, boolean inference) {
         LayerSpec.Conv2d conv = spec(layer.node());
-        Padding pad = padding(layer.node());
         return FoldedBatchNorm.forward(layer, inference, "intoConv2d",
                 conv.bias() ? layer.value(Role.BIAS) : CodeBlock.of("null"),
                 (weight, bias) -> CodeBlock.of("$T.forward($L)", RuntimeTypes.CONV2D,
-                        arguments(
-                                CodeBlock.of("$N", layer.in()),
-                                weight,
-                                bias,
-                                CodeBlock.of("$L", conv.stride()),
-                                CodeBlock.of("$L", pad.top()),
-                                CodeBlock.of("$L", pad.left()),
-                                CodeBlock.of("$L", layer.node().output().dim(1)),
-                                CodeBlock.of("$L", layer.node().output().dim(2)))));
+                        arguments(CodeBlock.of("$N", layer.in()), weight, bias, layer.setting(Hyperparameter.GEOMETRY))));
     }
 
     @Override
@@ -152,7 +152,6 @@ final class Conv2dEmitter implements LayerEmitter {
     @Override
     public CodeBlock backward(LayerContext layer) {
         LayerSpec.Conv2d conv = spec(layer.node());
-        Padding pad = padding(layer.node());
         CodeBlock call = CodeBlock.of("$T.backward($L)", RuntimeTypes.CONV2D,
                 arguments(
                         CodeBlock.of("$N", layer.field(Role.INPUT)),
@@ -160,9 +159,7 @@ final class Conv2dEmitter implements LayerEmitter {
                         CodeBlock.of("$N", layer.dOut()),
                         layer.grad(Role.WEIGHT),
                         conv.bias() ? layer.grad(Role.BIAS) : CodeBlock.of("null"),
-                        CodeBlock.of("$L", conv.stride()),
-                        CodeBlock.of("$L", pad.top()),
-                        CodeBlock.of("$L", pad.left()),
+                        layer.setting(Hyperparameter.GEOMETRY),
                         CodeBlock.of("$L", layer.dIn() != null)));
         return WeightLayers.assignInputGrad(layer, call);
     }

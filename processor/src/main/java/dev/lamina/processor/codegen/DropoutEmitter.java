@@ -4,6 +4,7 @@ import static dev.lamina.processor.codegen.Literals.arguments;
 import static dev.lamina.processor.codegen.Literals.doubleLiteral;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import java.util.List;
@@ -31,6 +32,11 @@ final class DropoutEmitter implements LayerEmitter {
     }
 
     @Override
+    public List<Setting> settings(LayerNode node) {
+        return List.of(new Setting(Hyperparameter.RATE, TypeName.DOUBLE, CodeBlock.of("$L", doubleLiteral(rate(node)))));
+    }
+
+    @Override
     public CodeBlock forward(LayerContext layer) {
         CodeBlock.Builder code = CodeBlock.builder()
                 .addStatement("$T $N = $N", RuntimeTypes.INDARRAY, layer.out(), layer.in())
@@ -38,7 +44,7 @@ final class DropoutEmitter implements LayerEmitter {
         CodeBlock sample = CodeBlock.of("$T.sampleMask($L)", RuntimeTypes.DROPOUT,
                 arguments(
                         CodeBlock.of("$N.shape()", layer.in()),
-                        CodeBlock.of("$L", doubleLiteral(rate(layer.node()))),
+                        layer.setting(Hyperparameter.RATE),
                         CodeBlock.of("$N", Members.DROPOUT_RNG),
                         CodeBlock.of("$N", Members.DATA_TYPE)));
         if (layer.inBackward()) {

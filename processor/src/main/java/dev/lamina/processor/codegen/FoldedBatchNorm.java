@@ -1,11 +1,9 @@
 package dev.lamina.processor.codegen;
 
 import static dev.lamina.processor.codegen.Literals.arguments;
-import static dev.lamina.processor.codegen.Literals.doubleLiteral;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
-import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.RewriteFact;
 import java.util.List;
 import java.util.function.BinaryOperator;
@@ -54,7 +52,6 @@ final class FoldedBatchNorm {
                     .addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.out(), call.apply(layer.value(Role.WEIGHT), bias))
                     .build();
         }
-        LayerSpec.BatchNorm spec = (LayerSpec.BatchNorm) bn.node().spec();
         CodeBlock foldedWeight = CodeBlock.of("$N", layer.field(Role.FOLDED_WEIGHT));
         CodeBlock foldedBias = CodeBlock.of("$N", layer.field(Role.FOLDED_BIAS));
         return CodeBlock.builder()
@@ -62,7 +59,7 @@ final class FoldedBatchNorm {
                         arguments(layer.value(Role.WEIGHT), bias, bn.value(Role.GAMMA), bn.value(Role.BETA),
                                 CodeBlock.of("$N", bn.field(Role.RUNNING_MEAN)),
                                 CodeBlock.of("$N", bn.field(Role.RUNNING_VAR)),
-                                CodeBlock.of("$L", doubleLiteral(spec.epsilon())), foldedWeight, foldedBias))
+                                bn.setting(Hyperparameter.EPSILON), foldedWeight, foldedBias))
                 .addStatement("$T $N = $L", RuntimeTypes.INDARRAY, layer.out(), call.apply(foldedWeight, foldedBias))
                 .build();
     }

@@ -1,7 +1,6 @@
 package dev.lamina.processor.codegen;
 
 import static dev.lamina.processor.codegen.Literals.arguments;
-import static dev.lamina.processor.codegen.Literals.doubleLiteral;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
@@ -48,7 +47,8 @@ final class FusedBackward {
                         CodeBlock.of("$N", last.dOut()),
                         dropout == null ? CodeBlock.of("null") : CodeBlock.of("$N", dropout.field(Role.MASK)),
                         CodeBlock.of("$T.$L", RuntimeTypes.BATCH_NORM_ACTIVATION_FUNCTION, act.function().name()),
-                        CodeBlock.of("$L", doubleLiteral(act.function() == Function.RELU ? 0.0 : act.parameter())),
+                        act.function() == Function.RELU ? CodeBlock.of("0.0") : activation.setting(
+                                act.function() == Function.ELU ? Hyperparameter.ALPHA : Hyperparameter.SLOPE),
                         CodeBlock.of("$N", activation.field(Role.INPUT)),
                         CodeBlock.of("$N", activation.field(Role.OUTPUT)),
                         batchNorm.value(Role.GAMMA),

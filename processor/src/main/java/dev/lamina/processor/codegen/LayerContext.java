@@ -13,6 +13,7 @@ final class LayerContext {
     private final LayerEmitter emitter;
     private final String constant;
     private final Map<Role, String> fields;
+    private final Map<Hyperparameter, String> settings;
     private final String in;
     private final String out;
     private final String dOut;
@@ -21,13 +22,15 @@ final class LayerContext {
     private final boolean firstWithParameters;
     private final LayerContext foldedBatchNorm;
 
-    LayerContext(LayerNode node, LayerEmitter emitter, String constant, Map<Role, String> fields, String in,
+    LayerContext(LayerNode node, LayerEmitter emitter, String constant, Map<Role, String> fields,
+            Map<Hyperparameter, String> settings, String in,
             String out, String dOut, String dIn, boolean inBackward, boolean firstWithParameters,
             LayerContext foldedBatchNorm) {
         this.node = node;
         this.emitter = emitter;
         this.constant = constant;
         this.fields = Map.copyOf(fields);
+        this.settings = Map.copyOf(settings);
         this.in = in;
         this.out = out;
         this.dOut = dOut;
@@ -43,7 +46,7 @@ final class LayerContext {
      * its output local included, stays.
      */
     LayerContext rebound(LayerNode node, String in) {
-        return new LayerContext(node, emitter, constant, fields, in, out, dOut, dIn, inBackward, firstWithParameters,
+        return new LayerContext(node, emitter, constant, fields, settings, in, out, dOut, dIn, inBackward, firstWithParameters,
                 foldedBatchNorm);
     }
 
@@ -72,6 +75,20 @@ final class LayerContext {
             throw new IllegalArgumentException(node.name() + " has no field for " + role.key());
         }
         return field;
+    }
+
+    /** The constant holding one of this layer's hyperparameters, e.g. {@code BN1_MOMENTUM}. */
+    CodeBlock setting(Hyperparameter name) {
+        String constant = settings.get(name);
+        if (constant == null) {
+            throw new IllegalArgumentException(node.name() + " has no " + name);
+        }
+        return CodeBlock.of("$N", constant);
+    }
+
+    /** The names of this layer's hyperparameter constants. */
+    Map<Hyperparameter, String> settings() {
+        return settings;
     }
 
     /** {@code conv1Weight.value()}. */

@@ -36,8 +36,22 @@ interface LayerEmitter {
      */
     record Cache(Role role, TypeName type, String doc, CodeBlock initializer) {}
 
+    /**
+     * A hyperparameter the layer passes to its kernels, written once as a constant.
+     *
+     * @param name  which one; the constant is named after the layer and it ({@code BN1_MOMENTUM})
+     * @param type  the constant's type
+     * @param value the constant's initializer
+     */
+    record Setting(Hyperparameter name, TypeName type, CodeBlock value) {}
+
     /** What the layer computes, for comments: {@code "Conv2d 1->32, 3x3, stride 1, VALID"}. */
     String summary(LayerNode node);
+
+    /** The layer's hyperparameter constants, read through {@link LayerContext#setting}. */
+    default List<Setting> settings(LayerNode node) {
+        return List.of();
+    }
 
     /** Trainable parameters, in the order they are drawn and listed. */
     default List<Tensor> parameters(LayerNode node) {

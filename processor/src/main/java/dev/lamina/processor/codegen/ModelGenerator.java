@@ -144,6 +144,14 @@ public final class ModelGenerator {
                         Modifier.FINAL)
                 .initializer(Literals.intArrayInitializer(plan.model().output().dims()))
                 .build());
+        for (LayerContext layer : plan.layers()) {
+            for (LayerEmitter.Setting setting : layer.emitter().settings(layer.node())) {
+                type.addField(FieldSpec.builder(setting.type(), layer.settings().get(setting.name()), Modifier.PRIVATE,
+                                Modifier.STATIC, Modifier.FINAL)
+                        .initializer(setting.value())
+                        .build());
+            }
+        }
         if (plan.hasDropout()) {
             type.addField(FieldSpec.builder(TypeName.LONG, Members.DROPOUT_SEED_MIX, Modifier.PRIVATE,
                             Modifier.STATIC, Modifier.FINAL)

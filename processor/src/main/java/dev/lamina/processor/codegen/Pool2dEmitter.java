@@ -4,6 +4,7 @@ import static dev.lamina.processor.codegen.Literals.arguments;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import java.util.List;
@@ -26,6 +27,13 @@ final class Pool2dEmitter implements LayerEmitter {
     }
 
     @Override
+    public List<Setting> settings(LayerNode node) {
+        LayerSpec.Pool2d pool = spec(node);
+        return List.of(new Setting(Hyperparameter.WINDOW, TypeName.INT, CodeBlock.of("$L", pool.size())),
+                new Setting(Hyperparameter.STRIDE, TypeName.INT, CodeBlock.of("$L", pool.stride())));
+    }
+
+    @Override
     public List<Cache> caches(LayerNode node) {
         return List.of(
                 new Cache(Role.INPUT, RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null),
@@ -34,10 +42,10 @@ final class Pool2dEmitter implements LayerEmitter {
 
     @Override
     public CodeBlock forward(LayerContext layer) {
-        LayerSpec.Pool2d pool = spec(layer.node());
         return CodeBlock.builder()
                 .addStatement("$T $N = $T.forward($N, $L, $L)", RuntimeTypes.INDARRAY, layer.out(),
-                        kernel(layer.node()), layer.in(), pool.size(), pool.stride())
+                        kernel(layer.node()), layer.in(), layer.setting(Hyperparameter.WINDOW),
+                        layer.setting(Hyperparameter.STRIDE))
                 .build();
     }
 
@@ -54,15 +62,14 @@ final class Pool2dEmitter implements LayerEmitter {
         if (layer.dIn() == null) {
             return CodeBlock.of("");
         }
-        LayerSpec.Pool2d pool = spec(layer.node());
         return CodeBlock.builder()
                 .addStatement("$T $N = $T.backward($L)", RuntimeTypes.INDARRAY, layer.dIn(), kernel(layer.node()),
                         arguments(
                                 CodeBlock.of("$N", layer.field(Role.INPUT)),
                                 CodeBlock.of("$N", layer.field(Role.OUTPUT)),
                                 CodeBlock.of("$N", layer.dOut()),
-                                CodeBlock.of("$L", pool.size()),
-                                CodeBlock.of("$L", pool.stride())))
+                                layer.setting(Hyperparameter.WINDOW),
+                                layer.setting(Hyperparameter.STRIDE)))
                 .build();
     }
 }

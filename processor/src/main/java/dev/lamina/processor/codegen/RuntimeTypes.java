@@ -33,6 +33,7 @@ final class RuntimeTypes {
 
     static final ClassName INIT = kernel("Init");
     static final ClassName CONV2D = kernel("Conv2d");
+    static final ClassName CONV2D_GEOMETRY = CONV2D.nestedClass("Geometry");
     static final ClassName DENSE = kernel("Dense");
     static final ClassName BATCH_NORM = kernel("BatchNorm");
     static final ClassName BATCH_NORM_CACHE = BATCH_NORM.nestedClass("Cache");
@@ -51,7 +52,8 @@ final class RuntimeTypes {
     static final ClassName SOFTMAX = kernel("Softmax");
 
     /** Nested types the generated code names through their enclosing type ({@code BatchNorm.Cache}). */
-    private static final List<ClassName> NESTED = List.of(BATCH_NORM_CACHE, BATCH_NORM_ACTIVATION_FUNCTION);
+    private static final List<ClassName> NESTED = List.of(BATCH_NORM_CACHE, BATCH_NORM_ACTIVATION_FUNCTION,
+            CONV2D_GEOMETRY);
 
     /**
      * The simple names JavaPoet must always qualify so that none is taken for a field of the model

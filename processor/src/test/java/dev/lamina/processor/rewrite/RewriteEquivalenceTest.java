@@ -173,10 +173,10 @@ class RewriteEquivalenceTest {
         String inference = inferenceBody(pair.rewrittenSource());
         assertThat(inference).contains("// rewrite DropoutAtInference: 'drop1' before this layer is removed");
         assertThat(inference).contains("// rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1'");
-        assertThat(inference).contains("INDArray pool1Out = MaxPool2d.forward(conv1Out, 2, 2);");
-        assertThat(inference).contains("INDArray act1Out = ELU.forward(pool1Out, 1.0);");
-        assertThat(inference).contains("INDArray pool2Out = MaxPool2d.forward(conv2Out, 2, 2);");
-        assertThat(inference).contains("INDArray act2Out = ELU.forward(pool2Out, 1.0);");
+        assertThat(inference).contains("INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);");
+        assertThat(inference).contains("INDArray act1Out = ELU.forward(pool1Out, ACT1_ALPHA);");
+        assertThat(inference).contains("INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_WINDOW, POOL2_STRIDE);");
+        assertThat(inference).contains("INDArray act2Out = ELU.forward(pool2Out, ACT2_ALPHA);");
         assertThat(inference).doesNotContain("Dropout.");
         assertThat(inference).doesNotContain("drop1Out");
         assertThat(pair.declaredSource()).doesNotContain("inferencePass");
@@ -191,13 +191,13 @@ class RewriteEquivalenceTest {
         String source = pair.rewrittenSource();
         assertThat(source).contains("// rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1'");
         assertThat(source).contains("// rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu2', 'tanh2'");
-        assertThat(source).contains("INDArray pool1Out = MaxPool2d.forward(conv1Out, 2, 2);");
-        assertThat(source).contains("INDArray act1Out = ELU.forward(pool1Out, 1.0);");
-        assertThat(source).contains("INDArray pool2Out = MaxPool2d.forward(conv2Out, 2, 2);");
+        assertThat(source).contains("INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);");
+        assertThat(source).contains("INDArray act1Out = ELU.forward(pool1Out, ACT1_ALPHA);");
+        assertThat(source).contains("INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_WINDOW, POOL2_STRIDE);");
         assertThat(source).contains("INDArray relu2Out = ReLU.forward(pool2Out);");
         assertThat(source).contains("INDArray tanh2Out = Tanh.forward(relu2Out);");
         assertThat(source).contains("INDArray flattenOut = Flatten.forward(tanh2Out);");
-        assertThat(pair.declaredSource()).contains("INDArray pool1Out = MaxPool2d.forward(act1Out, 2, 2);");
+        assertThat(pair.declaredSource()).contains("INDArray pool1Out = MaxPool2d.forward(act1Out, POOL1_WINDOW, POOL1_STRIDE);");
         assertThat(infos(pair.rewritten())).isEqualTo(infos(pair.declared()));
         assertThat(names(pair.rewritten()).keySet()).isEqualTo(names(pair.declared()).keySet());
 
@@ -291,7 +291,7 @@ class RewriteEquivalenceTest {
                 + "return inferencePass(input); }");
         String inference = inferenceBody(source).replaceAll("\\s+", " ");
         assertThat(inference).contains("BatchNormFold.intoConv2d(conv1Weight.value(), null, "
-                + "bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, 1.0E-5, conv1FoldedWeight, "
+                + "bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_EPSILON, conv1FoldedWeight, "
                 + "conv1FoldedBias); INDArray conv1Out = Conv2d.forward(input, conv1FoldedWeight, conv1FoldedBias,");
         // The inference pass runs no BatchNorm; BatchNorm.forwardInference is left to observed passes.
         assertThat(inference).doesNotContain("BatchNorm.forwardInference");

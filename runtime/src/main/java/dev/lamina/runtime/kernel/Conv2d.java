@@ -6,6 +6,7 @@ import static dev.lamina.runtime.kernel.Support.checkShape;
 
 import dev.lamina.runtime.Natives;
 import dev.lamina.runtime.kernel.Scratch.Slot;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -72,6 +73,96 @@ public final class Conv2d {
         int mode = nativePaddingMode(g);
         return new int[] {g.k(), g.k(), g.stride(), g.stride(), mode == 0 ? 0 : g.padTop(),
                 mode == 0 ? 0 : g.padLeft(), 1, 1, mode, 0, 1};
+    }
+
+    /**
+     * Where a convolution's window goes, for one layer: the arguments of {@link #forward} and
+     * {@link #backward} after the tensors, named. Built as
+     * {@code Geometry.stride(1).padding(1, 1).output(28, 28)}.
+     *
+     * @param stride    step of the window in both directions, at least 1
+     * @param padTop    zero rows above the input (SAME padding puts the odd extra row below)
+     * @param padLeft   zero columns left of the input (the odd extra column goes right)
+     * @param outHeight OH, the output's height
+     * @param outWidth  OW, the output's width
+     */
+    public record Geometry(int stride, int padTop, int padLeft, int outHeight, int outWidth) {
+        /**
+         * @throws IllegalArgumentException if {@code stride} or an output size is below 1, or a
+         *     padding is negative
+         */
+        public Geometry {
+            if (stride < 1 || padTop < 0 || padLeft < 0 || outHeight < 1 || outWidth < 1) {
+                throw new IllegalArgumentException("stride " + stride + ", padding " + padTop + "/" + padLeft
+                        + ", output " + outHeight + "x" + outWidth + ": stride and output sizes must be at least 1,"
+                        + " padding at least 0");
+            }
+        }
+
+        /**
+         * @param stride step of the window in both directions, at least 1
+         * @return a geometry with this stride, no padding and a 1 x 1 output, to refine with
+         *     {@link #padding} and {@link #output}
+         */
+        public static Geometry stride(int stride) {
+            return new Geometry(stride, 0, 0, 1, 1);
+        }
+
+        /**
+         * @param top  zero rows above the input
+         * @param left zero columns left of the input
+         * @return this geometry with that padding
+         */
+        public Geometry padding(int top, int left) {
+            return new Geometry(stride, top, left, outHeight, outWidth);
+        }
+
+        /**
+         * @param height the output's height OH
+         * @param width  the output's width OW
+         * @return this geometry with that output size
+         */
+        public Geometry output(int height, int width) {
+            return new Geometry(stride, padTop, padLeft, height, width);
+        }
+    }
+
+    /**
+     * {@link #forward(INDArray, INDArray, INDArray, int, int, int, int, int)} with the window's
+     * arguments in one {@link Geometry}.
+     *
+     * @param x input {@code [N, C, H, W]}
+     * @param w filters {@code [F, C, K, K]}
+     * @param b bias {@code [F]}, or null for none
+     * @param g stride, padding and output size
+     * @return y {@code [N, F, OH, OW]}
+     * @throws IllegalArgumentException on ranks, shapes, types or geometry that do not fit together
+     */
+    public static INDArray forward(INDArray x, INDArray w, INDArray b, Geometry g) {
+        return forward(x, w, b, g.stride(), g.padTop(), g.padLeft(), g.outHeight(), g.outWidth());
+    }
+
+    /**
+     * {@link #backward(INDArray, INDArray, INDArray, INDArray, INDArray, int, int, int, boolean)} with
+     * the forward pass's window in one {@link Geometry} (its output size must match {@code dy}'s).
+     *
+     * @param x  the forward input {@code [N, C, H, W]}
+     * @param w  the forward filters {@code [F, C, K, K]}
+     * @param dy dL/dy {@code [N, F, OH, OW]}
+     * @param dw accumulator {@code [F, C, K, K]}, updated in place
+     * @param db accumulator {@code [F]}, updated in place, or null
+     * @param g  the forward pass's stride, padding and output size
+     * @param needInputGrad false skips dL/dx (first layer)
+     * @return dL/dx {@code [N, C, H, W]}, or null when {@code needInputGrad} is false
+     * @throws IllegalArgumentException on ranks, shapes, types or geometry that do not fit together
+     */
+    public static INDArray backward(INDArray x, INDArray w, INDArray dy, INDArray dw, INDArray db, Geometry g,
+            boolean needInputGrad) {
+        if (dy.rank() == 4 && (dy.size(2) != g.outHeight() || dy.size(3) != g.outWidth())) {
+            throw new IllegalArgumentException("dy " + Arrays.toString(dy.shape()) + " does not have the"
+                    + " geometry's output size " + g.outHeight() + "x" + g.outWidth());
+        }
+        return backward(x, w, dy, dw, db, g.stride(), g.padTop(), g.padLeft(), needInputGrad);
     }
 
     /**
@@ -224,7 +315,7 @@ public final class Conv2d {
         long k = w.size(2);
         if (w.size(1) != c || w.size(3) != k) {
             throw new IllegalArgumentException("w must be [F, " + c + ", K, K] for x with " + c
-                    + " channels, was " + java.util.Arrays.toString(w.shape()));
+                    + " channels, was " + Arrays.toString(w.shape()));
         }
         if (b != null) {
             checkShape(b, "b", w.size(0));

@@ -29,18 +29,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * backward pass written out layer by layer over the kernels of {@code dev.lamina.runtime.kernel}.
  *
  * <p>Input {@code [N, 1, 28, 28]}, loss {@code SOFTMAX_CROSS_ENTROPY},
- * 843,754 trainable parameters. The layers, with the shape of one example's output (without the
- * batch axis {@code N}):
+ * 843,850 trainable parameters as declared. The layers, with the shape of one example's output
+ * (without the batch axis {@code N}):
  *
  * <pre>{@code
  * layer    kind       output        parameters
  * input               [1, 28, 28]
- * conv1    Conv2d     [32, 26, 26]  288
+ * conv1    Conv2d     [32, 26, 26]  320
  * bn1      BatchNorm  [32, 26, 26]  64
  * act1     ELU        [32, 26, 26]
  * drop1    Dropout    [32, 26, 26]
  * pool1    MaxPool2d  [32, 13, 13]
- * conv2    Conv2d     [64, 11, 11]  18,432
+ * conv2    Conv2d     [64, 11, 11]  18,496
  * bn2      BatchNorm  [64, 11, 11]  128
  * act2     ELU        [64, 11, 11]
  * drop2    Dropout    [64, 11, 11]
@@ -50,6 +50,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * act3     ELU        [512]
  * logits   Dense      [10]          5,130
  * }</pre>
+ *
+ * <p>{@link #parameters()} holds 843,754 of them: the rewrite BiasBeforeBatchNorm drops the 96 bias
+ * values that the BatchNorm after their layer cancels (see the comments in {@code forward}).
  *
  * <p>Initialisation follows PyTorch's defaults: Conv2d and Dense weights and biases are uniform in
  * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel * kernel for Conv2d
@@ -109,6 +112,36 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
     private static final int[] INPUT_SHAPE = {1, 28, 28};
 
     private static final int[] OUTPUT_SHAPE = {10};
+
+    private static final Conv2d.Geometry CONV1_GEOMETRY = Conv2d.Geometry.stride(1).padding(0, 0).output(26, 26);
+
+    private static final double BN1_MOMENTUM = 0.1;
+
+    private static final double BN1_EPSILON = 1.0E-5;
+
+    private static final double ACT1_ALPHA = 1.0;
+
+    private static final double DROP1_RATE = 0.2;
+
+    private static final int POOL1_WINDOW = 2;
+
+    private static final int POOL1_STRIDE = 2;
+
+    private static final Conv2d.Geometry CONV2_GEOMETRY = Conv2d.Geometry.stride(1).padding(0, 0).output(11, 11);
+
+    private static final double BN2_MOMENTUM = 0.1;
+
+    private static final double BN2_EPSILON = 1.0E-5;
+
+    private static final double ACT2_ALPHA = 1.0;
+
+    private static final double DROP2_RATE = 0.3;
+
+    private static final int POOL2_WINDOW = 2;
+
+    private static final int POOL2_STRIDE = 2;
+
+    private static final double ACT3_ALPHA = 1.0;
 
     /**
      * Mixed into the seed of the dropout generator, so that masks and initial values come from
@@ -463,7 +496,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias -> [N, 32, 26, 26]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn1' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference
-        INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), null, 1, 0, 0, 26, 26);
+        INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), null, CONV1_GEOMETRY);
         afterLayer("conv1", conv1Out);
 
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
@@ -472,33 +505,33 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         INDArray bn1Out;
         if (training) {
             bn1Out = BatchNorm.forwardTrain(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                    bn1RunningMean, bn1RunningVar, 0.1, 1.0E-5, bn1Cache);
+                    bn1RunningMean, bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache);
         } else {
             bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                    bn1RunningMean, bn1RunningVar, 1.0E-5);
+                    bn1RunningMean, bn1RunningVar, BN1_EPSILON);
         }
         afterLayer("bn1", bn1Out);
 
         // act1: ELU alpha 1.0 -> [N, 32, 26, 26]
-        INDArray act1Out = ELU.forward(bn1Out, 1.0);
+        INDArray act1Out = ELU.forward(bn1Out, ACT1_ALPHA);
         afterLayer("act1", act1Out);
 
         // drop1: Dropout rate 0.2 -> [N, 32, 26, 26]
         INDArray drop1Out = act1Out;
         if (training) {
-            drop1Mask = Dropout.sampleMask(act1Out.shape(), 0.2, dropoutRng, dataType);
+            drop1Mask = Dropout.sampleMask(act1Out.shape(), DROP1_RATE, dropoutRng, dataType);
             drop1Out = Dropout.forward(act1Out, drop1Mask);
         }
         afterLayer("drop1", drop1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
-        INDArray pool1Out = MaxPool2d.forward(drop1Out, 2, 2);
+        INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_WINDOW, POOL1_STRIDE);
         afterLayer("pool1", pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference
-        INDArray conv2Out = Conv2d.forward(pool1Out, conv2Weight.value(), null, 1, 0, 0, 11, 11);
+        INDArray conv2Out = Conv2d.forward(pool1Out, conv2Weight.value(), null, CONV2_GEOMETRY);
         afterLayer("conv2", conv2Out);
 
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
@@ -507,27 +540,27 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         INDArray bn2Out;
         if (training) {
             bn2Out = BatchNorm.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, 0.1, 1.0E-5, bn2Cache);
+                    bn2RunningMean, bn2RunningVar, BN2_MOMENTUM, BN2_EPSILON, bn2Cache);
         } else {
             bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, 1.0E-5);
+                    bn2RunningMean, bn2RunningVar, BN2_EPSILON);
         }
         afterLayer("bn2", bn2Out);
 
         // act2: ELU alpha 1.0 -> [N, 64, 11, 11]
-        INDArray act2Out = ELU.forward(bn2Out, 1.0);
+        INDArray act2Out = ELU.forward(bn2Out, ACT2_ALPHA);
         afterLayer("act2", act2Out);
 
         // drop2: Dropout rate 0.3 -> [N, 64, 11, 11]
         INDArray drop2Out = act2Out;
         if (training) {
-            drop2Mask = Dropout.sampleMask(act2Out.shape(), 0.3, dropoutRng, dataType);
+            drop2Mask = Dropout.sampleMask(act2Out.shape(), DROP2_RATE, dropoutRng, dataType);
             drop2Out = Dropout.forward(act2Out, drop2Mask);
         }
         afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, 2, 2);
+        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_WINDOW, POOL2_STRIDE);
         afterLayer("pool2", pool2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
@@ -539,7 +572,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         afterLayer("fc1", fc1Out);
 
         // act3: ELU alpha 1.0 -> [N, 512]
-        INDArray act3Out = ELU.forward(fc1Out, 1.0);
+        INDArray act3Out = ELU.forward(fc1Out, ACT3_ALPHA);
         afterLayer("act3", act3Out);
 
         // logits: Dense 512->10 -> [N, 10]
@@ -577,35 +610,35 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn1' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference
         BatchNormFold.intoConv2d(conv1Weight.value(), null, bn1Gamma.value(), bn1Beta.value(),
-                bn1RunningMean, bn1RunningVar, 1.0E-5, conv1FoldedWeight, conv1FoldedBias);
-        INDArray conv1Out = Conv2d.forward(input, conv1FoldedWeight, conv1FoldedBias, 1, 0, 0, 26,
-                26);
+                bn1RunningMean, bn1RunningVar, BN1_EPSILON, conv1FoldedWeight, conv1FoldedBias);
+        INDArray conv1Out = Conv2d.forward(input, conv1FoldedWeight, conv1FoldedBias,
+                CONV1_GEOMETRY);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
         // rewrite DropoutAtInference: 'drop1' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (exact: max commutes with non-decreasing functions)
-        INDArray pool1Out = MaxPool2d.forward(conv1Out, 2, 2);
+        INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);
 
         // act1: ELU alpha 1.0 -> [N, 32, 13, 13]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
-        INDArray act1Out = ELU.forward(pool1Out, 1.0);
+        INDArray act1Out = ELU.forward(pool1Out, ACT1_ALPHA);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference
         BatchNormFold.intoConv2d(conv2Weight.value(), null, bn2Gamma.value(), bn2Beta.value(),
-                bn2RunningMean, bn2RunningVar, 1.0E-5, conv2FoldedWeight, conv2FoldedBias);
-        INDArray conv2Out = Conv2d.forward(act1Out, conv2FoldedWeight, conv2FoldedBias, 1, 0, 0, 11,
-                11);
+                bn2RunningMean, bn2RunningVar, BN2_EPSILON, conv2FoldedWeight, conv2FoldedBias);
+        INDArray conv2Out = Conv2d.forward(act1Out, conv2FoldedWeight, conv2FoldedBias,
+                CONV2_GEOMETRY);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
         // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
-        INDArray pool2Out = MaxPool2d.forward(conv2Out, 2, 2);
+        INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_WINDOW, POOL2_STRIDE);
 
         // act2: ELU alpha 1.0 -> [N, 64, 5, 5]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
-        INDArray act2Out = ELU.forward(pool2Out, 1.0);
+        INDArray act2Out = ELU.forward(pool2Out, ACT2_ALPHA);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
         INDArray flattenOut = Flatten.forward(act2Out);
@@ -614,7 +647,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), fc1Bias.value());
 
         // act3: ELU alpha 1.0 -> [N, 512]
-        INDArray act3Out = ELU.forward(fc1Out, 1.0);
+        INDArray act3Out = ELU.forward(fc1Out, ACT3_ALPHA);
 
         // logits: Dense 512->10 -> [N, 10]
         INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), logitsBias.value());
@@ -630,7 +663,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
                 logitsWeight.grad(), logitsBias.grad(), true);
 
         // act3: ELU alpha 1.0
-        INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, 1.0);
+        INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, ACT3_ALPHA);
 
         // fc1: Dense 1600->512
         INDArray dFlattenOut = Dense.backward(fc1Input, fc1Weight.value(), dFc1Out,
@@ -640,35 +673,37 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, 2, 2);
+        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_WINDOW,
+                POOL2_STRIDE);
 
         // drop2: Dropout rate 0.3
         // act2: ELU alpha 1.0
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5
         // fusion BatchNormActivation: backward of bn2 + act2 + drop2 in one pass
         INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask,
-                BatchNormActivation.Activation.ELU, 1.0, act2Input, act2Output, bn2Gamma.value(),
-                bn2Cache, bn2Gamma.grad(), bn2Beta.grad());
+                BatchNormActivation.Activation.ELU, ACT2_ALPHA, act2Input, act2Output,
+                bn2Gamma.value(), bn2Cache, bn2Gamma.grad(), bn2Beta.grad());
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias
         INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
-                conv2Weight.grad(), null, 1, 0, 0, true);
+                conv2Weight.grad(), null, CONV2_GEOMETRY, true);
 
         // pool1: MaxPool2d 2x2, stride 2
-        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, 2, 2);
+        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW,
+                POOL1_STRIDE);
 
         // drop1: Dropout rate 0.2
         // act1: ELU alpha 1.0
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5
         // fusion BatchNormActivation: backward of bn1 + act1 + drop1 in one pass
         INDArray dConv1Out = BatchNormActivation.chainBackward(dDrop1Out, drop1Mask,
-                BatchNormActivation.Activation.ELU, 1.0, act1Input, act1Output, bn1Gamma.value(),
-                bn1Cache, bn1Gamma.grad(), bn1Beta.grad());
+                BatchNormActivation.Activation.ELU, ACT1_ALPHA, act1Input, act1Output,
+                bn1Gamma.value(), bn1Cache, bn1Gamma.grad(), bn1Beta.grad());
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias
         // The first layer with parameters: nothing before it needs a gradient.
-        Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(), null, 1, 0,
-                0, false);
+        Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(), null,
+                CONV1_GEOMETRY, false);
     }
 
     @Override

@@ -3,7 +3,6 @@ package test;
 import dev.lamina.dsl.Layer;
 import dev.lamina.dsl.Loss;
 import dev.lamina.runtime.kernel.BatchNorm;
-import dev.lamina.runtime.kernel.BatchNormActivation;
 import dev.lamina.runtime.kernel.Conv2d;
 import dev.lamina.runtime.kernel.Dense;
 import dev.lamina.runtime.kernel.Dropout;
@@ -28,8 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * backward pass written out layer by layer over the kernels of {@code dev.lamina.runtime.kernel}.
  *
  * <p>Input {@code [N, 1, 28, 28]}, loss {@code SOFTMAX_CROSS_ENTROPY},
- * 843,850 trainable parameters. The layers, with the shape of one example's output (without the
- * batch axis {@code N}):
+ * 843,850 trainable parameters as declared. The layers, with the shape of one example's output
+ * (without the batch axis {@code N}):
  *
  * <pre>{@code
  * layer    kind       output        parameters
@@ -108,6 +107,36 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
     private static final int[] INPUT_SHAPE = {1, 28, 28};
 
     private static final int[] OUTPUT_SHAPE = {10};
+
+    private static final Conv2d.Geometry CONV1_GEOMETRY = Conv2d.Geometry.stride(1).padding(0, 0).output(26, 26);
+
+    private static final double BN1_MOMENTUM = 0.1;
+
+    private static final double BN1_EPSILON = 1.0E-5;
+
+    private static final double ACT1_ALPHA = 1.0;
+
+    private static final double DROP1_RATE = 0.2;
+
+    private static final int POOL1_WINDOW = 2;
+
+    private static final int POOL1_STRIDE = 2;
+
+    private static final Conv2d.Geometry CONV2_GEOMETRY = Conv2d.Geometry.stride(1).padding(0, 0).output(11, 11);
+
+    private static final double BN2_MOMENTUM = 0.1;
+
+    private static final double BN2_EPSILON = 1.0E-5;
+
+    private static final double ACT2_ALPHA = 1.0;
+
+    private static final double DROP2_RATE = 0.3;
+
+    private static final int POOL2_WINDOW = 2;
+
+    private static final int POOL2_STRIDE = 2;
+
+    private static final double ACT3_ALPHA = 1.0;
 
     /**
      * Mixed into the seed of the dropout generator, so that masks and initial values come from
@@ -436,73 +465,69 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
     @Override
     public INDArray forward(INDArray input, boolean training) {
         startForward(input);
-        // Observers and the non-finite search see each declared layer's own output.
-        if (mayRunInferencePass(training)) {
-            return inferencePass(input);
-        }
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID -> [N, 32, 26, 26]
-        INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), conv1Bias.value(), 1, 0, 0,
-                26, 26);
+        INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), conv1Bias.value(),
+                CONV1_GEOMETRY);
         afterLayer("conv1", conv1Out);
 
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
         INDArray bn1Out;
         if (training) {
             bn1Out = BatchNorm.forwardTrain(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                    bn1RunningMean, bn1RunningVar, 0.1, 1.0E-5, bn1Cache);
+                    bn1RunningMean, bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache);
         } else {
             bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                    bn1RunningMean, bn1RunningVar, 1.0E-5);
+                    bn1RunningMean, bn1RunningVar, BN1_EPSILON);
         }
         afterLayer("bn1", bn1Out);
 
         // act1: ELU alpha 1.0 -> [N, 32, 26, 26]
-        INDArray act1Out = ELU.forward(bn1Out, 1.0);
+        INDArray act1Out = ELU.forward(bn1Out, ACT1_ALPHA);
         afterLayer("act1", act1Out);
 
         // drop1: Dropout rate 0.2 -> [N, 32, 26, 26]
         INDArray drop1Out = act1Out;
         if (training) {
-            drop1Mask = Dropout.sampleMask(act1Out.shape(), 0.2, dropoutRng, dataType);
+            drop1Mask = Dropout.sampleMask(act1Out.shape(), DROP1_RATE, dropoutRng, dataType);
             drop1Out = Dropout.forward(act1Out, drop1Mask);
         }
         afterLayer("drop1", drop1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
-        INDArray pool1Out = MaxPool2d.forward(drop1Out, 2, 2);
+        INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_WINDOW, POOL1_STRIDE);
         afterLayer("pool1", pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID -> [N, 64, 11, 11]
-        INDArray conv2Out = Conv2d.forward(pool1Out, conv2Weight.value(), conv2Bias.value(), 1, 0,
-                0, 11, 11);
+        INDArray conv2Out = Conv2d.forward(pool1Out, conv2Weight.value(), conv2Bias.value(),
+                CONV2_GEOMETRY);
         afterLayer("conv2", conv2Out);
 
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
         INDArray bn2Out;
         if (training) {
             bn2Out = BatchNorm.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, 0.1, 1.0E-5, bn2Cache);
+                    bn2RunningMean, bn2RunningVar, BN2_MOMENTUM, BN2_EPSILON, bn2Cache);
         } else {
             bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, 1.0E-5);
+                    bn2RunningMean, bn2RunningVar, BN2_EPSILON);
         }
         afterLayer("bn2", bn2Out);
 
         // act2: ELU alpha 1.0 -> [N, 64, 11, 11]
-        INDArray act2Out = ELU.forward(bn2Out, 1.0);
+        INDArray act2Out = ELU.forward(bn2Out, ACT2_ALPHA);
         afterLayer("act2", act2Out);
 
         // drop2: Dropout rate 0.3 -> [N, 64, 11, 11]
         INDArray drop2Out = act2Out;
         if (training) {
-            drop2Mask = Dropout.sampleMask(act2Out.shape(), 0.3, dropoutRng, dataType);
+            drop2Mask = Dropout.sampleMask(act2Out.shape(), DROP2_RATE, dropoutRng, dataType);
             drop2Out = Dropout.forward(act2Out, drop2Mask);
         }
         afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, 2, 2);
+        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_WINDOW, POOL2_STRIDE);
         afterLayer("pool2", pool2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
@@ -514,7 +539,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         afterLayer("fc1", fc1Out);
 
         // act3: ELU alpha 1.0 -> [N, 512]
-        INDArray act3Out = ELU.forward(fc1Out, 1.0);
+        INDArray act3Out = ELU.forward(fc1Out, ACT3_ALPHA);
         afterLayer("act3", act3Out);
 
         // logits: Dense 512->10 -> [N, 10]
@@ -543,59 +568,6 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         return logitsOut;
     }
 
-    /**
-     * The inference pass: the layers as the rewrites named below run them outside training,
-     * with the same output as the declared layers up to floating-point rounding.
-     */
-    private INDArray inferencePass(INDArray input) {
-        // conv1: Conv2d 1->32, 3x3, stride 1, VALID -> [N, 32, 26, 26]
-        INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), conv1Bias.value(), 1, 0, 0,
-                26, 26);
-
-        // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
-        INDArray bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                bn1RunningMean, bn1RunningVar, 1.0E-5);
-
-        // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
-        // rewrite DropoutAtInference: 'drop1' before this layer is removed (identity at inference)
-        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (exact: max commutes with non-decreasing functions)
-        INDArray pool1Out = MaxPool2d.forward(bn1Out, 2, 2);
-
-        // act1: ELU alpha 1.0 -> [N, 32, 13, 13]
-        // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
-        INDArray act1Out = ELU.forward(pool1Out, 1.0);
-
-        // conv2: Conv2d 32->64, 3x3, stride 1, VALID -> [N, 64, 11, 11]
-        INDArray conv2Out = Conv2d.forward(act1Out, conv2Weight.value(), conv2Bias.value(), 1, 0, 0,
-                11, 11);
-
-        // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
-        INDArray bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                bn2RunningMean, bn2RunningVar, 1.0E-5);
-
-        // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
-        // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
-        // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
-        INDArray pool2Out = MaxPool2d.forward(bn2Out, 2, 2);
-
-        // act2: ELU alpha 1.0 -> [N, 64, 5, 5]
-        // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
-        INDArray act2Out = ELU.forward(pool2Out, 1.0);
-
-        // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
-        INDArray flattenOut = Flatten.forward(act2Out);
-
-        // fc1: Dense 1600->512 -> [N, 512]
-        INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), fc1Bias.value());
-
-        // act3: ELU alpha 1.0 -> [N, 512]
-        INDArray act3Out = ELU.forward(fc1Out, 1.0);
-
-        // logits: Dense 512->10 -> [N, 10]
-        INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), logitsBias.value());
-        return logitsOut;
-    }
-
     @Override
     public void backward(INDArray dOutput) {
         startBackward(dOutput);
@@ -605,7 +577,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
                 logitsWeight.grad(), logitsBias.grad(), true);
 
         // act3: ELU alpha 1.0
-        INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, 1.0);
+        INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, ACT3_ALPHA);
 
         // fc1: Dense 1600->512
         INDArray dFlattenOut = Dense.backward(fc1Input, fc1Weight.value(), dFc1Out,
@@ -615,35 +587,41 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, 2, 2);
+        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_WINDOW,
+                POOL2_STRIDE);
 
         // drop2: Dropout rate 0.3
+        INDArray dAct2Out = Dropout.backward(dDrop2Out, drop2Mask);
+
         // act2: ELU alpha 1.0
+        INDArray dBn2Out = ELU.backward(act2Input, act2Output, dAct2Out, ACT2_ALPHA);
+
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5
-        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 in one pass
-        INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask,
-                BatchNormActivation.Activation.ELU, 1.0, act2Input, act2Output, bn2Gamma.value(),
-                bn2Cache, bn2Gamma.grad(), bn2Beta.grad());
+        INDArray dConv2Out = BatchNorm.backward(dBn2Out, bn2Gamma.value(), bn2Cache,
+                bn2Gamma.grad(), bn2Beta.grad());
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID
         INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
-                conv2Weight.grad(), conv2Bias.grad(), 1, 0, 0, true);
+                conv2Weight.grad(), conv2Bias.grad(), CONV2_GEOMETRY, true);
 
         // pool1: MaxPool2d 2x2, stride 2
-        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, 2, 2);
+        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW,
+                POOL1_STRIDE);
 
         // drop1: Dropout rate 0.2
+        INDArray dAct1Out = Dropout.backward(dDrop1Out, drop1Mask);
+
         // act1: ELU alpha 1.0
+        INDArray dBn1Out = ELU.backward(act1Input, act1Output, dAct1Out, ACT1_ALPHA);
+
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5
-        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 in one pass
-        INDArray dConv1Out = BatchNormActivation.chainBackward(dDrop1Out, drop1Mask,
-                BatchNormActivation.Activation.ELU, 1.0, act1Input, act1Output, bn1Gamma.value(),
-                bn1Cache, bn1Gamma.grad(), bn1Beta.grad());
+        INDArray dConv1Out = BatchNorm.backward(dBn1Out, bn1Gamma.value(), bn1Cache,
+                bn1Gamma.grad(), bn1Beta.grad());
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID
         // The first layer with parameters: nothing before it needs a gradient.
         Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(),
-                conv1Bias.grad(), 1, 0, 0, false);
+                conv1Bias.grad(), CONV1_GEOMETRY, false);
     }
 
     @Override

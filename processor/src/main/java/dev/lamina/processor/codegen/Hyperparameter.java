@@ -1,0 +1,25 @@
+package dev.lamina.processor.codegen;
+
+/**
+ * A layer's hyperparameter as the generated class passes it to the kernels: a constant named after
+ * the layer and this ({@code BN1_MOMENTUM}, {@code CONV1_GEOMETRY}), so that a kernel call reads by
+ * name instead of by bare numbers.
+ */
+enum Hyperparameter {
+    /** BatchNorm's running-statistics momentum (PyTorch convention). */
+    MOMENTUM,
+    /** BatchNorm's epsilon, added to the variance. */
+    EPSILON,
+    /** ELU's alpha. */
+    ALPHA,
+    /** LeakyReLU's negative slope. */
+    SLOPE,
+    /** Dropout's probability of dropping. */
+    RATE,
+    /** A pooling window's side. */
+    WINDOW,
+    /** A pooling window's step. */
+    STRIDE,
+    /** A convolution's stride, padding and output size ({@code Conv2d.Geometry}). */
+    GEOMETRY
+}
