@@ -1,11 +1,11 @@
 package dev.lamina.examples.images;
 
+import dev.lamina.runtime.io.AtomicFiles;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
@@ -92,10 +92,11 @@ public final class DigitImages {
 
     /**
      * Writes 28 x 28 values in [0, 1] as an 8-bit grayscale PNG (value 1.0 is white), creating the
-     * parent directory. {@link #read} without {@code invert} gives back the values rounded to k/255.
+     * parent directory and replacing the file atomically ({@link AtomicFiles}). {@link #read} without
+     * {@code invert} gives back the values rounded to k/255.
      *
      * @throws IllegalArgumentException if {@code pixels} does not hold {@code SIZE * SIZE} values
-     * @throws IOException              if the file cannot be written
+     * @throws IOException              if the file cannot be written; it then keeps its previous content
      */
     public static void writePng(float[] pixels, Path file) throws IOException {
         if (pixels.length != SIZE * SIZE) {
@@ -108,13 +109,11 @@ public final class DigitImages {
                 image.getRaster().setSample(x, y, 0, Math.round(v * 255));
             }
         }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(image, "png", file.toFile())) {
-            throw new IOException(file + ": no PNG writer available");
-        }
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException(file + ": no PNG writer available");
+            }
+        });
     }
 
     /**

@@ -1,10 +1,9 @@
 package dev.lamina.examples.report;
 
+import dev.lamina.runtime.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -68,17 +67,13 @@ public final class Charts {
 
     /**
      * Writes {@code charts} side by side, in one row, as one PNG of {@code PANEL_WIDTH * charts.size()}
-     * by {@code PANEL_HEIGHT} pixels, creating the parent directory.
+     * by {@code PANEL_HEIGHT} pixels, creating the parent directory. The file is replaced atomically
+     * ({@link AtomicFiles}): a viewer that reloads it during training never sees half a PNG.
      *
-     * @throws IOException if the file cannot be written
+     * @throws IOException if the file cannot be written; it then keeps its previous content
      */
     public static void writePng(Path file, List<XYChart> charts) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
-        }
+        AtomicFiles.write(file,
+                out -> BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -1,13 +1,12 @@
 package dev.lamina.examples.study;
 
+import dev.lamina.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -104,9 +103,8 @@ public final class CellStore {
         return value;
     }
 
-    /** Writes a finished cell atomically. */
+    /** Writes a finished cell atomically ({@link AtomicFiles}), creating {@code <out>/cells} if needed. */
     public void write(CellResult cell) throws IOException {
-        Files.createDirectories(dir);
         StringBuilder text = new StringBuilder();
         text.append("format=").append(FORMAT).append('\n');
         text.append("settings=").append(fingerprint).append('\n');
@@ -126,17 +124,6 @@ public final class CellStore {
             }
             text.append('\n');
         }
-        Path target = file(cell.ordering(), cell.seed());
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.writeString(file(cell.ordering(), cell.seed()), text);
     }
 }

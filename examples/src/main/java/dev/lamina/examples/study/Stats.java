@@ -1,81 +1,49 @@
 package dev.lamina.examples.study;
 
-import java.util.Arrays;
 import java.util.Random;
+import org.apache.commons.math3.stat.StatUtils;
+import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
+import org.apache.commons.math3.stat.ranking.NaNStrategy;
+import org.apache.commons.math3.stat.ranking.NaturalRanking;
+import org.apache.commons.math3.stat.ranking.TiesStrategy;
 
-/** The few statistics the study report needs, exact where the sample sizes allow. */
+/**
+ * The study's statistics: means, standard deviations, ranks and correlations from Apache Commons
+ * Math; the permutation tests, which it does not offer, here, exact where the sample sizes allow.
+ */
 public final class Stats {
     private Stats() {}
 
     /** Above this many items, permutation tests sample instead of enumerating. */
     private static final int EXACT_LIMIT = 10;
     private static final int SAMPLED_PERMUTATIONS = 200_000;
+    /** Ranks from 1, ties sharing the mean of their ranks, NaN above every number. */
+    private static final NaturalRanking RANKING = new NaturalRanking(NaNStrategy.MAXIMAL, TiesStrategy.AVERAGE);
 
     /**
      * Mean and sample standard deviation of a set of numbers.
      *
-     * @param sd the standard deviation with n - 1 in the denominator; NaN when {@code n < 2}
+     * @param mean the mean; NaN when {@code n == 0}
+     * @param sd   the standard deviation with n - 1 in the denominator; NaN when {@code n < 2}
+     * @param n    how many numbers
      */
     public record Summary(double mean, double sd, int n) {
+        /** {@return the summary of {@code values}} */
         public static Summary of(double... values) {
             int n = values.length;
-            double mean = n == 0 ? Double.NaN : Arrays.stream(values).sum() / n;
-            double sd = Double.NaN;
-            if (n >= 2) {
-                double ss = 0;
-                for (double v : values) {
-                    ss += (v - mean) * (v - mean);
-                }
-                sd = Math.sqrt(ss / (n - 1));
-            }
+            double mean = StatUtils.mean(values); // NaN when empty
+            double sd = n < 2 ? Double.NaN : Math.sqrt(StatUtils.variance(values, mean));
             return new Summary(mean, sd, n);
         }
-    }
-
-    /** Ranks from 1, ties sharing the mean of their ranks. */
-    static double[] ranks(double[] values) {
-        int n = values.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
-        double[] ranks = new double[n];
-        for (int i = 0; i < n; ) {
-            int j = i;
-            while (j + 1 < n && values[order[j + 1]] == values[order[i]]) {
-                j++;
-            }
-            double rank = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) {
-                ranks[order[k]] = rank;
-            }
-            i = j + 1;
-        }
-        return ranks;
-    }
-
-    /** Pearson's correlation; NaN if either side is constant. */
-    static double pearson(double[] x, double[] y) {
-        double mx = Arrays.stream(x).average().orElse(Double.NaN);
-        double my = Arrays.stream(y).average().orElse(Double.NaN);
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < x.length; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
     }
 
     /**
      * Spearman's rank correlation with a two-sided permutation p-value.
      *
-     * @param rho       Pearson's correlation of the ranks (ties get mean ranks)
+     * @param rho       Pearson's correlation of the ranks (ties get mean ranks); NaN if either side is constant
      * @param p         the fraction of the n! pairings (all of them for n <= 10, else a fixed-seed sample of
      *                  200,000) whose |rho| is at least the observed |rho|; NaN if rho is NaN
+     * @param n         how many pairs
      * @param exact     whether p enumerated every permutation
      */
     public record Correlation(double rho, double p, int n, boolean exact) {}
@@ -86,9 +54,10 @@ public final class Stats {
             throw new IllegalArgumentException("need two equally long lists of at least 3 values, found "
                     + x.length + " and " + y.length);
         }
-        double[] rx = ranks(x);
-        double[] ry = ranks(y);
-        double rho = pearson(rx, ry);
+        double[] rx = RANKING.rank(x);
+        double[] ry = RANKING.rank(y);
+        PearsonsCorrelation pearson = new PearsonsCorrelation();
+        double rho = pearson.correlation(rx, ry);
         if (Double.isNaN(rho)) {
             return new Correlation(rho, Double.NaN, x.length, true);
         }
@@ -96,7 +65,7 @@ public final class Stats {
         int n = x.length;
         if (n <= EXACT_LIMIT) {
             long[] counts = new long[2];
-            permute(ry.clone(), n, rx, threshold, counts);
+            permute(ry.clone(), n, rx, threshold, counts, pearson);
             return new Correlation(rho, (double) counts[0] / counts[1], n, true);
         }
         Random random = new Random(1);
@@ -109,7 +78,7 @@ public final class Stats {
                 shuffled[i] = shuffled[j];
                 shuffled[j] = tmp;
             }
-            if (Math.abs(pearson(rx, shuffled)) >= threshold) {
+            if (Math.abs(pearson.correlation(rx, shuffled)) >= threshold) {
                 atLeast++;
             }
         }
@@ -117,28 +86,31 @@ public final class Stats {
     }
 
     /** Heap's algorithm over a[0..k): counts[1] permutations, counts[0] of them with |r| >= threshold. */
-    private static void permute(double[] a, int k, double[] fixed, double threshold, long[] counts) {
+    private static void permute(double[] a, int k, double[] fixed, double threshold, long[] counts,
+            PearsonsCorrelation pearson) {
         if (k == 1) {
             counts[1]++;
-            if (Math.abs(pearson(fixed, a)) >= threshold) {
+            if (Math.abs(pearson.correlation(fixed, a)) >= threshold) {
                 counts[0]++;
             }
             return;
         }
         for (int i = 0; i < k - 1; i++) {
-            permute(a, k - 1, fixed, threshold, counts);
+            permute(a, k - 1, fixed, threshold, counts, pearson);
             int j = k % 2 == 0 ? i : 0;
             double tmp = a[j];
             a[j] = a[k - 1];
             a[k - 1] = tmp;
         }
-        permute(a, k - 1, fixed, threshold, counts);
+        permute(a, k - 1, fixed, threshold, counts, pearson);
     }
 
     /**
      * The difference of two groups' means with a two-sided permutation p-value over every way of
      * splitting the pooled values into groups of the same sizes.
      *
+     * @param meanA      mean of group a
+     * @param meanB      mean of group b
      * @param difference mean of group a minus mean of group b
      * @param p          fraction of the C(n, |a|) splits whose |difference| is at least the observed one
      * @param splits     how many splits p is over
@@ -154,8 +126,10 @@ public final class Stats {
         double[] pooled = new double[a.length + b.length];
         System.arraycopy(a, 0, pooled, 0, a.length);
         System.arraycopy(b, 0, pooled, a.length, b.length);
-        double total = Arrays.stream(pooled).sum();
-        double observed = mean(a) - mean(b);
+        double total = StatUtils.sum(pooled);
+        double meanA = StatUtils.mean(a);
+        double meanB = StatUtils.mean(b);
+        double observed = meanA - meanB;
         double threshold = Math.abs(observed) - 1e-12;
         int n = pooled.length;
         long splits = 0;
@@ -176,10 +150,6 @@ public final class Stats {
                 atLeast++;
             }
         }
-        return new GroupDifference(mean(a), mean(b), observed, (double) atLeast / splits, splits);
-    }
-
-    private static double mean(double[] values) {
-        return Arrays.stream(values).sum() / values.length;
+        return new GroupDifference(meanA, meanB, observed, (double) atLeast / splits, splits);
     }
 }

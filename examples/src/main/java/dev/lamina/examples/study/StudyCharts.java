@@ -1,12 +1,10 @@
 package dev.lamina.examples.study;
 
 import dev.lamina.examples.study.StudyResults.OrderingSummary;
+import dev.lamina.runtime.io.AtomicFiles;
 import java.awt.Color;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +32,7 @@ public final class StudyCharts {
 
     private StudyCharts() {}
 
-    /** Writes both charts into {@code outDir}; returns their paths. */
+    /** Writes both charts into {@code outDir}, each replaced atomically ({@link AtomicFiles}); returns their paths. */
     static List<Path> write(StudyResults results, Path outDir) throws IOException {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
@@ -101,16 +99,7 @@ public final class StudyCharts {
     }
 
     private static Path save(CategoryChart chart, Path file) throws IOException {
-        // A sibling, not Files.createTempFile: that one is readable by the owner only.
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-            }
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
         return file;
     }
 }

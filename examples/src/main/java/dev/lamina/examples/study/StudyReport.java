@@ -2,12 +2,11 @@ package dev.lamina.examples.study;
 
 import dev.lamina.examples.study.StudyResults.OrderingSummary;
 import dev.lamina.examples.study.StudyResults.ShiftSummary;
+import dev.lamina.runtime.io.AtomicFiles;
 import dev.lamina.runtime.model.LintFinding;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,14 +49,7 @@ public final class StudyReport {
     }
 
     private static Path writeAtomically(Path file, String text) throws IOException {
-        // A sibling, not Files.createTempFile: that one is readable by the owner only.
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.writeString(file, text);
         return file;
     }
 

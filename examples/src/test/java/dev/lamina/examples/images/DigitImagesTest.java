@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,9 @@ class DigitImagesTest {
         float[] pixels = randomLevels(1);
         DigitImages.writePng(pixels, dir.resolve("d.png"));
         assertThat(DigitImages.read(dir.resolve("d.png"), false)).isEqualTo(pixels);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("d.png"); // no temporary
+        }
         float[] inverted = DigitImages.read(dir.resolve("d.png"), true);
         for (int i = 0; i < pixels.length; i++) {
             assertThat(inverted[i]).isWithin(1e-6f).of(1 - pixels[i]);

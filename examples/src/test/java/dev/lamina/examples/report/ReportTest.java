@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,21 @@ class ReportTest {
         assertThat(countColour(five, 0, 640, 0x1F77B4)).isGreaterThan(50L);
         assertThat(countColour(five, 640, 1280, 0x1F77B4)).isGreaterThan(50L);
         assertThrows(IllegalArgumentException.class, () -> TrainingCurves.write(List.of(), dir.resolve("x.png")));
+    }
+
+    @Test
+    void curvesAreReplacedWholeAndLeaveNoTemporaryFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("curves.png");
+        TrainingCurves.write(history(1), file);
+        byte[] first = Files.readAllBytes(file);
+
+        TrainingCurves.write(history(5), file);
+
+        PngChecks.assertChart(file, 1280, 440);
+        assertThat(Files.readAllBytes(file)).isNotEqualTo(first);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("curves.png");
+        }
     }
 
     private static long countColour(BufferedImage image, int fromX, int toX, int rgb) {

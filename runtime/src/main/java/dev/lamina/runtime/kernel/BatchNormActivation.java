@@ -3,32 +3,24 @@ package dev.lamina.runtime.kernel;
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
-import org.nd4j.linalg.api.rng.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Training-mode BatchNorm, an elementwise activation and optionally inverted dropout, forward and
- * backward each in one pass over the tensor: the chain {@code BatchNorm -> ReLU | LeakyReLU | ELU
- * [-> Dropout]} that {@link BatchNorm}, {@link ReLU}/{@link LeakyReLU}/{@link ELU} and
- * {@link Dropout} compute in three to five passes with a temporary per pass.
+ * The training backward pass of the chain {@code BatchNorm -> ReLU | LeakyReLU | ELU [-> Dropout]}
+ * in one kernel, {@link #chainBackward}, from the tensors that the single kernels' forward passes
+ * ({@link BatchNorm#forwardTrain}, {@link ReLU}/{@link LeakyReLU}/{@link ELU}, {@link Dropout}) keep;
+ * their backward passes compute it in three to five passes with a temporary per pass.
  *
- * <p>x, y, dy, dx: {@code [N, C]} or {@code [N, C, H, W]} (NCHW); gamma, beta, runningMean,
- * runningVar, dGamma, dBeta: {@code [C]}. Per channel, over its M = N (rank 2) or M = N*H*W values
- * (Ioffe and Szegedy 2015, PyTorch conventions, exactly as {@link BatchNorm#forwardTrain}):
+ * <p>dy, mask, z, a, dx: {@code [N, C]} or {@code [N, C, H, W]} (NCHW); gamma, dGamma, dBeta:
+ * {@code [C]}. The forward pass, per channel over its M = N (rank 2) or M = N*H*W values (Ioffe and
+ * Szegedy 2015, PyTorch conventions, exactly as {@link BatchNorm#forwardTrain}):
  * <pre>
- *   mean = sum x / M,   var = sum (x - mean)^2 / M,   invStd = 1 / sqrt(var + eps)
  *   xHat = (x - mean) * invStd,   z = gamma * xHat + beta
  *   a = f(z),   y = a * mask
- *   runningMean = (1 - momentum) runningMean + momentum mean
- *   runningVar  = (1 - momentum) runningVar  + momentum var * M / (M - 1)
  * </pre>
- * with f one of {@link Activation} and mask 0 with probability {@code dropRate} and
- * {@code 1/(1 - dropRate)} otherwise (all ones when dropRate is 0). Backward, with
- * {@code gate = f'(z) * mask} kept by forward and the sums per channel:
+ * with f one of {@link Activation} and mask the Dropout mask (0 or {@code 1/(1 - dropRate)}; none
+ * without Dropout). Backward, with {@code gate = f'(z) * mask} formed on the fly and the sums per
+ * channel:
  * <pre>
  *   g = dy * gate
  *   dBeta += sum g,   dGamma += sum g * xHat
@@ -38,19 +30,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * ELU alpha. ELU (Clevert, Unterthiner and Hochreiter 2016) gets its derivative from its output,
  * {@code f'(z) = a + alpha} for z &lt;= 0, so backward needs no exp.
  *
- * <p>{@link #chainBackward} is the same backward pass for a chain whose forward pass ran as the
- * single kernels, from the tensors they keep. That is what generated models use: at the seed
- * network's shapes (batch 128, FLOAT, 2 threads) the fused backward measured 1.6-1.9x faster than
- * the single kernels, while the fused {@link #forwardTrain} measured 1.1-1.6x slower than them
- * (scalar Java loops against libnd4j's vectorised transforms, and Java loops that start while
- * libnd4j's OpenMP threads still spin after the preceding op); see {@code KernelBenchmark --fusion}.
+ * <p>Generated models use it for every such chain: at the seed network's shapes (batch 128, FLOAT,
+ * 2 threads) the fused backward measured 1.6-1.9x faster than the single kernels. There is no fused
+ * forward pass: one measured 1.1-1.6x slower than the single kernels (scalar Java loops against
+ * libnd4j's vectorised transforms, and Java loops that start while libnd4j's OpenMP threads still
+ * spin after the preceding op); see {@code KernelBenchmark --fusion}.
  *
- * <p>The mask is drawn exactly as {@link Dropout#sampleMask} draws it (one long from
- * {@code rng}; nothing drawn when dropRate is 0), into a per-thread scratch buffer,
- * so with the same generator state the fused chain equals the unfused one. FLOAT or DOUBLE; all
- * arrays share x's type. In FLOAT, ELU's exp comes from libnd4j's vectorised transform as in
- * {@link ELU} (one extra pass: scalar Java exp measured slower than the passes fusion saves); in
- * DOUBLE it is {@link Math#exp} in the single pass. x and dy are not modified; results are
+ * <p>FLOAT or DOUBLE; all arrays share dy's type. dy and the cached tensors are not modified; dx is
  * allocated as in every kernel (from the open workspace, if any).
  */
 public final class BatchNormActivation {
@@ -64,180 +50,6 @@ public final class BatchNormActivation {
         LEAKY_RELU,
         /** {@code z} for z &gt; 0, else {@code parameter * (exp(z) - 1)}; the parameter is alpha. */
         ELU
-    }
-
-    /** What the training forward pass keeps for {@link #backward}. */
-    public static final class Cache {
-        /** Normalised input, x's shape. */
-        public INDArray xHat;
-        /** {@code 1 / sqrt(var + eps)} per channel, {@code [C]}. */
-        public INDArray invStd;
-        /** {@code f'(z) * mask}, x's shape: dL/dz = dL/dy * gate. */
-        public INDArray gate;
-
-        /** An empty cache, for {@link #forwardTrain} to fill. */
-        public Cache() {}
-    }
-
-    /**
-     * Training forward: batch statistics, normalise, scale and shift, activation, dropout mask;
-     * updates the running statistics in place and fills the cache.
-     *
-     * @param x           {@code [N, C]} or {@code [N, C, H, W]}
-     * @param gamma       scale {@code [C]}
-     * @param beta        shift {@code [C]}
-     * @param runningMean {@code [C]}, updated in place
-     * @param runningVar  {@code [C]}, updated in place
-     * @param momentum    weight of this batch in the running statistics, in {@code [0, 1]}
-     * @param eps         added to the variance, positive
-     * @param activation  the function f
-     * @param parameter   ELU's alpha or LeakyReLU's slope; ignored for ReLU
-     * @param dropRate    probability of dropping a unit, in {@code [0, 1)}; 0 for no dropout
-     * @param rng         the generator masks are drawn from; may be null when dropRate is 0
-     * @param cache       receives xHat, invStd and gate for {@link #backward}
-     * @return y, x's shape, a new array
-     * @throws IllegalArgumentException on shapes or types that do not fit, a channel with fewer
-     *     than 2 values, or momentum, eps or dropRate out of range
-     * @throws NullPointerException if an array, the activation or the cache is null, or rng is null
-     *     while dropRate is positive
-     */
-    public static INDArray forwardTrain(INDArray x, INDArray gamma, INDArray beta, INDArray runningMean,
-            INDArray runningVar, double momentum, double eps, Activation activation, double parameter,
-            double dropRate, Random rng, Cache cache) {
-        BatchNorm.check(x, gamma, beta);
-        BatchNorm.checkRunningStatistics(x, runningMean, runningVar, eps);
-        Support.checkNotNull(activation, "activation");
-        Support.checkNotNull(cache, "cache");
-        long m = BatchNorm.checkTraining(x, momentum);
-        if (!(dropRate >= 0.0 && dropRate < 1.0)) {
-            throw new IllegalArgumentException("dropRate must be in [0, 1), was " + dropRate);
-        }
-        if (dropRate > 0.0) {
-            Support.checkNotNull(rng, "rng");
-        }
-
-        BatchNorm.Channels at = new BatchNorm.Channels(x);
-        // 0/1 draws, as Dropout.sampleMask makes them (same seed, same kept elements); the scale comes in the pass.
-        Buffer maskBuffer = null;
-        int maskOff = 0;
-        if (dropRate > 0.0) {
-            INDArray bernoulli = Scratch.get(Scratch.Slot.MASK, x.dataType(), x.shape());
-            Dropout.fill(bernoulli, rng.nextLong(), dropRate, 1.0);
-            maskBuffer = Segments.buffer(bernoulli);
-            maskOff = (int) bernoulli.offset();
-        }
-        INDArray xHat = Support.newLike(x);
-        INDArray gate = Support.newLike(x);
-        INDArray y = Support.newLike(x);
-        Pass pass = new Pass(Segments.buffer(at.x), (int) at.x.offset(), Segments.buffer(xHat), (int) xHat.offset(),
-                Segments.buffer(gate), (int) gate.offset(), Segments.buffer(y), (int) y.offset(), maskBuffer, maskOff,
-                dropRate > 0.0 ? 1.0 / (1.0 - dropRate) : 1.0, activation, parameter);
-        double[] g = gamma.toDoubleVector(), b = beta.toDoubleVector();
-        double[] mean = new double[at.c], var = new double[at.c], invStd = new double[at.c];
-        // FLOAT ELU takes its exp from libnd4j: Java's exp, scalar, measured slower than the passes it saves.
-        boolean floatElu = activation == Activation.ELU && x.dataType() == DataType.FLOAT;
-        Parallel.forRange(at.c, 4L * x.length(), (from, to) -> {
-            for (int c = from; c < to; c++) {
-                // Two passes for the statistics, as BatchNorm: var stays accurate when |mean| >> std.
-                double s = 0;
-                for (int n = 0; n < at.n; n++) {
-                    s += Segments.sum(pass.x, pass.xOff + at.start(n, c), at.inner);
-                }
-                double mu = s / m;
-                double q = 0;
-                for (int n = 0; n < at.n; n++) {
-                    q += Segments.centeredSquares(pass.x, pass.xOff + at.start(n, c), at.inner, mu);
-                }
-                mean[c] = mu;
-                var[c] = q / m;
-                invStd[c] = 1.0 / Math.sqrt(var[c] + eps);
-                for (int n = 0; n < at.n; n++) {
-                    int i = at.start(n, c);
-                    if (floatElu) {
-                        Segments.normalise(pass.x, pass.xOff + i, pass.xHat, pass.hOff + i, pass.y, pass.yOff + i,
-                                at.inner, mu, invStd[c], g[c], b[c]);
-                    } else {
-                        pass.forward(i, at.inner, mu, invStd[c], g[c], b[c]);
-                    }
-                }
-            }
-        });
-        if (floatElu) {
-            // y holds z: exp(min(z, 0)) by libnd4j's vectorised exp, into gate, then the rest in one more pass.
-            Nd4j.getExecutioner().exec(new ScalarMin(y, null, gate, 0.0));
-            Nd4j.getExecutioner().exec(new Exp(gate, gate));
-            int length = (int) x.length();
-            Parallel.forRange(length, 5L * length, (from, to) -> pass.finishFloatElu(from, to - from));
-        }
-
-        double unbias = m / (m - 1.0);
-        double[] newMean = runningMean.toDoubleVector(), newVar = runningVar.toDoubleVector();
-        for (int c = 0; c < at.c; c++) {
-            newMean[c] = (1.0 - momentum) * newMean[c] + momentum * mean[c];
-            newVar[c] = (1.0 - momentum) * newVar[c] + momentum * var[c] * unbias;
-        }
-        runningMean.assign(BatchNorm.vector(newMean, x));
-        runningVar.assign(BatchNorm.vector(newVar, x));
-        cache.xHat = xHat;
-        cache.invStd = BatchNorm.vector(invStd, x);
-        cache.gate = gate;
-        return y;
-    }
-
-    /**
-     * Accumulates dGamma and dBeta; returns dL/dx.
-     *
-     * @param dy     dL/dy, x's shape
-     * @param gamma  {@code [C]}, as in the forward pass
-     * @param cache  as filled by the matching {@link #forwardTrain}
-     * @param dGamma accumulator {@code [C]}, updated in place
-     * @param dBeta  accumulator {@code [C]}, updated in place
-     * @return dL/dx, x's shape, a new array
-     * @throws IllegalStateException if cache was not filled by {@link #forwardTrain}
-     * @throws IllegalArgumentException on shapes or types that do not fit
-     */
-    public static INDArray backward(INDArray dy, INDArray gamma, Cache cache, INDArray dGamma, INDArray dBeta) {
-        Support.checkNotNull(cache, "cache");
-        if (cache.xHat == null || cache.invStd == null || cache.gate == null) {
-            throw new IllegalStateException("BatchNormActivation.backward needs a cache filled by forwardTrain");
-        }
-        INDArray xHat = cache.xHat;
-        BatchNorm.checkBackward(xHat, gamma, dy, dGamma, dBeta);
-        long channels = xHat.size(1);
-        long m = xHat.length() / channels;
-
-        BatchNorm.Channels at = new BatchNorm.Channels(xHat);
-        INDArray dyc = Support.denseC(dy);
-        INDArray dx = Support.newLike(xHat);
-        Buffer dyb = Segments.buffer(dyc), gb = Segments.buffer(cache.gate), hb = Segments.buffer(at.x);
-        Buffer dxb = Segments.buffer(dx);
-        int dyOff = (int) dyc.offset(), gOff = (int) cache.gate.offset(), hOff = (int) at.x.offset();
-        int dxOff = (int) dx.offset();
-        double[] g = gamma.toDoubleVector(), invStd = cache.invStd.toDoubleVector();
-        double[] sumG = new double[at.c], sumGXHat = new double[at.c];
-        Parallel.forRange(at.c, 7L * dy.length(), (from, to) -> {
-            double[] sums = new double[2];
-            for (int c = from; c < to; c++) {
-                sums[0] = 0;
-                sums[1] = 0;
-                for (int n = 0; n < at.n; n++) {
-                    int s = at.start(n, c);
-                    gatedSums(dyb, dyOff + s, gb, gOff + s, hb, hOff + s, at.inner, sums);
-                }
-                sumG[c] = sums[0];
-                sumGXHat[c] = sums[1];
-                // dx = k * (g - sumG/M - xHat * sumGXHat/M), k = gamma * invStd
-                double k = g[c] * invStd[c];
-                for (int n = 0; n < at.n; n++) {
-                    int s = at.start(n, c);
-                    gatedCombine(dyb, dyOff + s, gb, gOff + s, hb, hOff + s, dxb, dxOff + s, at.inner, k,
-                            -k * sums[1] / m, -k * sums[0] / m);
-                }
-            }
-        });
-        dBeta.addi(BatchNorm.vector(sumG, dBeta));
-        dGamma.addi(BatchNorm.vector(sumGXHat, dGamma));
-        return dx;
     }
 
     /**
@@ -430,148 +242,6 @@ public final class BatchNormActivation {
         }
     }
 
-    /** The buffers of one forward pass and its per-element step. */
-    private static final class Pass {
-        final Buffer x, xHat, gate, y, mask;
-        final int xOff, hOff, gOff, yOff, maskOff;
-        final double keepScale;
-        final Activation activation;
-        final double parameter;
-
-        Pass(Buffer x, int xOff, Buffer xHat, int hOff, Buffer gate, int gOff, Buffer y, int yOff, Buffer mask,
-                int maskOff, double keepScale, Activation activation, double parameter) {
-            this.x = x;
-            this.xOff = xOff;
-            this.xHat = xHat;
-            this.hOff = hOff;
-            this.gate = gate;
-            this.gOff = gOff;
-            this.y = y;
-            this.yOff = yOff;
-            this.mask = mask;
-            this.maskOff = maskOff;
-            this.keepScale = keepScale;
-            this.activation = activation;
-            this.parameter = parameter;
-        }
-
-        /** Normalise, activate and mask the run of len values at index i of the dense tensors. */
-        void forward(int i, int len, double mean, double invStd, double gamma, double beta) {
-            if (x instanceof FloatBuffer f) {
-                FloatBuffer mf = (FloatBuffer) mask;
-                forwardFloat(f, xOff + i, (FloatBuffer) xHat, hOff + i, (FloatBuffer) gate, gOff + i,
-                        (FloatBuffer) y, yOff + i, mf, maskOff + i, len, (float) mean, (float) invStd, (float) gamma,
-                        (float) beta);
-            } else {
-                forwardDouble((DoubleBuffer) x, xOff + i, (DoubleBuffer) xHat, hOff + i, (DoubleBuffer) gate,
-                        gOff + i, (DoubleBuffer) y, yOff + i, (DoubleBuffer) mask, maskOff + i, len, mean, invStd,
-                        gamma, beta);
-            }
-        }
-
-        /**
-         * FLOAT ELU after libnd4j's exp: y holds z and gate holds exp(min(z, 0)) on entry; leaves
-         * {@code y = a * keep} and {@code gate = f'(z) * keep}. The run of len values at index i.
-         */
-        void finishFloatElu(int i, int len) {
-            FloatBuffer zb = (FloatBuffer) y, eb = (FloatBuffer) gate, mb = (FloatBuffer) mask;
-            int zi = yOff + i, ei = gOff + i, mi = maskOff + i;
-            float p = (float) parameter;
-            float scale = (float) keepScale;
-            for (int k = 0; k < len; k++) {
-                float z = zb.get(zi + k);
-                float pos = positive(z);
-                float neg = 1f - pos;
-                // ELU.forward's alpha * (exp(min(z, 0)) - 1) + max(z, 0), with the same exp
-                float a = p * (eb.get(ei + k) - 1f) + z * pos;
-                float keep = mb == null ? 1f : mb.get(mi + k) * scale;
-                eb.put(ei + k, (a * neg + p + pos * (1f - p)) * keep);
-                zb.put(zi + k, a * keep);
-            }
-        }
-
-        // Branch-free per element, with pos = [z > 0] from the bits and neg = 1 - pos: a data-dependent
-        // branch mispredicts half the time (see Segments), and so do Math.max and Math.min outside
-        // vectorised loops (they measured 2 ns per call here). Multiplying by pos or neg is exact, so z, y
-        // and gate equal the single kernels' values bitwise, except ELU's exp in FLOAT and the sign of 0.
-        private void forwardFloat(FloatBuffer x, int xi, FloatBuffer xHat, int hi, FloatBuffer gate, int gi,
-                FloatBuffer y, int yi, FloatBuffer mask, int mi, int len, float mean, float invStd, float gamma,
-                float beta) {
-            float p = (float) parameter;
-            float scale = (float) keepScale;
-            switch (activation) {
-                case RELU:
-                    for (int k = 0; k < len; k++) {
-                        float h = (x.get(xi + k) - mean) * invStd;
-                        xHat.put(hi + k, h);
-                        float z = h * gamma + beta;
-                        float pos = positive(z);
-                        float keep = mask == null ? 1f : mask.get(mi + k) * scale;
-                        gate.put(gi + k, pos * keep);
-                        y.put(yi + k, z * pos * keep);
-                    }
-                    break;
-                case LEAKY_RELU:
-                    for (int k = 0; k < len; k++) {
-                        float h = (x.get(xi + k) - mean) * invStd;
-                        xHat.put(hi + k, h);
-                        float z = h * gamma + beta;
-                        float pos = positive(z);
-                        float keep = mask == null ? 1f : mask.get(mi + k) * scale;
-                        gate.put(gi + k, (pos * (1f - p) + p) * keep);
-                        y.put(yi + k, (z * pos + p * z * (1f - pos)) * keep);
-                    }
-                    break;
-                case ELU:
-                    throw new AssertionError("FLOAT ELU runs normalise, libnd4j's exp and finishFloatElu");
-            }
-        }
-
-        private void forwardDouble(DoubleBuffer x, int xi, DoubleBuffer xHat, int hi, DoubleBuffer gate, int gi,
-                DoubleBuffer y, int yi, DoubleBuffer mask, int mi, int len, double mean, double invStd, double gamma,
-                double beta) {
-            double p = parameter;
-            double scale = keepScale;
-            switch (activation) {
-                case RELU:
-                    for (int k = 0; k < len; k++) {
-                        double h = (x.get(xi + k) - mean) * invStd;
-                        xHat.put(hi + k, h);
-                        double z = h * gamma + beta;
-                        double pos = positive(z);
-                        double keep = mask == null ? 1.0 : mask.get(mi + k) * scale;
-                        gate.put(gi + k, pos * keep);
-                        y.put(yi + k, z * pos * keep);
-                    }
-                    break;
-                case LEAKY_RELU:
-                    for (int k = 0; k < len; k++) {
-                        double h = (x.get(xi + k) - mean) * invStd;
-                        xHat.put(hi + k, h);
-                        double z = h * gamma + beta;
-                        double pos = positive(z);
-                        double keep = mask == null ? 1.0 : mask.get(mi + k) * scale;
-                        gate.put(gi + k, (pos * (1.0 - p) + p) * keep);
-                        y.put(yi + k, (z * pos + p * z * (1.0 - pos)) * keep);
-                    }
-                    break;
-                case ELU:
-                    for (int k = 0; k < len; k++) {
-                        double h = (x.get(xi + k) - mean) * invStd;
-                        xHat.put(hi + k, h);
-                        double z = h * gamma + beta;
-                        double pos = positive(z);
-                        double neg = 1.0 - pos;
-                        double a = p * (Math.exp(z * neg) - 1.0) + z * pos;
-                        double keep = mask == null ? 1.0 : mask.get(mi + k) * scale;
-                        gate.put(gi + k, (a * neg + p + pos * (1.0 - p)) * keep);
-                        y.put(yi + k, a * keep);
-                    }
-                    break;
-            }
-        }
-    }
-
     /**
      * {@code z > 0 ? 1 : 0} without a branch, from the bits (0 for +0 and -0; NaN gives NaN downstream
      * anyway). No int-to-float conversion either: scalar cvtsi2ss carries a false dependency that
@@ -586,46 +256,5 @@ public final class BatchNormActivation {
     static double positive(double z) {
         long bits = Double.doubleToRawLongBits(z);
         return Double.longBitsToDouble(((-bits & ~bits) >> 63) & 0x3FF0000000000000L);
-    }
-
-    /** {@code sums[0] += sum dy*gate; sums[1] += sum dy*gate*xHat} over one run. */
-    private static void gatedSums(Buffer dy, int dyOff, Buffer gate, int gOff, Buffer xHat, int hOff, int len,
-            double[] sums) {
-        double s = 0, sh = 0;
-        if (dy instanceof FloatBuffer d) {
-            FloatBuffer g = (FloatBuffer) gate, h = (FloatBuffer) xHat;
-            for (int k = 0; k < len; k++) {
-                float v = d.get(dyOff + k) * g.get(gOff + k);
-                s += v;
-                sh += v * h.get(hOff + k);
-            }
-        } else {
-            DoubleBuffer d = (DoubleBuffer) dy, g = (DoubleBuffer) gate, h = (DoubleBuffer) xHat;
-            for (int k = 0; k < len; k++) {
-                double v = d.get(dyOff + k) * g.get(gOff + k);
-                s += v;
-                sh += v * h.get(hOff + k);
-            }
-        }
-        sums[0] += s;
-        sums[1] += sh;
-    }
-
-    /** {@code dx = a * dy*gate + b * xHat + c} over one run. */
-    private static void gatedCombine(Buffer dy, int dyOff, Buffer gate, int gOff, Buffer xHat, int hOff, Buffer dx,
-            int dxOff, int len, double a, double b, double c) {
-        if (dy instanceof FloatBuffer d) {
-            FloatBuffer g = (FloatBuffer) gate, h = (FloatBuffer) xHat, out = (FloatBuffer) dx;
-            float fa = (float) a, fb = (float) b, fc = (float) c;
-            for (int k = 0; k < len; k++) {
-                out.put(dxOff + k, fa * (d.get(dyOff + k) * g.get(gOff + k)) + fb * h.get(hOff + k) + fc);
-            }
-        } else {
-            DoubleBuffer d = (DoubleBuffer) dy, g = (DoubleBuffer) gate, h = (DoubleBuffer) xHat;
-            DoubleBuffer out = (DoubleBuffer) dx;
-            for (int k = 0; k < len; k++) {
-                out.put(dxOff + k, a * (d.get(dyOff + k) * g.get(gOff + k)) + b * h.get(hOff + k) + c);
-            }
-        }
     }
 }

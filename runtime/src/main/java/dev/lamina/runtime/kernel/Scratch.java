@@ -25,9 +25,7 @@ final class Scratch {
         /** Conv2d input-gradient im2col matrix {@code [C*K*K, N*OH*OW]}. */
         DCOL,
         /** Conv2d filters with the bias column, or their gradient, {@code [F, C*K*K + 1]}. */
-        FILTERS,
-        /** BatchNormActivation's 0/1 dropout draws, the input's shape. */
-        MASK
+        FILTERS
     }
 
     private static final ThreadLocal<Map<Slot, INDArray[]>> BUFFERS =

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -72,7 +74,7 @@ class CheckpointFileTest {
                 "fc1.weight/step");
         assertThat(read.optimizerState().get("fc1.weight/step").getLong(0)).isEqualTo(2L);
         assertThat(read.optimizerState()).isEqualTo(original.optimizerState());
-        assertThat(Files.exists(dir.resolve("run.ckpt.tmp"))).isFalse();
+        assertThat(filesIn(dir)).containsExactly("run.ckpt");
         assertThat(Arrays.copyOf(Files.readAllBytes(file), 8)).isEqualTo(CheckpointFile.MAGIC);
     }
 
@@ -176,13 +178,34 @@ class CheckpointFileTest {
     }
 
     @Test
-    void staleTemporaryFileFromAKilledWriterIsReplaced() throws Exception {
+    void temporaryFileLeftByAKilledWriterDoesNotDisturbTheNextWrite() throws Exception {
         Files.writeString(dir.resolve("run.ckpt.tmp"), "half a checkpoint");
 
         Path file = written();
 
         assertThat(CheckpointFile.read(file).position()).isEqualTo(POSITION);
-        assertThat(Files.exists(dir.resolve("run.ckpt.tmp"))).isFalse();
+        assertThat(filesIn(dir)).containsExactly("run.ckpt", "run.ckpt.tmp");
+    }
+
+    @Test
+    void aFailedWriteKeepsThePreviousCheckpointAndLeavesNoTemporaryFile() throws Exception {
+        Path file = written();
+        byte[] before = Files.readAllBytes(file);
+        Checkpoint unsupported = new Checkpoint("m", "o", POSITION,
+                Map.of("half", Nd4j.zeros(DataType.HALF, 2)), Map.of(), Map.of());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CheckpointFile.write(file, unsupported));
+
+        assertThat(e).hasMessageThat().contains("half is HALF");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        assertThat(filesIn(dir)).containsExactly("run.ckpt");
+    }
+
+    private static List<String> filesIn(Path directory) throws Exception {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

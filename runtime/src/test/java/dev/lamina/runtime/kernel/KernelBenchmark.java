@@ -24,8 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Each figure is the median (and minimum) over {@code reps} calls after warm-up. Calls run inside
  * one reused ND4J workspace, as a training loop should run them, so results are taken from memory
  * that is already mapped; "no workspace" rows show the cost of fresh allocations. {@code --epoch}
- * also runs 469 steps (60,000 images). {@code --fusion} times only BN-activation-Dropout unfused
- * against {@link BatchNormActivation}, and the step both ways.
+ * also runs 469 steps (60,000 images). {@code --fusion} times only BN-activation-Dropout's backward
+ * unfused against {@link BatchNormActivation#chainBackward}, and the step both ways.
  *
  * <p>Idle native threads matter on 2 cores: libnd4j's OpenMP workers and OpenBLAS's workers
  * busy-wait after each op, and the Java loops of some kernels then share the cores with them.
@@ -126,8 +126,6 @@ public final class KernelBenchmark {
         /** Laps of one step, by name, summed over the steps run with {@link #profile} set. */
         final java.util.Map<String, double[]> laps = new java.util.LinkedHashMap<>();
         boolean profile;
-        /** Runs BN-ELU-Dropout as one {@link BatchNormActivation} call per block, forward and backward. */
-        boolean fused;
         /** Runs BN-ELU-Dropout's backward as one {@link BatchNormActivation#chainBackward} call per block. */
         boolean chainBackward;
         private long last;
@@ -149,41 +147,26 @@ public final class KernelBenchmark {
             BatchNorm.Cache c1 = new BatchNorm.Cache(), c2 = new BatchNorm.Cache();
             INDArray a1 = Conv2d.forward(x, w1, b1, 1, 0, 0, 26, 26);
             lap("conv1 forward");
-            INDArray n1 = null, e1 = null, m1 = null, d1;
-            BatchNormActivation.Cache f1 = new BatchNormActivation.Cache(), f2 = new BatchNormActivation.Cache();
-            if (fused) {
-                d1 = BatchNormActivation.forwardTrain(a1, g1, be1, rm1, rv1, 0.1, 1e-5,
-                        BatchNormActivation.Activation.ELU, 1.0, 0.25, rng, f1);
-                lap("bn1+elu1+drop1 fused fwd");
-            } else {
-                n1 = BatchNorm.forwardTrain(a1, g1, be1, rm1, rv1, 0.1, 1e-5, c1);
-                lap("bn1 forward");
-                e1 = ELU.forward(n1, 1.0);
-                lap("elu1 forward");
-                m1 = Dropout.sampleMask(e1.shape(), 0.25, rng, DataType.FLOAT);
-                lap("drop1 sampleMask");
-                d1 = Dropout.forward(e1, m1);
-                lap("drop1 forward");
-            }
+            INDArray n1 = BatchNorm.forwardTrain(a1, g1, be1, rm1, rv1, 0.1, 1e-5, c1);
+            lap("bn1 forward");
+            INDArray e1 = ELU.forward(n1, 1.0);
+            lap("elu1 forward");
+            INDArray m1 = Dropout.sampleMask(e1.shape(), 0.25, rng, DataType.FLOAT);
+            lap("drop1 sampleMask");
+            INDArray d1 = Dropout.forward(e1, m1);
+            lap("drop1 forward");
             INDArray p1 = MaxPool2d.forward(d1, 2, 2);
             lap("pool1 forward");
             INDArray a2 = Conv2d.forward(p1, w2, b2, 1, 0, 0, 11, 11);
             lap("conv2 forward");
-            INDArray n2 = null, e2 = null, m2 = null, d2;
-            if (fused) {
-                d2 = BatchNormActivation.forwardTrain(a2, g2, be2, rm2, rv2, 0.1, 1e-5,
-                        BatchNormActivation.Activation.ELU, 1.0, 0.25, rng, f2);
-                lap("bn2+elu2+drop2 fused fwd");
-            } else {
-                n2 = BatchNorm.forwardTrain(a2, g2, be2, rm2, rv2, 0.1, 1e-5, c2);
-                lap("bn2 forward");
-                e2 = ELU.forward(n2, 1.0);
-                lap("elu2 forward");
-                m2 = Dropout.sampleMask(e2.shape(), 0.25, rng, DataType.FLOAT);
-                lap("drop2 sampleMask");
-                d2 = Dropout.forward(e2, m2);
-                lap("drop2 forward");
-            }
+            INDArray n2 = BatchNorm.forwardTrain(a2, g2, be2, rm2, rv2, 0.1, 1e-5, c2);
+            lap("bn2 forward");
+            INDArray e2 = ELU.forward(n2, 1.0);
+            lap("elu2 forward");
+            INDArray m2 = Dropout.sampleMask(e2.shape(), 0.25, rng, DataType.FLOAT);
+            lap("drop2 sampleMask");
+            INDArray d2 = Dropout.forward(e2, m2);
+            lap("drop2 forward");
             INDArray p2 = MaxPool2d.forward(d2, 2, 2);
             lap("pool2 forward");
             INDArray f = Flatten.forward(p2);
@@ -210,10 +193,7 @@ public final class KernelBenchmark {
             INDArray dd2 = MaxPool2d.backward(d2, p2, dp2, 2, 2);
             lap("pool2 backward");
             INDArray da2;
-            if (fused) {
-                da2 = BatchNormActivation.backward(dd2, g2, f2, grads[6], grads[7]);
-                lap("bn2+elu2+drop2 fused bwd");
-            } else if (chainBackward) {
+            if (chainBackward) {
                 da2 = BatchNormActivation.chainBackward(dd2, m2, BatchNormActivation.Activation.ELU, 1.0, n2, e2,
                         g2, c2, grads[6], grads[7]);
                 lap("bn2+elu2+drop2 chainBackward");
@@ -230,10 +210,7 @@ public final class KernelBenchmark {
             INDArray dd1 = MaxPool2d.backward(d1, p1, dp1, 2, 2);
             lap("pool1 backward");
             INDArray da1;
-            if (fused) {
-                da1 = BatchNormActivation.backward(dd1, g1, f1, grads[2], grads[3]);
-                lap("bn1+elu1+drop1 fused bwd");
-            } else if (chainBackward) {
+            if (chainBackward) {
                 da1 = BatchNormActivation.chainBackward(dd1, m1, BatchNormActivation.Activation.ELU, 1.0, n1, e1,
                         g1, c1, grads[2], grads[3]);
                 lap("bn1+elu1+drop1 chainBackward");
@@ -319,12 +296,11 @@ public final class KernelBenchmark {
     }
 
     /**
-     * {@code --fusion}: BN -> activation -> Dropout(0.25) as the single kernels' sequence and as one
-     * {@link BatchNormActivation} call, forward and backward (backward rows time backward alone, on a
-     * forward pass made outside the timing), and {@link BatchNormActivation#chainBackward} after the
-     * unfused forward, at both BatchNorm shapes, with process CPU time per call; then the whole
-     * training step unfused, fused, and unfused forward with chainBackward, interleaved step by step,
-     * {@code 2 * reps} steps each.
+     * {@code --fusion}: BN -> activation -> Dropout(0.25) as the single kernels' sequence, forward and
+     * backward (backward rows time backward alone, on a forward pass made outside the timing), and
+     * its backward as one {@link BatchNormActivation#chainBackward} call, at both BatchNorm shapes,
+     * with process CPU time per call; then the whole training step unfused and with chainBackward,
+     * interleaved step by step, {@code 2 * reps} steps each.
      */
     private static void fusion(int reps, SeedNet net, INDArray x, INDArray oneHot) {
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(2);
@@ -352,28 +328,20 @@ public final class KernelBenchmark {
                     INDArray dn = elu ? ELU.backward(n, a, da, 1.0) : ReLU.backward(n, a, da);
                     BatchNorm.backward(dn, gamma, bc, dG, dB);
                 };
-                BatchNormActivation.Cache fc = new BatchNormActivation.Cache();
-                BatchNormActivation.forwardTrain(act, gamma, beta, rm, rv, 0.1, 1e-5, f, 1.0, 0.25, rng, fc);
-                Body fusedForward = () -> BatchNormActivation.forwardTrain(act, gamma, beta, rm, rv, 0.1, 1e-5, f,
-                        1.0, 0.25, rng, new BatchNormActivation.Cache());
-                Body fusedBackward = () -> BatchNormActivation.backward(dAct, gamma, fc, dG, dB);
                 Body oneBackward = () -> BatchNormActivation.chainBackward(dAct, mask, f, 1.0, n, a, gamma, bc, dG, dB);
                 row("BN+" + f + "+Drop chain", name, time(reps, true, chainForward), time(reps, true, chainBackward));
-                row("BatchNormActivation", name, time(reps, true, fusedForward), time(reps, true, fusedBackward));
                 row("  chainBackward", name, new double[2], time(reps, true, oneBackward));
-                System.out.printf(Locale.ROOT, "  CPU ms/call: chain fwd %.2f bwd %.2f; fused fwd %.2f bwd %.2f;"
-                        + " chainBackward %.2f%n", cpuTime(reps, chainForward), cpuTime(reps, chainBackward),
-                        cpuTime(reps, fusedForward), cpuTime(reps, fusedBackward), cpuTime(reps, oneBackward));
+                System.out.printf(Locale.ROOT, "  CPU ms/call: chain fwd %.2f bwd %.2f; chainBackward %.2f%n",
+                        cpuTime(reps, chainForward), cpuTime(reps, chainBackward), cpuTime(reps, oneBackward));
             }
         }
-        // The three ways step by step in turn, so that load from other processes hits all of them alike.
-        String[] modes = {"unfused", "fused fwd+bwd", "chainBackward"};
+        // The two ways step by step in turn, so that load from other processes hits both alike.
+        String[] modes = {"unfused", "chainBackward"};
         int steps = Math.max(20, 2 * reps);
         double[][] wall = new double[modes.length][steps];
         for (int i = -5; i < steps; i++) {
             for (int k = 0; k < modes.length; k++) {
-                net.fused = k == 1;
-                net.chainBackward = k == 2;
+                net.chainBackward = k == 1;
                 double[] one = time(1, true, () -> net.step(x, oneHot));
                 if (i >= 0) {
                     wall[k][i] = one[0];
@@ -386,7 +354,6 @@ public final class KernelBenchmark {
             System.out.printf(Locale.ROOT, "Training step, %-14s median %.1f ms, lower quartile %.1f, min %.1f"
                     + " (%d steps, interleaved)%n", modes[k], w[steps / 2], w[steps / 4], w[0], steps);
         }
-        net.fused = false;
         net.chainBackward = false;
     }
 
