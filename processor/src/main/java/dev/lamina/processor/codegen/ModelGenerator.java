@@ -107,8 +107,10 @@ public final class ModelGenerator {
                 : ClassName.get(model.packageName(), model.interfaceName());
         ClassName generated = ClassName.get(model.packageName(), model.generatedName());
 
+        // What a rewrite carried out was not printed: the class Javadoc names it, lintFindings() does not.
+        List<ReportedFinding> printed = lintFindings.stream().filter(f -> !f.carriedOut()).toList();
         TypeSpec.Builder type = TypeSpec.classBuilder(generated)
-                .addJavadoc(ClassJavadoc.of(plan, modelInterface, generated))
+                .addJavadoc(ClassJavadoc.of(plan, modelInterface, generated, lintFindings))
                 .addAnnotation(AnnotationSpec.builder(RuntimeTypes.GENERATED)
                         .addMember("value", "$S", GENERATOR)
                         .build())
@@ -127,8 +129,8 @@ public final class ModelGenerator {
         }
 
         addConstants(type, plan, declared);
-        if (!lintFindings.isEmpty()) {
-            type.addField(lintFindingsConstant(lintFindings));
+        if (!printed.isEmpty()) {
+            type.addField(lintFindingsConstant(printed));
         }
         addFields(type, plan);
         type.addMethods(factories(plan, generated))
@@ -151,7 +153,7 @@ public final class ModelGenerator {
                 .addMethod(firstNonFiniteLayer())
                 .addMethod(observedForward())
                 .addMethod(afterLayer());
-        if (!lintFindings.isEmpty()) {
+        if (!printed.isEmpty()) {
             type.addMethod(override("lintFindings", LINT_FINDING_LIST)
                     .addStatement("return $N", Members.LINT_FINDINGS)
                     .build());
