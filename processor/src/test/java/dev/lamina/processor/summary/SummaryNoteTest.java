@@ -66,7 +66,7 @@ class SummaryNoteTest {
                     .inOrder();
             assertThat(table).isEqualTo(runtime.stripTrailing());
             assertThat(table).contains("Activations at batch size " + batchSize + ":");
-            assertThat(table).contains("bn1      BatchNorm  [N, 32, 26, 26]         64             64");
+            assertThat(table).contains(" bn1     | BatchNorm | [N, 32, 26, 26] |        64 |            64 |");
             assertThat(table).contains("The generated code holds 843,754 trainable parameters: rewrites elided 96");
         }
         // Without rewrites the generated code keeps the biases, and neither text mentions them.
