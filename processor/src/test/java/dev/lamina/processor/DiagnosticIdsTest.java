@@ -10,8 +10,8 @@ import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.lint.LintRules;
 import dev.lamina.processor.lint.RuleInfo;
 import dev.lamina.processor.testing.Models;
+import dev.lamina.processor.testing.WritesSourceOnce;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -20,10 +20,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.annotation.processing.AbstractProcessor;
-import javax.annotation.processing.RoundEnvironment;
-import javax.lang.model.SourceVersion;
-import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
@@ -124,7 +120,7 @@ class DiagnosticIdsTest {
     @Test
     void generatedClassThatCannotBeWrittenIsAWriteFailed() {
         // Another processor writes test.LaminaNet in the same round, before Lamina: the Filer then refuses Lamina's.
-        Compilation c = Compiler.javac().withProcessors(new WritesLaminaNet(), new LaminaProcessor())
+        Compilation c = Compiler.javac().withProcessors(new WritesSourceOnce("test.LaminaNet", "package test; final class LaminaNet {}"), new LaminaProcessor())
                 .compile(Models.model("Net", "input = 8", MODEL_LAYERS));
         assertThat(c).failed();
         assertThat(c).hadErrorContaining("[Lamina/WriteFailed] could not write the generated class: ");
@@ -148,33 +144,5 @@ class DiagnosticIdsTest {
             assertThat(message).matches("(?s)\\[Lamina/[A-Z][A-Za-z]+\\] .*");
         }
         assertThat(c.diagnostics().stream().map(Diagnostic::getKind).toList()).contains(Diagnostic.Kind.NOTE);
-    }
-
-    /** Generates {@code test.LaminaNet} in the first round. */
-    private static final class WritesLaminaNet extends AbstractProcessor {
-        private boolean done;
-
-        @Override
-        public Set<String> getSupportedAnnotationTypes() {
-            return Set.of("*");
-        }
-
-        @Override
-        public SourceVersion getSupportedSourceVersion() {
-            return SourceVersion.latestSupported();
-        }
-
-        @Override
-        public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-            if (!done) {
-                done = true;
-                try (Writer w = processingEnv.getFiler().createSourceFile("test.LaminaNet").openWriter()) {
-                    w.write("package test; final class LaminaNet {}");
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-            return false;
-        }
     }
 }

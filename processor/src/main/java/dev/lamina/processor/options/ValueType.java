@@ -4,8 +4,8 @@ import dev.lamina.processor.lint.Rule;
 import dev.lamina.processor.lint.Severity;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The values an option accepts. {@link #accept} returns the value as the processor uses it, or
@@ -14,94 +14,50 @@ import java.util.Optional;
  */
 public enum ValueType {
     /** {@code true} or {@code false}, in any case; a bare {@code -Akey} (null or empty) means true. */
-    BOOLEAN {
-        @Override
-        Optional<String> accept(String value, List<String> choices) {
-            if (value == null || value.isEmpty() || value.trim().equalsIgnoreCase("true")) {
-                return Optional.of("true");
-            }
-            return value.trim().equalsIgnoreCase("false") ? Optional.of("false") : Optional.empty();
-        }
-
-        @Override
-        String expected(List<String> choices) {
-            return "true or false";
-        }
-    },
+    BOOLEAN("true or false", (value, choices) -> value == null || value.isEmpty() ? Optional.of("true")
+            : value.trim().equalsIgnoreCase("true") ? Optional.of("true")
+            : value.trim().equalsIgnoreCase("false") ? Optional.of("false")
+            : Optional.empty()),
     /** A whole number >= 1. */
-    POSITIVE_INT {
-        @Override
-        Optional<String> accept(String value, List<String> choices) {
-            try {
-                int n = Integer.parseInt(value == null ? "" : value.trim());
-                return n > 0 ? Optional.of(Integer.toString(n)) : Optional.empty();
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }
-
-        @Override
-        String expected(List<String> choices) {
-            return "a positive integer";
-        }
-    },
+    POSITIVE_INT("a positive integer", (value, choices) -> parse(value, Integer::valueOf)
+            .filter(n -> n > 0).map(String::valueOf)),
     /** A number in [0, 1]. */
-    PROBABILITY {
-        @Override
-        Optional<String> accept(String value, List<String> choices) {
-            try {
-                double d = Double.parseDouble(value == null ? "" : value.trim());
-                return d >= 0 && d <= 1 ? Optional.of(value.trim()) : Optional.empty();
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }
-
-        @Override
-        String expected(List<String> choices) {
-            return "a number in [0, 1]";
-        }
-    },
+    PROBABILITY("a number in [0, 1]", (value, choices) -> parse(value, Double::valueOf)
+            .filter(d -> d >= 0 && d <= 1).map(d -> value.trim())),
     /** One of a fixed list, exactly as listed. */
-    CHOICE {
-        @Override
-        Optional<String> accept(String value, List<String> choices) {
-            return value != null && choices.contains(value.trim()) ? Optional.of(value.trim()) : Optional.empty();
-        }
-
-        @Override
-        String expected(List<String> choices) {
-            return "one of " + String.join(", ", choices);
-        }
-    },
+    CHOICE(null, (value, choices) -> value != null && choices.contains(value.trim())
+            ? Optional.of(value.trim()) : Optional.empty()),
     /** A lint severity, {@code OFF}, {@code NOTE}, {@code WARNING} or {@code ERROR}, in any case. */
-    SEVERITY {
-        @Override
-        Optional<String> accept(String value, List<String> choices) {
-            return Severity.parse(value).map(Severity::name);
-        }
-
-        @Override
-        String expected(List<String> choices) {
-            return "OFF, NOTE, WARNING or ERROR";
-        }
-    },
+    SEVERITY("OFF, NOTE, WARNING or ERROR", (value, choices) -> Severity.parse(value).map(Severity::name)),
     /** A file name, not blank. */
-    FILE {
-        @Override
-        Optional<String> accept(String value, List<String> choices) {
-            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    FILE("a file name", (value, choices) -> value == null || value.isBlank()
+            ? Optional.empty() : Optional.of(value));
+
+    private final String expected;
+    private final BiFunction<String, List<String>, Optional<String>> accept;
+
+    ValueType(String expected, BiFunction<String, List<String>, Optional<String>> accept) {
+        this.expected = expected;
+        this.accept = accept;
+    }
+
+    /** {@code value} as the option uses it; empty when not accepted. {@code choices} is for {@link #CHOICE}. */
+    Optional<String> accept(String value, List<String> choices) {
+        return accept.apply(value, choices);
+    }
+
+    /** What is accepted, in words: {@code "true or false"}, {@code "one of classic, preact, ic"}. */
+    String expected(List<String> choices) {
+        return expected != null ? expected : "one of " + String.join(", ", choices);
+    }
+
+    private static <T> Optional<T> parse(String value, java.util.function.Function<String, T> parser) {
+        try {
+            return Optional.of(parser.apply(value == null ? "" : value.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
-
-        @Override
-        String expected(List<String> choices) {
-            return "a file name";
-        }
-    };
-
-    abstract Optional<String> accept(String value, List<String> choices);
-
-    abstract String expected(List<String> choices);
+    }
 
     /** The type of a lint rule's parameter. */
     static ValueType of(Rule.Parameter parameter) {
@@ -115,10 +71,5 @@ public enum ValueType {
     /** The choices of a lint rule's parameter (empty unless a {@link Rule.Parameter.Type#CHOICE}). */
     static List<String> choices(Rule.Parameter parameter) {
         return Arrays.asList(parameter.choices());
-    }
-
-    @Override
-    public String toString() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }
