@@ -31,24 +31,24 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 class SeedNetSummaryTest {
     private static final String EXPECTED = """
-            Layer    Kind       Output shape     Trainable  Non-trainable  Activations
-            --------------------------------------------------------------------------
-            input               [N, 1, 28, 28]
-            conv1    Conv2d     [N, 32, 26, 26]        320              0     84.5 KiB
-            bn1      BatchNorm  [N, 32, 26, 26]         64             64     84.5 KiB
-            act1     ELU        [N, 32, 26, 26]          0              0     84.5 KiB
-            drop1    Dropout    [N, 32, 26, 26]          0              0     84.5 KiB
-            pool1    MaxPool2d  [N, 32, 13, 13]          0              0     21.1 KiB
-            conv2    Conv2d     [N, 64, 11, 11]     18,496              0     30.3 KiB
-            bn2      BatchNorm  [N, 64, 11, 11]        128            128     30.3 KiB
-            act2     ELU        [N, 64, 11, 11]          0              0     30.3 KiB
-            drop2    Dropout    [N, 64, 11, 11]          0              0     30.3 KiB
-            pool2    MaxPool2d  [N, 64, 5, 5]            0              0      6.3 KiB
-            flatten  Flatten    [N, 1600]                0              0      6.3 KiB
-            fc1      Dense      [N, 512]           819,712              0      2.0 KiB
-            act3     ELU        [N, 512]                 0              0      2.0 KiB
-            logits   Dense      [N, 10]              5,130              0         40 B
-            --------------------------------------------------------------------------
+             Layer   | Kind      | Output shape    | Trainable | Non-trainable | Activations
+            ---------+-----------+-----------------+-----------+---------------+-------------
+             input   |           | [N, 1, 28, 28]  |           |               |
+             conv1   | Conv2d    | [N, 32, 26, 26] |       320 |             0 |    84.5 KiB
+             bn1     | BatchNorm | [N, 32, 26, 26] |        64 |            64 |    84.5 KiB
+             act1    | ELU       | [N, 32, 26, 26] |         0 |             0 |    84.5 KiB
+             drop1   | Dropout   | [N, 32, 26, 26] |         0 |             0 |    84.5 KiB
+             pool1   | MaxPool2d | [N, 32, 13, 13] |         0 |             0 |    21.1 KiB
+             conv2   | Conv2d    | [N, 64, 11, 11] |    18,496 |             0 |    30.3 KiB
+             bn2     | BatchNorm | [N, 64, 11, 11] |       128 |           128 |    30.3 KiB
+             act2    | ELU       | [N, 64, 11, 11] |         0 |             0 |    30.3 KiB
+             drop2   | Dropout   | [N, 64, 11, 11] |         0 |             0 |    30.3 KiB
+             pool2   | MaxPool2d | [N, 64, 5, 5]   |         0 |             0 |     6.3 KiB
+             flatten | Flatten   | [N, 1600]       |         0 |             0 |     6.3 KiB
+             fc1     | Dense     | [N, 512]        |   819,712 |             0 |     2.0 KiB
+             act3    | ELU       | [N, 512]        |         0 |             0 |     2.0 KiB
+             logits  | Dense     | [N, 10]         |     5,130 |             0 |        40 B
+            ---------------------------------------------------------------------------------
             Trainable parameters:        843,850  (3.2 MiB)
             Non-trainable parameters:        192  (768 B)
             Total parameters:            844,042  (3.2 MiB)

@@ -8,11 +8,12 @@ import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.plan.ExecutionPlan;
 import dev.lamina.processor.lint.Lint;
+import dev.lamina.processor.lint.LintRules;
 import dev.lamina.processor.lint.ReportedFinding;
+import dev.lamina.processor.options.LaminaOptions;
 import dev.lamina.processor.read.ModelReader;
 import dev.lamina.processor.rewrite.Rewrites;
 import dev.lamina.processor.shape.ShapeInference;
-import dev.lamina.processor.summary.SummaryOptions;
 import dev.lamina.processor.summary.SummaryTable;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,8 +60,12 @@ import javax.tools.Diagnostic;
  *       file;
  *   <li>{@code lamina.rewrite=false}: generate the declared model as written, without the rewrites of
  *       {@link dev.lamina.processor.rewrite} and without the generator's fusion of the backward pass of
- *       BatchNorm, activation and Dropout into one kernel call (on by default).
+ *       BatchNorm, activation and Dropout into one kernel call (on by default);
+ *   <li>{@code lamina.summary=true}: print each model's summary table as a NOTE on its interface, with
+ *       {@code lamina.summary.batchSize=<n>} examples per forward pass for the activation memory.
  * </ul>
+ * One parser reads them all ({@link dev.lamina.processor.options.LaminaOptions}): an unknown
+ * {@code lamina.*} name or a value an option does not accept is an error ({@code [Lamina/BadOption]}).
  *
  * <p>Gradle runs it as an isolating incremental processor ({@code
  * META-INF/gradle/incremental.annotation.processors}): each generated class depends on its model
@@ -76,7 +81,7 @@ import javax.tools.Diagnostic;
 public final class LaminaProcessor extends AbstractProcessor {
     private Lint lint;
     private GeneratedNames names;
-    private SummaryOptions summary;
+    private LaminaOptions options;
     /** Canonical names of models to read again next round (Auto's BasicAnnotationProcessor deferral). */
     private final Set<String> deferred = new LinkedHashSet<>();
 
@@ -86,18 +91,15 @@ public final class LaminaProcessor extends AbstractProcessor {
     @Override
     public synchronized void init(ProcessingEnvironment env) {
         super.init(env);
-        lint = Lint.create(env);
+        options = LaminaOptions.parse(env.getOptions(), LintRules.all());
+        options.printProblems(env.getMessager());
+        lint = Lint.create(env, options.lint());
         names = new GeneratedNames(env.getElementUtils(), env.getTypeUtils());
-        summary = SummaryOptions.parse(env.getOptions());
-        summary.problems().forEach(p -> env.getMessager().printMessage(Diagnostic.Kind.WARNING, p));
     }
 
     @Override
     public Set<String> getSupportedOptions() {
-        Set<String> options = new LinkedHashSet<>(Lint.supportedOptions());
-        options.add(Rewrites.OPTION);
-        options.addAll(SummaryOptions.supportedOptions());
-        return options;
+        return LaminaOptions.supportedOptions(LintRules.all());
     }
 
     /**
@@ -144,8 +146,7 @@ public final class LaminaProcessor extends AbstractProcessor {
                     defer((TypeElement) element, report, round.processingOver());
                 }
             } catch (RuntimeException | LinkageError e) {
-                report.error("[Lamina] internal error while processing this model; please report it: "
-                        + stackTrace(e));
+                report.error(Messages.internalError(stackTrace(e)));
             }
             report.printTo(processingEnv.getMessager());
         });
@@ -174,12 +175,9 @@ public final class LaminaProcessor extends AbstractProcessor {
                 AnnotationMirror mirror = element.getAnnotationMirrors().stream()
                         .filter(m -> m.getAnnotationType().asElement().equals(annotation))
                         .findFirst().orElse(null);
-                String where = owner == null ? "" : " in '" + owner.getSimpleName() + "'";
-                processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "[Lamina] @"
-                        + annotation.getSimpleName() + " on '" + element.getSimpleName() + "'" + where
-                        + " has no effect: Lamina reads layers only from interfaces annotated @Sequential. Fix:"
-                        + " annotate the interface with @Sequential(input = {...}), or remove the annotation",
-                        element, mirror);
+                processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Messages.layerOutsideModel(
+                        annotation.getSimpleName().toString(), element.getSimpleName().toString(),
+                        owner == null ? null : owner.getSimpleName().toString()), element, mirror);
             }
         }
     }
@@ -198,23 +196,24 @@ public final class LaminaProcessor extends AbstractProcessor {
         if (model.isEmpty() || report.hasErrors()) {
             return true;
         }
-        List<ReportedFinding> findings = lint.run(model.get(), report);
+        ExecutionPlan plan = Rewrites.plan(model.get(), options.rewrite());
+        ModelIR executed = plan.executed();
+        // The lint sees what the rewrites carry out, so as not to advise it (Rule.carriedOutBy).
+        List<ReportedFinding> findings = lint.run(model.get(), executed, report);
         if (report.hasErrors()) {
             return true;
         }
         try {
-            ExecutionPlan plan = Rewrites.plan(model.get(), Rewrites.enabled(processingEnv.getOptions()));
-            ModelIR executed = plan.executed();
             ModelGenerator.generate(plan, findings).writeTo(processingEnv.getFiler());
-            if (summary.enabled()) {
+            if (options.summary()) {
                 // The declared model: what the generated layers() describe, and so model.summary().
                 ModelIR declared = model.get();
-                report.add(Diagnostic.Kind.NOTE, SummaryOptions.note(declared.interfaceName(),
-                        declared.generatedName(), SummaryTable.render(declared, executed, summary.batchSize())),
+                report.add(Diagnostic.Kind.NOTE, Messages.summary(declared.interfaceName(),
+                        declared.generatedName(), SummaryTable.render(declared, executed, options.summaryBatchSize())),
                         element, null, null);
             }
         } catch (IOException e) {
-            report.error("[Lamina] could not write the generated class: " + e.getMessage());
+            report.error(Messages.generatedClassNotWritten(e.getMessage()));
         }
         return true;
     }

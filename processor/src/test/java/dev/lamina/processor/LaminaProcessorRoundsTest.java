@@ -12,16 +12,10 @@ import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.lint.LintRules;
 import dev.lamina.processor.testing.ClaimAllProcessor;
 import dev.lamina.processor.testing.FilerRecordingProcessor;
+import dev.lamina.processor.testing.WritesSourceOnce;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import javax.annotation.processing.AbstractProcessor;
-import javax.annotation.processing.RoundEnvironment;
-import javax.lang.model.SourceVersion;
-import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -32,31 +26,9 @@ import org.junit.jupiter.api.Test;
 class LaminaProcessorRoundsTest {
 
     /** In its first round, writes {@code test.Sizes} with {@code int WIDTH = 4}; later rounds do nothing. */
-    private static final class SizesProcessor extends AbstractProcessor {
-        private boolean written;
-
-        @Override
-        public Set<String> getSupportedAnnotationTypes() {
-            return Set.of("*");
-        }
-
-        @Override
-        public SourceVersion getSupportedSourceVersion() {
-            return SourceVersion.latestSupported();
-        }
-
-        @Override
-        public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-            if (!written) {
-                written = true;
-                try (Writer w = processingEnv.getFiler().createSourceFile("test.Sizes").openWriter()) {
-                    w.write("package test;\npublic final class Sizes {\n    public static final int WIDTH = 4;\n}\n");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            return false;
-        }
+    private static WritesSourceOnce sizesProcessor() {
+        return new WritesSourceOnce("test.Sizes",
+                "package test;\npublic final class Sizes {\n    public static final int WIDTH = 4;\n}\n");
     }
 
     private static final JavaFileObject USES_GENERATED_CONSTANT = model("Later", "input = {1, 6, 6}",
@@ -69,7 +41,7 @@ class LaminaProcessorRoundsTest {
     void modelUsingATypeGeneratedInALaterRound_isDeferredAndThenGenerated() throws IOException {
         // Lamina runs first, so in round one Sizes does not exist yet.
         Compilation compilation = Compiler.javac()
-                .withProcessors(new LaminaProcessor(), new SizesProcessor())
+                .withProcessors(new LaminaProcessor(), sizesProcessor())
                 .compile(USES_GENERATED_CONSTANT);
 
         assertThat(compilation).succeededWithoutWarnings();

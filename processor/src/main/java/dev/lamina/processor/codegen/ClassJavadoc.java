@@ -4,13 +4,16 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.lint.ReportedFinding;
+import java.util.List;
 import java.util.Locale;
 
 /** The generated class's Javadoc: source model, layer table, initialisation, how to get an instance. */
 final class ClassJavadoc {
     private ClassJavadoc() {}
 
-    static CodeBlock of(ClassLayout plan, ClassName modelInterface, ClassName generated) {
+    static CodeBlock of(ClassLayout plan, ClassName modelInterface, ClassName generated,
+            List<ReportedFinding> findings) {
         ModelIR model = plan.plan().declared();
         long declared = model.parameterCount();
         long executed = plan.model().parameterCount();
@@ -45,8 +48,19 @@ final class ClassJavadoc {
             doc.add(" Dropout masks come from a\n")
                     .add("second generator, derived from the same seed; {@link #seedDropout(long)} re-seeds it.");
         }
+        doc.add("\n");
+        List<ReportedFinding> carriedOut = findings.stream().filter(ReportedFinding::carriedOut).toList();
+        if (!carriedOut.isEmpty()) {
+            doc.add("\n")
+                    .add("<p>Lint advice that this class carries out itself (javac printed it as no note):\n")
+                    .add("<ul>\n");
+            for (ReportedFinding f : carriedOut) {
+                doc.add("<li>{@code $L} on layer {@code $L}: done by the rewrite {@code $L}\n", f.ruleId(), f.layer(),
+                        f.carriedOutBy());
+            }
+            doc.add("</ul>\n");
+        }
         return doc.add("\n")
-                .add("\n")
                 .add("<p>Get an instance with {@link #create(long)} (float) or {@link #create(long, DataType)}:\n")
                 .add("\n")
                 .add("<pre>{@code\n")

@@ -66,8 +66,10 @@ public final class ModelGenerator {
                 : ClassName.get(model.packageName(), model.interfaceName());
         ClassName generated = ClassName.get(model.packageName(), model.generatedName());
 
+        // What a rewrite carried out was not printed: the class Javadoc names it, lintFindings() does not.
+        List<ReportedFinding> printed = lintFindings.stream().filter(f -> !f.carriedOut()).toList();
         TypeSpec.Builder type = TypeSpec.classBuilder(generated)
-                .addJavadoc(ClassJavadoc.of(plan, modelInterface, generated))
+                .addJavadoc(ClassJavadoc.of(plan, modelInterface, generated, lintFindings))
                 .addAnnotation(AnnotationSpec.builder(RuntimeTypes.GENERATED)
                         .addMember("value", "$S", GENERATOR)
                         .build())
@@ -86,8 +88,8 @@ public final class ModelGenerator {
         }
 
         addConstants(type, plan, declared);
-        if (!lintFindings.isEmpty()) {
-            type.addField(lintFindingsConstant(lintFindings));
+        if (!printed.isEmpty()) {
+            type.addField(lintFindingsConstant(printed));
         }
         addFields(type, plan);
         type.addMethods(factories(plan, generated))
@@ -104,7 +106,7 @@ public final class ModelGenerator {
         executionPlan.inference().ifPresent(inference -> type.addMethod(InferenceMethod.of(plan, inference)));
         type.addMethod(BackwardMethod.of(plan))
                 .addMethod(seedDropout(plan));
-        if (!lintFindings.isEmpty()) {
+        if (!printed.isEmpty()) {
             type.addMethod(override("lintFindings", LINT_FINDING_LIST)
                     .addStatement("return $N", Members.LINT_FINDINGS)
                     .build());

@@ -7,13 +7,18 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The text of every diagnostic the reader and shape inference print, so that tests assert the
- * exact wording (Dagger's {@code ErrorMessages}). Each message starts with its stable id in
- * brackets, {@code [Lamina/<Id>]}; a layer is named by its kind and method name, {@code Conv2d
+ * The IDs of every diagnostic the processor prints, and the text of those that are not lint
+ * findings (the reader's, shape inference's, the processor's own), so that tests assert the exact
+ * wording (Dagger's {@code ErrorMessages}). Each message starts with its stable ID in brackets,
+ * {@code [Lamina/<Id>]}: one of the constants below, or a lint rule's ID ({@code
+ * dev.lamina.processor.lint.Rule#id}). A layer is named by its kind and method name, {@code Conv2d
  * 'conv1'}, and shapes are one example without the batch axis, {@code [C, H, W]} or {@code [F]}.
  */
 public final class Messages {
     private Messages() {}
+
+    /** What every diagnostic ID starts with: {@code Lamina/<Id>}, printed in brackets. */
+    public static final String PREFIX = "Lamina/";
 
     /** The declaration is not a model Lamina can implement (wrong kind, signature, annotations). */
     public static final String MALFORMED_MODEL = "MalformedModel";
@@ -28,6 +33,26 @@ public final class Messages {
     /** A tensor with more elements than a Java array (and an ND4J buffer we allocate) can index. */
     public static final String TENSOR_TOO_LARGE = "TensorTooLarge";
 
+    /** An unexpected exception inside the processor: a bug in Lamina, reported on the model. */
+    public static final String INTERNAL_ERROR = "InternalError";
+    /** The generated class or the SARIF report could not be written. */
+    public static final String WRITE_FAILED = "WriteFailed";
+    /** A {@code -Alamina.*} option that Lamina does not know, or a value it does not accept. */
+    public static final String BAD_OPTION = "BadOption";
+    /** A valid option that has no effect as set (a rule switched on without its enabling parameter). */
+    public static final String OPTION_WITHOUT_EFFECT = "OptionWithoutEffect";
+    /** The model summary that {@code -Alamina.summary=true} prints as a NOTE. */
+    public static final String SUMMARY = "Summary";
+    /** {@code @SuppressWarnings("Lamina/<Id>")} naming no lint rule. */
+    public static final String UNKNOWN_SUPPRESSION = "UnknownSuppression";
+    /** A layer annotation on a method outside any {@code @Sequential} interface. */
+    public static final String LAYER_OUTSIDE_MODEL = "LayerOutsideModel";
+
+    /** Every ID above, for tests and documentation. */
+    public static final List<String> IDS = List.of(MALFORMED_MODEL, INVALID_HYPERPARAMETER, INFEASIBLE_WINDOW,
+            MISSING_FLATTEN, RANK_MISMATCH, TENSOR_TOO_LARGE, INTERNAL_ERROR, WRITE_FAILED, BAD_OPTION,
+            OPTION_WITHOUT_EFFECT, SUMMARY, UNKNOWN_SUPPRESSION, LAYER_OUTSIDE_MODEL);
+
     /** The largest number of elements in one example's tensor, or in one weight tensor. */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
 
@@ -35,8 +60,9 @@ public final class Messages {
     public static final List<String> LAYER_ANNOTATIONS = List.of("Conv2d", "Dense", "BatchNorm", "ReLU",
             "ELU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax", "Dropout", "MaxPool2d", "AvgPool2d", "Flatten");
 
-    static String format(String id, String text) {
-        return "[Lamina/" + id + "] " + text;
+    /** {@code [Lamina/<id>] <text>}: how every diagnostic starts. */
+    public static String format(String id, String text) {
+        return "[" + PREFIX + id + "] " + text;
     }
 
     private static String layer(String kind, String name) {
@@ -235,5 +261,45 @@ public final class Messages {
     public static String inputTooLarge(Shape input, BigInteger elements) {
         return format(TENSOR_TOO_LARGE, "@Sequential input " + input + " would hold " + elements
                 + " elements per example, more than " + MAX_ELEMENTS);
+    }
+
+    // ---- The processor ---------------------------------------------------------------------------
+
+    /** An exception escaped a stage; {@code stackTrace} is its printed stack trace. */
+    public static String internalError(String stackTrace) {
+        return format(INTERNAL_ERROR, "internal error while processing this model; please report it: " + stackTrace);
+    }
+
+    /** The generated source could not be written through the Filer. */
+    public static String generatedClassNotWritten(String reason) {
+        return format(WRITE_FAILED, "could not write the generated class: " + reason);
+    }
+
+    /** The SARIF report of {@code -Alamina.report} could not be written. */
+    public static String reportNotWritten(String path, String reason) {
+        return format(WRITE_FAILED, "could not write the lint report " + path + ": " + reason);
+    }
+
+    /** {@code @<annotation>} on method {@code method} of {@code owner} (null at top level) outside a model. */
+    public static String layerOutsideModel(String annotation, String method, String owner) {
+        String where = owner == null ? "" : " in '" + owner + "'";
+        return format(LAYER_OUTSIDE_MODEL, "@" + annotation + " on '" + method + "'" + where
+                + " has no effect: Lamina reads layers only from interfaces annotated @Sequential. Fix:"
+                + " annotate the interface with @Sequential(input = {...}), or remove the annotation");
+    }
+
+    /** The title line of the summary NOTE, followed by the table. */
+    public static String summary(String interfaceName, String generatedName, String table) {
+        return format(SUMMARY, "summary of " + interfaceName + " (" + generatedName + ".create(seed)):\n"
+                + table.stripTrailing());
+    }
+
+    /**
+     * {@code @SuppressWarnings("<text>")} whose {@code id} (after {@code Lamina/}) names no lint rule;
+     * {@code suggestion} is {@code "; did you mean 'X'?"} or empty.
+     */
+    public static String unknownSuppression(String text, String id, String suggestion) {
+        return format(UNKNOWN_SUPPRESSION, "@SuppressWarnings(\"" + text + "\") names no lint rule '" + id + "'"
+                + suggestion + "; it suppresses nothing");
     }
 }

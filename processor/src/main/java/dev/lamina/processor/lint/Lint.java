@@ -1,5 +1,7 @@
 package dev.lamina.processor.lint;
 
+import dev.lamina.processor.diag.Messages;
+import dev.lamina.processor.diag.NearMiss;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
@@ -40,30 +42,30 @@ public final class Lint {
         this.lines = lines;
     }
 
-    /**
-     * The lint for a compilation: the registered rules, configured by the processor options.
-     * Problems with the options are printed as warnings here, once.
-     */
-    public static Lint create(ProcessingEnvironment env) {
-        List<RuleInfo> rules = LintRules.all();
-        LintOptions options = LintOptions.parse(env.getOptions(), rules);
-        for (String problem : options.problems()) {
-            env.getMessager().printMessage(Diagnostic.Kind.WARNING, problem);
-        }
-        return new Lint(rules, options, SourceLines.of(env));
-    }
-
-    /** The option keys to declare in {@code getSupportedOptions()}. */
-    public static Set<String> supportedOptions() {
-        return LintOptions.supportedOptions(LintRules.all());
+    /** The lint for a compilation: the registered rules, configured by the processor's options. */
+    public static Lint create(ProcessingEnvironment env, LintOptions options) {
+        return new Lint(LintRules.all(), options, SourceLines.of(env));
     }
 
     /**
-     * Runs every enabled rule on {@code model}; findings go to {@code report}. Never throws.
+     * Runs every enabled rule on {@code model}, with rewrites off; findings go to {@code report}.
+     * Never throws.
      *
      * @return the findings reported (not suppressed), in the order they were reported
      */
     public List<ReportedFinding> run(ModelIR model, Report report) {
+        return run(model, model, report);
+    }
+
+    /**
+     * Runs every enabled rule on {@code model}, the declared model; findings go to {@code report},
+     * except NOTEs whose advice {@code executed} (the model the generated code runs: {@code model}
+     * with the rewrites applied, or {@code model} itself when they are off) carries out: see
+     * {@link Rule#carriedOutBy}. Never throws.
+     *
+     * @return the findings not suppressed, printed or carried out, in the order they were found
+     */
+    public List<ReportedFinding> run(ModelIR model, ModelIR executed, Report report) {
         if (model.element() != null) {
             reportUnknownSuppressions(model.element(), report);
         }
@@ -88,13 +90,14 @@ public final class Lint {
         matches.sort(Comparator.comparingInt(Match::layer).thenComparingInt(Match::rule));
         List<ReportedFinding> reported = new ArrayList<>();
         for (Match m : matches) {
-            emit(model, rules.get(m.rule()), m.finding(), report).ifPresent(reported::add);
+            emit(model, executed, rules.get(m.rule()), m.finding(), report).ifPresent(reported::add);
         }
         return List.copyOf(reported);
     }
 
     /** Reports one finding; returns it unless it was suppressed. */
-    private Optional<ReportedFinding> emit(ModelIR model, RuleInfo rule, Finding finding, Report report) {
+    private Optional<ReportedFinding> emit(ModelIR model, ModelIR executed, RuleInfo rule, Finding finding,
+            Report report) {
         Severity level = options.severity(rule).atMost(finding.cap());
         if (options.werror() && level == Severity.WARNING) {
             level = Severity.ERROR;
@@ -103,12 +106,14 @@ public final class Lint {
         String message = message(rule, finding);
         Element element = at.source().element() != null ? at.source().element() : model.element();
         boolean suppressed = element != null && Suppressions.suppresses(element, rule.id());
-        if (!suppressed) {
+        String carriedOutBy = level == Severity.NOTE && carriedOut(rule, executed, at)
+                ? rule.metadata().carriedOutBy() : "";
+        if (!suppressed && carriedOutBy.isEmpty()) {
             report.add(level.kind(), message, at.source(), finding.member());
         }
         Optional<ReportedFinding> reported = suppressed
                 ? Optional.empty()
-                : Optional.of(new ReportedFinding(rule.id(), level, at.name(), message));
+                : Optional.of(new ReportedFinding(rule.id(), level, at.name(), message, carriedOutBy));
         if (options.reportPath().isPresent()) {
             AnnotationValue value = finding.member() == null ? null : at.source().value(finding.member()).orElse(null);
             List<SarifResult.Related> related = finding.related().stream()
@@ -121,9 +126,20 @@ public final class Lint {
                     model.packageName().isEmpty()
                             ? model.interfaceName() + "." + at.name()
                             : model.packageName() + "." + model.interfaceName() + "." + at.name(),
-                    suppressed, related));
+                    suppressed, related, carriedOutBy));
         }
         return reported;
+    }
+
+    /**
+     * Whether the rewrite named by {@code rule}'s {@link Rule#carriedOutBy} changed the layer
+     * {@code at} in {@code executed}: it left a fact there that names it.
+     */
+    private static boolean carriedOut(RuleInfo rule, ModelIR executed, LayerNode at) {
+        String rewrite = rule.metadata().carriedOutBy();
+        return !rewrite.isEmpty() && executed.layers().stream()
+                .filter(n -> n.name().equals(at.name()))
+                .anyMatch(n -> n.rewrites().stream().anyMatch(fact -> fact.rule().equals(rewrite)));
     }
 
     /** {@code [Lamina/<id>] <summary>: <why> (<citation>). Fix: <fix>} */
@@ -137,8 +153,7 @@ public final class Lint {
         Set<String> ids = rules.stream().map(RuleInfo::id).collect(Collectors.toSet());
         for (Suppressions.Unknown u : Suppressions.unknown(model, ids)) {
             String id = u.text().substring(LintRules.PREFIX.length());
-            report.add(Diagnostic.Kind.WARNING, "[Lamina] @SuppressWarnings(\"" + u.text() + "\") names no lint rule '"
-                    + id + "'" + LintOptions.suggestion(id, ids) + "; it suppresses nothing",
+            report.add(Diagnostic.Kind.WARNING, Messages.unknownSuppression(u.text(), id, NearMiss.suggestion(id, ids)),
                     u.element(), u.annotation(), u.value());
         }
     }
@@ -155,7 +170,7 @@ public final class Lint {
         try {
             SarifWriter.write(Path.of(path), rules, results);
         } catch (IOException | RuntimeException e) {
-            messager.printMessage(Diagnostic.Kind.ERROR, "[Lamina] could not write the lint report " + path + ": " + e);
+            messager.printMessage(Diagnostic.Kind.ERROR, Messages.reportNotWritten(path, e.toString()));
         }
     }
 

@@ -61,8 +61,13 @@ public final class LintDocs {
         s.append("`@SuppressWarnings(\"Lamina/<RuleId>\")` on a layer method, or on the interface (or a class"
                 + " enclosing it), suppresses one rule there; `@SuppressWarnings(\"Lamina\")` suppresses all."
                 + " A diagnostic that names two layers is suppressed where it is reported (the layer in its"
-                + " location). Unknown rule IDs in options or in `@SuppressWarnings` and malformed values are"
-                + " reported as warnings.\n\n");
+                + " location). An unknown `lamina.*` option, rule or parameter, and a value an option does not"
+                + " accept, are errors (`[Lamina/BadOption]`); an unknown rule ID in `@SuppressWarnings` is a"
+                + " warning (`[Lamina/UnknownSuppression]`).\n\n");
+        s.append("Some advice the generator carries out itself: with rewrites on (the default; `-Alamina.rewrite=false`"
+                + " turns them off) a note whose advice a rewrite has applied to that layer is not printed. The"
+                + " generated class's Javadoc lists it, the SARIF report keeps it as suppressed, and"
+                + " `lintFindings()` leaves it out. The rule says so under **Carried out by**.\n\n");
         s.append("Where the literature disagrees (batch norm before or after the activation), the rule is a"
                 + " template that is off by default and at most a note: see BlockTemplate.\n\n");
         s.append("## Rules\n\n");
@@ -84,6 +89,10 @@ public final class LintDocs {
             s.append("- **Why:** ").append(m.rationale()).append("\n");
             s.append("- **Fix:** ").append(m.fix()).append("\n");
             s.append("- **Citation:** ").append(m.citation()).append("\n");
+            if (!m.carriedOutBy().isEmpty()) {
+                s.append("- **Carried out by:** the rewrite ").append(m.carriedOutBy()).append(": while rewrites are"
+                        + " on, a note on a layer it changed is not printed\n");
+            }
             for (Rule.Parameter p : m.parameters()) {
                 s.append("- **Parameter** `-Alamina.lint.").append(m.id()).append('.').append(p.name()).append("=")
                         .append(valueHint(p)).append("`: ").append(p.description())

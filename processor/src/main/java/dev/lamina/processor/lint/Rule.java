@@ -40,6 +40,17 @@ public @interface Rule {
     /** Rule-specific options, set with {@code -Alamina.lint.<id>.<name>=<value>}. */
     Parameter[] parameters() default {};
 
+    /**
+     * The rewrite of {@code dev.lamina.processor.rewrite} that carries out this rule's advice in the
+     * generated code, by its name (the one that starts its notes on the layers it changed), or
+     * {@code ""} when none does. While rewrites are on ({@code -Alamina.rewrite}, the default), a
+     * finding of this rule reported at {@link Severity#NOTE} on a layer that rewrite changed is not
+     * printed: the generated class's Javadoc says what was carried out, and the SARIF report keeps the
+     * finding, suppressed. A finding the rewrite did not carry out, or one raised above NOTE by an
+     * option, is printed as usual.
+     */
+    String carriedOutBy() default "";
+
     /** A rule-specific option. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

@@ -12,17 +12,8 @@ import java.util.Optional;
 public final class Rewrites {
     private Rewrites() {}
 
-    /** The processor option that turns rewrites off ({@code -Alamina.rewrite=false}); on by default. */
-    public static final String OPTION = "lamina.rewrite";
-
     private static final List<Rewrite> ALL = List.of(new BiasBeforeBatchNorm(), new BatchNormFold(),
             new MaxPoolBeforeMonotoneActivation());
-
-    /** Whether the processor options turn rewrites on: anything but {@code false} (any case) does. */
-    public static boolean enabled(java.util.Map<String, String> options) {
-        String value = options.get(OPTION);
-        return value == null || !value.trim().equalsIgnoreCase("false");
-    }
 
     /**
      * The pass that inference runs, from {@code model} as {@link #apply} returned it: without the

@@ -1,5 +1,8 @@
 package dev.lamina.processor.summary;
 
+import com.github.freva.asciitable.AsciiTable;
+import com.github.freva.asciitable.Column;
+import com.github.freva.asciitable.HorizontalAlign;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.ir.Shape;
@@ -11,13 +14,28 @@ import java.util.Locale;
  * The model summary table, rendered at compile time from the IR for the NOTE that
  * {@code -Alamina.summary=true} prints. It is the text that {@code model.summary(batchSize)} of the
  * generated class returns at run time ({@code dev.lamina.runtime.model.ModelSummary}) for a model
- * made by {@code create(seed)}, whose values are FLOAT. The processor cannot load the runtime, so
- * the format is written twice; {@code SummaryNoteTest} keeps the two identical.
+ * made by {@code create(seed)}, whose values are FLOAT. The processor cannot load the runtime (it
+ * needs ND4J), so the rows and totals are built twice, laid out by the same table library (bundled
+ * and relocated in the processor jar); {@code SummaryNoteTest} keeps the two texts identical.
  */
 public final class SummaryTable {
     /** {@code create(seed)} builds FLOAT models. */
     static final String DATA_TYPE = "FLOAT";
     static final int BYTES_PER_VALUE = 4;
+
+    /** The table's columns: name, kind and shape left-aligned, the numbers right-aligned. */
+    private static final Column[] COLUMNS = {
+        column("Layer", HorizontalAlign.LEFT),
+        column("Kind", HorizontalAlign.LEFT),
+        column("Output shape", HorizontalAlign.LEFT),
+        column("Trainable", HorizontalAlign.RIGHT),
+        column("Non-trainable", HorizontalAlign.RIGHT),
+        column("Activations", HorizontalAlign.RIGHT),
+    };
+
+    private static Column column(String header, HorizontalAlign align) {
+        return new Column().header(header).headerAlign(align).dataAlign(align);
+    }
 
     private SummaryTable() {}
 
@@ -41,7 +59,6 @@ public final class SummaryTable {
      */
     public static String render(ModelIR model, ModelIR executed, int batchSize) {
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"Layer", "Kind", "Output shape", "Trainable", "Non-trainable", "Activations"});
         cells.add(new String[] {"input", "", withBatchAxis(model.input()), "", "", ""});
         long trainable = 0;
         long nonTrainable = 0;
@@ -54,32 +71,10 @@ public final class SummaryTable {
             cells.add(new String[] {layer.name(), layer.spec().kind(), withBatchAxis(layer.output()),
                     count(layer.parameterCount()), count(layer.bufferCount()), bytes(outputValues * BYTES_PER_VALUE)});
         }
-        int[] widths = new int[6];
-        for (String[] line : cells) {
-            for (int c = 0; c < widths.length; c++) {
-                widths[c] = Math.max(widths[c], line[c].length());
-            }
-        }
-        int width = 2 * (widths.length - 1);
-        for (int w : widths) {
-            width += w;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            String[] line = cells.get(i);
-            StringBuilder text = new StringBuilder();
-            for (int c = 0; c < widths.length; c++) {
-                String cell = line[c];
-                String pad = " ".repeat(widths[c] - cell.length());
-                // Text columns are left-aligned, numbers right-aligned.
-                text.append(c == 0 ? "" : "  ").append(c < 3 ? cell + pad : pad + cell);
-            }
-            sb.append(text.toString().stripTrailing()).append('\n');
-            if (i == 0) {
-                sb.append("-".repeat(width)).append('\n');
-            }
-        }
-        sb.append("-".repeat(width)).append('\n');
+        String grid = grid(cells);
+        StringBuilder sb = new StringBuilder(grid);
+        // A rule as wide as the table between the layers and the totals.
+        sb.append("-".repeat(grid.lines().mapToInt(String::length).max().orElse(0))).append('\n');
         String[][] totals = {
             {"Trainable parameters:", count(trainable), bytes(trainable * BYTES_PER_VALUE)},
             {"Non-trainable parameters:", count(nonTrainable), bytes(nonTrainable * BYTES_PER_VALUE)},
@@ -104,6 +99,22 @@ public final class SummaryTable {
         }
         sb.append("Values are ").append(DATA_TYPE).append(", ").append(BYTES_PER_VALUE)
                 .append(" bytes each; activations are the outputs of all layers in one forward pass.\n");
+        return sb.toString();
+    }
+
+    /**
+     * The layer rows under a header, columns separated by {@code |} and the header underlined (the
+     * ascii-table library lays them out, as in the runtime's {@code ModelSummary}); text columns
+     * left-aligned, numbers right-aligned; lines end in {@code \n}, without trailing blanks.
+     */
+    private static String grid(List<String[]> rows) {
+        String table = AsciiTable.builder()
+                .border(AsciiTable.BASIC_ASCII_NO_DATA_SEPARATORS_NO_OUTSIDE_BORDER)
+                .lineSeparator("\n")
+                .data(COLUMNS, rows.toArray(new Object[0][]))
+                .asString();
+        StringBuilder sb = new StringBuilder();
+        table.lines().forEach(line -> sb.append(line.stripTrailing()).append('\n'));
         return sb.toString();
     }
 

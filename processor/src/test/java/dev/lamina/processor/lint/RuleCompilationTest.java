@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  * shapes, lint): the positive model gives exactly one diagnostic of the rule, with the expected
  * text, in the model's file, on the expected line (and column, when the rule points at an
  * annotation value); the corrected model compiles with no diagnostic at all; the rule is silenced
- * by {@code @SuppressWarnings("Lamina/<id>")} on the layer and on the interface; and
- * {@code -Alamina.lint.<id>} moves it to ERROR or OFF. Each rule's test class extends this and
- * supplies the models.
+ * by {@code @SuppressWarnings("Lamina/<id>")} on the layer and on the interface; {@code
+ * -Alamina.lint.<id>} moves it to ERROR or OFF; and a rule whose advice a rewrite carries out is
+ * silent while rewrites are on. Each rule's test class extends this and supplies the models.
  */
 public abstract class RuleCompilationTest {
     /** The rule under test. */
@@ -127,6 +127,18 @@ public abstract class RuleCompilationTest {
         CompilationSubject.assertThat(error).hadErrorContaining(message()).inFile(source).onLineContaining(line());
 
         assertNoDiagnostics(compile(source, concat(enable, "-Alamina.lint." + id() + "=off")));
+    }
+
+    /**
+     * A rule whose advice a rewrite carries out ({@link Rule#carriedOutBy}) prints nothing on the
+     * positive model while rewrites are on, the default; its {@link #enable()} turns them off.
+     */
+    @Test
+    public void carriedOutWithRewritesOn() {
+        Assumptions.assumeFalse(rule().metadata().carriedOutBy().isEmpty(), "no rewrite carries out the advice");
+        assertThat(enable()).asList().contains("-Alamina.rewrite=false");
+        String[] on = Arrays.stream(enable()).filter(o -> !o.startsWith("-Alamina.rewrite=")).toArray(String[]::new);
+        assertNoDiagnostics(compile(positiveModel().source(), on));
     }
 
     /** Off-by-default rules stay silent without {@link #enable()}; the others are covered by {@link #positive}. */

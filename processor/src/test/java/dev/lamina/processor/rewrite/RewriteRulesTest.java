@@ -135,13 +135,6 @@ class RewriteRulesTest {
     }
 
     @Test
-    void option_onlyFalseTurnsRewritesOff() {
-        assertThat(Rewrites.enabled(java.util.Map.of())).isTrue();
-        assertThat(Rewrites.enabled(java.util.Map.of(Rewrites.OPTION, "true"))).isTrue();
-        assertThat(Rewrites.enabled(java.util.Map.of(Rewrites.OPTION, "FALSE"))).isFalse();
-    }
-
-    @Test
     void inferencePass_dropsDropoutsAndFoldedBatchNorms_thenMovesPoolsPastWhereDropoutStood() {
         ModelIR model = Rewrites.apply(read("{1, 16, 16}",
                 "@Conv2d(filters = 2, kernel = 3) Layer conv1();",

@@ -10,7 +10,6 @@ import dev.lamina.processor.testing.GeneratedClassLoader;
 import dev.lamina.processor.testing.Models;
 import dev.lamina.runtime.model.Model;
 import java.util.List;
-import java.util.Map;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class SummaryNoteTest {
     private static final String SEED_SEQUENTIAL = "input = {1, 28, 28}, loss = Loss.SOFTMAX_CROSS_ENTROPY";
-    private static final String TITLE = "[Lamina] summary of SeedNet (LaminaSeedNet.create(seed)):\n";
+    private static final String TITLE = "[Lamina/Summary] summary of SeedNet (LaminaSeedNet.create(seed)):\n";
 
     private static Compilation compile(JavaFileObject source, String... options) {
         return Compiler.javac().withProcessors(new LaminaProcessor()).withOptions((Object[]) options).compile(source);
@@ -32,7 +31,7 @@ class SummaryNoteTest {
         return c.diagnostics().stream()
                 .filter(d -> d.getKind() == Diagnostic.Kind.NOTE)
                 .map(d -> d.getMessage(null))
-                .filter(m -> m.startsWith("[Lamina] summary of "))
+                .filter(m -> m.startsWith("[Lamina/Summary] summary of "))
                 .toList();
     }
 
@@ -67,7 +66,7 @@ class SummaryNoteTest {
                     .inOrder();
             assertThat(table).isEqualTo(runtime.stripTrailing());
             assertThat(table).contains("Activations at batch size " + batchSize + ":");
-            assertThat(table).contains("bn1      BatchNorm  [N, 32, 26, 26]         64             64");
+            assertThat(table).contains(" bn1     | BatchNorm | [N, 32, 26, 26] |        64 |            64 |");
             assertThat(table).contains("The generated code holds 843,754 trainable parameters: rewrites elided 96");
         }
         // Without rewrites the generated code keeps the biases, and neither text mentions them.
@@ -77,7 +76,7 @@ class SummaryNoteTest {
         assertThat(keptTable).doesNotContain("rewrites");
         // The note lands on the model interface.
         Compilation c = compile(source, "-Alamina.summary=true");
-        assertThat(c).hadNoteContaining("[Lamina] summary of SeedNet").inFile(source)
+        assertThat(c).hadNoteContaining("[Lamina/Summary] summary of SeedNet").inFile(source)
                 .onLineContaining("public interface SeedNet");
     }
 
@@ -106,22 +105,13 @@ class SummaryNoteTest {
     }
 
     @Test
-    void malformedValuesAreWarningsAndFallBackToTheDefaults() {
-        SummaryOptions options = SummaryOptions.parse(Map.of("lamina.summary", "yes", "lamina.summary.batchSize", "0"));
-        assertThat(options.enabled()).isFalse();
-        assertThat(options.batchSize()).isEqualTo(1);
-        assertThat(options.problems()).hasSize(2);
-        assertThat(options.problems().get(0)).contains("must be true or false, found 'yes'");
-        assertThat(options.problems().get(1)).contains("must be a whole number >= 1, found '0'; using 1");
-
-        assertThat(SummaryOptions.parse(Map.of("lamina.summary", "")).enabled()).isTrue();
-        assertThat(SummaryOptions.parse(Map.of("lamina.summary", "TRUE", "lamina.summary.batchSize", " 64 ")).batchSize())
-                .isEqualTo(64);
-
+    void malformedBatchSizeIsAnErrorAndTheNoteFallsBackToTheDefault() {
         Compilation c = compile(Models.model("SeedNet", SEED_SEQUENTIAL, Models.SEED_LAYERS),
                 "-Alamina.summary=true", "-Alamina.summary.batchSize=many");
-        assertThat(c).succeeded();
-        assertThat(c).hadWarningContaining("-Alamina.summary.batchSize must be a whole number >= 1, found 'many'");
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("[Lamina/BadOption] -Alamina.summary.batchSize=many: expected a positive"
+                + " integer");
+        assertThat(c).hadErrorCount(1);
         assertThat(notes(c).get(0)).contains("Activations at batch size 1:");
     }
 }

@@ -1,5 +1,8 @@
 package dev.lamina.runtime.model;
 
+import com.github.freva.asciitable.AsciiTable;
+import com.github.freva.asciitable.Column;
+import com.github.freva.asciitable.HorizontalAlign;
 import dev.lamina.dsl.Layer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,6 +85,20 @@ public final class ModelSummary {
             return name + " (" + kind + ") " + Arrays.toString(outputShape) + ", " + trainable + " trainable, "
                     + nonTrainable + " non-trainable";
         }
+    }
+
+    /** The table's columns: name, kind and shape left-aligned, the numbers right-aligned. */
+    private static final Column[] COLUMNS = {
+        column("Layer", HorizontalAlign.LEFT),
+        column("Kind", HorizontalAlign.LEFT),
+        column("Output shape", HorizontalAlign.LEFT),
+        column("Trainable", HorizontalAlign.RIGHT),
+        column("Non-trainable", HorizontalAlign.RIGHT),
+        column("Activations", HorizontalAlign.RIGHT),
+    };
+
+    private static Column column(String header, HorizontalAlign align) {
+        return new Column().header(header).headerAlign(align).dataAlign(align);
     }
 
     private final int[] inputShape;
@@ -186,49 +203,27 @@ public final class ModelSummary {
      * The summary as a table, lines ending in {@code \n}. For the seed network at batch size 1:
      *
      * <pre>
-     * Layer    Kind       Output shape     Trainable  Non-trainable  Activations
-     * ------------------------------------------------------------------------
-     * input               [N, 1, 28, 28]
-     * conv1    Conv2d     [N, 32, 26, 26]        320              0     84.5 KiB
-     * bn1      BatchNorm  [N, 32, 26, 26]         64             64     84.5 KiB
-     * ...
+     *  Layer   | Kind      | Output shape    | Trainable | Non-trainable | Activations
+     * ---------+-----------+-----------------+-----------+---------------+-------------
+     *  input   |           | [N, 1, 28, 28]  |           |               |
+     *  conv1   | Conv2d    | [N, 32, 26, 26] |       320 |             0 |    84.5 KiB
+     *  bn1     | BatchNorm | [N, 32, 26, 26] |        64 |            64 |    84.5 KiB
+     *  ...
      * </pre>
      *
      * @return the table
      */
     public String table() {
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"Layer", "Kind", "Output shape", "Trainable", "Non-trainable", "Activations"});
         cells.add(new String[] {"input", "", withBatchAxis(inputShape), "", "", ""});
         for (Row row : rows) {
             cells.add(new String[] {row.name(), row.kind(), withBatchAxis(row.outputShape()), count(row.trainable()),
                     count(row.nonTrainable()), bytes(row.outputValues() * batchSize * bytesPerValue)});
         }
-        int[] widths = new int[6];
-        for (String[] line : cells) {
-            for (int c = 0; c < widths.length; c++) {
-                widths[c] = Math.max(widths[c], line[c].length());
-            }
-        }
-        int width = 2 * (widths.length - 1);
-        for (int w : widths) {
-            width += w;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            String[] line = cells.get(i);
-            StringBuilder text = new StringBuilder();
-            for (int c = 0; c < widths.length; c++) {
-                String cell = line[c];
-                String pad = " ".repeat(widths[c] - cell.length());
-                text.append(c == 0 ? "" : "  ").append(c < 3 ? cell + pad : pad + cell);
-            }
-            sb.append(text.toString().stripTrailing()).append('\n');
-            if (i == 0) {
-                sb.append("-".repeat(width)).append('\n');
-            }
-        }
-        sb.append("-".repeat(width)).append('\n');
+        String grid = grid(cells);
+        StringBuilder sb = new StringBuilder(grid);
+        // A rule as wide as the table between the layers and the totals.
+        sb.append("-".repeat(grid.lines().mapToInt(String::length).max().orElse(0))).append('\n');
         String[][] totals = {
             {"Trainable parameters:", count(trainableParameters()), bytes(trainableParameters() * bytesPerValue)},
             {"Non-trainable parameters:", count(nonTrainableParameters()),
@@ -259,6 +254,22 @@ public final class ModelSummary {
     @Override
     public String toString() {
         return table();
+    }
+
+    /**
+     * The layer rows under a header, columns separated by {@code |} and the header underlined (the
+     * ascii-table library lays them out); text columns left-aligned, numbers right-aligned; lines end
+     * in {@code \n}, without trailing blanks.
+     */
+    private static String grid(List<String[]> rows) {
+        String table = AsciiTable.builder()
+                .border(AsciiTable.BASIC_ASCII_NO_DATA_SEPARATORS_NO_OUTSIDE_BORDER)
+                .lineSeparator("\n")
+                .data(COLUMNS, rows.toArray(new Object[0][]))
+                .asString();
+        StringBuilder sb = new StringBuilder();
+        table.lines().forEach(line -> sb.append(line.stripTrailing()).append('\n'));
+        return sb.toString();
     }
 
     /** {@code [N, 32, 26, 26]}. */

@@ -24,7 +24,8 @@ import java.util.List;
         rationale = "Max pooling commutes with non-decreasing functions, so pooling first gives the same output and"
                 + " evaluates the activation on fewer values; gradients agree except at ties",
         citation = "max_i f(x_i) = f(max_i x_i) for non-decreasing f",
-        fix = "swap the activation and the max pool")
+        fix = "swap the activation and the max pool",
+        carriedOutBy = "MaxPoolBeforeMonotoneActivation")
 public final class PoolBeforeMonotoneActivation implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {

@@ -1,5 +1,9 @@
 package dev.lamina.processor.lint.sarif;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import dev.lamina.processor.lint.Rule;
 import dev.lamina.processor.lint.RuleInfo;
 import dev.lamina.processor.lint.Severity;
@@ -18,10 +22,15 @@ import java.util.Map;
  * Writes lint findings as a SARIF 2.1.0 log (OASIS, https://docs.oasis-open.org/sarif/sarif/v2.1.0/):
  * one run whose driver lists every rule with its metadata, and one result per finding with its
  * level, message, file, line and column. Suppressed findings are kept with an {@code inSource}
- * suppression (§3.35), as javac did not print them.
+ * suppression (§3.35), as javac did not print them; findings whose advice a rewrite carried out
+ * ({@link dev.lamina.processor.lint.Rule#carriedOutBy}) with an {@code external} one that names the
+ * rewrite. The JSON is built as a tree and written by Gson (bundled and relocated in the processor
+ * jar).
  */
 public final class SarifWriter {
     static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    /** Pretty-printed, and without Gson's HTML escaping ({@code <} stays {@code <}). */
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private SarifWriter() {}
 
@@ -48,100 +57,131 @@ public final class SarifWriter {
         }
     }
 
-    /** The SARIF log as JSON text. */
+    /** The SARIF log as JSON text, indented by two spaces, ending in a newline. */
     public static String toJson(List<RuleInfo> rules, List<SarifResult> results) {
         Map<String, Integer> ruleIndex = new HashMap<>();
-        StringBuilder s = new StringBuilder();
-        s.append("{\n");
-        s.append("  \"$schema\": ").append(Json.string(SCHEMA)).append(",\n");
-        s.append("  \"version\": \"2.1.0\",\n");
-        s.append("  \"runs\": [\n    {\n");
-        s.append("      \"tool\": {\n        \"driver\": {\n");
-        s.append("          \"name\": \"Lamina\",\n");
-        s.append("          \"rules\": [");
+        JsonArray ruleArray = new JsonArray();
         for (int i = 0; i < rules.size(); i++) {
-            RuleInfo r = rules.get(i);
-            ruleIndex.put(r.id(), i);
-            s.append(i == 0 ? "\n" : ",\n");
-            appendRule(s, r.metadata());
+            ruleIndex.put(rules.get(i).id(), i);
+            ruleArray.add(rule(rules.get(i).metadata()));
         }
-        s.append(rules.isEmpty() ? "]\n" : "\n          ]\n");
-        s.append("        }\n      },\n");
-        s.append("      \"results\": [");
-        for (int i = 0; i < results.size(); i++) {
-            s.append(i == 0 ? "\n" : ",\n");
-            appendResult(s, results.get(i), ruleIndex.getOrDefault(results.get(i).rule().id(), -1));
+        JsonArray resultArray = new JsonArray();
+        for (SarifResult r : results) {
+            resultArray.add(result(r, ruleIndex.getOrDefault(r.rule().id(), -1)));
         }
-        s.append(results.isEmpty() ? "]\n" : "\n      ]\n");
-        s.append("    }\n  ]\n}\n");
-        return s.toString();
+        JsonObject driver = new JsonObject();
+        driver.addProperty("name", "Lamina");
+        driver.add("rules", ruleArray);
+        JsonObject tool = new JsonObject();
+        tool.add("driver", driver);
+        JsonObject run = new JsonObject();
+        run.add("tool", tool);
+        run.add("results", resultArray);
+        JsonArray runs = new JsonArray();
+        runs.add(run);
+        JsonObject log = new JsonObject();
+        log.addProperty("$schema", SCHEMA);
+        log.addProperty("version", "2.1.0");
+        log.add("runs", runs);
+        return GSON.toJson(log) + "\n";
     }
 
-    private static void appendRule(StringBuilder s, Rule r) {
-        String pad = "            ";
-        s.append(pad).append("{\n");
-        s.append(pad).append("  \"id\": ").append(Json.string(r.id())).append(",\n");
-        s.append(pad).append("  \"name\": ").append(Json.string(r.id())).append(",\n");
-        s.append(pad).append("  \"shortDescription\": { \"text\": ").append(Json.string(r.summary())).append(" },\n");
-        s.append(pad).append("  \"fullDescription\": { \"text\": ")
-                .append(Json.string(r.pattern() + ". " + r.rationale())).append(" },\n");
-        s.append(pad).append("  \"help\": { \"text\": ").append(Json.string("Fix: " + r.fix())).append(" },\n");
-        s.append(pad).append("  \"defaultConfiguration\": { \"enabled\": ").append(r.severity() != Severity.OFF)
-                .append(", \"level\": ").append(Json.string(levelOf(r.severity()))).append(" },\n");
-        s.append(pad).append("  \"properties\": { \"citation\": ").append(Json.string(r.citation())).append(" }\n");
-        s.append(pad).append("}");
+    private static JsonObject rule(Rule r) {
+        JsonObject rule = new JsonObject();
+        rule.addProperty("id", r.id());
+        rule.addProperty("name", r.id());
+        rule.add("shortDescription", text(r.summary()));
+        rule.add("fullDescription", text(r.pattern() + ". " + r.rationale()));
+        rule.add("help", text("Fix: " + r.fix()));
+        JsonObject configuration = new JsonObject();
+        configuration.addProperty("enabled", r.severity() != Severity.OFF);
+        configuration.addProperty("level", levelOf(r.severity()));
+        rule.add("defaultConfiguration", configuration);
+        JsonObject properties = new JsonObject();
+        properties.addProperty("citation", r.citation());
+        rule.add("properties", properties);
+        return rule;
     }
 
-    private static void appendResult(StringBuilder s, SarifResult r, int ruleIndex) {
-        String pad = "        ";
-        s.append(pad).append("{\n");
-        s.append(pad).append("  \"ruleId\": ").append(Json.string(r.rule().id())).append(",\n");
+    private static JsonObject result(SarifResult r, int ruleIndex) {
+        JsonObject result = new JsonObject();
+        result.addProperty("ruleId", r.rule().id());
         if (ruleIndex >= 0) {
-            s.append(pad).append("  \"ruleIndex\": ").append(ruleIndex).append(",\n");
+            result.addProperty("ruleIndex", ruleIndex);
         }
-        s.append(pad).append("  \"level\": ").append(Json.string(levelOf(r.level()))).append(",\n");
-        s.append(pad).append("  \"message\": { \"text\": ").append(Json.string(r.message())).append(" },\n");
-        s.append(pad).append("  \"locations\": [ ");
-        appendLocation(s, r.location(), r.logicalName(), null);
-        s.append(" ]");
+        result.addProperty("level", levelOf(r.level()));
+        result.add("message", text(r.message()));
+        JsonArray locations = new JsonArray();
+        locations.add(location(r.location(), r.logicalName(), null));
+        result.add("locations", locations);
         if (!r.related().isEmpty()) {
-            s.append(",\n").append(pad).append("  \"relatedLocations\": [");
+            JsonArray related = new JsonArray();
             for (int i = 0; i < r.related().size(); i++) {
                 SarifResult.Related rel = r.related().get(i);
-                s.append(i == 0 ? "\n" : ",\n").append(pad).append("    { \"id\": ").append(i).append(", ");
-                appendLocationBody(s, rel.location(), null, rel.description());
-                s.append(" }");
+                JsonObject location = new JsonObject();
+                location.addProperty("id", i);
+                location(rel.location(), null, rel.description()).entrySet()
+                        .forEach(e -> location.add(e.getKey(), e.getValue()));
+                related.add(location);
             }
-            s.append("\n").append(pad).append("  ]");
+            result.add("relatedLocations", related);
         }
+        JsonArray suppressions = new JsonArray();
         if (r.suppressed()) {
-            s.append(",\n").append(pad).append("  \"suppressions\": [ { \"kind\": \"inSource\" } ]");
+            suppressions.add(suppression("inSource", null));
         }
-        s.append("\n").append(pad).append("}");
+        if (!r.carriedOutBy().isEmpty()) {
+            suppressions.add(suppression("external", "carried out by the generator's rewrite " + r.carriedOutBy()
+                    + " (-Alamina.rewrite), so javac did not print it"));
+        }
+        if (!suppressions.isEmpty()) {
+            result.add("suppressions", suppressions);
+        }
+        return result;
     }
 
-    private static void appendLocation(StringBuilder s, Position p, String logicalName, String message) {
-        s.append("{ ");
-        appendLocationBody(s, p, logicalName, message);
-        s.append(" }");
+    private static JsonObject suppression(String kind, String justification) {
+        JsonObject suppression = new JsonObject();
+        suppression.addProperty("kind", kind);
+        if (justification != null) {
+            suppression.addProperty("justification", justification);
+        }
+        return suppression;
     }
 
-    private static void appendLocationBody(StringBuilder s, Position p, String logicalName, String message) {
-        boolean first = true;
+    /** A location: file, line and column when known, the layer's logical name, a message; each may be null. */
+    private static JsonObject location(Position p, String logicalName, String message) {
+        JsonObject location = new JsonObject();
         if (p != null) {
-            s.append("\"physicalLocation\": { \"artifactLocation\": { \"uri\": ").append(Json.string(p.uri()))
-                    .append(" }, \"region\": { \"startLine\": ").append(p.line())
-                    .append(", \"startColumn\": ").append(p.column()).append(" } }");
-            first = false;
+            JsonObject artifact = new JsonObject();
+            artifact.addProperty("uri", p.uri());
+            JsonObject region = new JsonObject();
+            region.addProperty("startLine", p.line());
+            region.addProperty("startColumn", p.column());
+            JsonObject physical = new JsonObject();
+            physical.add("artifactLocation", artifact);
+            physical.add("region", region);
+            location.add("physicalLocation", physical);
         }
         if (logicalName != null) {
-            s.append(first ? "" : ", ").append("\"logicalLocations\": [ { \"fullyQualifiedName\": ")
-                    .append(Json.string(logicalName)).append(", \"kind\": \"member\" } ]");
-            first = false;
+            JsonObject logical = new JsonObject();
+            logical.addProperty("fullyQualifiedName", logicalName);
+            logical.addProperty("kind", "member");
+            JsonArray logicalLocations = new JsonArray();
+            logicalLocations.add(logical);
+            location.add("logicalLocations", logicalLocations);
         }
         if (message != null) {
-            s.append(first ? "" : ", ").append("\"message\": { \"text\": ").append(Json.string(message)).append(" }");
+            location.add("message", text(message));
         }
+        return location;
+    }
+
+    /** SARIF's message object, {@code {"text": ...}}. */
+    private static JsonObject text(String text) {
+        JsonObject message = new JsonObject();
+        message.addProperty("text", text);
+        return message;
     }
 
     /** SARIF has no "off" level; a disabled rule's default is "none" with enabled=false. */

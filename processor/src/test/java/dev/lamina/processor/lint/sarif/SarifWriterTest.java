@@ -23,9 +23,28 @@ class SarifWriterTest {
     }
 
     @Test
-    void escapesEveryControlCharacterAndQuote() {
-        assertThat(Json.string("a\"b\\c\nd\te\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\te\\u0001\"");
-        assertThat(JsonParser.parseString(Json.string("é \u2192 \"x\"\r\n")).getAsString()).isEqualTo("é \u2192 \"x\"\r\n");
+    void messagesSurviveQuotesControlCharactersAndNonAscii() {
+        String message = "a\"b\\c\nd\te\u0001 é \u2192 <x> & 'y'\r\n";
+        SarifResult result = new SarifResult(rule("DropoutBeforeBatchNorm"), Severity.WARNING, message, null, "t.N.d",
+                false, List.of());
+        String json = SarifWriter.toJson(RULES, List.of(result));
+        JsonObject log = JsonParser.parseString(json).getAsJsonObject();
+        assertThat(log.getAsJsonArray("runs").get(0).getAsJsonObject().getAsJsonArray("results").get(0)
+                .getAsJsonObject().getAsJsonObject("message").get("text").getAsString()).isEqualTo(message);
+        assertThat(json).contains("<x> & 'y'");
+        assertThat(json).endsWith("}\n");
+    }
+
+    @Test
+    void carriedOutFindingIsKeptWithAnExternalSuppression() {
+        SarifResult result = new SarifResult(rule("PoolBeforeMonotoneActivation"), Severity.NOTE, "m", null, "t.N.act",
+                false, List.of(), "MaxPoolBeforeMonotoneActivation");
+        JsonObject first = JsonParser.parseString(SarifWriter.toJson(RULES, List.of(result))).getAsJsonObject()
+                .getAsJsonArray("runs").get(0).getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject();
+        assertThat(first.get("level").getAsString()).isEqualTo("note");
+        JsonObject suppression = first.getAsJsonArray("suppressions").get(0).getAsJsonObject();
+        assertThat(suppression.get("kind").getAsString()).isEqualTo("external");
+        assertThat(suppression.get("justification").getAsString()).contains("MaxPoolBeforeMonotoneActivation");
     }
 
     @Test
