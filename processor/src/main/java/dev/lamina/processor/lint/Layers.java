@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation;
@@ -7,6 +8,7 @@ import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -39,48 +41,78 @@ public final class Layers {
     }
 
     /**
-     * The layers after {@code from} that {@code pass} accepts, in order, and the first layer it
-     * rejects ({@code stop}, -1 when the model ends first).
+     * One path from a layer through the layers that {@code pass} accepts, in flow order, to the
+     * first layer it rejects ({@code stop}), or to the model's end or input ({@code stop} null).
      */
-    public record Walk(List<LayerNode> passed, int stop) {
+    public record Walk(List<LayerNode> passed, LayerNode stop) {
+        public Walk {
+            passed = List.copyOf(passed);
+        }
+
         public boolean stopped() {
-            return stop >= 0;
+            return stop != null;
         }
-    }
-
-    /** Walks forward from the layer after index {@code from}. */
-    public static Walk forward(List<LayerNode> layers, int from, Predicate<LayerSpec> pass) {
-        List<LayerNode> passed = new ArrayList<>();
-        for (int i = from + 1; i < layers.size(); i++) {
-            if (!pass.test(layers.get(i).spec())) {
-                return new Walk(passed, i);
-            }
-            passed.add(layers.get(i));
-        }
-        return new Walk(passed, -1);
-    }
-
-    /** Walks backward from the layer before index {@code from}; {@code passed} is in model order. */
-    public static Walk backward(List<LayerNode> layers, int from, Predicate<LayerSpec> pass) {
-        List<LayerNode> passed = new ArrayList<>();
-        for (int i = from - 1; i >= 0; i--) {
-            if (!pass.test(layers.get(i).spec())) {
-                Collections.reverse(passed);
-                return new Walk(passed, i);
-            }
-            passed.add(layers.get(i));
-        }
-        Collections.reverse(passed);
-        return new Walk(passed, -1);
     }
 
     /**
-     * Index of the layer whose output the loss sees, ignoring trailing Flatten and Dropout (identity
-     * at inference; trailing dropout is reported by StochasticLayerAfterOutput); -1 when there is
-     * none.
+     * Every path forward from the layers that read {@code from}'s output: one walk per path (one in
+     * a straight stack; one per branch where the flow forks).
      */
-    public static int outputIndex(List<LayerNode> layers) {
-        return backward(layers, layers.size(), FLATTEN.or(DROPOUT)).stop();
+    public static List<Walk> forward(Dataflow flow, LayerNode from, Predicate<LayerSpec> pass) {
+        List<Walk> walks = new ArrayList<>();
+        walk(flow, from, pass, true, new ArrayList<>(), walks);
+        return walks;
+    }
+
+    /** Every path backward from the layers whose output {@code from} reads; {@code passed} in flow order. */
+    public static List<Walk> backward(Dataflow flow, LayerNode from, Predicate<LayerSpec> pass) {
+        List<Walk> walks = new ArrayList<>();
+        walk(flow, from, pass, false, new ArrayList<>(), walks);
+        return walks;
+    }
+
+    private static void walk(Dataflow flow, LayerNode at, Predicate<LayerSpec> pass, boolean forward,
+            List<LayerNode> passed, List<Walk> walks) {
+        List<LayerNode> next = forward ? flow.successors(at) : flow.predecessors(at);
+        if (next.isEmpty()) {
+            walks.add(new Walk(inFlowOrder(passed, forward), null));
+        }
+        for (LayerNode n : next) {
+            if (!pass.test(n.spec())) {
+                walks.add(new Walk(inFlowOrder(passed, forward), n));
+                continue;
+            }
+            passed.add(n);
+            walk(flow, n, pass, forward, passed, walks);
+            passed.remove(passed.size() - 1);
+        }
+    }
+
+    private static List<LayerNode> inFlowOrder(List<LayerNode> passed, boolean forward) {
+        List<LayerNode> ordered = new ArrayList<>(passed);
+        if (!forward) {
+            Collections.reverse(ordered);
+        }
+        return ordered;
+    }
+
+    /**
+     * The layer whose output the loss sees, ignoring trailing Flatten and Dropout (identity at
+     * inference; trailing dropout is reported by StochasticLayerAfterOutput); empty when there is none.
+     */
+    public static Optional<LayerNode> output(Dataflow flow) {
+        Predicate<LayerSpec> transparent = FLATTEN.or(DROPOUT);
+        for (LayerNode sink : flow.sinks()) {
+            if (!transparent.test(sink.spec())) {
+                return Optional.of(sink);
+            }
+            for (Walk walk : backward(flow, sink, transparent)) {
+                if (walk.stopped()) {
+                    return Optional.of(walk.stop());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code 0.8}, {@code 1e-05} → {@code 0.00001}, {@code 2.0} → {@code 2}: numbers as a user would write them. */

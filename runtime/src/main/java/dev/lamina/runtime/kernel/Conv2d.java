@@ -88,6 +88,11 @@ public final class Conv2d {
      */
     public record Geometry(int stride, int padTop, int padLeft, int outHeight, int outWidth) {
         /**
+         * @param stride    step of the window in both directions
+         * @param padTop    zero rows above the input
+         * @param padLeft   zero columns left of the input
+         * @param outHeight the output's height
+         * @param outWidth  the output's width
          * @throws IllegalArgumentException if {@code stride} or an output size is below 1, or a
          *     padding is negative
          */

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
@@ -54,25 +55,20 @@ public final class BlockTemplate implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
         String template = context.parameter("template").orElse("");
-        List<LayerNode> layers = model.layers();
-        List<Integer> weights = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i).spec().isWeightLayer()) {
-                weights.add(i);
-            }
-        }
+        Dataflow flow = Dataflow.of(model);
+        List<LayerNode> weights = flow.nodes().stream().filter(n -> n.spec().isWeightLayer()).toList();
         for (int w = 0; w < weights.size(); w++) {
-            int i = weights.get(w);
+            LayerNode weight = weights.get(w);
             switch (template) {
                 case "classic" -> {
                     if (w < weights.size() - 1) {
-                        expect(context, layers, i, true, template, "weight -> batch norm -> activation",
+                        expect(context, flow, weight, true, template, "weight -> batch norm -> activation",
                                 List.of(BN_AFTER, ACT_AFTER_BN));
                     }
                 }
                 case "preact" -> {
                     if (w > 0) {
-                        expect(context, layers, i, false, template, "batch norm -> activation -> weight",
+                        expect(context, flow, weight, false, template, "batch norm -> activation -> weight",
                                 List.of(new Step("an activation", Layers.ELEMENTWISE_ACTIVATION,
                                                 Layers.FLATTEN.or(Layers.POOL).or(Layers.DROPOUT)),
                                         new Step("a batch norm", Layers.BATCH_NORM, Layers.FLATTEN)));
@@ -80,7 +76,7 @@ public final class BlockTemplate implements LintRule {
                 }
                 case "ic" -> {
                     if (w > 0) {
-                        expect(context, layers, i, false, template, "activation -> batch norm -> dropout -> weight",
+                        expect(context, flow, weight, false, template, "activation -> batch norm -> dropout -> weight",
                                 List.of(new Step("a dropout", Layers.DROPOUT, Layers.FLATTEN),
                                         new Step("a batch norm", Layers.BATCH_NORM, Layers.FLATTEN),
                                         new Step("an activation", Layers.ELEMENTWISE_ACTIVATION,
@@ -94,26 +90,29 @@ public final class BlockTemplate implements LintRule {
         }
     }
 
-    /** Walks from the weight layer at {@code index} through {@code steps}; reports the first miss. */
-    private static void expect(LintContext context, List<LayerNode> layers, int index, boolean forward,
+    /**
+     * Walks from {@code weight} through {@code steps}, on every path; reports the first miss. The
+     * next step starts from where the first path stopped (a straight stack has one path).
+     */
+    private static void expect(LintContext context, Dataflow flow, LayerNode weight, boolean forward,
             String template, String shape, List<Step> steps) {
-        LayerNode weight = layers.get(index);
-        int at = index;
+        LayerNode at = weight;
         for (Step step : steps) {
-            Layers.Walk walk = forward
-                    ? Layers.forward(layers, at, step.skip())
-                    : Layers.backward(layers, at, step.skip());
-            if (!walk.stopped() || !step.is().test(layers.get(walk.stop()).spec())) {
-                String found = walk.stopped() ? context.describe(layers.get(walk.stop()))
-                        : forward ? "the end of the model" : "the model input";
-                Finding f = Finding.on(weight, "template " + template + " (" + shape + ") expects " + step.name()
-                                + (forward ? " after " : " before ") + context.describe(layers.get(at)) + ", but finds "
-                                + found)
-                        .fix("reorder the block around '" + weight.name() + "' as " + shape);
-                context.report(walk.stopped() ? f.related(layers.get(walk.stop())) : f);
-                return;
+            List<Layers.Walk> walks = forward
+                    ? Layers.forward(flow, at, step.skip())
+                    : Layers.backward(flow, at, step.skip());
+            for (Layers.Walk walk : walks) {
+                if (!walk.stopped() || !step.is().test(walk.stop().spec())) {
+                    String found = walk.stopped() ? context.describe(walk.stop())
+                            : forward ? "the end of the model" : "the model input";
+                    Finding f = Finding.on(weight, "template " + template + " (" + shape + ") expects " + step.name()
+                                    + (forward ? " after " : " before ") + context.describe(at) + ", but finds " + found)
+                            .fix("reorder the block around '" + weight.name() + "' as " + shape);
+                    context.report(walk.stopped() ? f.related(walk.stop()) : f);
+                    return;
+                }
             }
-            at = walk.stop();
+            at = walks.get(0).stop();
         }
     }
 }

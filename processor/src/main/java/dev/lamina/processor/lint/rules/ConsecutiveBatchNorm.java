@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
@@ -27,15 +28,16 @@ import java.util.List;
 public final class ConsecutiveBatchNorm implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerNode first = layers.get(i);
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode first : flow.nodes()) {
             if (!(first.spec() instanceof LayerSpec.BatchNorm)) {
                 continue;
             }
-            Layers.Walk walk = Layers.forward(layers, i, Layers.FLATTEN);
-            if (walk.stopped() && layers.get(walk.stop()).spec() instanceof LayerSpec.BatchNorm) {
-                LayerNode second = layers.get(walk.stop());
+            for (Layers.Walk walk : Layers.forward(flow, first, Layers.FLATTEN)) {
+                if (!walk.stopped() || !(walk.stop().spec() instanceof LayerSpec.BatchNorm)) {
+                    continue;
+                }
+                LayerNode second = walk.stop();
                 context.report(Finding.on(second, context.describe(second) + " normalises the output of "
                                 + context.describe(first) + context.through(walk.passed())
                                 + ", which is already normalised up to its learned scale and shift, so one of the two"

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
@@ -47,29 +48,29 @@ public final class DropoutBeforeBatchNorm implements LintRule {
         Predicate<LayerSpec> pass = minWidth.isEmpty()
                 ? CARRIES_SHIFT
                 : CARRIES_SHIFT.or(s -> s.isWeightLayer() && Layers.width(s) < minWidth.get());
-        List<LayerNode> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerNode dropout = layers.get(i);
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode dropout : flow.nodes()) {
             if (!(dropout.spec() instanceof LayerSpec.Dropout d) || d.rate() == 0) {
                 continue;
             }
-            Layers.Walk walk = Layers.forward(layers, i, pass);
-            if (!walk.stopped() || !(layers.get(walk.stop()).spec() instanceof LayerSpec.BatchNorm)) {
-                continue;
+            for (Layers.Walk walk : Layers.forward(flow, dropout, pass)) {
+                if (!walk.stopped() || !(walk.stop().spec() instanceof LayerSpec.BatchNorm)) {
+                    continue;
+                }
+                LayerNode bn = walk.stop();
+                boolean throughWeights = walk.passed().stream().anyMatch(n -> n.spec().isWeightLayer());
+                Finding f = Finding.on(dropout, context.describe(dropout) + " reaches " + context.describe(bn)
+                                + context.through(walk.passed()) + ": in training '" + bn.name()
+                                + "' normalises activations whose variance dropout scaled by about 1/(1 - "
+                                + Layers.number(d.rate()) + "), at inference dropout is the identity and '" + bn.name()
+                                + "' keeps the running variance from training"
+                                + (throughWeights ? "; the weight layers between are narrower than minWidth = "
+                                        + minWidth.get() + " and attenuate the shift only in part" : ""))
+                        .fix("move '" + dropout.name() + "' after the last batch norm, e.g. just before the output"
+                                + " layer")
+                        .related(bn);
+                context.report(throughWeights ? f.atMost(Severity.NOTE) : f);
             }
-            LayerNode bn = layers.get(walk.stop());
-            boolean throughWeights = walk.passed().stream().anyMatch(n -> n.spec().isWeightLayer());
-            Finding f = Finding.on(dropout, context.describe(dropout) + " reaches " + context.describe(bn)
-                            + context.through(walk.passed()) + ": in training '" + bn.name()
-                            + "' normalises activations whose variance dropout scaled by about 1/(1 - "
-                            + Layers.number(d.rate()) + "), at inference dropout is the identity and '" + bn.name()
-                            + "' keeps the running variance from training"
-                            + (throughWeights ? "; the weight layers between are narrower than minWidth = "
-                                    + minWidth.get() + " and attenuate the shift only in part" : ""))
-                    .fix("move '" + dropout.name() + "' after the last batch norm, e.g. just before the output"
-                            + " layer")
-                    .related(bn);
-            context.report(throughWeights ? f.atMost(Severity.NOTE) : f);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
@@ -35,31 +36,31 @@ public final class LinearStackCollapse implements LintRule {
 
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerNode first = layers.get(i);
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode first : flow.nodes()) {
             if (!first.spec().isWeightLayer()) {
                 continue;
             }
-            Layers.Walk walk = Layers.forward(layers, i, AFFINE);
-            if (!walk.stopped() || !layers.get(walk.stop()).spec().isWeightLayer()) {
-                continue;
+            for (Layers.Walk walk : Layers.forward(flow, first, AFFINE)) {
+                if (!walk.stopped() || !walk.stop().spec().isWeightLayer()) {
+                    continue;
+                }
+                LayerNode second = walk.stop();
+                // The composed map factors through every intermediate space, so its rank is at most the
+                // smallest of their sizes (per example).
+                long rank = Math.min(first.input().size(), second.output().size());
+                rank = Math.min(rank, first.output().size());
+                for (LayerNode between : walk.passed()) {
+                    rank = Math.min(rank, between.output().size());
+                }
+                context.report(Finding.on(first, context.describe(first) + " feeds " + context.describe(second)
+                                + context.through(walk.passed()) + " with no activation between, so at inference the two"
+                                + " compute one affine map of rank at most " + rank
+                                + " and the second adds parameters but no capacity")
+                        .fix("add an activation such as @ReLU between '" + first.name() + "' and '" + second.name()
+                                + "', or merge them into one layer")
+                        .related(second));
             }
-            LayerNode second = layers.get(walk.stop());
-            // The composed map factors through every intermediate space, so its rank is at most the
-            // smallest of their sizes (per example).
-            long rank = Math.min(first.input().size(), second.output().size());
-            rank = Math.min(rank, first.output().size());
-            for (LayerNode between : walk.passed()) {
-                rank = Math.min(rank, between.output().size());
-            }
-            context.report(Finding.on(first, context.describe(first) + " feeds " + context.describe(second)
-                            + context.through(walk.passed()) + " with no activation between, so at inference the two"
-                            + " compute one affine map of rank at most " + rank
-                            + " and the second adds parameters but no capacity")
-                    .fix("add an activation such as @ReLU between '" + first.name() + "' and '" + second.name()
-                            + "', or merge them into one layer")
-                    .related(second));
         }
     }
 }

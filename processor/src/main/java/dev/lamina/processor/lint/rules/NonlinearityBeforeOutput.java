@@ -1,6 +1,7 @@
 package dev.lamina.processor.lint.rules;
 
 import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec.Activation;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
@@ -35,16 +36,18 @@ import java.util.Optional;
 public final class NonlinearityBeforeOutput implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        int out = Layers.outputIndex(layers);
-        if (out < 0) {
+        Dataflow flow = Dataflow.of(model);
+        Optional<LayerNode> out = Layers.output(flow);
+        if (out.isEmpty()) {
             return;
         }
-        LayerNode output = layers.get(out);
+        LayerNode output = out.get();
         if (Layers.isActivation(output.spec(), Function.SOFTMAX)) {
-            int before = Layers.backward(layers, out, Layers.FLATTEN.or(Layers.DROPOUT)).stop();
-            if (before >= 0) {
-                LayerNode logits = layers.get(before);
+            for (Layers.Walk walk : Layers.backward(flow, output, Layers.FLATTEN.or(Layers.DROPOUT))) {
+                if (!walk.stopped()) {
+                    continue;
+                }
+                LayerNode logits = walk.stop();
                 effect(logits, true).ifPresent(effect -> context.report(
                         Finding.on(logits, context.describe(output) + " turns the outputs of "
                                         + context.describe(logits) + " into probabilities, but '" + logits.name()

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.ir.ModelIR;
@@ -13,11 +14,7 @@ final class OutputBounds {
 
     /** The layer whose output the loss reads, when it is the activation {@code function}. */
     static Optional<LayerNode> outputActivation(ModelIR model, Function function) {
-        int out = Layers.outputIndex(model.layers());
-        if (out < 0 || !Layers.isActivation(model.layers().get(out).spec(), function)) {
-            return Optional.empty();
-        }
-        return Optional.of(model.layers().get(out));
+        return Layers.output(Dataflow.of(model)).filter(out -> Layers.isActivation(out.spec(), function));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec.Activation;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
@@ -30,35 +31,35 @@ import java.util.List;
 public final class RedundantActivation implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerNode first = layers.get(i);
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode first : flow.nodes()) {
             if (!(first.spec() instanceof Activation f) || !f.function().isElementwise()) {
                 continue;
             }
             boolean relu = f.function() == Function.RELU;
-            Layers.Walk walk = Layers.forward(layers, i,
-                    relu ? Layers.FLATTEN.or(Layers.POOL).or(Layers.DROPOUT) : Layers.FLATTEN);
-            if (!walk.stopped() || !(layers.get(walk.stop()).spec() instanceof Activation g)
-                    || !g.function().isElementwise()) {
-                continue;
-            }
-            LayerNode second = layers.get(walk.stop());
-            String pair = context.describe(second) + " is applied to the output of " + context.describe(first)
-                    + context.through(walk.passed());
-            if (relu && g.function() == Function.RELU) {
-                context.report(Finding.on(second, pair + ", which is already >= 0, so it has no effect")
-                        .fix("remove '" + second.name() + "'")
-                        .related(first));
-            } else if (walk.passed().stream().allMatch(n -> Layers.FLATTEN.test(n.spec()))) {
-                String effect = f.function() == Function.LEAKY_RELU && g.function() == Function.LEAKY_RELU
-                        ? "together they equal one LeakyReLU with slope "
-                                + Layers.number(Math.round(f.parameter() * g.parameter() * 1e9) / 1e9)
-                        : "two activations in a row compose into one unusual function (" + g.function().kind() + " of "
-                                + f.function().kind() + "), usually a leftover of editing";
-                context.report(Finding.on(second, pair + ": " + effect)
-                        .fix("remove '" + first.name() + "' or '" + second.name() + "'")
-                        .related(first));
+            for (Layers.Walk walk : Layers.forward(flow, first,
+                    relu ? Layers.FLATTEN.or(Layers.POOL).or(Layers.DROPOUT) : Layers.FLATTEN)) {
+                if (!walk.stopped() || !(walk.stop().spec() instanceof Activation g)
+                        || !g.function().isElementwise()) {
+                    continue;
+                }
+                LayerNode second = walk.stop();
+                String pair = context.describe(second) + " is applied to the output of " + context.describe(first)
+                        + context.through(walk.passed());
+                if (relu && g.function() == Function.RELU) {
+                    context.report(Finding.on(second, pair + ", which is already >= 0, so it has no effect")
+                            .fix("remove '" + second.name() + "'")
+                            .related(first));
+                } else if (walk.passed().stream().allMatch(n -> Layers.FLATTEN.test(n.spec()))) {
+                    String effect = f.function() == Function.LEAKY_RELU && g.function() == Function.LEAKY_RELU
+                            ? "together they equal one LeakyReLU with slope "
+                                    + Layers.number(Math.round(f.parameter() * g.parameter() * 1e9) / 1e9)
+                            : "two activations in a row compose into one unusual function (" + g.function().kind() + " of "
+                                    + f.function().kind() + "), usually a leftover of editing";
+                    context.report(Finding.on(second, pair + ": " + effect)
+                            .fix("remove '" + first.name() + "' or '" + second.name() + "'")
+                            .related(first));
+                }
             }
         }
     }

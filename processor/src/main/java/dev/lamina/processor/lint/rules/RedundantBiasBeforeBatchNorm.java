@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
@@ -32,27 +33,27 @@ import java.util.List;
 public final class RedundantBiasBeforeBatchNorm implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerNode weight = layers.get(i);
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode weight : flow.nodes()) {
             boolean bias = weight.spec() instanceof LayerSpec.Conv2d c ? c.bias()
                     : weight.spec() instanceof LayerSpec.Dense d && d.bias();
             if (!bias) {
                 continue;
             }
-            Layers.Walk walk = Layers.forward(layers, i, Layers.FLATTEN.or(Layers.POOL));
-            if (!walk.stopped() || !(layers.get(walk.stop()).spec() instanceof LayerSpec.BatchNorm)) {
-                continue;
+            for (Layers.Walk walk : Layers.forward(flow, weight, Layers.FLATTEN.or(Layers.POOL))) {
+                if (!walk.stopped() || !(walk.stop().spec() instanceof LayerSpec.BatchNorm)) {
+                    continue;
+                }
+                LayerNode bn = walk.stop();
+                int units = Layers.width(weight.spec());
+                context.report(Finding.on(weight, context.describe(weight) + " adds a bias that " + context.describe(bn)
+                                + context.through(walk.passed()) + " subtracts again with the batch mean, so its " + units
+                                + " parameters have no effect and get zero gradient; the beta of '" + bn.name()
+                                + "' provides the offset")
+                        .member("bias")
+                        .fix("set bias = false on '" + weight.name() + "'")
+                        .related(bn));
             }
-            LayerNode bn = layers.get(walk.stop());
-            int units = Layers.width(weight.spec());
-            context.report(Finding.on(weight, context.describe(weight) + " adds a bias that " + context.describe(bn)
-                            + context.through(walk.passed()) + " subtracts again with the batch mean, so its " + units
-                            + " parameters have no effect and get zero gradient; the beta of '" + bn.name()
-                            + "' provides the offset")
-                    .member("bias")
-                    .fix("set bias = false on '" + weight.name() + "'")
-                    .related(bn));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.ir.ModelIR;
@@ -27,15 +28,16 @@ import java.util.List;
 public final class SoftmaxInHiddenLayer implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerNode softmax = layers.get(i);
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode softmax : flow.nodes()) {
             if (!Layers.isActivation(softmax.spec(), Function.SOFTMAX)) {
                 continue;
             }
-            Layers.Walk walk = Layers.forward(layers, i, Layers.FLATTEN.or(Layers.DROPOUT));
-            if (walk.stopped()) {
-                LayerNode next = layers.get(walk.stop());
+            for (Layers.Walk walk : Layers.forward(flow, softmax, Layers.FLATTEN.or(Layers.DROPOUT))) {
+                if (!walk.stopped()) {
+                    continue;
+                }
+                LayerNode next = walk.stop();
                 context.report(Finding.on(softmax, context.describe(softmax) + " feeds " + context.describe(next)
                                 + context.through(walk.passed()) + ": as a hidden activation it makes the units"
                                 + " compete (they sum to 1), saturates as soon as one dominates and scales down every"

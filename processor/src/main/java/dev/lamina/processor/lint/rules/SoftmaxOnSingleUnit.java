@@ -1,6 +1,7 @@
 package dev.lamina.processor.lint.rules;
 
 import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
@@ -12,6 +13,7 @@ import dev.lamina.processor.lint.LintRule;
 import dev.lamina.processor.lint.Rule;
 import dev.lamina.processor.lint.Severity;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Softmax over one unit: {@code exp(x) / exp(x) = 1} for every x, so the output is constant and
@@ -30,20 +32,20 @@ import java.util.List;
 public final class SoftmaxOnSingleUnit implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerNode n = layers.get(i);
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode n : flow.nodes()) {
             if (Layers.isActivation(n.spec(), Function.SOFTMAX) && n.input().size() == 1) {
-                String source = i > 0 ? "the 1 unit of " + context.describe(layers.get(i - 1)) : "a 1-unit input";
+                List<LayerNode> before = flow.predecessors(n);
+                String source = before.isEmpty() ? "a 1-unit input" : "the 1 unit of " + context.describe(before.get(0));
                 Finding f = Finding.on(n, context.describe(n) + " normalises " + source
                         + ", so it outputs 1.0 for every example and passes back a zero gradient");
-                context.report(i > 0 ? f.related(layers.get(i - 1)) : f);
+                context.report(before.isEmpty() ? f : f.related(before.get(0)));
             }
         }
-        int out = Layers.outputIndex(layers);
-        if (model.loss() == Loss.SOFTMAX_CROSS_ENTROPY && out >= 0 && model.output().size() == 1
-                && !Layers.isActivation(layers.get(out).spec(), Function.SOFTMAX)) {
-            LayerNode n = layers.get(out);
+        Optional<LayerNode> out = Layers.output(flow);
+        if (model.loss() == Loss.SOFTMAX_CROSS_ENTROPY && out.isPresent() && model.output().size() == 1
+                && !Layers.isActivation(out.get().spec(), Function.SOFTMAX)) {
+            LayerNode n = out.get();
             Finding f = Finding.on(n, "SOFTMAX_CROSS_ENTROPY applies softmax to the 1-unit output of "
                     + context.describe(n) + ", so the loss is 0 for every example and no layer gets a gradient");
             if (n.spec() instanceof LayerSpec.Dense) {

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
@@ -28,15 +29,18 @@ import java.util.List;
 public final class StochasticLayerAfterOutput implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        int lastWeight = -1;
-        for (int i = 0; i < layers.size(); i++) {
-            LayerNode n = layers.get(i);
-            if (n.spec().isWeightLayer()) {
-                lastWeight = i;
-            } else if (lastWeight >= 0 && n.spec() instanceof LayerSpec.Dropout d && d.rate() > 0
-                    && !Layers.forward(layers, i, Layers.WEIGHT.negate()).stopped()) {
-                LayerNode weight = layers.get(lastWeight);
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode n : flow.nodes()) {
+            if (!(n.spec() instanceof LayerSpec.Dropout d) || d.rate() <= 0
+                    || Layers.forward(flow, n, Layers.WEIGHT.negate()).stream().anyMatch(Layers.Walk::stopped)) {
+                continue;
+            }
+            // No weight layer after it; the nearest one before it is the output layer it follows.
+            for (Layers.Walk back : Layers.backward(flow, n, Layers.WEIGHT.negate())) {
+                if (!back.stopped()) {
+                    continue;
+                }
+                LayerNode weight = back.stop();
                 context.report(Finding.on(n, context.describe(n) + " comes after the last weight layer, "
                                 + context.describe(weight) + ", so in training the loss sees outputs with random units"
                                 + " set to 0 and the others scaled by 1/(1 - " + Layers.number(d.rate())
