@@ -115,7 +115,7 @@ class LaminaCliTest {
     void summaryPrintsTheTableAtTheGivenBatchSize() {
         Cli cli = Cli.run("summary", "--batch-size", "2");
         assertThat(cli.exitCode).isEqualTo(0);
-        assertThat(cli.out).contains("conv1    Conv2d     [N, 32, 26, 26]        320              0    169.0 KiB");
+        assertThat(cli.out).contains(" conv1   | Conv2d    | [N, 32, 26, 26] |       320 |             0 |   169.0 KiB");
         assertThat(cli.out).contains("Activations at batch size 2: 254,292  (993.3 KiB)");
         assertThat(Cli.run("summary").out).contains("Activations at batch size 128:");
     }

@@ -1,0 +1,130 @@
+package dev.lamina.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import dev.lamina.dsl.Layer;
+import dev.lamina.processor.diag.Messages;
+import dev.lamina.processor.testing.GeneratedClassLoader;
+import dev.lamina.processor.testing.Models;
+import dev.lamina.runtime.model.Model;
+import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Target;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Every layer annotation of the DSL goes through every stage: read, shape inference, lint, code
+ * generation, and a forward and backward pass of the generated class on the runtime. A layer kind
+ * added to {@code dsl} without a stage fails here (or does not compile, for the stages that visit
+ * {@code LayerSpec}); give it a sample below.
+ */
+class EveryLayerKindTest {
+    /** A sample declaration per layer annotation, and whether it takes an image (before Flatten). */
+    private record Sample(String declaration, boolean image) {}
+
+    private static final Map<String, Sample> SAMPLES = Map.ofEntries(
+            Map.entry("Conv2d", new Sample("@Conv2d(filters = 2, kernel = 3, padding = Padding.SAME) Layer kind();", true)),
+            Map.entry("Dense", new Sample("@Dense(3) Layer kind();", false)),
+            Map.entry("BatchNorm", new Sample("@BatchNorm Layer kind();", true)),
+            Map.entry("ReLU", new Sample("@ReLU Layer kind();", true)),
+            Map.entry("ELU", new Sample("@ELU(alpha = 0.5) Layer kind();", true)),
+            Map.entry("LeakyReLU", new Sample("@LeakyReLU(0.1) Layer kind();", true)),
+            Map.entry("Tanh", new Sample("@Tanh Layer kind();", true)),
+            Map.entry("Sigmoid", new Sample("@Sigmoid Layer kind();", true)),
+            Map.entry("Softmax", new Sample("@Softmax Layer kind();", false)),
+            Map.entry("Dropout", new Sample("@Dropout(rate = 0.5) Layer kind();", true)),
+            Map.entry("MaxPool2d", new Sample("@MaxPool2d(2) Layer kind();", true)),
+            Map.entry("AvgPool2d", new Sample("@AvgPool2d(2) Layer kind();", true)),
+            Map.entry("Flatten", new Sample("@Flatten Layer kind();", true)));
+
+    /** The DSL's layer annotations: its annotation types that go on methods. */
+    static List<String> layerAnnotations() throws IOException, URISyntaxException {
+        Path dsl = Path.of(Layer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve(Layer.class.getPackageName().replace('.', '/'));
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dsl)) {
+            for (Path file : files.toList()) {
+                String simple = file.getFileName().toString();
+                if (!simple.endsWith(".class") || simple.contains("$")) {
+                    continue;
+                }
+                try {
+                    Class<?> type = Class.forName(Layer.class.getPackageName() + "."
+                            + simple.substring(0, simple.length() - ".class".length()));
+                    Target target = type.getAnnotation(Target.class);
+                    if (type.isAnnotation() && target != null
+                            && Arrays.asList(target.value()).contains(ElementType.METHOD)) {
+                        names.add(type.getSimpleName());
+                    }
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return names;
+    }
+
+    @ParameterizedTest
+    @MethodSource("layerAnnotations")
+    void layerKindRunsThroughEveryStage(String annotation) throws Exception {
+        assertWithMessage("Messages.LAYER_ANNOTATIONS lists @%s", annotation)
+                .that(Messages.LAYER_ANNOTATIONS).contains(annotation);
+        Sample sample = SAMPLES.get(annotation);
+        assertWithMessage("a sample declaration of @%s in this test", annotation).that(sample).isNotNull();
+
+        List<String> layers = new ArrayList<>();
+        if (!sample.image()) {
+            layers.add("@Flatten Layer flatten();");
+            layers.add("@Dense(4) Layer hidden();");
+        }
+        layers.add(sample.declaration());
+        if (sample.image()) {
+            layers.add(annotation.equals("Flatten") ? "@Dense(4) Layer hidden();" : "@Flatten Layer flatten();");
+        }
+        layers.add("@Dense(2) Layer out();");
+        List<String> lines = new ArrayList<>(List.of("package test;", "import dev.lamina.dsl.*;",
+                "@SuppressWarnings(\"Lamina\")",
+                "@Sequential(input = {1, 6, 6}, loss = Loss.MSE)",
+                "public interface Kind {"));
+        layers.forEach(l -> lines.add("    " + l));
+        lines.add("}");
+        JavaFileObject source = Models.source("Kind", lines.toArray(String[]::new));
+
+        Compilation c = Compiler.javac().withProcessors(new LaminaProcessor()).compile(source);
+        assertThat(c).succeeded();
+        Model model = (Model) new GeneratedClassLoader(c).loadClass("test.LaminaKind")
+                .getMethod("create", long.class, DataType.class).invoke(null, 1L, DataType.DOUBLE);
+        Nd4j.getRandom().setSeed(3);
+        INDArray input = Nd4j.rand(DataType.DOUBLE, 3, 1, 6, 6);
+        INDArray output = model.forward(input, true);
+        assertThat(output.shape()).isEqualTo(new long[] {3, 2});
+        model.backward(Nd4j.onesLike(output));
+        assertThat(model.layers().stream().map(Layer::kind).collect(java.util.stream.Collectors.toSet()))
+                .contains(annotation);
+        assertWithMessage("some parameter gradient is non-zero").that(model.parameters().stream()
+                .anyMatch(p -> p.grad().amaxNumber().doubleValue() > 0)).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void everySampleIsALayerAnnotation() throws Exception {
+        assertThat(new TreeSet<>(SAMPLES.keySet())).containsExactlyElementsIn(new TreeSet<>(layerAnnotations()));
+    }
+}
