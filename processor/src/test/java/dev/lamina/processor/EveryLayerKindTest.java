@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Target;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,10 +59,12 @@ class EveryLayerKindTest {
 
     /** The DSL's layer annotations: its annotation types that go on methods. */
     static List<String> layerAnnotations() throws IOException, URISyntaxException {
-        Path dsl = Path.of(Layer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve(Layer.class.getPackageName().replace('.', '/'));
+        // The DSL's classes: a directory in an IDE or a module build, a jar in a reactor build.
+        Path location = Path.of(Layer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String packageDir = Layer.class.getPackageName().replace('.', '/');
         List<String> names = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dsl)) {
+        try (FileSystem jar = Files.isDirectory(location) ? null : FileSystems.newFileSystem(location);
+                Stream<Path> files = Files.list(jar == null ? location.resolve(packageDir) : jar.getPath(packageDir))) {
             for (Path file : files.toList()) {
                 String simple = file.getFileName().toString();
                 if (!simple.endsWith(".class") || simple.contains("$")) {

@@ -11,13 +11,12 @@ import com.google.testing.compile.JavaFileObjects;
 import dev.lamina.dsl.Loss;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.rewrite.Rewrites;
+import dev.lamina.processor.testing.AnyAnnotationProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
-import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
-import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
@@ -30,25 +29,15 @@ import org.junit.jupiter.api.Test;
 class ModelGeneratorInProcessorTest {
 
     /** Generates {@code model} for each {@code @Sequential} interface, with the interface as its element. */
-    private static final class StubProcessor extends AbstractProcessor {
+    private static final class StubProcessor extends AnyAnnotationProcessor {
         private final ModelIR model;
 
+        /**
+         * Claims everything (it supports {@code "*"}), including {@code @Generated} on the generated
+         * class in round two, so that {@code -Xlint:processing} has no unclaimed annotations to report.
+         */
         StubProcessor(ModelIR model) {
             this.model = model;
-        }
-
-        /**
-         * Claims everything, including {@code @Generated} on the generated class in round two, so that
-         * {@code -Xlint:processing} has no unclaimed annotations to report.
-         */
-        @Override
-        public Set<String> getSupportedAnnotationTypes() {
-            return Set.of("*");
-        }
-
-        @Override
-        public SourceVersion getSupportedSourceVersion() {
-            return SourceVersion.latestSupported();
         }
 
         @Override
@@ -57,7 +46,8 @@ class ModelGeneratorInProcessorTest {
                 ModelIR withElement = new ModelIR(model.packageName(), model.interfaceName(), (TypeElement) element,
                         model.input(), model.loss(), model.layers());
                 try {
-                    ModelGenerator.generate(Rewrites.plan(withElement, withElement, true), List.of()).writeTo(processingEnv.getFiler());
+                    ModelGenerator.generate(Rewrites.plan(withElement, withElement, true), List.of())
+                            .writeTo(processingEnv.getFiler());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

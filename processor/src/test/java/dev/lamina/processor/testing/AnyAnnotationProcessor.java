@@ -5,7 +5,7 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.lang.model.SourceVersion;
 
 /** A test processor that runs on every file ({@code "*"}) at the latest source version. */
-abstract class AnyAnnotationProcessor extends AbstractProcessor {
+public abstract class AnyAnnotationProcessor extends AbstractProcessor {
     @Override
     public Set<String> getSupportedAnnotationTypes() {
         return Set.of("*");
