@@ -8,7 +8,7 @@ String log = buildLog.text
 // The processor ran and wrote its class where IDEs look for generated sources.
 File generated = new File(basedir, 'target/generated-sources/annotations/com/example/LaminaTinyNet.java')
 assert generated.isFile() : "no generated class at $generated"
-assert generated.text.contains('public final class LaminaTinyNet implements TinyNet, Model') : 'unexpected generated class'
+assert generated.text.contains('public final class LaminaTinyNet extends GeneratedModel implements TinyNet') : 'unexpected generated class'
 assert new File(basedir, 'target/classes/com/example/LaminaTinyNet.class').isFile() : 'generated class not compiled'
 
 // Main ran a forward pass through the generated class (it throws on a wrong shape or value).
