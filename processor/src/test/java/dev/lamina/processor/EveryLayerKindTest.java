@@ -39,23 +39,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code LayerSpec}); give it a sample below.
  */
 class EveryLayerKindTest {
-    /** A sample declaration per layer annotation, and whether it takes an image (before Flatten). */
-    private record Sample(String declaration, boolean image) {}
+    /** Where a sample layer goes: on the image, on the flattened vector, or in Flatten's place. */
+    private enum Place { IMAGE, VECTOR, TO_VECTOR }
+
+    /** A sample declaration per layer annotation. */
+    private record Sample(String declaration, Place place) {}
 
     private static final Map<String, Sample> SAMPLES = Map.ofEntries(
-            Map.entry("Conv2d", new Sample("@Conv2d(filters = 2, kernel = 3, padding = Padding.SAME) Layer kind();", true)),
-            Map.entry("Dense", new Sample("@Dense(3) Layer kind();", false)),
-            Map.entry("BatchNorm", new Sample("@BatchNorm Layer kind();", true)),
-            Map.entry("ReLU", new Sample("@ReLU Layer kind();", true)),
-            Map.entry("ELU", new Sample("@ELU(alpha = 0.5) Layer kind();", true)),
-            Map.entry("LeakyReLU", new Sample("@LeakyReLU(0.1) Layer kind();", true)),
-            Map.entry("Tanh", new Sample("@Tanh Layer kind();", true)),
-            Map.entry("Sigmoid", new Sample("@Sigmoid Layer kind();", true)),
-            Map.entry("Softmax", new Sample("@Softmax Layer kind();", false)),
-            Map.entry("Dropout", new Sample("@Dropout(rate = 0.5) Layer kind();", true)),
-            Map.entry("MaxPool2d", new Sample("@MaxPool2d(2) Layer kind();", true)),
-            Map.entry("AvgPool2d", new Sample("@AvgPool2d(2) Layer kind();", true)),
-            Map.entry("Flatten", new Sample("@Flatten Layer kind();", true)));
+            Map.entry("Conv2d", new Sample("@Conv2d(filters = 2, kernel = 3, padding = Padding.SAME) Layer kind();",
+                    Place.IMAGE)),
+            Map.entry("Dense", new Sample("@Dense(3) Layer kind();", Place.VECTOR)),
+            Map.entry("BatchNorm", new Sample("@BatchNorm Layer kind();", Place.IMAGE)),
+            Map.entry("ReLU", new Sample("@ReLU Layer kind();", Place.IMAGE)),
+            Map.entry("ELU", new Sample("@ELU(alpha = 0.5) Layer kind();", Place.IMAGE)),
+            Map.entry("LeakyReLU", new Sample("@LeakyReLU(0.1) Layer kind();", Place.IMAGE)),
+            Map.entry("Tanh", new Sample("@Tanh Layer kind();", Place.IMAGE)),
+            Map.entry("Sigmoid", new Sample("@Sigmoid Layer kind();", Place.IMAGE)),
+            Map.entry("Softmax", new Sample("@Softmax Layer kind();", Place.VECTOR)),
+            Map.entry("Dropout", new Sample("@Dropout(rate = 0.5) Layer kind();", Place.IMAGE)),
+            Map.entry("MaxPool2d", new Sample("@MaxPool2d(2) Layer kind();", Place.IMAGE)),
+            Map.entry("AvgPool2d", new Sample("@AvgPool2d(2) Layer kind();", Place.IMAGE)),
+            Map.entry("GlobalAvgPool2d", new Sample("@GlobalAvgPool2d Layer kind();", Place.TO_VECTOR)),
+            Map.entry("Flatten", new Sample("@Flatten Layer kind();", Place.TO_VECTOR)));
 
     /** The DSL's layer annotations: its annotation types that go on methods. */
     static List<String> layerAnnotations() throws IOException, URISyntaxException {
@@ -94,14 +99,16 @@ class EveryLayerKindTest {
         Sample sample = SAMPLES.get(annotation);
         assertWithMessage("a sample declaration of @%s in this test", annotation).that(sample).isNotNull();
 
+        // input [1, 6, 6] -> (image layers) -> flatten -> (vector layers) -> out [2]
         List<String> layers = new ArrayList<>();
-        if (!sample.image()) {
-            layers.add("@Flatten Layer flatten();");
-            layers.add("@Dense(4) Layer hidden();");
+        layers.add("@Conv2d(filters = 2, kernel = 3) Layer conv();");
+        if (sample.place() == Place.IMAGE) {
+            layers.add(sample.declaration());
         }
-        layers.add(sample.declaration());
-        if (sample.image()) {
-            layers.add(annotation.equals("Flatten") ? "@Dense(4) Layer hidden();" : "@Flatten Layer flatten();");
+        layers.add(sample.place() == Place.TO_VECTOR ? sample.declaration() : "@Flatten Layer flatten();");
+        layers.add("@Dense(4) Layer hidden();");
+        if (sample.place() == Place.VECTOR) {
+            layers.add(sample.declaration());
         }
         layers.add("@Dense(2) Layer out();");
         List<String> lines = new ArrayList<>(List.of("package test;", "import dev.lamina.dsl.*;",

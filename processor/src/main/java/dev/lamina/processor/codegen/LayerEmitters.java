@@ -16,6 +16,7 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     private static final LayerEmitter DROPOUT = new DropoutEmitter();
     private static final LayerEmitter POOL2D = new Pool2dEmitter();
     private static final LayerEmitter FLATTEN = new FlattenEmitter();
+    private static final LayerEmitter GLOBAL_AVG_POOL2D = new GlobalAvgPool2dEmitter();
 
     private LayerEmitters() {}
 
@@ -31,4 +32,5 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     @Override public LayerEmitter dropout(LayerSpec.Dropout spec) { return DROPOUT; }
     @Override public LayerEmitter pool2d(LayerSpec.Pool2d spec) { return POOL2D; }
     @Override public LayerEmitter flatten(LayerSpec.Flatten spec) { return FLATTEN; }
+    @Override public LayerEmitter globalAvgPool2d(LayerSpec.GlobalAvgPool2d spec) { return GLOBAL_AVG_POOL2D; }
 }

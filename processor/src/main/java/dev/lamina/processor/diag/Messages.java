@@ -58,7 +58,7 @@ public final class Messages {
 
     /** Simple names of the layer annotations, in the order the documentation lists them. */
     public static final List<String> LAYER_ANNOTATIONS = List.of("Conv2d", "Dense", "BatchNorm", "ReLU",
-            "ELU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax", "Dropout", "MaxPool2d", "AvgPool2d", "Flatten");
+            "ELU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax", "Dropout", "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "Flatten");
 
     /** {@code [Lamina/<id>] <text>}: how every diagnostic starts. */
     public static String format(String id, String text) {

@@ -64,6 +64,8 @@ public sealed interface LayerSpec {
 
         R pool2d(Pool2d spec);
 
+        R globalAvgPool2d(GlobalAvgPool2d spec);
+
         R flatten(Flatten spec);
     }
 
@@ -238,6 +240,20 @@ public sealed interface LayerSpec {
 
         @Override public long parameterCount(Shape in) { return 0; }
         @Override public <R> R accept(Visitor<R> visitor) { return visitor.pool2d(this); }
+    }
+
+    /** {@code @GlobalAvgPool2d}: {@code [C, H, W] -> [C]}, the mean of each channel. */
+    record GlobalAvgPool2d() implements LayerSpec {
+        @Override public String kind() { return "GlobalAvgPool2d"; }
+        @Override public String noun() { return "global average pool"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            return in.isImage() ? Shape.of(in.dim(0)) : problems.needsImage();
+        }
+
+        @Override public long parameterCount(Shape in) { return 0; }
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.globalAvgPool2d(this); }
     }
 
     /** {@code @Flatten}: {@code [C, H, W] -> [C * H * W]}. */

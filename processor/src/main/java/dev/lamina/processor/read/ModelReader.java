@@ -305,6 +305,7 @@ public final class ModelReader {
                     case "Dropout" -> new LayerSpec.Dropout(dropoutRate());
                     case "MaxPool2d" -> pool(LayerSpec.Pool2d.Mode.MAX);
                     case "AvgPool2d" -> pool(LayerSpec.Pool2d.Mode.AVG);
+                    case "GlobalAvgPool2d" -> new LayerSpec.GlobalAvgPool2d();
                     case "Flatten" -> new LayerSpec.Flatten();
                     default -> throw new IllegalStateException("layer annotation without a reader: " + kind);
                 };

@@ -254,6 +254,35 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void globalAveragePoolingTurnsAnImageIntoAVectorOfItsChannels() {
+        ModelIR model = readAndInfer(model("Gap", "input = {3, 7, 5}",
+                "@Conv2d(filters = 8, kernel = 3) Layer conv();",
+                "@GlobalAvgPool2d Layer gap();",
+                "@Dense(2) Layer out();"));
+
+        assertThat(outputs(model)).containsExactly(
+                "conv", Shape.of(8, 5, 3),
+                "gap", Shape.of(8),
+                "out", Shape.of(2)).inOrder();
+        assertThat(parameterCounts(model)).doesNotContainKey("gap");
+    }
+
+    @Test
+    void globalAveragePoolingOnAVector() {
+        JavaFileObject source = model("VectorGap", "input = 100",
+                "@GlobalAvgPool2d Layer gap();",
+                "@Dense(2) Layer out();");
+
+        Compilation compilation = compileWithLamina(source);
+
+        assertThat(compilation).hadErrorCount(1);
+        assertThat(compilation)
+                .hadErrorContaining(Messages.needsImage("GlobalAvgPool2d", "gap", Shape.of(100)))
+                .inFile(source)
+                .onLineContaining("gap()");
+    }
+
+    @Test
     void convolutionAndPoolingOnAVector() {
         JavaFileObject source = model("VectorConv", "input = 100",
                 "@Conv2d(filters = 4, kernel = 3) Layer conv1();",
