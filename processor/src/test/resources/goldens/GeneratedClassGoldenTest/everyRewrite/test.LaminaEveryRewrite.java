@@ -544,7 +544,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
     @Override
     public INDArray forward(INDArray input, boolean training) {
         startForward(input);
-        // Observers and the non-finite search see each declared layer's own output.
+        // Observers and the non-finite search see every layer's output, in training order.
         if (mayRunInferencePass(training)) {
             return inferencePass(input);
         }
@@ -737,7 +737,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
         // logits: Dense 32->10
         INDArray dDrop3Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput,
-                logitsWeight.grad(), logitsBias.grad(), true);
+                logitsWeight.grad(), logitsBias.grad(), INPUT_GRADIENT);
 
         // drop3: Dropout rate 0.5
         // act3: ELU alpha 1.0
@@ -749,7 +749,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
         // fc1: Dense 64->32, no bias
         INDArray dFlattenOut = Dense.backward(fc1Input, fc1Weight.value(), dFc1Out,
-                fc1Weight.grad(), null, true);
+                fc1Weight.grad(), null, INPUT_GRADIENT);
 
         // flatten: Flatten [16, 2, 2] to [64]
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
@@ -768,7 +768,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
         // conv2: Conv2d 8->16, 3x3, stride 1, VALID, no bias
         INDArray dRelu1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
-                conv2Weight.grad(), null, CONV2_GEOMETRY, true);
+                conv2Weight.grad(), null, CONV2_GEOMETRY, INPUT_GRADIENT);
 
         // relu1: ReLU
         INDArray dPool1Out = ReLU.backward(relu1Input, relu1Output, dRelu1Out);
@@ -784,7 +784,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // conv1: Conv2d 1->8, 3x3, stride 1, SAME (pad top 1, left 1), no bias
         // The first layer with parameters: nothing before it needs a gradient.
         Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(), null,
-                CONV1_GEOMETRY, false);
+                CONV1_GEOMETRY, NO_INPUT_GRADIENT);
     }
 
     @Override

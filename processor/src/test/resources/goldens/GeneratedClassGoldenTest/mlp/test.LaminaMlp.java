@@ -239,7 +239,7 @@ public final class LaminaMlp extends GeneratedModel implements Mlp {
     @Override
     public INDArray forward(INDArray input, boolean training) {
         startForward(input);
-        // Observers and the non-finite search see each declared layer's own output.
+        // Observers and the non-finite search see every layer's output, in training order.
         if (mayRunInferencePass(training)) {
             return inferencePass(input);
         }
@@ -322,14 +322,14 @@ public final class LaminaMlp extends GeneratedModel implements Mlp {
 
         // logits: Dense 64->10
         INDArray dTanh2Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput,
-                logitsWeight.grad(), logitsBias.grad(), true);
+                logitsWeight.grad(), logitsBias.grad(), INPUT_GRADIENT);
 
         // tanh2: Tanh
         INDArray dFc2Out = Tanh.backward(tanh2Input, tanh2Output, dTanh2Out);
 
         // fc2: Dense 128->64
         INDArray dDrop1Out = Dense.backward(fc2Input, fc2Weight.value(), dFc2Out, fc2Weight.grad(),
-                fc2Bias.grad(), true);
+                fc2Bias.grad(), INPUT_GRADIENT);
 
         // drop1: Dropout rate 0.5
         INDArray dRelu1Out = Dropout.backward(dDrop1Out, drop1Mask);
@@ -340,7 +340,7 @@ public final class LaminaMlp extends GeneratedModel implements Mlp {
         // fc1: Dense 784->128
         // The first layer with parameters: nothing before it needs a gradient.
         Dense.backward(fc1Input, fc1Weight.value(), dFc1Out, fc1Weight.grad(), fc1Bias.grad(),
-                false);
+                NO_INPUT_GRADIENT);
     }
 
     @Override

@@ -488,7 +488,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
     @Override
     public INDArray forward(INDArray input, boolean training) {
         startForward(input);
-        // Observers and the non-finite search see each declared layer's own output.
+        // Observers and the non-finite search see every layer's output, in training order.
         if (mayRunInferencePass(training)) {
             return inferencePass(input);
         }
@@ -660,14 +660,14 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
         // logits: Dense 512->10
         INDArray dAct3Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput,
-                logitsWeight.grad(), logitsBias.grad(), true);
+                logitsWeight.grad(), logitsBias.grad(), INPUT_GRADIENT);
 
         // act3: ELU alpha 1.0
         INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, ACT3_ALPHA);
 
         // fc1: Dense 1600->512
         INDArray dFlattenOut = Dense.backward(fc1Input, fc1Weight.value(), dFc1Out,
-                fc1Weight.grad(), fc1Bias.grad(), true);
+                fc1Weight.grad(), fc1Bias.grad(), INPUT_GRADIENT);
 
         // flatten: Flatten [64, 5, 5] to [1600]
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
@@ -686,7 +686,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias
         INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
-                conv2Weight.grad(), null, CONV2_GEOMETRY, true);
+                conv2Weight.grad(), null, CONV2_GEOMETRY, INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
         INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW,
@@ -703,7 +703,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias
         // The first layer with parameters: nothing before it needs a gradient.
         Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(), null,
-                CONV1_GEOMETRY, false);
+                CONV1_GEOMETRY, NO_INPUT_GRADIENT);
     }
 
     @Override

@@ -574,14 +574,14 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
         // logits: Dense 512->10
         INDArray dAct3Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput,
-                logitsWeight.grad(), logitsBias.grad(), true);
+                logitsWeight.grad(), logitsBias.grad(), INPUT_GRADIENT);
 
         // act3: ELU alpha 1.0
         INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, ACT3_ALPHA);
 
         // fc1: Dense 1600->512
         INDArray dFlattenOut = Dense.backward(fc1Input, fc1Weight.value(), dFc1Out,
-                fc1Weight.grad(), fc1Bias.grad(), true);
+                fc1Weight.grad(), fc1Bias.grad(), INPUT_GRADIENT);
 
         // flatten: Flatten [64, 5, 5] to [1600]
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
@@ -602,7 +602,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID
         INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
-                conv2Weight.grad(), conv2Bias.grad(), CONV2_GEOMETRY, true);
+                conv2Weight.grad(), conv2Bias.grad(), CONV2_GEOMETRY, INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
         INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW,
@@ -621,7 +621,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID
         // The first layer with parameters: nothing before it needs a gradient.
         Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(),
-                conv1Bias.grad(), CONV1_GEOMETRY, false);
+                conv1Bias.grad(), CONV1_GEOMETRY, NO_INPUT_GRADIENT);
     }
 
     @Override

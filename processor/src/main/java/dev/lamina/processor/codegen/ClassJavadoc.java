@@ -52,7 +52,7 @@ final class ClassJavadoc {
         List<ReportedFinding> carriedOut = findings.stream().filter(ReportedFinding::carriedOut).toList();
         if (!carriedOut.isEmpty()) {
             doc.add("\n")
-                    .add("<p>Lint advice that this class carries out itself (javac printed it as no note):\n")
+                    .add("<p>Lint advice that this class follows by itself, and that javac therefore did not print:\n")
                     .add("<ul>\n");
             for (ReportedFinding f : carriedOut) {
                 doc.add("<li>{@code $L} on layer {@code $L}: done by the rewrite {@code $L}\n", f.ruleId(), f.layer(),

@@ -160,7 +160,7 @@ final class Conv2dEmitter implements LayerEmitter {
                         layer.grad(Role.WEIGHT),
                         conv.bias() ? layer.grad(Role.BIAS) : CodeBlock.of("null"),
                         layer.setting(Hyperparameter.GEOMETRY),
-                        CodeBlock.of("$L", layer.dIn() != null)));
+                        WeightLayers.inputGradient(layer)));
         return WeightLayers.assignInputGrad(layer, call);
     }
 }

@@ -93,7 +93,7 @@ final class DenseEmitter implements LayerEmitter {
                         CodeBlock.of("$N", layer.dOut()),
                         layer.grad(Role.WEIGHT),
                         spec(layer.node()).bias() ? layer.grad(Role.BIAS) : CodeBlock.of("null"),
-                        CodeBlock.of("$L", layer.dIn() != null)));
+                        WeightLayers.inputGradient(layer)));
         return WeightLayers.assignInputGrad(layer, call);
     }
 }

@@ -27,7 +27,7 @@ final class ForwardMethod {
                 .addParameter(TypeName.BOOLEAN, Members.TRAINING)
                 .addStatement("startForward($N)", Members.INPUT);
         if (inferencePass) {
-            method.addComment("Observers and the non-finite search see each declared layer's own output.")
+            method.addComment("Observers and the non-finite search see every layer's output, in training order.")
                     .beginControlFlow("if (mayRunInferencePass($N))", Members.TRAINING)
                     .addStatement("return $N($N)", Members.INFERENCE_PASS, Members.INPUT)
                     .endControlFlow();

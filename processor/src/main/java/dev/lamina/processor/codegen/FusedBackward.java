@@ -29,9 +29,12 @@ final class FusedBackward {
             method.addComment("$L is the first layer with parameters: nothing before it needs a gradient.",
                     layers.get(0).name());
         }
-        if (fusion instanceof Fusion.BatchNormActivation f) {
-            method.addCode(batchNormActivation(f, layout));
-        }
+        method.addCode(fusion.accept(new Fusion.Visitor<CodeBlock>() {
+            @Override
+            public CodeBlock batchNormActivation(Fusion.BatchNormActivation f) {
+                return FusedBackward.batchNormActivation(f, layout);
+            }
+        }));
         return layers.size();
     }
 

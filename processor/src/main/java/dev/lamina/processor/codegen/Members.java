@@ -3,8 +3,9 @@ package dev.lamina.processor.codegen;
 /**
  * Names of the generated class's fixed members and method parameters, which layer emitters refer to.
  * Layer-specific names (fields, locals) come from {@link LayerContext} and never collide with these
- * nor with the members of {@code GeneratedModel}, the base class, which reserves the names of its
- * methods (all but the {@code Model} methods take arguments, so no layer method can clash).
+ * nor with the members of {@code GeneratedModel}, the base class: the reader rejects a layer method
+ * named like one of its no-argument methods, and its fields are private or, like {@code dataType},
+ * reserved here.
  */
 final class Members {
     private Members() {}
@@ -29,6 +30,9 @@ final class Members {
 
     /** The private method that runs the rewritten inference pass (see {@link InferenceMethod}). */
     static final String INFERENCE_PASS = "inferencePass";
+    /** The base class's constants for a weight layer's backward: compute the input gradient or not. */
+    static final String INPUT_GRADIENT = "INPUT_GRADIENT";
+    static final String NO_INPUT_GRADIENT = "NO_INPUT_GRADIENT";
     /** Constant: the lint findings reported at compile time (only when there were some). */
     static final String LINT_FINDINGS = "LINT_FINDINGS";
 }

@@ -15,6 +15,18 @@ public sealed interface Fusion {
     /** The fused layers' names, in layer order. */
     List<String> layers();
 
+    /** Calls the {@code visitor} method of this fusion. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per fusion: the generator implements it, so a fusion it cannot write does not compile.
+     *
+     * @param <R> what the visit returns
+     */
+    interface Visitor<R> {
+        R batchNormActivation(BatchNormActivation fusion);
+    }
+
     /** The generated comment above the fused backward. */
     default String comment() {
         return "fusion " + rule() + ": backward of " + String.join(" + ", layers()) + " in one pass";
@@ -34,6 +46,11 @@ public sealed interface Fusion {
         @Override
         public String rule() {
             return "BatchNormActivation";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.batchNormActivation(this);
         }
 
         @Override

@@ -51,6 +51,8 @@ public final class ModelReader {
     private static final String SEQUENTIAL = Sequential.class.getCanonicalName();
     /** Its no-argument methods are implemented by the generated class too, so layers must not reuse them. */
     private static final String RUNTIME_MODEL = "dev.lamina.runtime.model.Model";
+    /** The generated class's base class; its no-argument methods are reserved too. */
+    private static final String GENERATED_MODEL = "dev.lamina.runtime.model.GeneratedModel";
 
     private final ProcessingEnvironment env;
 
@@ -253,11 +255,17 @@ public final class ModelReader {
         private Map<String, String> reservedMethodNames() {
             Map<String, String> reserved = new HashMap<>();
             reserved.put("finalize", "Object");
-            TypeElement model = elements.getTypeElement(RUNTIME_MODEL);
-            if (model != null) {
-                for (ExecutableElement m : ElementFilter.methodsIn(model.getEnclosedElements())) {
-                    if (m.getParameters().isEmpty() && !m.getModifiers().contains(Modifier.STATIC)) {
-                        reserved.put(m.getSimpleName().toString(), model.getSimpleName().toString());
+            // The generated class implements Model and extends GeneratedModel: a layer method may not
+            // reuse a no-argument method of either (private ones are invisible to it).
+            for (String typeName : List.of(RUNTIME_MODEL, GENERATED_MODEL)) {
+                TypeElement type = elements.getTypeElement(typeName);
+                if (type == null) {
+                    continue;
+                }
+                for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
+                    if (m.getParameters().isEmpty() && !m.getModifiers().contains(Modifier.STATIC)
+                            && !m.getModifiers().contains(Modifier.PRIVATE)) {
+                        reserved.putIfAbsent(m.getSimpleName().toString(), type.getSimpleName().toString());
                     }
                 }
             }

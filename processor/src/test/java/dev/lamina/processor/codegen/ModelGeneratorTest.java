@@ -195,7 +195,7 @@ class ModelGeneratorTest {
         // The forward pass is the same with fusion on or off, but for the call of the inference pass.
         int start = source.indexOf("public INDArray forward(INDArray input, boolean training)");
         String forward = source.substring(start, source.indexOf("\n    }\n", start));
-        String dispatch = "        // Observers and the non-finite search see each declared layer's own output.\n"
+        String dispatch = "        // Observers and the non-finite search see every layer's output, in training order.\n"
                 + "        if (mayRunInferencePass(training)) {\n"
                 + "            return inferencePass(input);\n"
                 + "        }\n";
@@ -214,7 +214,7 @@ class ModelGeneratorTest {
 
         assertThat(flat).contains("public void backward(INDArray dOutput) { startBackward(dOutput);");
         assertThat(flat).contains("INDArray dAct3Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput, "
-                + "logitsWeight.grad(), logitsBias.grad(), true);");
+                + "logitsWeight.grad(), logitsBias.grad(), INPUT_GRADIENT);");
         assertThat(flat).contains("INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, ACT3_ALPHA);");
         assertThat(flat).contains("INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);");
         assertThat(flat).contains("INDArray dAct2Out = Dropout.backward(dDrop2Out, drop2Mask);");
@@ -222,13 +222,13 @@ class ModelGeneratorTest {
                 + "bn2Gamma.grad(), bn2Beta.grad());");
         assertThat(flat).contains("INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW, POOL1_STRIDE);");
         assertThat(flat).contains("INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out, "
-                + "conv2Weight.grad(), conv2Bias.grad(), CONV2_GEOMETRY, true);");
+                + "conv2Weight.grad(), conv2Bias.grad(), CONV2_GEOMETRY, INPUT_GRADIENT);");
         // The first weight layer computes no input gradient, and backward ends there.
         assertThat(source).contains("        // conv1: Conv2d 1->32, 3x3, stride 1, VALID\n"
                 + "        // The first layer with parameters: nothing before it needs a gradient.\n"
                 + "        Conv2d.backward(");
         assertThat(flat).contains("Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(), "
-                + "conv1Bias.grad(), CONV1_GEOMETRY, false); }");
+                + "conv1Bias.grad(), CONV1_GEOMETRY, NO_INPUT_GRADIENT); }");
         assertThat(flat).doesNotContain("dInput");
         // Layers run in reverse: logits first, conv1 last.
         int backward = source.indexOf("public void backward(");
@@ -281,9 +281,9 @@ class ModelGeneratorTest {
         assertThat(flat).contains("INDArray dFc5Out = Softmax.backward(probabilitiesInput, probabilitiesOutput, dOutput);");
         assertThat(flat).contains("INDArray dFc3Out = LeakyReLU.backward(act3Input, act3Output, dAct3Out, ACT3_SLOPE);");
         assertThat(flat).contains("INDArray dAct3Out = Dense.backward(fc4Input, fc4Weight.value(), dFc4Out, "
-                + "fc4Weight.grad(), null, true);");
+                + "fc4Weight.grad(), null, INPUT_GRADIENT);");
         assertThat(flat).contains("Dense.backward(fc1Input, fc1Weight.value(), dFc1Out, fc1Weight.grad(), "
-                + "fc1Bias.grad(), false);");
+                + "fc1Bias.grad(), NO_INPUT_GRADIENT);");
         assertThat(source).contains("// act3: LeakyReLU slope 0.01 -> [N, 8]\n");
         assertThat(source).contains("// fc4: Dense 8->8, no bias -> [N, 8]\n");
         assertThat(source).contains("Loss.MSE, INPUT_SHAPE");
@@ -318,7 +318,7 @@ class ModelGeneratorTest {
                 + "CONV1_GEOMETRY);");
         assertThat(flat).contains("Conv2d.Geometry.stride(2).padding(0, 1).output(4, 5);");
         assertThat(flat).contains("Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(), "
-                + "conv1Bias.grad(), CONV1_GEOMETRY, false);");
+                + "conv1Bias.grad(), CONV1_GEOMETRY, NO_INPUT_GRADIENT);");
     }
 
     @Test
@@ -430,7 +430,7 @@ class ModelGeneratorTest {
         assertThat(source).doesNotContain("flattenInput");
         assertThat(source).doesNotContain("Flatten.backward");
         assertThat(flat).contains("Dense.backward(logitsInput, logitsWeight.value(), dOutput, logitsWeight.grad(), "
-                + "logitsBias.grad(), false); }");
+                + "logitsBias.grad(), NO_INPUT_GRADIENT); }");
     }
 
     @Test
@@ -451,7 +451,7 @@ class ModelGeneratorTest {
                 "    @Dense(2) Layer fc();",
                 "}"));
         assertThat(flat).contains("INDArray dNormOut = Dense.backward(fcInput, fcWeight.value(), dOutput, "
-                + "fcWeight.grad(), fcBias.grad(), true);");
+                + "fcWeight.grad(), fcBias.grad(), INPUT_GRADIENT);");
         assertThat(flat).contains("needs a gradient. BatchNorm.backward(dNormOut, normGamma.value(), normCache, "
                 + "normGamma.grad(), normBeta.grad()); }");
     }

@@ -30,7 +30,7 @@ final class Oracle {
 
     /** Methods of {@code Model} (and {@code Object.finalize}) without parameters; layers must not reuse them. */
     static final Set<String> RESERVED = Set.of("parameters", "buffers", "zeroGrad", "loss", "inputShape",
-            "outputShape", "layers", "dataType", "summary", "finalize");
+            "outputShape", "layers", "dataType", "summary", "finalize", "finishTrainingForward");
 
     /** Where a diagnostic must land. {@code member} indexes {@link FuzzModel#members}. */
     sealed interface Target {

@@ -28,6 +28,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code backward}.
  */
 public abstract class GeneratedModel implements Model {
+    /** The last argument of a weight layer's backward kernel: compute dL/d(input). */
+    protected static final boolean INPUT_GRADIENT = true;
+    /** The same, for the first layer with parameters: nothing before it needs dL/d(input). */
+    protected static final boolean NO_INPUT_GRADIENT = false;
+
     private final String modelName;
     private final Loss loss;
     private final int[] inputShape;

@@ -9,14 +9,17 @@ import dev.lamina.processor.lint.RuleInfo;
 import dev.lamina.processor.lint.Severity;
 import dev.lamina.processor.lint.SourceLines.Position;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes lint findings as a SARIF 2.1.0 log (OASIS, https://docs.oasis-open.org/sarif/sarif/v2.1.0/):
@@ -36,7 +39,11 @@ public final class SarifWriter {
 
     /**
      * Writes the log to {@code target} atomically: to a temporary file in the same directory, then
-     * moved over the target, so that readers never see a partial report.
+     * moved over the target, so that readers never see a partial report. The file gets the
+     * permissions of any new file (the umask's), not the owner-only ones of
+     * {@code Files.createTempFile}, so that another user (a CI uploader) can read it. The processor
+     * cannot use the runtime's {@code AtomicFiles} (it must not depend on ND4J), so this is the one
+     * atomic write it does, the same way.
      *
      * @throws IOException when the directory cannot be created or written
      */
@@ -44,9 +51,12 @@ public final class SarifWriter {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+        Path tmp = dir.resolve("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.writeString(tmp, toJson(rules, results), StandardCharsets.UTF_8);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                channel.write(StandardCharsets.UTF_8.encode(toJson(rules, results)));
+                channel.force(true);
+            }
             try {
                 Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -9,6 +9,7 @@ import dev.lamina.processor.lint.LintRules;
 import dev.lamina.processor.lint.RuleInfo;
 import dev.lamina.processor.lint.Severity;
 import dev.lamina.processor.lint.SourceLines.Position;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,6 +103,22 @@ class SarifWriterTest {
         assertThat(second.getAsJsonArray("locations").get(0).getAsJsonObject().has("physicalLocation")).isFalse();
         assertThat(second.getAsJsonArray("suppressions").get(0).getAsJsonObject().get("kind").getAsString())
                 .isEqualTo("inSource");
+    }
+
+    @Test
+    void reportFileHasTheUsualPermissionsAndNoTemporaryFileRemains(@TempDir Path dir) throws IOException {
+        Path report = dir.resolve("out/lamina.sarif");
+        SarifWriter.write(report, List.of(), List.of());
+        SarifWriter.write(report, List.of(), List.of());
+
+        Path ordinary = Files.createFile(dir.resolve("ordinary"));
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            assertThat(Files.getPosixFilePermissions(report)).isEqualTo(Files.getPosixFilePermissions(ordinary));
+        }
+        try (var files = Files.list(report.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("lamina.sarif");
+        }
+        assertThat(JsonParser.parseString(Files.readString(report)).isJsonObject()).isTrue();
     }
 
     @Test
