@@ -16,9 +16,11 @@
  *   <li>{@code shape}: every layer's input and output shape, by the spec's own shape rule;
  *   <li>{@code lint}: one rule class per layer-order check, walking the model's {@code Dataflow}
  *       (what reaches what);
- *   <li>{@code rewrite}: the exact IR rewrites, each leaving typed {@code RewriteFact}s on the nodes
- *       it changed, and the fusion rules; together they make one {@code plan.ExecutionPlan}
- *       (the training pass with its fused groups, and the inference pass);
+ *   <li>{@code rewrite}: the exact IR rewrites, each a function of one straight sequence of layers
+ *       ({@code ModelIR.mapSequences} hands it every sequence, so that none reaches across a block's
+ *       addition or concatenation), each leaving typed {@code RewriteFact}s on the nodes it changed;
+ *       and the fusion rules. Together they make one {@code plan.ExecutionPlan} (the training pass
+ *       with its fused groups, and the inference pass);
  *   <li>{@code codegen}: writes the plan with JavaPoet and decides nothing; comments about rewrites
  *       are rendered from the facts ({@code RewriteFact.comment()}).
  * </ol>
@@ -34,11 +36,15 @@
  *       that does not handle the kind ({@code codegen/LayerEmitters} today);
  *   <li>{@code codegen}: its emitter ({@code <Kind>Emitter}: tensors, hyperparameter constants,
  *       forward and backward code), its case in {@code LayerEmitters}, and its kernel's name in
- *       {@code RuntimeTypes};
+ *       {@code RuntimeTypes}; a new kind of hyperparameter or kept tensor also adds a constant to
+ *       {@code Hyperparameter} or {@code Role};
  *   <li>{@code runtime/kernel}: its forward/backward pair, with a finite-difference test;
  *   <li>a sample in {@code EveryLayerKindTest}, which fails for a DSL annotation without one and
  *       runs every kind through every stage, and shape tests in {@code ShapeInferenceTest}.
  * </ol>
+ * javac checks the {@code LayerSpec} record and the stages that visit it; the reader's case and
+ * {@code LAYER_ANNOTATIONS} are checked by {@code EveryLayerKindTest}, which fails for a DSL
+ * annotation that a stage does not handle.
  * Lint rules and rewrites match on the spec types they care about and need no change; a rule that
  * should see the new kind says so in its own predicate ({@code lint/Layers}).
  */

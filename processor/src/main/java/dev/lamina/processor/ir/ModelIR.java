@@ -1,6 +1,7 @@
 package dev.lamina.processor.ir;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 import javax.lang.model.element.TypeElement;
 
 /**
@@ -29,6 +30,18 @@ public record ModelIR(String packageName, String interfaceName, TypeElement elem
     /** Output shape of the last layer, or the input shape of an empty model. */
     public Shape output() {
         return layers.isEmpty() ? input : layers.get(layers.size() - 1).output();
+    }
+
+    /**
+     * This model with {@code rewrite} applied to each straight sequence of layers it holds, or this
+     * model itself when {@code rewrite} returned every sequence unchanged (the same instance). Today
+     * a model is one sequence; a block (a residual or a concatenation) will hold sequences of its
+     * own, which this method visits too, so that rewrites, which match layers next to each other in
+     * one sequence, never reach across the block's addition or concatenation.
+     */
+    public ModelIR mapSequences(UnaryOperator<List<LayerNode>> rewrite) {
+        List<LayerNode> rewritten = rewrite.apply(layers);
+        return rewritten == layers ? this : withLayers(rewritten);
     }
 
     public ModelIR withLayers(List<LayerNode> newLayers) {

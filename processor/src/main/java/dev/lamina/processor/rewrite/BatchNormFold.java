@@ -32,8 +32,8 @@ import java.util.List;
  */
 public final class BatchNormFold implements Rewrite {
     @Override
-    public ModelIR apply(ModelIR model) {
-        List<LayerNode> layers = new ArrayList<>(model.layers());
+    public List<LayerNode> apply(List<LayerNode> sequence) {
+        List<LayerNode> layers = new ArrayList<>(sequence);
         boolean changed = false;
         for (int i = 0; i + 1 < layers.size(); i++) {
             LayerNode weight = layers.get(i);
@@ -46,7 +46,7 @@ public final class BatchNormFold implements Rewrite {
             layers.set(i + 1, bn.with(new RewriteFact.FoldedInto(weight.name())));
             changed = true;
         }
-        return changed ? model.withLayers(layers) : model;
+        return changed ? layers : sequence;
     }
 
     /**
@@ -55,7 +55,9 @@ public final class BatchNormFold implements Rewrite {
      * output.
      */
     static ModelIR withoutFolded(ModelIR model) {
-        List<LayerNode> kept = model.layers().stream().filter(node -> !node.has(RewriteFact.FoldedInto.class)).toList();
-        return kept.size() == model.layers().size() ? model : model.withLayers(kept);
+        return model.mapSequences(sequence -> {
+            List<LayerNode> kept = sequence.stream().filter(node -> !node.has(RewriteFact.FoldedInto.class)).toList();
+            return kept.size() == sequence.size() ? sequence : kept;
+        });
     }
 }

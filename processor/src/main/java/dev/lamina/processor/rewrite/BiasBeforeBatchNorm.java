@@ -2,7 +2,6 @@ package dev.lamina.processor.rewrite;
 
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
-import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.ir.RewriteFact;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,8 @@ import java.util.List;
  */
 public final class BiasBeforeBatchNorm implements Rewrite {
     @Override
-    public ModelIR apply(ModelIR model) {
-        List<LayerNode> layers = new ArrayList<>(model.layers());
+    public List<LayerNode> apply(List<LayerNode> sequence) {
+        List<LayerNode> layers = new ArrayList<>(sequence);
         boolean changed = false;
         for (int i = 0; i + 1 < layers.size(); i++) {
             LayerNode weight = layers.get(i);
@@ -49,6 +48,6 @@ public final class BiasBeforeBatchNorm implements Rewrite {
             layers.set(i + 1, bn.with(new RewriteFact.BiasAbsorbed(weight.name())));
             changed = true;
         }
-        return changed ? model.withLayers(layers) : model;
+        return changed ? layers : sequence;
     }
 }

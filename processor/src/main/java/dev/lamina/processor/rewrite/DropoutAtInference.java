@@ -2,7 +2,6 @@ package dev.lamina.processor.rewrite;
 
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
-import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.ir.RewriteFact;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +16,10 @@ import java.util.List;
  */
 final class DropoutAtInference implements Rewrite {
     @Override
-    public ModelIR apply(ModelIR model) {
+    public List<LayerNode> apply(List<LayerNode> sequence) {
         List<LayerNode> kept = new ArrayList<>();
         List<String> pending = new ArrayList<>();
-        for (LayerNode node : model.layers()) {
+        for (LayerNode node : sequence) {
             if (node.spec() instanceof LayerSpec.Dropout) {
                 pending.add(node.name());
                 continue;
@@ -32,8 +31,8 @@ final class DropoutAtInference implements Rewrite {
             pending.clear();
             kept.add(noted);
         }
-        if (kept.size() == model.layers().size()) {
-            return model;
+        if (kept.size() == sequence.size()) {
+            return sequence;
         }
         for (String removed : pending) {
             if (!kept.isEmpty()) {
@@ -41,6 +40,6 @@ final class DropoutAtInference implements Rewrite {
                 kept.add(last.with(new RewriteFact.DropoutRemoved(removed, false)));
             }
         }
-        return model.withLayers(kept);
+        return kept;
     }
 }

@@ -2,7 +2,6 @@ package dev.lamina.processor.rewrite;
 
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
-import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.ir.RewriteFact;
 import dev.lamina.processor.ir.Shape;
 import java.util.ArrayList;
@@ -26,8 +25,8 @@ import java.util.List;
  */
 public final class MaxPoolBeforeMonotoneActivation implements Rewrite {
     @Override
-    public ModelIR apply(ModelIR model) {
-        List<LayerNode> layers = new ArrayList<>(model.layers());
+    public List<LayerNode> apply(List<LayerNode> sequence) {
+        List<LayerNode> layers = new ArrayList<>(sequence);
         boolean changed = false;
         for (int i = 0; i < layers.size(); i++) {
             LayerNode pool = layers.get(i);
@@ -53,6 +52,6 @@ public final class MaxPoolBeforeMonotoneActivation implements Rewrite {
             }
             changed = true;
         }
-        return changed ? model.withLayers(layers) : model;
+        return changed ? layers : sequence;
     }
 }

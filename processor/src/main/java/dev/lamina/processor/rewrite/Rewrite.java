@@ -1,6 +1,8 @@
 package dev.lamina.processor.rewrite;
 
+import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
+import java.util.List;
 
 /**
  * One IR-to-IR rewrite that the generated code runs instead of the declared model, each exact for
@@ -8,6 +10,15 @@ import dev.lamina.processor.ir.ModelIR;
  * a typed {@link dev.lamina.processor.ir.RewriteFact} on the nodes it changed.
  */
 interface Rewrite {
-    /** The model with this rewrite applied wherever it is exact; {@code model} itself if nowhere. */
-    ModelIR apply(ModelIR model);
+    /**
+     * One straight sequence of layers with this rewrite applied wherever it is exact;
+     * {@code sequence} itself if nowhere. A rewrite matches only layers next to each other in one
+     * sequence, so it never moves or merges a layer across the start or end of a sequence.
+     */
+    List<LayerNode> apply(List<LayerNode> sequence);
+
+    /** {@code model} with this rewrite applied to each of its sequences; {@code model} itself if nothing changed. */
+    default ModelIR apply(ModelIR model) {
+        return model.mapSequences(this::apply);
+    }
 }
