@@ -1,43 +1,15 @@
 package dev.lamina.processor.codegen;
 
-import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
-import java.util.List;
 
 /** {@code @Flatten}: {@code [N, C, H, W]} to {@code [N, C*H*W]} in C order. */
-final class FlattenEmitter implements LayerEmitter {
+final class FlattenEmitter extends InputOnlyKernelEmitter {
+    FlattenEmitter() {
+        super(RuntimeTypes.FLATTEN);
+    }
 
     @Override
     public String summary(LayerNode node) {
         return "Flatten " + node.input() + " to " + node.output();
-    }
-
-    @Override
-    public List<Cache> caches(LayerNode node) {
-        return List.of(new Cache(Role.INPUT, RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null));
-    }
-
-    @Override
-    public CodeBlock forward(LayerContext layer) {
-        return CodeBlock.builder()
-                .addStatement("$T $N = $T.forward($N)", RuntimeTypes.INDARRAY, layer.out(), RuntimeTypes.FLATTEN,
-                        layer.in())
-                .build();
-    }
-
-    @Override
-    public CodeBlock saveForBackward(LayerContext layer) {
-        return CodeBlock.builder().addStatement("$N = $N", layer.field(Role.INPUT), layer.in()).build();
-    }
-
-    @Override
-    public CodeBlock backward(LayerContext layer) {
-        if (layer.dIn() == null) {
-            return CodeBlock.of("");
-        }
-        return CodeBlock.builder()
-                .addStatement("$T $N = $T.backward($N, $N)", RuntimeTypes.INDARRAY, layer.dIn(), RuntimeTypes.FLATTEN,
-                        layer.field(Role.INPUT), layer.dOut())
-                .build();
     }
 }
