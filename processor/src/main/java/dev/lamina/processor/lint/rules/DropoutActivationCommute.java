@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation;
@@ -9,7 +10,6 @@ import dev.lamina.processor.lint.LintContext;
 import dev.lamina.processor.lint.LintRule;
 import dev.lamina.processor.lint.Rule;
 import dev.lamina.processor.lint.Severity;
-import java.util.List;
 
 /**
  * Weight → dropout → positively homogeneous activation (ReLU, LeakyReLU): since
@@ -28,19 +28,23 @@ import java.util.List;
 public final class DropoutActivationCommute implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        for (int i = 1; i + 1 < layers.size(); i++) {
-            LayerNode weight = layers.get(i - 1);
-            LayerNode dropout = layers.get(i);
-            LayerNode act = layers.get(i + 1);
-            if (weight.spec().isWeightLayer() && dropout.spec() instanceof LayerSpec.Dropout
-                    && act.spec() instanceof Activation a && a.function().isPositivelyHomogeneous()) {
-                context.report(Finding.on(dropout, context.describe(act) + " is positively homogeneous, so "
-                                + context.describe(dropout) + " before it gives the same result, mask for mask, as"
-                                + " dropout after it; weight -> activation -> dropout keeps '" + weight.name()
-                                + "' next to its activation")
-                        .fix("swap '" + dropout.name() + "' and '" + act.name() + "'")
-                        .related(act));
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode dropout : flow.nodes()) {
+            if (!(dropout.spec() instanceof LayerSpec.Dropout)) {
+                continue;
+            }
+            for (LayerNode weight : flow.predecessors(dropout)) {
+                for (LayerNode act : flow.successors(dropout)) {
+                    if (weight.spec().isWeightLayer()
+                            && act.spec() instanceof Activation a && a.function().isPositivelyHomogeneous()) {
+                        context.report(Finding.on(dropout, context.describe(act) + " is positively homogeneous, so "
+                                        + context.describe(dropout) + " before it gives the same result, mask for mask,"
+                                        + " as dropout after it; weight -> activation -> dropout keeps '"
+                                        + weight.name() + "' next to its activation")
+                                .fix("swap '" + dropout.name() + "' and '" + act.name() + "'")
+                                .related(act));
+                    }
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Finding;
@@ -8,7 +9,6 @@ import dev.lamina.processor.lint.LintContext;
 import dev.lamina.processor.lint.LintRule;
 import dev.lamina.processor.lint.Rule;
 import dev.lamina.processor.lint.Severity;
-import java.util.List;
 
 /**
  * Dropout directly before pooling. NeuraLint recommends dropout after pooling; the two orders are
@@ -25,16 +25,19 @@ import java.util.List;
 public final class DropoutBeforePooling implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        for (int i = 0; i + 1 < layers.size(); i++) {
-            LayerNode dropout = layers.get(i);
-            LayerNode pool = layers.get(i + 1);
-            if (Layers.DROPOUT.test(dropout.spec()) && Layers.POOL.test(pool.spec())) {
-                context.report(Finding.on(dropout, context.describe(dropout) + " comes directly before "
-                                + context.describe(pool) + "; NeuraLint recommends dropout after pooling (the two"
-                                + " orders are not equivalent)")
-                        .fix("swap '" + dropout.name() + "' and '" + pool.name() + "'")
-                        .related(pool));
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode dropout : flow.nodes()) {
+            if (!Layers.DROPOUT.test(dropout.spec())) {
+                continue;
+            }
+            for (LayerNode pool : flow.successors(dropout)) {
+                if (Layers.POOL.test(pool.spec())) {
+                    context.report(Finding.on(dropout, context.describe(dropout) + " comes directly before "
+                                    + context.describe(pool) + "; NeuraLint recommends dropout after pooling (the two"
+                                    + " orders are not equivalent)")
+                            .fix("swap '" + dropout.name() + "' and '" + pool.name() + "'")
+                            .related(pool));
+                }
             }
         }
     }

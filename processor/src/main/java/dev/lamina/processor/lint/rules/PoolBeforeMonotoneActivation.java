@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation;
@@ -9,7 +10,6 @@ import dev.lamina.processor.lint.LintContext;
 import dev.lamina.processor.lint.LintRule;
 import dev.lamina.processor.lint.Rule;
 import dev.lamina.processor.lint.Severity;
-import java.util.List;
 
 /**
  * A non-decreasing activation directly before a max pool: {@code max_i f(x_i) = f(max_i x_i)}, so
@@ -29,19 +29,21 @@ import java.util.List;
 public final class PoolBeforeMonotoneActivation implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        List<LayerNode> layers = model.layers();
-        for (int i = 0; i + 1 < layers.size(); i++) {
-            LayerNode act = layers.get(i);
-            LayerNode pool = layers.get(i + 1);
-            if (act.spec() instanceof Activation a && a.isMonotone()
-                    && pool.spec() instanceof LayerSpec.Pool2d p && p.mode() == LayerSpec.Pool2d.Mode.MAX
-                    && pool.output().size() < act.input().size()) {
-                context.report(Finding.on(act, context.describe(act) + " is non-decreasing, so "
-                                + context.describe(pool) + " gives the same output if it runs first, and '" + act.name()
-                                + "' would then evaluate " + pool.output().size() + " instead of "
-                                + act.input().size() + " values per example")
-                        .fix("swap '" + act.name() + "' and '" + pool.name() + "'")
-                        .related(pool));
+        Dataflow flow = Dataflow.of(model);
+        for (LayerNode act : flow.nodes()) {
+            if (!(act.spec() instanceof Activation a) || !a.isMonotone()) {
+                continue;
+            }
+            for (LayerNode pool : flow.successors(act)) {
+                if (pool.spec() instanceof LayerSpec.Pool2d p && p.mode() == LayerSpec.Pool2d.Mode.MAX
+                        && pool.output().size() < act.input().size()) {
+                    context.report(Finding.on(act, context.describe(act) + " is non-decreasing, so "
+                                    + context.describe(pool) + " gives the same output if it runs first, and '"
+                                    + act.name() + "' would then evaluate " + pool.output().size() + " instead of "
+                                    + act.input().size() + " values per example")
+                            .fix("swap '" + act.name() + "' and '" + pool.name() + "'")
+                            .related(pool));
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
@@ -26,7 +27,7 @@ import dev.lamina.processor.lint.Severity;
 public final class StrictWindowTruncation implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
-        for (LayerNode n : model.layers()) {
+        for (LayerNode n : Dataflow.of(model).nodes()) {
             int window;
             int stride;
             String windowMember;

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
+import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
@@ -29,7 +30,7 @@ public final class SuspiciousDropoutRate implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
         double maxRate = context.parameter("maxRate").map(Double::parseDouble).orElse(0.5);
-        for (LayerNode n : model.layers()) {
+        for (LayerNode n : Dataflow.of(model).nodes()) {
             if (n.spec() instanceof LayerSpec.Dropout d && d.rate() > maxRate) {
                 String dropped = Layers.number(Math.round(d.rate() * 1000) / 10.0);
                 String kept = Layers.number(Math.round((1 - d.rate()) * 1000) / 10.0);
