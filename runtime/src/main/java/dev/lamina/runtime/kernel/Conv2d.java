@@ -88,6 +88,8 @@ public final class Conv2d {
      */
     public record Geometry(int stride, int padTop, int padLeft, int outHeight, int outWidth) {
         /**
+         * Checks the arguments.
+         *
          * @param stride    step of the window in both directions
          * @param padTop    zero rows above the input
          * @param padLeft   zero columns left of the input
@@ -105,6 +107,8 @@ public final class Conv2d {
         }
 
         /**
+         * The start of a geometry: its stride.
+         *
          * @param stride step of the window in both directions, at least 1
          * @return a geometry with this stride, no padding and a 1 x 1 output, to refine with
          *     {@link #padding} and {@link #output}
@@ -114,6 +118,8 @@ public final class Conv2d {
         }
 
         /**
+         * This geometry with other padding.
+         *
          * @param top  zero rows above the input
          * @param left zero columns left of the input
          * @return this geometry with that padding
@@ -123,6 +129,8 @@ public final class Conv2d {
         }
 
         /**
+         * This geometry with another output size.
+         *
          * @param height the output's height OH
          * @param width  the output's width OW
          * @return this geometry with that output size

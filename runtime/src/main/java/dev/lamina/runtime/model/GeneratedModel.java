@@ -53,6 +53,9 @@ public abstract class GeneratedModel implements Model {
     private LayerObserver layerObserver;
 
     /**
+     * The shared state of a generated model; the generated constructor then creates the layers'
+     * parameters and calls {@link #register}.
+     *
      * @param modelName   the model interface's simple name, for messages
      * @param loss        the declared loss
      * @param inputShape  one input example's shape, without the batch axis
