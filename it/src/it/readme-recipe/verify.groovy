@@ -16,7 +16,7 @@ assert log.contains('readme-recipe: forward pass gave logits [5, 3]') : 'Main di
 // A clean model compiles without a single Lamina diagnostic.
 assert !log.contains('[Lamina') : 'unexpected Lamina diagnostics in build.log'
 
-// The installed processor bundles JavaPoet under its own package and does not depend on it.
+// The installed processor bundles JavaPoet under its own package and depends on nothing (it names the DSL's types).
 File processorDir = new File(localRepositoryPath, 'dev/lamina/lamina-processor/0.1.0-SNAPSHOT')
 File processorPom = new File(processorDir, 'lamina-processor-0.1.0-SNAPSHOT.pom')
 def pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(processorPom)
@@ -28,7 +28,7 @@ def dependencies = (0..<dependencyNodes.length).collect { dependencyNodes.item(i
         }
         .findAll { it.scope in ['', 'compile', 'runtime'] }
         .collect { it.id }
-assert dependencies == ['dev.lamina:lamina-dsl'] : "the processor's pom pulls $dependencies"
+assert dependencies.isEmpty() : "the processor's pom pulls $dependencies"
 
 new ZipFile(new File(processorDir, 'lamina-processor-0.1.0-SNAPSHOT.jar')).withCloseable { jar ->
     def names = jar.entries().collect { it.name }

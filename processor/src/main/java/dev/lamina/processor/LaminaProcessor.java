@@ -1,7 +1,6 @@
 package dev.lamina.processor;
 
 import com.google.auto.service.AutoService;
-import dev.lamina.dsl.Sequential;
 import dev.lamina.processor.codegen.ModelGenerator;
 import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.diag.Report;
@@ -11,6 +10,7 @@ import dev.lamina.processor.lint.Lint;
 import dev.lamina.processor.lint.LintRules;
 import dev.lamina.processor.lint.ReportedFinding;
 import dev.lamina.processor.options.LaminaOptions;
+import dev.lamina.processor.read.DslNames;
 import dev.lamina.processor.read.ModelReader;
 import dev.lamina.processor.rewrite.Rewrites;
 import dev.lamina.processor.shape.ShapeInference;
@@ -109,7 +109,7 @@ public final class LaminaProcessor extends AbstractProcessor {
      */
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(Sequential.class.getPackageName() + ".*");
+        return Set.of(DslNames.PACKAGE + ".*");
     }
 
     @Override
@@ -128,8 +128,11 @@ public final class LaminaProcessor extends AbstractProcessor {
             }
         }
         deferred.clear();
-        for (Element element : round.getElementsAnnotatedWith(Sequential.class)) {
-            reports.put(element, new Report(element));
+        TypeElement sequential = processingEnv.getElementUtils().getTypeElement(DslNames.SEQUENTIAL);
+        if (sequential != null) {  // null: lamina-dsl is not on the class path, so nothing uses it
+            for (Element element : round.getElementsAnnotatedWith(sequential)) {
+                reports.put(element, new Report(element));
+            }
         }
         List<TypeElement> named = reports.keySet().stream()
                 .filter(e -> e.getKind() == ElementKind.INTERFACE && e.getSimpleName().length() > 0)
@@ -157,6 +160,12 @@ public final class LaminaProcessor extends AbstractProcessor {
         return false;
     }
 
+    private static boolean isModel(Element element) {
+        return element.getAnnotationMirrors().stream()
+                .map(m -> (TypeElement) m.getAnnotationType().asElement())
+                .anyMatch(t -> t.getQualifiedName().contentEquals(DslNames.SEQUENTIAL));
+    }
+
     /**
      * A layer annotation whose method is not in a {@code @Sequential} interface does nothing: most
      * likely the interface lacks its {@code @Sequential}. An error on the annotation says so.
@@ -164,12 +173,12 @@ public final class LaminaProcessor extends AbstractProcessor {
     private void reportLayersOutsideModels(Set<? extends TypeElement> annotations, RoundEnvironment round) {
         for (TypeElement annotation : annotations) {
             if (!Messages.LAYER_ANNOTATIONS.contains(annotation.getSimpleName().toString())
-                    || !annotation.getQualifiedName().toString().startsWith(Sequential.class.getPackageName() + ".")) {
+                    || !annotation.getQualifiedName().toString().startsWith(DslNames.PACKAGE + ".")) {
                 continue;
             }
             for (Element element : round.getElementsAnnotatedWith(annotation)) {
                 Element owner = element.getEnclosingElement();
-                if (owner != null && owner.getAnnotation(Sequential.class) != null) {
+                if (owner != null && isModel(owner)) {
                     continue;  // a model's layer: the model's own checks apply
                 }
                 AnnotationMirror mirror = element.getAnnotationMirrors().stream()

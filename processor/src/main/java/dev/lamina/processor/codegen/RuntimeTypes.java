@@ -1,6 +1,7 @@
 package dev.lamina.processor.codegen;
 
 import com.palantir.javapoet.ClassName;
+import dev.lamina.processor.read.DslNames;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,8 +17,8 @@ final class RuntimeTypes {
 
     static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
-    static final ClassName LAYER = ClassName.get("dev.lamina.dsl", "Layer");
-    static final ClassName LOSS = ClassName.get("dev.lamina.dsl", "Loss");
+    static final ClassName LAYER = ClassName.bestGuess(DslNames.LAYER);
+    static final ClassName LOSS = ClassName.bestGuess(DslNames.LOSS);
 
     static final ClassName GENERATED_MODEL = ClassName.get(MODEL, "GeneratedModel");
     static final ClassName LAYER_INFO = ClassName.get(MODEL, "LayerInfo");

@@ -17,7 +17,7 @@ import javax.lang.model.element.TypeElement;
  * @param layers        the layers in declaration order
  */
 public record ModelIR(String packageName, String interfaceName, TypeElement element, Shape input,
-        dev.lamina.dsl.Loss loss, List<LayerNode> layers) {
+        Loss loss, List<LayerNode> layers) {
     public ModelIR {
         layers = List.copyOf(layers);
     }

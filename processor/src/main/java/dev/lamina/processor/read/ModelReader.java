@@ -1,8 +1,6 @@
 package dev.lamina.processor.read;
 
-import dev.lamina.dsl.Layer;
-import dev.lamina.dsl.Loss;
-import dev.lamina.dsl.Sequential;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.LayerNode;
@@ -46,9 +44,9 @@ import javax.tools.Diagnostic;
  * source: the offending annotation value, else the annotation, else the method or interface.
  */
 public final class ModelReader {
-    private static final String DSL_PACKAGE = Layer.class.getPackageName();
-    private static final String LAYER_TYPE = Layer.class.getCanonicalName();
-    private static final String SEQUENTIAL = Sequential.class.getCanonicalName();
+    private static final String DSL_PACKAGE = DslNames.PACKAGE;
+    private static final String LAYER_TYPE = DslNames.LAYER;
+    private static final String SEQUENTIAL = DslNames.SEQUENTIAL;
     /** Its no-argument methods are implemented by the generated class too, so layers must not reuse them. */
     private static final String RUNTIME_MODEL = "dev.lamina.runtime.model.Model";
     /** The generated class's base class; its no-argument methods are reserved too. */

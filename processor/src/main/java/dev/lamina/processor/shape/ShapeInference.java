@@ -1,12 +1,12 @@
 package dev.lamina.processor.shape;
 
-import dev.lamina.dsl.Sequential;
 import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.ir.Shape;
 import dev.lamina.processor.ir.ShapeProblems;
+import dev.lamina.processor.read.DslNames;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +146,7 @@ public final class ShapeInference {
         for (AnnotationMirror a : type.getAnnotationMirrors()) {
             Element annotationType = a.getAnnotationType().asElement();
             if (annotationType instanceof TypeElement t
-                    && t.getQualifiedName().contentEquals(Sequential.class.getCanonicalName())) {
+                    && t.getQualifiedName().contentEquals(DslNames.SEQUENTIAL)) {
                 sequential = a;
                 for (var entry : a.getElementValues().entrySet()) {
                     ExecutableElement key = entry.getKey();

@@ -8,7 +8,7 @@ import static dev.lamina.processor.codegen.IrBuilder.flatten;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
-import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.rewrite.Rewrites;
 import dev.lamina.processor.testing.AnyAnnotationProcessor;

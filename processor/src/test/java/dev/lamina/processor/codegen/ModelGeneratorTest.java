@@ -15,7 +15,7 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import com.palantir.javapoet.JavaFile;
-import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.ir.ModelIR;

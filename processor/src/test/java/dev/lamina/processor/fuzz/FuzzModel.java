@@ -1,6 +1,6 @@
 package dev.lamina.processor.fuzz;
 
-import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Loss;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.lamina.processor.fuzz;
 
-import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.fuzz.FuzzModel.HelperMember;
 import dev.lamina.processor.fuzz.FuzzModel.Kind;
 import dev.lamina.processor.fuzz.FuzzModel.LayerMember;

@@ -4,7 +4,7 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import dev.lamina.dsl.Layer;
-import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.LaminaProcessor;
 import dev.lamina.processor.fuzz.FuzzModel.Kind;
 import dev.lamina.processor.fuzz.ModelFactory.Fault;

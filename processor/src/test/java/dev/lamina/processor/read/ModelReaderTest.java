@@ -11,7 +11,7 @@ import static dev.lamina.processor.testing.Models.source;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
-import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.LaminaProcessor;
 import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.ir.LayerNode;

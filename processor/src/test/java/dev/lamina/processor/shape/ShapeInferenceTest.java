@@ -9,7 +9,7 @@ import static dev.lamina.processor.testing.Models.model;
 import static dev.lamina.processor.testing.Models.readAndInfer;
 
 import com.google.testing.compile.Compilation;
-import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.LayerNode;

@@ -1,6 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
-import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec.Activation;

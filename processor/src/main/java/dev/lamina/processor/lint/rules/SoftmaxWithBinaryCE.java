@@ -1,6 +1,6 @@
 package dev.lamina.processor.lint.rules;
 
-import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Finding;

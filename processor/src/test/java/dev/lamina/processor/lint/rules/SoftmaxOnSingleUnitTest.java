@@ -4,7 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static dev.lamina.processor.lint.Ir.at;
 import static dev.lamina.processor.lint.Ir.check;
 
-import dev.lamina.dsl.Loss;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
 import dev.lamina.processor.lint.LintCompilation.Model;

@@ -1,0 +1,24 @@
+package dev.lamina.processor.read;
+
+/**
+ * The DSL's types, by name. The processor never loads a class of {@code lamina-dsl}: it is not
+ * bundled in the processor jar, and with only that jar on {@code -processorpath} (plain javac,
+ * Bazel, ECJ) a class literal such as {@code Sequential.class} would throw
+ * {@code NoClassDefFoundError}. Annotations are read as mirrors, found through these names; a test
+ * checks them against the DSL's classes and that no compiled processor class refers to the DSL.
+ */
+public final class DslNames {
+    private DslNames() {}
+
+    /** The DSL's package; every Lamina annotation lives here. */
+    public static final String PACKAGE = "dev.lamina.dsl";
+
+    /** {@code @Sequential}, which marks a model interface. */
+    public static final String SEQUENTIAL = PACKAGE + ".Sequential";
+
+    /** {@code Layer}, the return type of every layer method. */
+    public static final String LAYER = PACKAGE + ".Layer";
+
+    /** {@code Loss}, the enum of {@code @Sequential(loss = ...)}; mirrored by {@link dev.lamina.processor.ir.Loss}. */
+    public static final String LOSS = PACKAGE + ".Loss";
+}
