@@ -100,7 +100,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR",
             description = "Where to write metrics.csv, curves.png and the checkpoints (default: runs/<date>-<time>,"
-                    + " a new directory under the current one).")
+                    + " a new directory under the current one). Without --resume, it must not hold a run already.")
     Path outputDir;
 
     @Option(names = "--early-stopping-patience", paramLabel = "EPOCHS",
@@ -221,6 +221,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (resume != null && !Files.isRegularFile(resume)) {
             problems.add("--resume: no such checkpoint file: " + resume);
+        }
+        if (resume == null && outputDir != null && Files.exists(outputDir.resolve("metrics.csv"))) {
+            problems.add("-o " + outputDir + " already holds a run (" + outputDir.resolve("metrics.csv")
+                    + "), which a new run would overwrite; continue it with --resume " + outputDir
+                    + "/checkpoint-epoch-N.lamina, or give another -o");
         }
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join("; ", problems));

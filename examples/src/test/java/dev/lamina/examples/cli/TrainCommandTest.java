@@ -157,6 +157,21 @@ class TrainCommandTest {
     }
 
     @Test
+    void aNewRunIntoADirectoryThatHoldsARunIsRefusedAndChangesNothing(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train("train", "--epochs", "1", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);
+        byte[] metrics = Files.readAllBytes(run.resolve("metrics.csv"));
+
+        Cli again = train("train", "--epochs", "1", "--batch-size", "32", "-o", run.toString());
+
+        assertThat(again.exitCode).isEqualTo(2);
+        assertThat(again.err).startsWith("error: -o " + run + " already holds a run (" + run.resolve("metrics.csv")
+                + "), which a new run would overwrite; continue it with --resume " + run
+                + "/checkpoint-epoch-N.lamina, or give another -o");
+        assertThat(Files.readAllBytes(run.resolve("metrics.csv"))).isEqualTo(metrics);
+    }
+
+    @Test
     void anEpochWhoseCheckpointCannotBeWrittenGetsNoMetricsRow(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         Path blocked = run.resolve("checkpoint-epoch-2.lamina");
