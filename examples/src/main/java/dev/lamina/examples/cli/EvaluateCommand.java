@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Test loss and accuracy of a checkpoint on the MNIST test set. */
+/**
+ * Test loss and accuracy of a checkpoint on the MNIST test set. A NaN or infinite loss is an error
+ * (exit code 1), not a result.
+ */
 @Command(name = "evaluate", 
         header = "Test loss and accuracy of a checkpoint on the MNIST test set.",
         mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -55,6 +58,11 @@ final class EvaluateCommand implements Callable<Integer> {
         SavedModel saved = SavedModel.load(checkpoint);
         Dataset test = MnistOptions.first(data.loadTest(mnist), testExamples);
         Evaluation result = Evaluator.evaluate(saved.model(), test, batchSize);
+        if (!Double.isFinite(result.loss())) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "%s: the test loss on %,d images is %s: the"
+                    + " model gives non-finite outputs on this data; check the test data, or evaluate an earlier"
+                    + " checkpoint of the run", checkpoint, result.count(), result.loss()));
+        }
         out.printf(Locale.ROOT, "%s (%s)%n", checkpoint, saved.describe());
         out.printf(Locale.ROOT, "test loss %.4f  test accuracy %.2f%%  on %,d images%n", result.loss(),
                 100 * result.accuracy(), result.count());

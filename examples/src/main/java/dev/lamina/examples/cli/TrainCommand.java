@@ -37,7 +37,10 @@ import picocli.CommandLine.Spec;
 /**
  * Trains the seed network on MNIST and writes a run directory: {@code metrics.csv} (a row per epoch),
  * {@code curves.png} (loss and accuracy per epoch, train and test; redrawn after every epoch) and
- * {@code checkpoint-epoch-N.lamina} per epoch.
+ * {@code checkpoint-epoch-N.lamina} per epoch. Each epoch writes its checkpoint first, then its row,
+ * then the curves, each file atomically. {@code --resume} into the run's own directory keeps the
+ * earlier rows and appends the new ones; into another directory it copies the earlier rows from the
+ * checkpoint's {@code metrics.csv}.
  */
 @Command(name = "train", 
         header = "Train the seed network on MNIST; write metrics, curves and checkpoints.",
@@ -97,7 +100,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR",
             description = "Where to write metrics.csv, curves.png and the checkpoints (default: runs/<date>-<time>,"
-                    + " a new directory under the current one).")
+                    + " a new directory under the current one). Without --resume, it must not hold a run already.")
     Path outputDir;
 
     @Option(names = "--early-stopping-patience", paramLabel = "EPOCHS",
@@ -112,7 +115,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "FILE",
             description = "Continue the run that wrote this checkpoint, up to --epochs in total. Give the same"
-                    + " --seed, --batch-size, --optimizer and --train-examples as that run.")
+                    + " --seed, --batch-size, --optimizer and --train-examples as that run. With -o set to that"
+                    + " run's directory, the new epochs' rows are appended to its metrics.csv (kept as it is if the"
+                    + " checkpoint is refused); elsewhere, the new metrics.csv starts with that run's earlier rows.")
     Path resume;
 
     @Option(names = "--train-examples", paramLabel = "N",
@@ -155,15 +160,20 @@ final class TrainCommand implements Callable<Integer> {
                 : Sgd.builder(learningRate).momentum(momentum).build();
         TrainingListener progress = ProgressBarReport.forConsole(out);
         EpochCheckpoints checkpoints = new EpochCheckpoints(model, opt, dir);
-        CurvesWriter curves = new CurvesWriter(dir.resolve("curves.png"));
+        // A resumed run keeps its history: the file is read, and rewritten, only once the checkpoint is accepted.
+        MetricsCsv metrics = resume == null
+                ? new MetricsCsv(dir.resolve("metrics.csv"))
+                : MetricsCsv.resuming(dir.resolve("metrics.csv"), resumedRunMetrics());
+        CurvesWriter curves = new CurvesWriter(dir.resolve("curves.png"), metrics);
         EarlyStopping stopping = patience == null ? null : new EarlyStopping(patience, minDelta);
+        // In this order: an epoch's metrics row and curves only once its checkpoint is written.
         Trainer.Builder trainer = Trainer.builder(model, opt)
                 .epochs(epochs)
                 .batchSize(batchSize)
                 .seed(seed)
                 .progress(progress)
-                .listener(new MetricsCsv(dir.resolve("metrics.csv")))
                 .listener(checkpoints)
+                .listener(metrics)
                 .listener(curves);
         if (stopping != null) {
             trainer.listener(stopping);
@@ -212,6 +222,11 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null && !Files.isRegularFile(resume)) {
             problems.add("--resume: no such checkpoint file: " + resume);
         }
+        if (resume == null && outputDir != null && Files.exists(outputDir.resolve("metrics.csv"))) {
+            problems.add("-o " + outputDir + " already holds a run (" + outputDir.resolve("metrics.csv")
+                    + "), which a new run would overwrite; continue it with --resume " + outputDir
+                    + "/checkpoint-epoch-N.lamina, or give another -o");
+        }
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join("; ", problems));
         }
@@ -246,20 +261,29 @@ final class TrainCommand implements Callable<Integer> {
         out.println("Next: lamina evaluate --checkpoint " + best);
     }
 
-    /** Redraws {@code curves.png} after every epoch, so a run that stops early or fails still has its curves. */
+    /** The {@code metrics.csv} beside the checkpoint resumed from, for a resume into another directory. */
+    private Path resumedRunMetrics() {
+        Path parent = resume.toAbsolutePath().getParent();
+        return parent == null ? null : parent.resolve("metrics.csv");
+    }
+
+    /**
+     * Redraws {@code curves.png} after every epoch from every row of {@code metrics.csv} (a resumed
+     * run's earlier epochs included), so a run that stops early or fails still has its curves.
+     */
     private static final class CurvesWriter implements TrainingListener {
         private final Path file;
-        private final List<EpochMetrics> history = new ArrayList<>();
+        private final MetricsCsv metrics;
 
-        CurvesWriter(Path file) {
+        CurvesWriter(Path file, MetricsCsv metrics) {
             this.file = file;
+            this.metrics = metrics;
         }
 
         @Override
-        public void onEpochEnd(EpochMetrics metrics, TrainingPosition position) {
-            history.add(metrics);
+        public void onEpochEnd(EpochMetrics epoch, TrainingPosition position) {
             try {
-                TrainingCurves.write(history, file);
+                TrainingCurves.write(metrics.rows(), file);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
             }

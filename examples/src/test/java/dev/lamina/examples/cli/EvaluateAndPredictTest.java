@@ -51,6 +51,47 @@ class EvaluateAndPredictTest {
                 expected.loss(), 100 * expected.accuracy()));
     }
 
+    @Test
+    void aNonFiniteTestLossIsAnErrorNotAResult(@TempDir Path dir) throws Exception {
+        // Finite weights, so the checkpoint loads, but so large that the scores overflow to infinity.
+        LaminaSeedNet model = LaminaSeedNet.create(SEED);
+        model.parameters().stream().filter(p -> p.value().rank() == 2).reduce((a, b) -> b).orElseThrow().value()
+                .assign(3e38f);
+        Path checkpoint = checkpointOf(model, dir.resolve("c.lamina"));
+        Dataset test = SyntheticDigits.dataset(60, 3);
+
+        Cli cli = Cli.run(c -> Cli.command(c, "evaluate", EvaluateCommand.class).data = options -> test,
+                "evaluate", "--checkpoint", checkpoint.toString());
+
+        assertThat(cli.exitCode).isEqualTo(1);
+        assertThat(cli.err).isEqualTo("error: " + checkpoint + ": the test loss on 60 images is NaN: the model gives"
+                + " non-finite outputs on this data; check the test data, or evaluate an earlier checkpoint of the run"
+                + System.lineSeparator());
+        assertThat(cli.out).doesNotContain("test loss NaN");
+    }
+
+    @Test
+    void aCheckpointWithANegativeRunningVarianceIsRefusedNamingTheBuffer(@TempDir Path dir) throws Exception {
+        LaminaSeedNet model = LaminaSeedNet.create(SEED);
+        Checkpoint good = Checkpoint.capture(model, Adam.builder().build(),
+                new TrainingPosition(30, 2, 0, SEED, 32, 480, 0, 0));
+        String variance = good.buffers().keySet().stream().filter(n -> n.endsWith(".running_var")).findFirst()
+                .orElseThrow();
+        Map<String, INDArray> buffers = new java.util.LinkedHashMap<>(good.buffers());
+        buffers.put(variance, buffers.get(variance).dup().putScalar(1, -2f));
+        Path checkpoint = dir.resolve("forged.lamina");
+        CheckpointFile.write(checkpoint, new Checkpoint(good.model(), good.optimizer(), good.position(),
+                good.parameters(), buffers, good.optimizerState()));
+
+        Cli cli = Cli.run(c -> Cli.command(c, "evaluate", EvaluateCommand.class).data = options -> SyntheticDigits
+                .dataset(20, 3), "evaluate", "--checkpoint", checkpoint.toString());
+
+        assertThat(cli.exitCode).isEqualTo(1);
+        assertThat(cli.err).startsWith("error: " + checkpoint + ": buffer " + variance + " holds the negative running"
+                + " variance -2.0 (element 1 of ");
+        assertThat(cli.err.lines().count()).isEqualTo(1);
+    }
+
     /** A model trained for a few steps on the synthetic digits, so that its predictions differ between images. */
     private static LaminaSeedNet trained() {
         LaminaSeedNet model = LaminaSeedNet.create(SEED);

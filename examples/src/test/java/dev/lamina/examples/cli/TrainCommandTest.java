@@ -6,12 +6,17 @@ import static com.google.common.truth.Truth.assertWithMessage;
 import dev.lamina.examples.report.MetricsCsv;
 import dev.lamina.examples.testing.MnistCopy;
 import dev.lamina.examples.report.PngChecks;
+import dev.lamina.runtime.checkpoint.Checkpoint;
 import dev.lamina.runtime.checkpoint.CheckpointFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@code lamina train} end to end on small synthetic data: what it prints and the files it writes. */
 class TrainCommandTest {
@@ -85,13 +90,108 @@ class TrainCommandTest {
         assertWithMessage("stderr: %s", resumed.err).that(resumed.exitCode).isEqualTo(0);
         assertThat(resumed.out).contains("resumed from " + first.resolve("checkpoint-epoch-1.lamina")
                 + " at step 2 (epoch 2, batch 0/2)");
-        assertThat(Files.readAllLines(dir.resolve("second/metrics.csv")).get(1)).startsWith("2,");
+        // A resume into another directory starts its metrics.csv with the earlier run's rows.
+        List<String> second = Files.readAllLines(dir.resolve("second/metrics.csv"));
+        assertThat(second.subList(0, 2)).isEqualTo(Files.readAllLines(first.resolve("metrics.csv")));
+        assertThat(second.get(2)).startsWith("2,");
 
         Cli mismatch = train("train", "--epochs", "2", "--batch-size", "16", "-o", dir.resolve("third").toString(),
                 "--resume", first.resolve("checkpoint-epoch-1.lamina").toString());
         assertThat(mismatch.exitCode).isEqualTo(1);
         assertThat(mismatch.err).contains("checkpoint is of a run with seed 42, batch size 32 and 64 training examples, but this run has seed 42, batch size 16");
         assertThat(mismatch.err).doesNotContain("Exception");
+    }
+
+    @Test
+    void aResumeIntoTheRunsOwnDirectoryKeepsEveryMetricsRowAndDrawsThemAll(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train("train", "--epochs", "2", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);
+        List<String> before = Files.readAllLines(run.resolve("metrics.csv"));
+
+        Cli resumed = train("train", "--epochs", "4", "--batch-size", "32", "-o", run.toString(),
+                "--resume", run.resolve("checkpoint-epoch-2.lamina").toString());
+
+        assertWithMessage("stderr: %s", resumed.err).that(resumed.exitCode).isEqualTo(0);
+        List<String> after = Files.readAllLines(run.resolve("metrics.csv"));
+        assertThat(after).hasSize(1 + 4);
+        assertThat(after.subList(0, 3)).isEqualTo(before);
+        assertThat(after.get(3)).startsWith("3,");
+        assertThat(after.get(4)).startsWith("4,");
+        PngChecks.assertChart(run.resolve("curves.png"), 1280, 440);
+        for (int epoch = 1; epoch <= 4; epoch++) {
+            assertThat(Files.exists(run.resolve("checkpoint-epoch-" + epoch + ".lamina"))).isTrue();
+        }
+        assertNoTemporaryFiles(run);
+    }
+
+    @Test
+    void aRefusedResumeLeavesTheRunDirectoryByteForByte(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train("train", "--epochs", "2", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);
+        byte[] metrics = Files.readAllBytes(run.resolve("metrics.csv"));
+        byte[] curves = Files.readAllBytes(run.resolve("curves.png"));
+        // A checkpoint of the run whose weights went NaN, with a valid checksum.
+        Path poisoned = dir.resolve("poisoned.lamina");
+        Checkpoint good = CheckpointFile.read(run.resolve("checkpoint-epoch-2.lamina"));
+        Map<String, INDArray> parameters = new LinkedHashMap<>(good.parameters());
+        String tensor = parameters.keySet().iterator().next();
+        parameters.put(tensor, parameters.get(tensor).dup().putScalar(0, Float.NaN));
+        CheckpointFile.write(poisoned, new Checkpoint(good.model(), good.optimizer(), good.position(), parameters,
+                good.buffers(), good.optimizerState()));
+
+        Cli mismatch = train("train", "--epochs", "3", "--batch-size", "16", "-o", run.toString(),
+                "--resume", run.resolve("checkpoint-epoch-2.lamina").toString());
+        Cli nan = train("train", "--epochs", "3", "--batch-size", "32", "-o", run.toString(),
+                "--resume", poisoned.toString());
+
+        assertThat(mismatch.exitCode).isEqualTo(1);
+        assertThat(mismatch.err).contains("checkpoint is of a run with seed 42, batch size 32");
+        assertThat(nan.exitCode).isEqualTo(1);
+        assertThat(nan.err).isEqualTo("error: " + poisoned + ": parameter " + tensor + " holds NaN (element 0 of "
+                + parameters.get(tensor).length() + "); the run that wrote it had diverged or the file was altered:"
+                + " use an earlier checkpoint of the run, or train again" + System.lineSeparator());
+        assertThat(Files.readAllBytes(run.resolve("metrics.csv"))).isEqualTo(metrics);
+        assertThat(Files.readAllBytes(run.resolve("curves.png"))).isEqualTo(curves);
+        assertThat(Files.exists(run.resolve("checkpoint-epoch-3.lamina"))).isFalse();
+        assertNoTemporaryFiles(run);
+    }
+
+    @Test
+    void aNewRunIntoADirectoryThatHoldsARunIsRefusedAndChangesNothing(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train("train", "--epochs", "1", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);
+        byte[] metrics = Files.readAllBytes(run.resolve("metrics.csv"));
+
+        Cli again = train("train", "--epochs", "1", "--batch-size", "32", "-o", run.toString());
+
+        assertThat(again.exitCode).isEqualTo(2);
+        assertThat(again.err).startsWith("error: -o " + run + " already holds a run (" + run.resolve("metrics.csv")
+                + "), which a new run would overwrite; continue it with --resume " + run
+                + "/checkpoint-epoch-N.lamina, or give another -o");
+        assertThat(Files.readAllBytes(run.resolve("metrics.csv"))).isEqualTo(metrics);
+    }
+
+    @Test
+    void anEpochWhoseCheckpointCannotBeWrittenGetsNoMetricsRow(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        Path blocked = run.resolve("checkpoint-epoch-2.lamina");
+        Files.createDirectories(blocked.resolve("in-the-way"));  // a non-empty directory: the rename fails
+
+        Cli cli = train("train", "--epochs", "2", "--batch-size", "32", "-o", run.toString());
+
+        assertThat(cli.exitCode).isEqualTo(1);
+        assertThat(cli.err).startsWith("error: " + blocked + ": cannot rename the temporary file");
+        assertThat(cli.err.lines().count()).isEqualTo(1);
+        List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
+        assertThat(csv).hasSize(1 + 1);
+        assertThat(csv.get(1)).startsWith("1,");
+        assertNoTemporaryFiles(run);
+    }
+
+    private static void assertNoTemporaryFiles(Path run) throws Exception {
+        try (Stream<Path> files = Files.list(run)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).isEmpty();
+        }
     }
 
     @Test

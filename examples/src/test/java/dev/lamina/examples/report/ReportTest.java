@@ -85,6 +85,103 @@ class ReportTest {
                 "2,0.500000,0.825000,0.600000,0.850000,1502.0,32.000").inOrder();
     }
 
+    /** A run's metrics.csv after {@code epochs} epochs, with a hand-edited first row (kept byte for byte). */
+    private static Path runOf(Path dir, int epochs) throws Exception {
+        Path file = dir.resolve("metrics.csv");
+        MetricsCsv csv = new MetricsCsv(file);
+        for (EpochMetrics m : history(epochs)) {
+            csv.onEpochEnd(m, ANY);
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(1, "1,1.0,0.65,1.2,0.7,1501.0,31.000");
+        Files.write(file, lines);
+        return file;
+    }
+
+    private static TrainingPosition afterEpoch(int epoch) {
+        return new TrainingPosition(10L * epoch, epoch, 0, 0, 32, 100, 0, 0);
+    }
+
+    @Test
+    void aResumedRunKeepsTheRowsOfTheCheckpointsEpochsAndAppends(@TempDir Path dir) throws Exception {
+        Path file = runOf(dir, 2);
+        List<String> before = Files.readAllLines(file);
+        MetricsCsv csv = MetricsCsv.resuming(file, null);
+        csv.onResumed(dir.resolve("checkpoint-epoch-2.lamina"), afterEpoch(2), 4);
+        assertThat(Files.readAllLines(file)).isEqualTo(before);  // nothing written before the first new epoch
+
+        csv.onEpochEnd(history(3).get(2), afterEpoch(3));
+
+        List<String> after = Files.readAllLines(file);
+        assertThat(after.subList(0, 3)).isEqualTo(before);
+        assertThat(after).hasSize(4);
+        assertThat(after.get(3)).startsWith("3,0.333333,");
+        assertThat(csv.rows().stream().map(EpochMetrics::epoch).toList()).containsExactly(1, 2, 3).inOrder();
+        assertThat(csv.rows().get(0).trainAccuracy()).isEqualTo(0.65);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("metrics.csv");
+        }
+    }
+
+    @Test
+    void rowsAfterTheCheckpointAreSavedBesideTheFileBeforeTheResumedRunReplacesThem(@TempDir Path dir)
+            throws Exception {
+        Path file = runOf(dir, 3);
+        String before = Files.readString(file);
+        MetricsCsv csv = MetricsCsv.resuming(file, null);
+        csv.onResumed(dir.resolve("checkpoint-epoch-1.lamina"), afterEpoch(1), 4);
+        csv.onEpochEnd(history(2).get(1), afterEpoch(2));
+
+        assertThat(Files.readString(dir.resolve("metrics-before-resume-at-epoch-1.csv"))).isEqualTo(before);
+        List<String> after = Files.readAllLines(file);
+        assertThat(after).hasSize(3);
+        assertThat(after.get(1)).isEqualTo("1,1.0,0.65,1.2,0.7,1501.0,31.000");
+        assertThat(after.get(2)).startsWith("2,");
+    }
+
+    @Test
+    void aResumeIntoAnotherDirectoryStartsWithTheEarlierRunsRows(@TempDir Path dir) throws Exception {
+        Path earlier = runOf(dir.resolve("first"), 2);
+        Path file = dir.resolve("second/metrics.csv");
+        MetricsCsv csv = MetricsCsv.resuming(file, earlier);
+        csv.onResumed(dir.resolve("first/checkpoint-epoch-2.lamina"), afterEpoch(2), 4);
+        csv.onEpochEnd(history(3).get(2), afterEpoch(3));
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.subList(0, 3)).isEqualTo(Files.readAllLines(earlier));
+        assertThat(lines.get(3)).startsWith("3,");
+    }
+
+    @Test
+    void anExistingFileThatIsNotMetricsIsAnErrorNamingItAndStaysUntouched(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.csv");
+        Files.writeString(file, "my own notes\n");
+        MetricsCsv csv = MetricsCsv.resuming(file, null);
+
+        var e = assertThrows(java.io.UncheckedIOException.class, () -> csv.onResumed(file, afterEpoch(1), 4));
+
+        assertThat(e).hasMessageThat().isEqualTo(file + ": not a metrics.csv of Lamina: the first line is not the"
+                + " header " + MetricsCsv.HEADER + "; move it away, or write the resumed run to another directory"
+                + " with -o");
+        assertThat(Files.readString(file)).isEqualTo("my own notes\n");
+    }
+
+    @Test
+    void aRowThatCannotBeWrittenLeavesNoTemporaryFileAndNamesTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.csv");
+        MetricsCsv csv = new MetricsCsv(file);
+        Files.delete(file);
+        Files.createDirectories(file.resolve("in-the-way"));  // a non-empty directory: the rename fails
+
+        var e = assertThrows(java.io.UncheckedIOException.class, () -> csv.onEpochEnd(history(1).get(0), ANY));
+
+        assertThat(e).hasMessageThat().startsWith("could not write " + file + ": ");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("metrics.csv");
+        }
+        assertThat(csv.rows()).isEmpty();
+    }
+
     @Test
     void progressBarShowsEpochImagesSpeedAndRunningMetrics() {
         List<String> rendered = new CopyOnWriteArrayList<>();  // appended to by the bar's thread too

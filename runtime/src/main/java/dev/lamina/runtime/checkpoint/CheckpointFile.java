@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -97,7 +98,9 @@ public final class CheckpointFile {
      * @param file a file written by {@link #write}
      * @return the checkpoint it holds
      * @throws CheckpointException naming the file if it is missing, not a checkpoint, of another
-     *     version, corrupt (checksum), truncated or malformed
+     *     version, corrupt (checksum), truncated or malformed, or if it holds values no healthy run
+     *     writes: a NaN or infinite parameter, buffer or optimizer state element (naming the tensor),
+     *     or a negative BatchNorm running variance
      */
     public static Checkpoint read(Path file) throws IOException {
         long size;
@@ -221,7 +224,46 @@ public final class CheckpointFile {
             throw new CheckpointException(file, "malformed checkpoint: " + in.remaining()
                     + " bytes after the last tensor");
         }
+        checkValues(file, position, parameters, buffers, state);
         return new Checkpoint(model, optimizer, position, parameters, buffers, state);
+    }
+
+    /**
+     * Rejects what no healthy run writes but a valid checksum does not rule out (a run that diverged
+     * and was saved anyway, or a file edited and re-hashed): NaN or infinite values in any tensor or in
+     * the epoch's loss sum, and a negative BatchNorm running variance ({@code <layer>.running_var}),
+     * whose square root inference takes. Such a model would give NaN, or finite but meaningless,
+     * outputs.
+     */
+    private static void checkValues(Path file, TrainingPosition position, Map<String, INDArray> parameters,
+            Map<String, INDArray> buffers, Map<String, INDArray> state) throws CheckpointException {
+        String fix = "; the run that wrote it had diverged or the file was altered: use an earlier checkpoint of"
+                + " the run, or train again";
+        if (!Double.isFinite(position.epochLossSum())) {
+            throw new CheckpointException(file, "the epoch's loss sum in the checkpoint is " + position.epochLossSum()
+                    + fix);
+        }
+        for (Map<String, INDArray> tensors : List.of(parameters, buffers, state)) {
+            String role = tensors == parameters ? "parameter" : tensors == buffers ? "buffer" : "optimizer state";
+            for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
+                INDArray t = e.getValue();
+                if (t.dataType() == DataType.LONG || t.length() == 0) {
+                    continue;
+                }
+                double[] values = t.data().asDouble();
+                boolean variance = tensors == buffers && e.getKey().endsWith("running_var");
+                for (int i = 0; i < values.length; i++) {
+                    if (!Double.isFinite(values[i])) {
+                        throw new CheckpointException(file, role + " " + e.getKey() + " holds " + values[i]
+                                + " (element " + i + " of " + values.length + ")" + fix);
+                    }
+                    if (variance && values[i] < 0) {
+                        throw new CheckpointException(file, "buffer " + e.getKey() + " holds the negative running"
+                                + " variance " + values[i] + " (element " + i + " of " + values.length + ")" + fix);
+                    }
+                }
+            }
+        }
     }
 
     private static INDArray readTensor(LittleEndianReader in, String name, Path file) throws IOException {

@@ -58,7 +58,10 @@ public final class EpochCheckpoints implements TrainingListener {
             Files.createDirectories(directory);
             CheckpointFile.write(file, Checkpoint.capture(model, optimizer, position));
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write checkpoint " + file + ": " + e.getMessage(), e);
+            // AtomicFiles' messages start with the file; others get it here.
+            String message = String.valueOf(e.getMessage());
+            throw new UncheckedIOException("could not write checkpoint "
+                    + (message.startsWith(file.toString()) ? message : file + ": " + message), e);
         }
         written.add(file);
     }

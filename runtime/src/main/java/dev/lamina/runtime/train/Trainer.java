@@ -43,7 +43,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and a run resumed from a checkpoint ({@link Builder#checkpoint}, {@link Builder#resumeFrom}) continues
  * exactly as one that never stopped. A NaN or infinite training loss stops the run with a
  * {@link TrainingDivergedException} naming the step, the batch and the first layer whose output went
- * non-finite. Not thread-safe.
+ * non-finite; a NaN or infinite test loss after an epoch stops it likewise, before that epoch's
+ * checkpoint. After an epoch the trainer writes its own checkpoint ({@link Builder#checkpoint}) before
+ * the listeners hear of the epoch, so a listener that records epochs records only checkpointed ones.
+ * Not thread-safe.
  */
 public final class Trainer {
     private final Model model;
@@ -96,7 +99,8 @@ public final class Trainer {
      *     stopped training early, or when resuming)
      * @throws IllegalArgumentException  before any computation, if a dataset's example or label shape does
      *     not fit the model (naming both shapes) or a dataset is empty
-     * @throws TrainingDivergedException if the training loss becomes NaN or infinite
+     * @throws TrainingDivergedException if the training loss becomes NaN or infinite, or the test loss
+     *     after an epoch does; that epoch then has no checkpoint and reaches no {@code onEpochEnd}
      * @throws UncheckedIOException      if a checkpoint cannot be written, or the one to resume from cannot
      *     be read or does not fit (caused by a {@link CheckpointException})
      */
@@ -156,16 +160,20 @@ public final class Trainer {
             }
             double trainSeconds = secondsSince(epochStart);
             Evaluation evaluation = Evaluator.evaluate(model, test, evalBatchSize);
+            if (!Double.isFinite(evaluation.loss())) {
+                throw testLossDiverged(step, epoch, batchCount, lossSum / seen, evaluation.loss());
+            }
             EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / seen, evaluation.loss(),
                     evaluation.accuracy(), seenHere / trainSeconds, secondsSince(epochStart),
                     seenHere == 0 ? Double.NaN : (double) correctHere / seenHere);
             history.add(metrics);
             TrainingPosition end = new TrainingPosition(step, epoch + 1, 0, seed, batchSize, train.size(), 0, 0);
-            for (TrainingListener l : listeners) {
-                l.onEpochEnd(metrics, end);
-            }
+            // The checkpoint first: a listener that records the epoch (a metrics row) runs only once it exists.
             if (checkpointFile != null) {
                 saveCheckpoint(end);
+            }
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(metrics, end);
             }
             if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
                 break;
@@ -236,12 +244,7 @@ public final class Trainer {
      */
     private TrainingDivergedException diverged(long step, int epoch, int batchIndex, int batchCount, double batchLoss,
             String layer) {
-        List<String> badParameters = new ArrayList<>();
-        for (Parameter p : model.parameters()) {
-            if (!Tensors.allFinite(p.value())) {
-                badParameters.add(p.name());
-            }
-        }
+        List<String> badParameters = nonFiniteParameters();
         String where;
         if ("input".equals(layer)) {
             where = "the input batch itself holds NaN or infinity";
@@ -256,6 +259,28 @@ public final class Trainer {
                 batchCount, batchLoss, where,
                 badParameters.isEmpty() ? "" : "; parameters already non-finite: " + String.join(", ", badParameters));
         return new TrainingDivergedException(message, step, epoch + 1, batchIndex + 1, batchLoss, layer, badParameters);
+    }
+
+    /** The test loss after an epoch is NaN or infinite although every training loss was finite. */
+    private TrainingDivergedException testLossDiverged(long step, int epoch, int batchCount, double trainLoss,
+            double testLoss) {
+        List<String> badParameters = nonFiniteParameters();
+        String message = String.format(Locale.ROOT, "training diverged after epoch %d (step %d): the test loss is %s"
+                        + " although the training loss was %s; %s; lower the learning rate or check the test data",
+                epoch + 1, step, testLoss, trainLoss,
+                badParameters.isEmpty() ? "every parameter is finite, so the test data or a running statistic is not"
+                        : "parameters non-finite: " + String.join(", ", badParameters));
+        return new TrainingDivergedException(message, step, epoch + 1, batchCount, testLoss, null, badParameters);
+    }
+
+    private List<String> nonFiniteParameters() {
+        List<String> bad = new ArrayList<>();
+        for (Parameter p : model.parameters()) {
+            if (!Tensors.allFinite(p.value())) {
+                bad.add(p.name());
+            }
+        }
+        return bad;
     }
 
     private static double secondsSince(long startNanos) {

@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * The training loss became NaN or infinite. Says where: the step, the epoch and batch, and the first
  * layer whose output went non-finite on that batch (when the model can tell), plus any parameters
- * that were already non-finite before the step.
+ * that were already non-finite before the step. Also thrown when the test loss after an epoch is NaN
+ * or infinite: {@link #batch()} is then the epoch's batch count, {@link #step()} the number of steps
+ * taken, {@link #loss()} the test loss and {@link #layer()} empty.
  */
 public final class TrainingDivergedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;

@@ -260,6 +260,74 @@ class CheckpointFileTest {
                 + Adam.class.getName() + ", not of " + Sgd.class.getName());
     }
 
+    /** A checkpoint with one edited tensor, written with a valid checksum as a forged or diverged file has. */
+    private Path forged(String role, String name, INDArray value, TrainingPosition position) throws Exception {
+        Map<String, INDArray> parameters = new LinkedHashMap<>();
+        parameters.put("fc.weight", Nd4j.createFromArray(new float[][] {{0.5f, -0.25f}, {1f, 2f}}));
+        Map<String, INDArray> buffers = new LinkedHashMap<>();
+        buffers.put("bn.running_mean", Nd4j.createFromArray(-1f, 3f));
+        buffers.put("bn.running_var", Nd4j.createFromArray(0f, 2f));
+        Map<String, INDArray> state = new LinkedHashMap<>();
+        state.put("fc.weight/exp_avg_sq", Nd4j.createFromArray(new double[][] {{0, 1e-8}, {1, 2}}));
+        state.put("fc.weight/step", Nd4j.scalar(DataType.LONG, 3L));
+        Map<String, INDArray> target = switch (role) {
+            case "parameter" -> parameters;
+            case "buffer" -> buffers;
+            default -> state;
+        };
+        if (name != null) {
+            target.put(name, value);
+        }
+        Path file = dir.resolve("forged-" + role + ".lamina");
+        CheckpointFile.write(file, new Checkpoint("m", "o", position, parameters, buffers, state));
+        return file;
+    }
+
+    @Test
+    void healthyValuesIncludingANegativeRunningMeanAndZeroVarianceLoad() throws Exception {
+        Path file = forged("buffer", null, null, POSITION);
+
+        assertThat(CheckpointFile.read(file).buffers().get("bn.running_mean").getFloat(0)).isEqualTo(-1f);
+    }
+
+    @Test
+    void nonFiniteTensorsWithAValidChecksumAreRejectedNamingTheFileAndTheTensor() throws Exception {
+        Path nan = forged("parameter", "fc.weight", Nd4j.createFromArray(new float[][] {{0.5f, 1f}, {Float.NaN, 2f}}),
+                POSITION);
+        Path inf = forged("optimizer", "fc.weight/exp_avg_sq",
+                Nd4j.createFromArray(new double[][] {{0, Double.POSITIVE_INFINITY}, {1, 2}}), POSITION);
+        Path mean = forged("buffer", "bn.running_mean", Nd4j.createFromArray(Float.NEGATIVE_INFINITY, 0f), POSITION);
+
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(nan));
+        assertThat(e.file()).isEqualTo(nan);
+        assertThat(e).hasMessageThat().isEqualTo(nan + ": parameter fc.weight holds NaN (element 2 of 4); the run"
+                + " that wrote it had diverged or the file was altered: use an earlier checkpoint of the run, or train"
+                + " again");
+        assertThat(assertThrows(CheckpointException.class, () -> CheckpointFile.read(inf))).hasMessageThat()
+                .startsWith(inf + ": optimizer state fc.weight/exp_avg_sq holds Infinity (element 1 of 4);");
+        assertThat(assertThrows(CheckpointException.class, () -> CheckpointFile.read(mean))).hasMessageThat()
+                .startsWith(mean + ": buffer bn.running_mean holds -Infinity (element 0 of 2);");
+    }
+
+    @Test
+    void aNegativeRunningVarianceIsRejectedNamingTheBuffer() throws Exception {
+        Path file = forged("buffer", "bn.running_var", Nd4j.createFromArray(1f, -0.5f), POSITION);
+
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(file));
+
+        assertThat(e).hasMessageThat().startsWith(file + ": buffer bn.running_var holds the negative running variance"
+                + " -0.5 (element 1 of 2); ");
+        assertThat(e).hasMessageThat().contains("use an earlier checkpoint of the run");
+    }
+
+    @Test
+    void aNonFiniteLossSumInThePositionIsRejected() throws Exception {
+        Path file = forged("parameter", null, null, new TrainingPosition(17, 1, 7, 11, 10, 95, Double.NaN, 70));
+
+        assertThat(assertThrows(CheckpointException.class, () -> CheckpointFile.read(file))).hasMessageThat()
+                .startsWith(file + ": the epoch's loss sum in the checkpoint is NaN;");
+    }
+
     /** Recomputes the trailing SHA-256 after a deliberate edit, to reach the checks behind it. */
     private static void rewriteChecksum(byte[] bytes) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -4,16 +4,24 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lamina.runtime.checkpoint.CheckpointFile;
+import dev.lamina.runtime.checkpoint.TrainingPosition;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.model.Parameter;
 import dev.lamina.runtime.optim.Optimizer;
 import dev.lamina.runtime.optim.Sgd;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -188,6 +196,55 @@ class TrainerTest {
                 () -> trainer.fit(train, blobs(60, 2)));
         assertThat(e.layer()).hasValue("input");
         assertThat(e).hasMessageThat().contains("the input batch itself holds NaN or infinity");
+    }
+
+    @Test
+    void aNonFiniteTestLossStopsTheRunBeforeTheEpochIsCheckpointedOrRecorded(@TempDir Path dir) {
+        SoftmaxRegression model = new SoftmaxRegression(2, 3, DataType.FLOAT, 0);
+        Dataset test = blobs(60, 2);
+        test.features().putScalar(new long[] {5, 1}, Float.POSITIVE_INFINITY);
+        List<Integer> recorded = new ArrayList<>();
+        Path checkpoint = dir.resolve("run.lamina");
+        Trainer trainer = trainer(model, new Sgd(0.1), new ByteArrayOutputStream())
+                .checkpoint(checkpoint, 1000)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onEpochEnd(EpochMetrics metrics, TrainingPosition position) {
+                        recorded.add(metrics.epoch());
+                    }
+                }).build();
+
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer.fit(blobs(240, 1),
+                test));
+
+        assertThat(e).hasMessageThat().startsWith("training diverged after epoch 1 (step 15): the test loss is NaN"
+                + " although the training loss was ");
+        assertThat(e).hasMessageThat().contains("every parameter is finite, so the test data or a running statistic"
+                + " is not; lower the learning rate or check the test data");
+        assertThat(e.epoch()).isEqualTo(1);
+        assertThat(recorded).isEmpty();
+        assertThat(Files.exists(checkpoint)).isFalse();
+    }
+
+    @Test
+    void listenersHearOfAnEpochOnlyAfterItsCheckpointIsWritten(@TempDir Path dir) {
+        SoftmaxRegression model = new SoftmaxRegression(2, 3, DataType.FLOAT, 0);
+        Path checkpoint = dir.resolve("run.lamina");
+        List<Long> checkpointedSteps = new ArrayList<>();
+        trainer(model, new Sgd(0.1), new ByteArrayOutputStream()).epochs(2)
+                .checkpoint(checkpoint, 1000)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onEpochEnd(EpochMetrics metrics, TrainingPosition position) {
+                        try {
+                            checkpointedSteps.add(CheckpointFile.read(checkpoint).position().step());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                }).build().fit(blobs(240, 1), blobs(60, 2));
+
+        assertThat(checkpointedSteps).containsExactly(15L, 30L).inOrder();
     }
 
     @Test
