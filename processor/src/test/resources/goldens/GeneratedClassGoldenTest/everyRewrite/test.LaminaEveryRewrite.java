@@ -549,7 +549,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
     @Override
     public INDArray forward(INDArray input, boolean training) {
-        startForward(input);
+        startForward(input, training);
         // Observers and the non-finite search see every layer's output, in training order.
         if (mayRunInferencePass(training)) {
             return inferencePass(input);

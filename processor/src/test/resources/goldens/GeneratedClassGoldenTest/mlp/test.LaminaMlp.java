@@ -244,7 +244,7 @@ public final class LaminaMlp extends GeneratedModel implements Mlp {
 
     @Override
     public INDArray forward(INDArray input, boolean training) {
-        startForward(input);
+        startForward(input, training);
         // Observers and the non-finite search see every layer's output, in training order.
         if (mayRunInferencePass(training)) {
             return inferencePass(input);

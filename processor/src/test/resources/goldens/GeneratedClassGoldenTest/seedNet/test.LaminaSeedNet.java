@@ -493,7 +493,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
     @Override
     public INDArray forward(INDArray input, boolean training) {
-        startForward(input);
+        startForward(input, training);
         // Observers and the non-finite search see every layer's output, in training order.
         if (mayRunInferencePass(training)) {
             return inferencePass(input);

@@ -54,6 +54,12 @@ public abstract class GeneratedModel implements Model {
     /** The element type of parameters and activations. */
     protected final DataType dataType;
 
+    /**
+     * The first BatchNorm layer with one value per channel per example (after a Dense layer, or on a
+     * 1x1 map), which cannot train on a batch of one example; null if there is none.
+     */
+    private final Layer batchOfOneBreaks;
+
     private List<Parameter> parameters = List.of();
     private Map<String, INDArray> buffers = Map.of();
     /** Whether the last forward pass was a completed training pass, whose tensors backward reads. */
@@ -98,6 +104,19 @@ public abstract class GeneratedModel implements Model {
         this.outputShape = outputShape.clone();
         this.layers = List.copyOf(layers);
         this.dataType = dataType;
+        this.batchOfOneBreaks = this.layers.stream()
+                .filter(l -> l.kind().equals("BatchNorm") && valuesPerChannelPerExample(l) == 1)
+                .findFirst().orElse(null);
+    }
+
+    /** H * W for a BatchNorm over {@code [C, H, W]}, 1 over {@code [C]}. */
+    private static long valuesPerChannelPerExample(Layer layer) {
+        int[] shape = layer.outputShape();
+        long values = 1;
+        for (int axis = 1; axis < shape.length; axis++) {
+            values *= shape[axis];
+        }
+        return values;
     }
 
     /**
@@ -184,14 +203,24 @@ public abstract class GeneratedModel implements Model {
     }
 
     /**
-     * The start of every forward pass: checks the input's shape and forgets the last training pass.
+     * The start of every forward pass: checks the input, before any layer runs (so that a failed
+     * training pass has updated no running statistics), and forgets the last training pass.
      *
-     * @param input the batch, {@code [N, ...inputShape]}
+     * @param input    the batch, {@code [N, ...inputShape]}
+     * @param training the forward pass's flag
      * @throws IllegalArgumentException naming both example shapes if {@code input} is not a batch of
-     *     input examples
+     *     input examples; naming the layer if a training pass gives a BatchNorm layer one value per
+     *     channel (a batch of one example where the layer normalises one value per example and channel)
      */
-    protected final void startForward(INDArray input) {
+    protected final void startForward(INDArray input, boolean training) {
         checkExampleShape("input", input, inputShape);
+        if (training && input.size(0) < 2 && batchOfOneBreaks != null) {
+            throw new IllegalArgumentException("layer '" + batchOfOneBreaks.name() + "' (BatchNorm over "
+                    + Arrays.toString(batchOfOneBreaks.outputShape()) + ") of " + modelName
+                    + " cannot train on a batch of " + input.size(0) + " example" + (input.size(0) == 1 ? "" : "s")
+                    + ": training needs more than one value per channel; train on batches of at least 2"
+                    + " examples (drop a last batch of one)");
+        }
         backwardReady = false;
     }
 
