@@ -26,6 +26,19 @@ class GeneratedNameClashTest {
     }
 
     @Test
+    void aLayerNamedToStringIsALaminaErrorOnTheLayer() {
+        // GeneratedModel overrides toString(); the generated class must not be where this fails.
+        JavaFileObject source = Models.model("ToStringLayer", "input = {4}",
+                "@Dense(10) Layer toString();");
+
+        Compilation c = Models.compileWithLamina(source);
+
+        assertThat(c).hadErrorContaining(Messages.clashesWithGeneratedMethod("toString", "GeneratedModel"))
+                .inFile(source).onLineContaining("toString()");
+        assertThat(c).hadErrorCount(1);
+    }
+
+    @Test
     void layersNamedLikeGeneratedConstantsAreRenamedAround() {
         // A bias before BatchNorm draws a lint finding, so the class declares LINT_FINDINGS; the
         // layer names also spell BN_MOMENTUM and LINT_FINDINGS.

@@ -64,6 +64,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * given to {@code create}, so the same seed gives the same model. Dropout masks come from a
  * second generator, derived from the same seed; {@link #seedDropout(long)} re-seeds it.
  *
+ * <p>Threads: inference ({@code forward(input, false)}, also with a layer observer, and
+ * {@code firstNonFiniteLayer(input, false)}) may run from several threads at once while no thread
+ * changes the model; each observer sees only its own call's layers. Training ({@code training =
+ * true}, {@code backward}, {@code zeroGrad}, optimizer steps) and writing parameters or buffers
+ * take one thread at a time with no other call running. See {@link dev.lamina.runtime.model.Model Model}.
+ *
  * <p>Get an instance with {@link #create(long)} (float) or {@link #create(long, DataType)}:
  *
  * <pre>{@code
@@ -543,7 +549,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
     @Override
     public INDArray forward(INDArray input, boolean training) {
-        startForward(input);
+        startForward(input, training);
         // Observers and the non-finite search see every layer's output, in training order.
         if (mayRunInferencePass(training)) {
             return inferencePass(input);

@@ -61,6 +61,12 @@ final class ClassJavadoc {
             doc.add("</ul>\n");
         }
         return doc.add("\n")
+                .add("<p>Threads: inference ({@code forward(input, false)}, also with a layer observer, and\n")
+                .add("{@code firstNonFiniteLayer(input, false)}) may run from several threads at once while no thread\n")
+                .add("changes the model; each observer sees only its own call's layers. Training ({@code training =\n")
+                .add("true}, {@code backward}, {@code zeroGrad}, optimizer steps) and writing parameters or buffers\n")
+                .add("take one thread at a time with no other call running. See {@link dev.lamina.runtime.model.Model Model}.\n")
+                .add("\n")
                 .add("<p>Get an instance with {@link #create(long)} (float) or {@link #create(long, DataType)}:\n")
                 .add("\n")
                 .add("<pre>{@code\n")

@@ -118,6 +118,29 @@ class GeneratedModelRobustnessTest {
     }
 
     @Test
+    void aBatchOfOneBeforeABatchNormAfterDenseNamesTheLayerAndChangesNothing() throws Exception {
+        Model model = create(model("DenseBn", "input = {4}", "@Dense(8) Layer hidden();", "@BatchNorm Layer norm();",
+                "@ReLU Layer act();", "@Dense(3) Layer logits();"), "DenseBn", 1);
+        INDArray runningMean = model.buffers().get("norm.running_mean").dup();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> model.forward(Nd4j.rand(DataType.FLOAT, 1, 4), true));
+
+        assertThat(e).hasMessageThat().contains("layer 'norm' (BatchNorm over [8]) of DenseBn");
+        assertThat(e).hasMessageThat().contains("batch of 1 example");
+        assertThat(model.buffers().get("norm.running_mean")).isEqualTo(runningMean);
+        // inference, and training on two examples, are fine
+        assertThat(model.forward(Nd4j.rand(DataType.FLOAT, 1, 4), false).shape()).isEqualTo(new long[] {1, 3});
+        assertThat(model.forward(Nd4j.rand(DataType.FLOAT, 2, 4), true).shape()).isEqualTo(new long[] {2, 3});
+    }
+
+    @Test
+    void aBatchOfOneTrainsABatchNormOverAFeatureMap() throws Exception {
+        // SMALL_NET's BatchNorm sees 4x4 values per channel of each example
+        assertThat(create(1).forward(images(1, 4).features(), true).shape()).isEqualTo(new long[] {1, 3});
+    }
+
+    @Test
     void firstNonFiniteLayerNamesTheLayerWhoseOutputOverflowed() throws Exception {
         Model model = create(1);
         INDArray x = images(4, 3).features();

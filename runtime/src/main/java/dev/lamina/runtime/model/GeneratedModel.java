@@ -26,6 +26,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #startForward} first in {@code forward}, {@link #afterLayer} after each layer and
  * {@link #finishTrainingForward} at the end of a training pass; {@link #startBackward} first in
  * {@code backward}.
+ *
+ * <p><b>Threads.</b> What {@link Model} promises for generated models holds as follows. The layer
+ * observer and the non-finite search are per call: they live in a {@link ThreadLocal} for the length
+ * of one {@link #forward(INDArray, boolean, LayerObserver)} or {@link #firstNonFiniteLayer} call, so
+ * each observer sees only its own call's layers, in that call's thread, while other threads run
+ * plain or observed passes of their own. (A refusal of concurrent observed calls was the alternative;
+ * per-call state costs one thread-local read per layer and lets several threads watch at once.)
+ * An inference pass ({@code training = false}) writes no field that another pass reads: the declared
+ * layers keep nothing outside training, and the rewritten inference pass refolds BatchNorm into
+ * scratch arrays of the instance, which concurrent passes overwrite with the same values as long as
+ * parameters and buffers do not change meanwhile. A training pass keeps the tensors that
+ * {@link #backward} reads in fields, and {@link #startForward} clears the flag that {@link #backward}
+ * checks: training is for one thread at a time, with no other pass running.
  */
 public abstract class GeneratedModel implements Model {
     /** The last argument of a weight layer's backward kernel: compute dL/d(input). */
@@ -41,16 +54,35 @@ public abstract class GeneratedModel implements Model {
     /** The element type of parameters and activations. */
     protected final DataType dataType;
 
+    /**
+     * The first BatchNorm layer with one value per channel per example (after a Dense layer, or on a
+     * 1x1 map), which cannot train on a batch of one example; null if there is none.
+     */
+    private final Layer batchOfOneBreaks;
+
     private List<Parameter> parameters = List.of();
     private Map<String, INDArray> buffers = Map.of();
     /** Whether the last forward pass was a completed training pass, whose tensors backward reads. */
     private boolean backwardReady;
-    /** Set during {@link #firstNonFiniteLayer}: forward then notes the first layer whose output is not finite. */
-    private boolean findNonFinite;
-    /** The first layer whose output held NaN or infinity while looking, or null. */
-    private String nonFiniteLayer;
-    /** Set during {@link #forward(INDArray, boolean, LayerObserver)}: receives each layer's output. */
-    private LayerObserver layerObserver;
+    /**
+     * What watches the forward pass running on this thread: set for the length of one call of
+     * {@link #forward(INDArray, boolean, LayerObserver)} or {@link #firstNonFiniteLayer}, on the
+     * calling thread only, so that concurrent calls on other threads neither feed it nor see it.
+     */
+    private final ThreadLocal<Watch> watch = new ThreadLocal<>();
+
+    /** One watching call's state: its observer (or null) and, for the non-finite search, what it found. */
+    private static final class Watch {
+        final LayerObserver observer;
+        final boolean findNonFinite;
+        /** The first layer whose output held NaN or infinity, or null. */
+        String nonFiniteLayer;
+
+        Watch(LayerObserver observer, boolean findNonFinite) {
+            this.observer = observer;
+            this.findNonFinite = findNonFinite;
+        }
+    }
 
     /**
      * The shared state of a generated model; the generated constructor then creates the layers'
@@ -75,6 +107,19 @@ public abstract class GeneratedModel implements Model {
         this.outputShape = outputShape.clone();
         this.layers = List.copyOf(layers);
         this.dataType = dataType;
+        this.batchOfOneBreaks = this.layers.stream()
+                .filter(l -> l.kind().equals("BatchNorm") && valuesPerChannelPerExample(l) == 1)
+                .findFirst().orElse(null);
+    }
+
+    /** H * W for a BatchNorm over {@code [C, H, W]}, 1 over {@code [C]}. */
+    private static long valuesPerChannelPerExample(Layer layer) {
+        int[] shape = layer.outputShape();
+        long values = 1;
+        for (int axis = 1; axis < shape.length; axis++) {
+            values *= shape[axis];
+        }
+        return values;
     }
 
     /**
@@ -126,23 +171,29 @@ public abstract class GeneratedModel implements Model {
 
     @Override
     public final Optional<String> firstNonFiniteLayer(INDArray input, boolean training) {
-        findNonFinite = true;
-        nonFiniteLayer = null;
-        try {
-            forward(input, training);
-        } finally {
-            findNonFinite = false;
-        }
-        return Optional.ofNullable(nonFiniteLayer);
+        Watch search = new Watch(null, true);
+        watching(search, input, training);
+        return Optional.ofNullable(search.nonFiniteLayer);
     }
 
+    /** {@inheritDoc} The observer sees only this call's layers, whatever other threads run meanwhile. */
     @Override
     public final INDArray forward(INDArray input, boolean training, LayerObserver observer) {
-        layerObserver = Objects.requireNonNull(observer, "observer");
+        return watching(new Watch(Objects.requireNonNull(observer, "observer"), false), input, training);
+    }
+
+    /** Runs forward on this thread with {@code w} watching it, then restores what watched before (a nested call). */
+    private INDArray watching(Watch w, INDArray input, boolean training) {
+        Watch outer = watch.get();
+        watch.set(w);
         try {
             return forward(input, training);
         } finally {
-            layerObserver = null;
+            if (outer == null) {
+                watch.remove();
+            } else {
+                watch.set(outer);
+            }
         }
     }
 
@@ -155,14 +206,24 @@ public abstract class GeneratedModel implements Model {
     }
 
     /**
-     * The start of every forward pass: checks the input's shape and forgets the last training pass.
+     * The start of every forward pass: checks the input, before any layer runs (so that a failed
+     * training pass has updated no running statistics), and forgets the last training pass.
      *
-     * @param input the batch, {@code [N, ...inputShape]}
+     * @param input    the batch, {@code [N, ...inputShape]}
+     * @param training the forward pass's flag
      * @throws IllegalArgumentException naming both example shapes if {@code input} is not a batch of
-     *     input examples
+     *     input examples; naming the layer if a training pass gives a BatchNorm layer one value per
+     *     channel (a batch of one example where the layer normalises one value per example and channel)
      */
-    protected final void startForward(INDArray input) {
+    protected final void startForward(INDArray input, boolean training) {
         checkExampleShape("input", input, inputShape);
+        if (training && input.size(0) < 2 && batchOfOneBreaks != null) {
+            throw new IllegalArgumentException("layer '" + batchOfOneBreaks.name() + "' (BatchNorm over "
+                    + Arrays.toString(batchOfOneBreaks.outputShape()) + ") of " + modelName
+                    + " cannot train on a batch of " + input.size(0) + " example" + (input.size(0) == 1 ? "" : "s")
+                    + ": training needs more than one value per channel; train on batches of at least 2"
+                    + " examples (drop a last batch of one)");
+        }
         backwardReady = false;
     }
 
@@ -175,7 +236,7 @@ public abstract class GeneratedModel implements Model {
      * @return whether the inference pass may run
      */
     protected final boolean mayRunInferencePass(boolean training) {
-        return !training && layerObserver == null && !findNonFinite;
+        return !training && watch.get() == null;
     }
 
     /**
@@ -186,11 +247,15 @@ public abstract class GeneratedModel implements Model {
      * @param output its output batch
      */
     protected final void afterLayer(String layer, INDArray output) {
-        if (findNonFinite && nonFiniteLayer == null && !Tensors.allFinite(output)) {
-            nonFiniteLayer = layer;
+        Watch w = watch.get();
+        if (w == null) {
+            return;
         }
-        if (layerObserver != null) {
-            layerObserver.layerOutput(layer, output);
+        if (w.findNonFinite && w.nonFiniteLayer == null && !Tensors.allFinite(output)) {
+            w.nonFiniteLayer = layer;
+        }
+        if (w.observer != null) {
+            w.observer.layerOutput(layer, output);
         }
     }
 

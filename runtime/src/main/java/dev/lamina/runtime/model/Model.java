@@ -16,6 +16,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Call order for one training step: {@link #zeroGrad()}, {@link #forward(INDArray, boolean)}
  * with {@code training = true}, the loss gradient, {@link #backward(INDArray)}, then an optimizer
  * step over {@link #parameters()}.
+ *
+ * <p><b>Threads.</b> A model is not synchronised; for the models Lamina generates (see
+ * {@link GeneratedModel}):
+ * <ul>
+ *   <li>Safe from several threads at once: inference, that is {@link #forward(INDArray, boolean)},
+ *       {@link #forward(INDArray, boolean, LayerObserver)} and {@link #firstNonFiniteLayer} with
+ *       {@code training = false}, and the read-only methods ({@link #loss()}, {@link #inputShape()},
+ *       {@link #outputShape()}, {@link #layers()}, {@link #dataType()}, {@link #summary()},
+ *       {@link #lintFindings()}), provided that no thread changes the model meanwhile. Each
+ *       observer and each non-finite search belongs to its own call: it sees only that call's layers.</li>
+ *   <li>One thread at a time, with no other call running: training ({@code training = true} in any
+ *       of the three, which keeps tensors for {@link #backward} and updates BatchNorm running
+ *       statistics), {@link #backward}, {@link #zeroGrad()}, {@link #seedDropout}, optimizer steps, and
+ *       anything that writes {@link #parameters()} or {@link #buffers()} (such as loading a checkpoint).
+ *       Handing a model from one thread to another needs the usual happens-before edge (an executor,
+ *       a lock, a {@code volatile} write).</li>
+ * </ul>
+ * Other implementations state their own rules.
  */
 public interface Model {
     /**
