@@ -52,43 +52,20 @@ final class Pooling {
     /**
      * Max-pool forward that propagates NaN as PyTorch does: a window holding a NaN yields NaN.
      * libnd4j's {@code maxpool2d} (stock and oneDNN) skips NaN, as a plain {@code >} scan does, so
-     * the common case runs the op and then one scan of x for NaN ({@link #hasNaN}); only when there is one are
+     * the common case runs the op and then one native count of NaN in x; only when there is one are
      * the windows that hold a NaN set to NaN here.
      */
     static INDArray maxForward(INDArray x, int size, int stride) {
         INDArray y = forward("maxpool2d", x, size, stride);
-        boolean floatOrDouble = x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE;
-        if (floatOrDouble && hasNaN(x)) {
+        if (hasNaN(x)) {
             propagateNaN(Support.denseC(x), y, size, stride);
         }
         return y;
     }
 
-    /**
-     * Whether a holds a NaN. A branch-free Java scan (the largest magnitude bit pattern; NaN's lie above
-     * infinity's): about 3 ms at {@code [128, 32, 26, 26]} FLOAT, where libnd4j's {@code MatchCondition}
-     * took 30 ms, as long as the pooling op itself.
-     */
+    /** Whether a holds a NaN: one native reduction, no array of a's size allocated. */
     static boolean hasNaN(INDArray a) {
-        if (a.length() > Integer.MAX_VALUE || !(a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE)) {
-            return Nd4j.getExecutioner().exec(new MatchCondition(a, Conditions.isNan())).getLong(0) > 0;
-        }
-        INDArray d = Support.denseC(a);
-        int from = (int) d.offset(), to = from + (int) d.length();
-        if (d.dataType() == DataType.FLOAT) {
-            FloatBuffer b = d.data().asNioFloat();
-            int max = 0;
-            for (int i = from; i < to; i++) {
-                max = Math.max(max, Float.floatToRawIntBits(b.get(i)) & 0x7fffffff);
-            }
-            return max > 0x7f800000;
-        }
-        DoubleBuffer b = d.data().asNioDouble();
-        long max = 0;
-        for (int i = from; i < to; i++) {
-            max = Math.max(max, Double.doubleToRawLongBits(b.get(i)) & 0x7fffffffffffffffL);
-        }
-        return max > 0x7ff0000000000000L;
+        return Nd4j.getExecutioner().exec(new MatchCondition(a, Conditions.isNan())).getLong(0) > 0;
     }
 
     /** Sets to NaN each entry of y (dense C, fresh) whose window in x (dense C) holds a NaN. */
