@@ -6,12 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * MaxPool2d over NCHW, square window, no padding: x {@code [N, C, H, W]},
  * y {@code [N, C, (H-size)/stride+1, (W-size)/stride+1]} (floor: trailing rows and columns that
  * do not fill a window are dropped, as PyTorch's default). Backward routes each dy entry to the
- * position of its window's maximum, the first in row-major order among ties (as PyTorch). NaN
- * propagates as in PyTorch: a window holding a NaN yields NaN, and its gradient goes to that NaN
- * (the first, if several).
- * FLOAT or DOUBLE; inputs are not modified. Forward runs on libnd4j's {@code maxpool2d} op (which
- * skips NaN, so a NaN check over x follows it), backward in Java or, for FLOAT on oneDNN without NaN,
- * on libnd4j's {@code maxpool2d_bp}.
+ * position of its window's maximum, the first in row-major order among ties (as PyTorch).
+ * FLOAT or DOUBLE; inputs are not modified. Forward runs on libnd4j's {@code maxpool2d} op,
+ * backward in Java.
  */
 public final class MaxPool2d {
     private MaxPool2d() {}
@@ -27,7 +24,7 @@ public final class MaxPool2d {
      *     is larger than the input
      */
     public static INDArray forward(INDArray x, int size, int stride) {
-        return Pooling.maxForward(x, size, stride);
+        return Pooling.forward("maxpool2d", x, size, stride);
     }
 
     /**

@@ -6,9 +6,7 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /** Shared checks and libnd4j calls for the square, unpadded, NCHW pooling kernels. */
 final class Pooling {
@@ -49,54 +47,6 @@ final class Pooling {
         return y;
     }
 
-    /**
-     * Max-pool forward that propagates NaN as PyTorch does: a window holding a NaN yields NaN.
-     * libnd4j's {@code maxpool2d} (stock and oneDNN) skips NaN, as a plain {@code >} scan does, so
-     * the common case runs the op and then one native count of NaN in x; only when there is one are
-     * the windows that hold a NaN set to NaN here.
-     */
-    static INDArray maxForward(INDArray x, int size, int stride) {
-        INDArray y = forward("maxpool2d", x, size, stride);
-        if (hasNaN(x)) {
-            propagateNaN(Support.denseC(x), y, size, stride);
-        }
-        return y;
-    }
-
-    /** Whether a holds a NaN: one native reduction, no array of a's size allocated. */
-    static boolean hasNaN(INDArray a) {
-        return Nd4j.getExecutioner().exec(new MatchCondition(a, Conditions.isNan())).getLong(0) > 0;
-    }
-
-    /** Sets to NaN each entry of y (dense C, fresh) whose window in x (dense C) holds a NaN. */
-    private static void propagateNaN(INDArray x, INDArray y, int size, int stride) {
-        int planes = (int) (x.size(0) * x.size(1));
-        int h = (int) x.size(2), w = (int) x.size(3), outH = (int) y.size(2), outW = (int) y.size(3);
-        int xOff = (int) x.offset(), yOff = (int) y.offset();
-        boolean isFloat = x.dataType() == DataType.FLOAT;
-        FloatBuffer xf = isFloat ? x.data().asNioFloat() : null, yf = isFloat ? y.data().asNioFloat() : null;
-        DoubleBuffer xd = isFloat ? null : x.data().asNioDouble(), yd = isFloat ? null : y.data().asNioDouble();
-        for (int p = 0; p < planes; p++) {
-            int xp = xOff + p * h * w, yp = yOff + p * outH * outW;
-            for (int i = 0; i < outH; i++) {
-                for (int j = 0; j < outW; j++) {
-                    int base = xp + i * stride * w + j * stride;
-                    boolean nan = false;
-                    for (int u = 0; u < size && !nan; u++) {
-                        for (int v = 0; v < size && !nan; v++) {
-                            nan = isFloat ? Float.isNaN(xf.get(base + u * w + v)) : Double.isNaN(xd.get(base + u * w + v));
-                        }
-                    }
-                    if (nan && isFloat) {
-                        yf.put(yp + i * outW + j, Float.NaN);
-                    } else if (nan) {
-                        yd.put(yp + i * outW + j, Double.NaN);
-                    }
-                }
-            }
-        }
-    }
-
     static INDArray backward(String op, INDArray x, INDArray dy, int size, int stride) {
         checkBackward(x, dy, size, stride);
         INDArray dx = Support.newLike(x);
@@ -107,12 +57,9 @@ final class Pooling {
 
     /**
      * Max-pool backward in Java: each dy entry goes to the first maximum of its window in row-major
-     * order (PyTorch's choice among ties, which dropout zeros make common). A window holding a NaN
-     * (whose forward output is NaN, see {@link #maxForward}) sends its dy entry to its first NaN, as
-     * PyTorch sends it to a NaN (its CPU loop picks the last one; they differ only with two NaN in one window).
+     * order (PyTorch's choice among ties, which dropout zeros make common).
      *
-     * <p>FLOAT on the oneDNN natives runs libnd4j's op (see {@link #onOneDnn}) unless y (or x, without y)
-     * holds a NaN: that op, like the forward one, skips NaN. Otherwise, when
+     * <p>FLOAT on the oneDNN natives runs libnd4j's op (see {@link #onOneDnn}). Otherwise, when
      * windows do not overlap (stride >= size) and y is given, the maximum's position is
      * found by comparing each window element bitwise with y, without data-dependent branches
      * (a max scan mispredicts about half its compares on real activations); this measured 3x faster
@@ -121,7 +68,7 @@ final class Pooling {
      */
     static INDArray maxBackward(INDArray x, INDArray y, INDArray dy, int size, int stride) {
         checkBackward(x, dy, size, stride);
-        if (onOneDnn(x) && !hasNaN(y != null ? y : x)) {
+        if (onOneDnn(x)) {
             return backward("maxpool2d_bp", x, dy, size, stride);
         }
         if (x.length() > Integer.MAX_VALUE) {
@@ -198,22 +145,8 @@ final class Pooling {
             for (int i = 0; i < outH; i++) {
                 for (int j = 0; j < outW; j++) {
                     int base = i * stride * w + j * stride;
-                    float maxValue = y.get(yp + i * outW + j);
+                    int max = Float.floatToRawIntBits(y.get(yp + i * outW + j));
                     float grad = dy.get(gp + i * outW + j);
-                    if (maxValue != maxValue) {
-                        // NaN window: the first NaN takes the gradient (a branch taken only on NaN)
-                        boolean found = false;
-                        for (int u = 0; u < size; u++) {
-                            for (int v = 0; v < size; v++) {
-                                int at = base + u * w + v;
-                                boolean first = !found && Float.isNaN(x.get(xp + at));
-                                found |= first;
-                                dx.put(dp + at, first ? grad : 0f);
-                            }
-                        }
-                        continue;
-                    }
-                    int max = Float.floatToRawIntBits(maxValue);
                     int found = 0;
                     for (int u = 0; u < size; u++) {
                         for (int v = 0; v < size; v++) {
@@ -242,21 +175,8 @@ final class Pooling {
             for (int i = 0; i < outH; i++) {
                 for (int j = 0; j < outW; j++) {
                     int base = i * stride * w + j * stride;
-                    double maxValue = y.get(yp + i * outW + j);
+                    long max = Double.doubleToRawLongBits(y.get(yp + i * outW + j));
                     double grad = dy.get(gp + i * outW + j);
-                    if (maxValue != maxValue) {
-                        boolean found = false;
-                        for (int u = 0; u < size; u++) {
-                            for (int v = 0; v < size; v++) {
-                                int at = base + u * w + v;
-                                boolean first = !found && Double.isNaN(x.get(xp + at));
-                                found |= first;
-                                dx.put(dp + at, first ? grad : 0d);
-                            }
-                        }
-                        continue;
-                    }
-                    long max = Double.doubleToRawLongBits(maxValue);
                     int found = 0;
                     for (int u = 0; u < size; u++) {
                         for (int v = 0; v < size; v++) {
@@ -289,8 +209,7 @@ final class Pooling {
                         for (int v = 0; v < size; v++) {
                             int at = base + u * w + v;
                             float value = x.get(xp + at);
-                            // a larger value, or the first NaN, which nothing then replaces
-                            if (!(value <= bestValue) && bestValue == bestValue) {
+                            if (value > bestValue) {
                                 bestValue = value;
                                 best = at;
                             }
@@ -319,8 +238,7 @@ final class Pooling {
                         for (int v = 0; v < size; v++) {
                             int at = base + u * w + v;
                             double value = x.get(xp + at);
-                            // a larger value, or the first NaN, which nothing then replaces
-                            if (!(value <= bestValue) && bestValue == bestValue) {
+                            if (value > bestValue) {
                                 bestValue = value;
                                 best = at;
                             }

@@ -1,7 +1,6 @@
 package dev.lamina.runtime.kernel;
 
 import static com.google.common.truth.Truth.assertThat;
-import static com.google.common.truth.Truth.assertWithMessage;
 import static dev.lamina.runtime.kernel.GradientCheck.assertClose;
 import static dev.lamina.runtime.kernel.GradientCheck.assertGradient;
 import static dev.lamina.runtime.kernel.GradientCheck.numeric;
@@ -128,87 +127,6 @@ class PoolingTest {
         INDArray dyAvg = randn(9, 4, 8, 6, 6);
         assertClose("float avg dx", AvgPool2d.backward(x, null, dyAvg, 3, 2),
                 AvgPool2d.backward(xF, null, toFloat(dyAvg), 3, 2), 1e-6);
-    }
-
-    /** dtype, whether libnd4j may use oneDNN (only changes anything on the oneDNN natives), windows. */
-    static Stream<Arguments> nanCases() {
-        return Stream.of(DataType.FLOAT, DataType.DOUBLE).flatMap(type -> Stream.of(true, false).flatMap(
-                oneDnn -> windows().map(a -> Arguments.of(type, oneDnn, a.get()[2], a.get()[3], a.get()[4], a.get()[5]))));
-    }
-
-    /**
-     * As PyTorch: a window holding a NaN pools to NaN (libnd4j's op alone pooled it to the finite
-     * maximum), and its gradient goes to that NaN; on oneDNN and stock code paths, FLOAT and DOUBLE.
-     */
-    @ParameterizedTest
-    @MethodSource("nanCases")
-    void maxPoolPropagatesNaN(DataType type, boolean oneDnn, int h, int w, int size, int stride) {
-        org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment env =
-                org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance();
-        boolean was = env.isUseONEDNN();
-        env.setUseONEDNN(oneDnn);
-        try {
-            INDArray x = randn(12, 2, 2, h, w).castTo(type);
-            x.putScalar(new long[] {0, 1, 1, 1}, Double.NaN); // in window (0, 0) for every geometry here
-            x.putScalar(new long[] {1, 0, 0, 0}, Double.NaN);
-            INDArray y = MaxPool2d.forward(x, size, stride);
-            INDArray dy = randn(13, y.shape()).castTo(type);
-
-            INDArray expectedY = Reference.pool2d(x.castTo(DataType.DOUBLE), size, stride, true);
-            INDArray expectedDx = Nd4j.zeros(DataType.DOUBLE, x.shape());
-            for (long n = 0; n < y.size(0); n++) {
-                for (long c = 0; c < y.size(1); c++) {
-                    for (long i = 0; i < y.size(2); i++) {
-                        for (long j = 0; j < y.size(3); j++) {
-                            long[] at = firstNaNOrMax(x, n, c, i * stride, j * stride, size);
-                            if (Double.isNaN(x.getDouble(at))) {
-                                expectedY.putScalar(new long[] {n, c, i, j}, Double.NaN);
-                            }
-                            expectedDx.putScalar(at, expectedDx.getDouble(at) + dy.getDouble(n, c, i, j));
-                        }
-                    }
-                }
-            }
-            assertThat(Double.isNaN(y.getDouble(0, 1, 0, 0))).isTrue();
-            assertThat(Double.isNaN(y.getDouble(1, 0, 0, 0))).isTrue();
-            assertSameWithNaN("y", expectedY, y);
-            assertClose("dx", expectedDx, MaxPool2d.backward(x, y, dy, size, stride).castTo(DataType.DOUBLE), 1e-6);
-            assertClose("dx without y", expectedDx, MaxPool2d.backward(x, null, dy, size, stride)
-                    .castTo(DataType.DOUBLE), 1e-6);
-        } finally {
-            env.setUseONEDNN(was);
-        }
-    }
-
-    /** The first NaN of the window at (row, col), else its first maximum. */
-    private static long[] firstNaNOrMax(INDArray x, long n, long c, long row, long col, int size) {
-        long[] best = null;
-        for (long u = 0; u < size; u++) {
-            for (long v = 0; v < size; v++) {
-                long[] at = {n, c, row + u, col + v};
-                double value = x.getDouble(at);
-                if (Double.isNaN(value)) {
-                    return at;
-                }
-                if (best == null || value > x.getDouble(best)) {
-                    best = at;
-                }
-            }
-        }
-        return best;
-    }
-
-    private static void assertSameWithNaN(String what, INDArray expected, INDArray actual) {
-        double[] e = expected.castTo(DataType.DOUBLE).data().asDouble();
-        double[] a = actual.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-        assertThat(a.length).isEqualTo(e.length);
-        for (int k = 0; k < e.length; k++) {
-            if (Double.isNaN(e[k])) {
-                assertWithMessage(what + "[" + k + "]").that(Double.isNaN(a[k])).isTrue();
-            } else {
-                assertWithMessage(what + "[" + k + "]").that(a[k]).isWithin(1e-6).of(e[k]);
-            }
-        }
     }
 
     @Test
