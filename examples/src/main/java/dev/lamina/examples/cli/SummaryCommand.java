@@ -4,7 +4,10 @@ import dev.lamina.examples.models.LaminaSeedNet;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Prints the seed network's summary table. */
 @Command(name = "summary", 
@@ -24,10 +27,14 @@ final class SummaryCommand implements Callable<Integer> {
 
     PrintStream out = System.out;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be at least 1, found " + batchSize);
+            // A usage error, exit code 2, as for train's options.
+            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, found " + batchSize);
         }
         out.print(LaminaSeedNet.create(0).summary(batchSize));
         return 0;

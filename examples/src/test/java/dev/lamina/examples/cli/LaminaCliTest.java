@@ -105,6 +105,10 @@ class LaminaCliTest {
         assertThat(cli.exitCode).isEqualTo(1);
         assertThat(cli.err).isEqualTo("error: " + dir.resolve("absent.lamina") + ": checkpoint file not found\n");
 
+        Cli directory = Cli.run("evaluate", "-c", dir.toString());
+        assertThat(directory.exitCode).isEqualTo(1);
+        assertThat(directory.err).startsWith("error: " + dir + ": is a directory, not a checkpoint file");
+
         Cli noImages = Cli.run("predict", "-c", dir.resolve("absent.lamina").toString(), "--images", dir.toString());
         assertThat(noImages.exitCode).isEqualTo(1);
         assertThat(noImages.err).isEqualTo("error: --images: no .png files in " + dir + "\n");
@@ -118,5 +122,13 @@ class LaminaCliTest {
         assertThat(cli.out).contains(" conv1   | Conv2d    | [N, 32, 26, 26] |       320 |             0 |   169.0 KiB");
         assertThat(cli.out).contains("Activations at batch size 2: 254,292  (993.3 KiB)");
         assertThat(Cli.run("summary").out).contains("Activations at batch size 128:");
+    }
+
+    @Test
+    void summaryWithABatchSizeBelowOneIsAUsageError() {
+        Cli cli = Cli.run("summary", "--batch-size", "0");
+        assertThat(cli.exitCode).isEqualTo(2);
+        assertThat(cli.err).startsWith("error: --batch-size must be at least 1, found 0");
+        assertThat(cli.err).doesNotContain("\tat ");
     }
 }

@@ -97,12 +97,16 @@ public final class CheckpointFile {
      *
      * @param file a file written by {@link #write}
      * @return the checkpoint it holds
-     * @throws CheckpointException naming the file if it is missing, not a checkpoint, of another
+     * @throws CheckpointException naming the file if it is missing, a directory, not a checkpoint, of another
      *     version, corrupt (checksum), truncated or malformed, or if it holds values no healthy run
      *     writes: a NaN or infinite parameter, buffer or optimizer state element (naming the tensor),
      *     or a negative BatchNorm running variance
      */
     public static Checkpoint read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new CheckpointException(file, "is a directory, not a checkpoint file; pass one of the .lamina files"
+                    + " a run writes, e.g. " + file.resolve("checkpoint-epoch-1.lamina"));
+        }
         long size;
         try {
             size = Files.size(file);
