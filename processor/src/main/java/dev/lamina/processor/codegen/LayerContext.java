@@ -46,8 +46,8 @@ final class LayerContext {
      * its output local included, stays.
      */
     LayerContext rebound(LayerNode node, String in) {
-        return new LayerContext(node, emitter, constant, fields, settings, in, out, dOut, dIn, inBackward, firstWithParameters,
-                foldedBatchNorm);
+        return new LayerContext(node, emitter, constant, fields, settings, in, out, dOut, dIn, inBackward,
+                firstWithParameters, foldedBatchNorm);
     }
 
     LayerNode node() {

@@ -119,11 +119,9 @@ public final class ModelGenerator {
     }
 
     private static void addConstants(TypeSpec.Builder type, ClassLayout plan, ModelIR declared) {
-        Map<String, LayerContext> byName = new LinkedHashMap<>();
-        plan.layers().forEach(l -> byName.put(l.name(), l));
         List<LayerContext> inDeclarationOrder = new ArrayList<>();
         for (LayerNode node : declared.layers()) {
-            LayerContext layer = byName.get(node.name());
+            LayerContext layer = plan.layer(node.name());
             inDeclarationOrder.add(layer);
             type.addField(FieldSpec.builder(RuntimeTypes.LAYER_INFO, layer.constant(), Modifier.PRIVATE,
                             Modifier.STATIC, Modifier.FINAL)

@@ -43,9 +43,9 @@ public final class Rewrites {
      */
     public static ExecutionPlan plan(ModelIR declared, ModelIR executed, boolean generatorRewrites) {
         List<LayerNode> layers = executed.layers();
-        int first = TrainingPass.firstWithParameters(layers);
-        TrainingPass training = new TrainingPass(layers, first,
-                generatorRewrites ? BatchNormActivationFusion.find(layers, first) : List.of());
+        TrainingPass training = new TrainingPass(layers, generatorRewrites
+                ? BatchNormActivationFusion.find(layers, TrainingPass.firstWithParameters(layers))
+                : List.of());
         Optional<InferencePass> inference = Optional.empty();
         if (generatorRewrites) {
             List<LayerNode> runs = forInference(executed).layers();
