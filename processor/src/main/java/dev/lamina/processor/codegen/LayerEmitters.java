@@ -33,4 +33,6 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     @Override public LayerEmitter pool2d(LayerSpec.Pool2d spec) { return POOL2D; }
     @Override public LayerEmitter flatten(LayerSpec.Flatten spec) { return FLATTEN; }
     @Override public LayerEmitter globalAvgPool2d(LayerSpec.GlobalAvgPool2d spec) { return GLOBAL_AVG_POOL2D; }
+    @Override public LayerEmitter add(LayerSpec.Add spec) { throw new UnsupportedOperationException("junctions: TODO"); }
+    @Override public LayerEmitter concat(LayerSpec.Concat spec) { throw new UnsupportedOperationException("junctions: TODO"); }
 }

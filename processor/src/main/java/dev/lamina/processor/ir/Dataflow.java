@@ -9,8 +9,8 @@ import java.util.Map;
  * What reaches what in a model: each layer's successors (the layers that read its output) and
  * predecessors, over the layers in execution order. Lint rules walk this view instead of list
  * indices, so that a model whose layers branch and join (a residual addition, a concatenation)
- * needs a new way to build the view, not a change in every rule. Today every model is a straight
- * stack, and each layer's only successor is the next one.
+ * needs no change in every rule: a junction is a layer node of its own, with one predecessor per
+ * path that reaches it.
  */
 public final class Dataflow {
     private final List<LayerNode> nodes;
@@ -25,13 +25,14 @@ public final class Dataflow {
         }
     }
 
-    /** The dataflow of {@code model}'s layers: a chain, in declaration order. */
+    /**
+     * The dataflow of {@code model}'s layers: a chain for a straight stack; through a block, from the
+     * layer before it to the first layer of each path, and from each path's last layer to the
+     * block's junction ({@link LayerSpec.Add} or {@link LayerSpec.Concat}).
+     */
     public static Dataflow of(ModelIR model) {
-        Dataflow flow = new Dataflow(model.layers());
-        for (int i = 0; i + 1 < model.layers().size(); i++) {
-            flow.connect(model.layers().get(i), model.layers().get(i + 1));
-        }
-        return flow;
+        Graph graph = model.graph();
+        return of(graph.nodes(), graph.successors());
     }
 
     /**

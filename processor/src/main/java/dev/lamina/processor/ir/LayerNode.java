@@ -8,7 +8,8 @@ import java.util.Optional;
  * One layer of a model's IR: its name, what it computes, the shapes around it, where it was
  * declared, and what the rewrites changed about it.
  *
- * @param name     the declaring method's name; unique within the model
+ * @param name     the layer's path from the model: the declaring method's name, under the block uses
+ *                 that hold it ({@code stage1[2].res.conv1}); unique within the model
  * @param spec     kind and hyperparameters
  * @param input    shape of one input example (without batch)
  * @param output   shape of one output example (without batch)
@@ -16,9 +17,21 @@ import java.util.Optional;
  * @param rewrites what the rewrites applied to this node changed, in the order they ran
  */
 public record LayerNode(String name, LayerSpec spec, Shape input, Shape output, SourceRef source,
-        List<RewriteFact> rewrites) {
+        List<RewriteFact> rewrites) implements Step {
     public LayerNode {
         rewrites = List.copyOf(rewrites);
+    }
+
+    /** This node alone. */
+    @Override
+    public List<LayerNode> layers() {
+        return List.of(this);
+    }
+
+    /** This node: a layer is rewritten as part of its run, by {@link Steps#mapSequences}. */
+    @Override
+    public LayerNode mapSequences(java.util.function.UnaryOperator<List<LayerNode>> rewrite) {
+        return this;
     }
 
     /** This node with {@code newSpec}, and {@code fact} recording why. */

@@ -1,5 +1,7 @@
 package dev.lamina.processor.ir;
 
+import java.util.List;
+
 /**
  * What a layer computes, independent of where it was declared: the layer kind and its
  * hyperparameters, already defaulted. One record per kind, and each record is the one place that
@@ -67,6 +69,15 @@ public sealed interface LayerSpec {
         R globalAvgPool2d(GlobalAvgPool2d spec);
 
         R flatten(Flatten spec);
+
+        R add(Add spec);
+
+        R concat(Concat spec);
+    }
+
+    /** Whether this is a junction that reads several tensors: a residual {@link Add} or a {@link Concat}. */
+    default boolean isJunction() {
+        return false;
     }
 
     /** {@code @Conv2d}: {@code [C, H, W] -> [filters, H', W']}. */
@@ -272,5 +283,51 @@ public sealed interface LayerSpec {
 
         @Override public long parameterCount(Shape in) { return 0; }
         @Override public <R> R accept(Visitor<R> visitor) { return visitor.flatten(this); }
+    }
+
+    /**
+     * The addition that ends a {@code @Residual}: {@code [shape] + [shape] -> [shape]}, shortcut
+     * first, body second. Its shape is inferred from both inputs by {@code ShapeInference}, not by
+     * {@link #outputShape}.
+     */
+    record Add() implements LayerSpec {
+        @Override public String kind() { return "Residual"; }
+        @Override public String noun() { return "residual addition"; }
+        @Override public boolean isJunction() { return true; }
+
+        /** {@code in}: the shapes were checked equal where both paths were inferred. */
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            return in;
+        }
+
+        @Override public long parameterCount(Shape in) { return 0; }
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.add(this); }
+    }
+
+    /**
+     * The concatenation that ends a {@code @Concat}: on the channel axis of images
+     * ({@code [C1, H, W], [C2, H, W] -> [C1 + C2, H, W]}) or the feature axis of vectors. Its shape is
+     * inferred from its parts by {@code ShapeInference}, not by {@link #outputShape}.
+     *
+     * @param channels each part's size on the concatenated axis, in order; empty before shape inference
+     */
+    record Concat(List<Integer> channels) implements LayerSpec {
+        public Concat {
+            channels = List.copyOf(channels);
+        }
+
+        @Override public String kind() { return "Concat"; }
+        @Override public String noun() { return "concatenation"; }
+        @Override public boolean isJunction() { return true; }
+
+        /** Not defined on one input: see the record's description. */
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            throw new UnsupportedOperationException("a concatenation's shape comes from all of its parts");
+        }
+
+        @Override public long parameterCount(Shape in) { return 0; }
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.concat(this); }
     }
 }

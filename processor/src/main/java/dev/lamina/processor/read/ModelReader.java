@@ -100,7 +100,7 @@ public final class ModelReader {
                 return Optional.empty();
             }
             String packageName = elements.getPackageOf(type).getQualifiedName().toString();
-            return Optional.of(new ModelIR(packageName, name, type, input, loss, layers));
+            return Optional.of(ModelIR.of(packageName, name, type, input, loss, layers));
         }
 
         private void checkDeclaration(TypeElement type, AnnotationMirror sequential) {

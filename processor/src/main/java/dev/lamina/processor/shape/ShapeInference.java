@@ -60,7 +60,7 @@ public final class ShapeInference {
             errorOnModel(model, "loss", Messages.lossNeedsVector(model.loss().name(), last, current), report);
             return Optional.empty();
         }
-        return Optional.of(model.withLayers(layers));
+        return Optional.of(model.withSteps(layers));
     }
 
     /** The layer's output for {@code in}, or null after reporting why there is none. */

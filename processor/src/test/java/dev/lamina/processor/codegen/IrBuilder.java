@@ -53,7 +53,7 @@ final class IrBuilder {
     }
 
     ModelIR build() {
-        return new ModelIR(packageName, interfaceName, null, input, loss, layers);
+        return ModelIR.of(packageName, interfaceName, null, input, loss, layers);
     }
 
     static LayerSpec.Conv2d conv(int filters, int kernel) {

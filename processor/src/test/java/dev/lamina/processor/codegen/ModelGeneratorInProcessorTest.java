@@ -43,7 +43,7 @@ class ModelGeneratorInProcessorTest {
         @Override
         public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
             for (Element element : round.getElementsAnnotatedWith(dev.lamina.dsl.Sequential.class)) {
-                ModelIR withElement = new ModelIR(model.packageName(), model.interfaceName(), (TypeElement) element,
+                ModelIR withElement = ModelIR.of(model.packageName(), model.interfaceName(), (TypeElement) element,
                         model.input(), model.loss(), model.layers());
                 try {
                     ModelGenerator.generate(Rewrites.plan(withElement, withElement, true), List.of())

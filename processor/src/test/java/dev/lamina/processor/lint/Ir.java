@@ -113,7 +113,7 @@ public final class Ir {
     }
 
     public ModelIR build(Loss loss) {
-        return new ModelIR("test", "Net", null, input, loss, layers);
+        return ModelIR.of("test", "Net", null, input, loss, layers);
     }
 
     public ModelIR build() {

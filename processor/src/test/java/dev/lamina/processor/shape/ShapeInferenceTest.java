@@ -397,7 +397,7 @@ class ShapeInferenceTest {
 
     @Test
     void handBuiltModelGetsShapesAndKeepsEverythingElse() {
-        ModelIR model = new ModelIR("p", "M", null, Shape.of(3, 6, 6), Loss.MSE, List.of(
+        ModelIR model = ModelIR.of("p", "M", null, Shape.of(3, 6, 6), Loss.MSE, List.of(
                 node("c", new LayerSpec.Conv2d(5, 3, 1, LayerSpec.Conv2d.Padding.VALID, false)),
                 node("f", new LayerSpec.Flatten()),
                 node("d", new LayerSpec.Dense(2, true))));
@@ -409,13 +409,13 @@ class ShapeInferenceTest {
         assertThat(inferred).isPresent();
         assertThat(outputs(inferred.get())).containsExactly(
                 "c", Shape.of(5, 4, 4), "f", Shape.of(80), "d", Shape.of(2)).inOrder();
-        assertThat(inferred.get().withLayers(model.layers())).isEqualTo(model);
+        assertThat(inferred.get().withSteps(model.layers())).isEqualTo(model);
         assertThat(inferred.get().layers().get(0).parameterCount()).isEqualTo(5 * 3 * 3 * 3);
     }
 
     @Test
     void handBuiltModelWithAnImageOutputReportsOnTheModel() {
-        ModelIR model = new ModelIR("p", "M", null, Shape.of(3, 6, 6), Loss.MSE, List.of(
+        ModelIR model = ModelIR.of("p", "M", null, Shape.of(3, 6, 6), Loss.MSE, List.of(
                 node("r", new LayerSpec.Activation(LayerSpec.Activation.Function.RELU, 0))));
         Report report = new Report(null);
 
