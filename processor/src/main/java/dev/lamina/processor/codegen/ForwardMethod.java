@@ -7,7 +7,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * {@code forward(INDArray input, boolean training)}: the input check, then one commented block per
- * layer in order, each ending with a call to the helper that runs the non-finite check of
+ * layer in execution order (under a heading per block use, see {@link BlockSections}), each ending with a call to the helper that runs the non-finite check of
  * {@code firstNonFiniteLayer} and the layer observer of {@code forward(input, training, observer)},
  * then (training only) the tensors that backward reads.
  */
