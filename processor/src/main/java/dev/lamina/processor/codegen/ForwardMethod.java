@@ -34,9 +34,11 @@ final class ForwardMethod {
         }
 
         CodeBlock.Builder saved = CodeBlock.builder();
+        BlockSections sections = BlockSections.of(plan.plan().training().steps());
         for (LayerContext layer : plan.layers()) {
-            method.addCode("\n")
-                    .addComment("$L: $L -> $L", layer.name(), layer.emitter().summary(layer.node()),
+            method.addCode("\n");
+            sections.above(layer.node()).forEach(heading -> method.addComment("---- $L ----", heading));
+            method.addComment("$L: $L -> $L", layer.name(), layer.emitter().summary(layer.node()),
                             Literals.batchShape(layer.node().output()));
             layer.node().rewrites().forEach(fact -> method.addComment("$L", fact.comment()));
             method.addCode(layer.emitter().forward(layer));

@@ -159,7 +159,10 @@ class BlockModelsTest {
     @Test
     void generatedSourceHasASectionPerBlockUseAndSumsForkedGradients() {
         String source = generate(resNet(), true).toString();
-        assertThat(source).contains("// ---- res1: residual block, x + Body(x) ----");
+        int forward = source.indexOf("public INDArray forward(");
+        int heading = source.indexOf("// ---- res1: residual block, x + Body(x) ----", forward);
+        assertThat(heading).isGreaterThan(forward);
+        assertThat(heading).isLessThan(source.indexOf("private INDArray inferencePass(", forward));
         assertThat(source).contains("// ---- down: residual block, Shortcut(x) + Body(x) ----");
         assertThat(source).contains("INDArray res1Out = Add.forward(act1Out, res1Bn2Out);");
         assertThat(source).contains("INDArray dAct1Out = dAct1OutViaRes1Conv1.add(dRes1Out);");
