@@ -101,5 +101,13 @@ class InputsUnchangedTest {
         INDArray lnY = LayerNorm.forward(seq, lnGamma, watch("layer norm beta", randn(32, 64)), 1e-5, lnCache);
         LayerNorm.backward(watch("layer norm dy", randn(33, lnY.shape())), lnGamma, lnCache,
                 Nd4j.zeros(DataType.DOUBLE, 64), Nd4j.zeros(DataType.DOUBLE, 64));
+
+        INDArray seqDy = watch("sequence activation dy", randn(34, seq.shape()));
+        INDArray y = watch("gelu y", GELU.forward(seq));
+        GELU.backward(seq, y, seqDy);
+        y = watch("gelu tanh y", GELU.forward(seq, GELU.Approximation.TANH));
+        GELU.backward(seq, y, seqDy, GELU.Approximation.TANH);
+        y = watch("silu y", SiLU.forward(seq));
+        SiLU.backward(seq, y, seqDy);
     }
 }
