@@ -89,6 +89,25 @@ class InputsUnchangedTest {
         INDArray probs = watch("softmax y", Softmax.forward(logits));
         Softmax.backward(logits, probs, watch("softmax dy", randn(18, 8, 10)));
 
+        sequenceKernelsLeaveTheirInputsAlone();
         assertAllUnchanged();
+    }
+
+    /** The token-sequence kernels: LayerNorm, GELU, SiLU, embeddings, attention. */
+    private void sequenceKernelsLeaveTheirInputsAlone() {
+        INDArray seq = watch("layer norm x", randn(30, 8, 16, 64));
+        INDArray lnGamma = watch("layer norm gamma", randn(31, 64));
+        LayerNorm.Cache lnCache = new LayerNorm.Cache();
+        INDArray lnY = LayerNorm.forward(seq, lnGamma, watch("layer norm beta", randn(32, 64)), 1e-5, lnCache);
+        LayerNorm.backward(watch("layer norm dy", randn(33, lnY.shape())), lnGamma, lnCache,
+                Nd4j.zeros(DataType.DOUBLE, 64), Nd4j.zeros(DataType.DOUBLE, 64));
+
+        INDArray seqDy = watch("sequence activation dy", randn(34, seq.shape()));
+        INDArray y = watch("gelu y", GELU.forward(seq));
+        GELU.backward(seq, y, seqDy);
+        y = watch("gelu tanh y", GELU.forward(seq, GELU.Approximation.TANH));
+        GELU.backward(seq, y, seqDy, GELU.Approximation.TANH);
+        y = watch("silu y", SiLU.forward(seq));
+        SiLU.backward(seq, y, seqDy);
     }
 }
