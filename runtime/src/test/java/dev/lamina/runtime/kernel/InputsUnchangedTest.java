@@ -109,5 +109,13 @@ class InputsUnchangedTest {
         GELU.backward(seq, y, seqDy, GELU.Approximation.TANH);
         y = watch("silu y", SiLU.forward(seq));
         SiLU.backward(seq, y, seqDy);
+
+        INDArray ids = watch("embedding ids", Nd4j.createFromArray(new int[][] {{1, 4, 4, 0}, {3, 2, 1, 4}}));
+        INDArray table = watch("embedding table", randn(35, 5, 64));
+        INDArray tokens = Embedding.forward(ids, table);
+        Embedding.backward(ids, watch("embedding dy", randn(36, tokens.shape())), Nd4j.zeros(DataType.DOUBLE, 5, 64));
+        INDArray positions = watch("positions", randn(37, 16, 64));
+        PositionalEmbedding.forward(seq, positions);
+        PositionalEmbedding.backward(seqDy, Nd4j.zeros(DataType.DOUBLE, 16, 64));
     }
 }
