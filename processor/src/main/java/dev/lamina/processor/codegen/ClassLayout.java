@@ -50,7 +50,7 @@ final class ClassLayout {
         for (String reserved : List.of(Members.DATA_TYPE, Members.INIT_RNG, Members.DROPOUT_RNG,
                 Members.INPUT_SHAPE, Members.OUTPUT_SHAPE, Members.LAYERS, Members.DROPOUT_SEED_MIX, Members.INPUT,
                 Members.TRAINING, Members.D_OUTPUT, Members.INFERENCE_PASS, Members.LINT_FINDINGS, Members.INPUT_GRADIENT,
-                Members.NO_INPUT_GRADIENT, "seed",
+                Members.NO_INPUT_GRADIENT, Members.TOKEN_IDS, "seed",
                 "buffers")) {
             names.newName(reserved);
         }

@@ -19,6 +19,9 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     private static final LayerEmitter GLOBAL_AVG_POOL2D = new GlobalAvgPool2dEmitter();
     private static final LayerEmitter ADD = new JunctionEmitters.AddEmitter();
     private static final LayerEmitter CONCAT = new JunctionEmitters.ConcatEmitter();
+    private static final LayerEmitter LAYER_NORM = new LayerNormEmitter();
+    private static final LayerEmitter EMBEDDING = new EmbeddingEmitter();
+    private static final LayerEmitter POSITIONAL_EMBEDDING = new PositionalEmbeddingEmitter();
 
     private LayerEmitters() {}
 
@@ -37,4 +40,15 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     @Override public LayerEmitter globalAvgPool2d(LayerSpec.GlobalAvgPool2d spec) { return GLOBAL_AVG_POOL2D; }
     @Override public LayerEmitter add(LayerSpec.Add spec) { return ADD; }
     @Override public LayerEmitter concat(LayerSpec.Concat spec) { return CONCAT; }
+    @Override public LayerEmitter layerNorm(LayerSpec.LayerNorm spec) { return LAYER_NORM; }
+    // TEMPORARY until the kernels land on wt/seqkernels: these kinds are read and shaped but not generated.
+    @Override public LayerEmitter embedding(LayerSpec.Embedding spec) { return EMBEDDING; }
+    @Override public LayerEmitter positionalEmbedding(LayerSpec.PositionalEmbedding spec) { return POSITIONAL_EMBEDDING; }
+    @Override public LayerEmitter multiHeadAttention(LayerSpec.MultiHeadAttention spec) { throw noKernel(spec); }
+    @Override public LayerEmitter patches(LayerSpec.Patches spec) { throw noKernel(spec); }
+    @Override public LayerEmitter globalAvgPool1d(LayerSpec.GlobalAvgPool1d spec) { throw noKernel(spec); }
+
+    private static UnsupportedOperationException noKernel(LayerSpec spec) {
+        return new UnsupportedOperationException("no runtime kernel for " + spec.kind() + " yet");
+    }
 }

@@ -26,4 +26,13 @@ public interface ShapeProblems {
      * @param size   the window's side
      */
     Shape windowTooLarge(String member, String what, int size);
+
+    /** The layer takes only the {@code accepted} layouts, and its input has another. */
+    Shape wrongLayout(Shape.Layout... accepted);
+
+    /** Patches of side {@code size} do not tile the image: its height or width is not a multiple. */
+    Shape patchesDoNotDivide(int size);
+
+    /** Attention's {@code heads} do not divide the sequence's features {@code D}. */
+    Shape headsDoNotDivide(int heads);
 }
