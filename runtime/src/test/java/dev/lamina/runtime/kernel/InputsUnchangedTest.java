@@ -117,5 +117,19 @@ class InputsUnchangedTest {
         INDArray positions = watch("positions", randn(37, 16, 64));
         PositionalEmbedding.forward(seq, positions);
         PositionalEmbedding.backward(seqDy, Nd4j.zeros(DataType.DOUBLE, 16, 64));
+
+        INDArray[] w = new INDArray[8];
+        INDArray[] g = new INDArray[8];
+        for (int i = 0; i < 8; i++) {
+            w[i] = watch("attention parameter " + i, i % 2 == 0 ? randn(40 + i, 64, 64).muli(0.125) : randn(40 + i, 64));
+            g[i] = Nd4j.zeros(DataType.DOUBLE, w[i].shape());
+        }
+        INDArray attentionMask = watch("attention mask",
+                Dropout.sampleMask(new long[] {8, 4, 16, 16}, 0.1, Nd4j.getRandom(), DataType.DOUBLE));
+        MultiHeadAttention.Cache attention = new MultiHeadAttention.Cache();
+        MultiHeadAttention.forward(seq, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], 4, true, attentionMask,
+                attention);
+        MultiHeadAttention.backward(seqDy, w[0], w[2], w[4], w[6], attention, g[0], g[1], g[2], g[3], g[4], g[5], g[6],
+                g[7], true);
     }
 }
