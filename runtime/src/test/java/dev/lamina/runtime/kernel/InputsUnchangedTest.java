@@ -129,6 +129,10 @@ class InputsUnchangedTest {
         MultiHeadAttention.Cache attention = new MultiHeadAttention.Cache();
         MultiHeadAttention.forward(seq, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], 4, true, attentionMask,
                 attention);
+        INDArray tokenW = watch("token dense w", randn(50, 64, 32));
+        INDArray tokenY = Dense.forward(seq, tokenW, watch("token dense b", randn(51, 32)));
+        Dense.backward(seq, tokenW, watch("token dense dy", randn(52, tokenY.shape())),
+                Nd4j.zeros(DataType.DOUBLE, 64, 32), Nd4j.zeros(DataType.DOUBLE, 32), true);
         MultiHeadAttention.backward(seqDy, w[0], w[2], w[4], w[6], attention, g[0], g[1], g[2], g[3], g[4], g[5], g[6],
                 g[7], true);
     }
