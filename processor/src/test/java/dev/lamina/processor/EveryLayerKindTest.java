@@ -70,6 +70,8 @@ class EveryLayerKindTest {
             Map.entry("SiLU", new Sample("@SiLU Layer kind();", Place.IMAGE)),
             Map.entry("LayerNorm", new Sample("@LayerNorm Layer kind();", Place.SEQUENCE)),
             Map.entry("PositionalEmbedding", new Sample("@PositionalEmbedding Layer kind();", Place.SEQUENCE)),
+            Map.entry("MultiHeadAttention", new Sample(
+                    "@MultiHeadAttention(heads = 2, causal = true, dropout = 0.1) Layer kind();", Place.SEQUENCE)),
             Map.entry("Embedding", new Sample("@Embedding(vocabulary = 10, dim = 4) Layer kind();", Place.EMBEDDING)));
 
     /**

@@ -260,8 +260,10 @@ final class ClassLayout {
         return producers.stream().map(p -> p.equals(Graph.INPUT) ? Members.INPUT : layer(p).out()).toList();
     }
 
+    /** Whether a layer draws dropout masks: a Dropout layer, or attention with a dropout rate. */
     boolean hasDropout() {
-        return layers.stream().anyMatch(l -> l.emitter() instanceof DropoutEmitter);
+        return layers.stream().anyMatch(l -> l.emitter() instanceof DropoutEmitter
+                || l.emitter() instanceof MultiHeadAttentionEmitter && MultiHeadAttentionEmitter.dropsOut(l.node()));
     }
 
     /**

@@ -14,12 +14,16 @@ enum Hyperparameter {
     ALPHA,
     /** LeakyReLU's negative slope. */
     SLOPE,
-    /** Dropout's probability of dropping. */
+    /** Dropout's probability of dropping, also attention dropout's. */
     RATE,
     /** A pooling window's side. */
     WINDOW,
     /** A pooling window's step. */
     STRIDE,
     /** A convolution's stride, padding and output size ({@code Conv2d.Geometry}). */
-    GEOMETRY
+    GEOMETRY,
+    /** Attention's number of heads. */
+    HEADS,
+    /** Whether attention is causal. */
+    CAUSAL
 }

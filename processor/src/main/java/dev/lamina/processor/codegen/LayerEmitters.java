@@ -22,6 +22,7 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     private static final LayerEmitter LAYER_NORM = new LayerNormEmitter();
     private static final LayerEmitter EMBEDDING = new EmbeddingEmitter();
     private static final LayerEmitter POSITIONAL_EMBEDDING = new PositionalEmbeddingEmitter();
+    private static final LayerEmitter MULTI_HEAD_ATTENTION = new MultiHeadAttentionEmitter();
 
     private LayerEmitters() {}
 
@@ -44,7 +45,7 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     // TEMPORARY until the kernels land on wt/seqkernels: these kinds are read and shaped but not generated.
     @Override public LayerEmitter embedding(LayerSpec.Embedding spec) { return EMBEDDING; }
     @Override public LayerEmitter positionalEmbedding(LayerSpec.PositionalEmbedding spec) { return POSITIONAL_EMBEDDING; }
-    @Override public LayerEmitter multiHeadAttention(LayerSpec.MultiHeadAttention spec) { throw noKernel(spec); }
+    @Override public LayerEmitter multiHeadAttention(LayerSpec.MultiHeadAttention spec) { return MULTI_HEAD_ATTENTION; }
     @Override public LayerEmitter patches(LayerSpec.Patches spec) { throw noKernel(spec); }
     @Override public LayerEmitter globalAvgPool1d(LayerSpec.GlobalAvgPool1d spec) { throw noKernel(spec); }
 

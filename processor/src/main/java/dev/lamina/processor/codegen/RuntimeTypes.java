@@ -59,12 +59,14 @@ final class RuntimeTypes {
     static final ClassName SILU = kernel("SiLU");
     static final ClassName LAYER_NORM = kernel("LayerNorm");
     static final ClassName EMBEDDING = kernel("Embedding");
+    static final ClassName MULTI_HEAD_ATTENTION = kernel("MultiHeadAttention");
+    static final ClassName MULTI_HEAD_ATTENTION_CACHE = MULTI_HEAD_ATTENTION.nestedClass("Cache");
     static final ClassName POSITIONAL_EMBEDDING = kernel("PositionalEmbedding");
     static final ClassName LAYER_NORM_CACHE = LAYER_NORM.nestedClass("Cache");
 
     /** Nested types the generated code names through their enclosing type ({@code BatchNorm.Cache}). */
     private static final List<ClassName> NESTED = List.of(BATCH_NORM_CACHE, BATCH_NORM_ACTIVATION_FUNCTION,
-            CONV2D_GEOMETRY, GELU_APPROXIMATION, LAYER_NORM_CACHE);
+            CONV2D_GEOMETRY, GELU_APPROXIMATION, LAYER_NORM_CACHE, MULTI_HEAD_ATTENTION_CACHE);
 
     /**
      * The simple names JavaPoet must always qualify so that none is taken for a field of the model
