@@ -129,6 +129,13 @@ class InputsUnchangedTest {
         MultiHeadAttention.Cache attention = new MultiHeadAttention.Cache();
         MultiHeadAttention.forward(seq, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], 4, true, attentionMask,
                 attention);
+        INDArray images = watch("patches x", randn(53, 16, 1, 28, 28));
+        INDArray patches = Patches.forward(images, 7);
+        Patches.backward(images, watch("patches dy", randn(54, patches.shape())), 7);
+        GlobalAvgPool1d.backward(seq, watch("pool1d dy", randn(55, 8, 64)), 1);
+        GlobalAvgPool1d.forward(seq, 1);
+        GlobalAvgPool1d.forward(seq, 2);
+
         INDArray tokenW = watch("token dense w", randn(50, 64, 32));
         INDArray tokenY = Dense.forward(seq, tokenW, watch("token dense b", randn(51, 32)));
         Dense.backward(seq, tokenW, watch("token dense dy", randn(52, tokenY.shape())),
