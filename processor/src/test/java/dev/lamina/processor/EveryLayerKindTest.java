@@ -72,6 +72,8 @@ class EveryLayerKindTest {
             Map.entry("PositionalEmbedding", new Sample("@PositionalEmbedding Layer kind();", Place.SEQUENCE)),
             Map.entry("MultiHeadAttention", new Sample(
                     "@MultiHeadAttention(heads = 2, causal = true, dropout = 0.1) Layer kind();", Place.SEQUENCE)),
+            Map.entry("Patches", new Sample("@Patches(size = 2) Layer kind();", Place.IMAGE_TO_SEQUENCE)),
+            Map.entry("GlobalAvgPool1d", new Sample("@GlobalAvgPool1d Layer kind();", Place.SEQUENCE_TO_VECTOR)),
             Map.entry("Embedding", new Sample("@Embedding(vocabulary = 10, dim = 4) Layer kind();", Place.EMBEDDING)));
 
     /**

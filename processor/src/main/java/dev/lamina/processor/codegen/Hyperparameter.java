@@ -25,5 +25,9 @@ enum Hyperparameter {
     /** Attention's number of heads. */
     HEADS,
     /** Whether attention is causal. */
-    CAUSAL
+    CAUSAL,
+    /** A patch's side. */
+    SIZE,
+    /** The batch axis a pooling averages over. */
+    AXIS
 }

@@ -23,6 +23,8 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     private static final LayerEmitter EMBEDDING = new EmbeddingEmitter();
     private static final LayerEmitter POSITIONAL_EMBEDDING = new PositionalEmbeddingEmitter();
     private static final LayerEmitter MULTI_HEAD_ATTENTION = new MultiHeadAttentionEmitter();
+    private static final LayerEmitter PATCHES = new PatchesEmitter();
+    private static final LayerEmitter GLOBAL_AVG_POOL1D = new GlobalAvgPool1dEmitter();
 
     private LayerEmitters() {}
 
@@ -42,14 +44,9 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     @Override public LayerEmitter add(LayerSpec.Add spec) { return ADD; }
     @Override public LayerEmitter concat(LayerSpec.Concat spec) { return CONCAT; }
     @Override public LayerEmitter layerNorm(LayerSpec.LayerNorm spec) { return LAYER_NORM; }
-    // TEMPORARY until the kernels land on wt/seqkernels: these kinds are read and shaped but not generated.
     @Override public LayerEmitter embedding(LayerSpec.Embedding spec) { return EMBEDDING; }
     @Override public LayerEmitter positionalEmbedding(LayerSpec.PositionalEmbedding spec) { return POSITIONAL_EMBEDDING; }
     @Override public LayerEmitter multiHeadAttention(LayerSpec.MultiHeadAttention spec) { return MULTI_HEAD_ATTENTION; }
-    @Override public LayerEmitter patches(LayerSpec.Patches spec) { throw noKernel(spec); }
-    @Override public LayerEmitter globalAvgPool1d(LayerSpec.GlobalAvgPool1d spec) { throw noKernel(spec); }
-
-    private static UnsupportedOperationException noKernel(LayerSpec spec) {
-        return new UnsupportedOperationException("no runtime kernel for " + spec.kind() + " yet");
-    }
+    @Override public LayerEmitter patches(LayerSpec.Patches spec) { return PATCHES; }
+    @Override public LayerEmitter globalAvgPool1d(LayerSpec.GlobalAvgPool1d spec) { return GLOBAL_AVG_POOL1D; }
 }

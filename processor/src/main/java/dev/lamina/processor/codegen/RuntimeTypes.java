@@ -59,6 +59,8 @@ final class RuntimeTypes {
     static final ClassName SILU = kernel("SiLU");
     static final ClassName LAYER_NORM = kernel("LayerNorm");
     static final ClassName EMBEDDING = kernel("Embedding");
+    static final ClassName PATCHES = kernel("Patches");
+    static final ClassName GLOBAL_AVG_POOL1D = kernel("GlobalAvgPool1d");
     static final ClassName MULTI_HEAD_ATTENTION = kernel("MultiHeadAttention");
     static final ClassName MULTI_HEAD_ATTENTION_CACHE = MULTI_HEAD_ATTENTION.nestedClass("Cache");
     static final ClassName POSITIONAL_EMBEDDING = kernel("PositionalEmbedding");
