@@ -22,7 +22,9 @@ import java.util.Optional;
  * batch norm is the last layer of the residual branch, before the addition (Table 2); they
  * attribute it to the batch norm altering the signal that passes through the shortcut.
  *
- * <p>Not matched: the first batch norm of a pre-activation body, which also reads the sum but only
+ * <p>Not matched: a batch norm after the last addition (no later unit's shortcut reads it: a
+ * pre-activation network's final BN-ReLU, which He et al. add), the first batch norm of a
+ * pre-activation body, which also reads the sum but only
  * on the residual branch (the next unit's shortcut reads the sum itself), and a batch norm after a
  * concatenation (DenseNet's transitions and layers). Between the addition and the batch norm only
  * {@code @Flatten} may stand, each layer on the way read by the next alone.
@@ -30,8 +32,9 @@ import java.util.Optional;
 @Rule(id = "BatchNormAfterAddition",
         severity = Severity.WARNING,
         summary = "batch norm right after a residual addition",
-        pattern = "`@Residual` → `@BatchNorm` where the batch norm is the only layer that reads the sum (not the"
-                + " first layer of the next unit's pre-activation body)",
+        pattern = "`@Residual` → `@BatchNorm` where the batch norm is the only layer that reads the sum and a later"
+                + " residual unit follows (not the first layer of a pre-activation body, nor the final batch norm"
+                + " after the last unit)",
         rationale = "The batch norm then sits on the identity path between units and rescales what every later"
                 + " shortcut carries; ResNet-110 on CIFAR-10 reached 8.17% test error with BN after the addition"
                 + " against 6.61% with BN at the end of the residual branch",
@@ -53,6 +56,9 @@ public final class BatchNormAfterAddition implements LintRule {
                     continue;
                 }
                 LayerNode bn = walk.stop();
+                if (!reachesLaterAddition(flow, bn)) {
+                    continue;
+                }
                 Optional<LayerNode> bodyEnd = Blocks.last(unit.body());
                 context.report(Finding.on(bn, context.describe(bn) + " normalises the sum of "
                                 + context.describe(add) + context.through(walk.passed())
@@ -65,5 +71,11 @@ public final class BatchNormAfterAddition implements LintRule {
                         .related(add));
             }
         }
+    }
+
+    /** Whether a residual addition runs after {@code bn} on some path from it: a later unit reads its output. */
+    private static boolean reachesLaterAddition(Dataflow flow, LayerNode bn) {
+        return Layers.forward(flow, bn, Layers.ADD.negate()).stream()
+                .anyMatch(w -> w.stopped() && Layers.ADD.test(w.stop().spec()));
     }
 }

@@ -56,7 +56,7 @@ public final class BlockTemplate implements LintRule {
 
     private static final Step BN_AFTER = new Step("a batch norm", Layers.BATCH_NORM, Layers.FLATTEN);
     private static final Step ACT_AFTER_BN = new Step("an activation", Layers.ELEMENTWISE_ACTIVATION,
-            Layers.FLATTEN.or(Layers.POOL).or(Layers.JUNCTION));
+            Layers.FLATTEN.or(Layers.POOL).or(Layers.GLOBAL_POOL).or(Layers.JUNCTION));
 
     @Override
     public void check(ModelIR model, LintContext context) {
@@ -79,7 +79,8 @@ public final class BlockTemplate implements LintRule {
                     if (w > 0) {
                         expect(context, flow, weight, false, template, "batch norm -> activation -> weight",
                                 List.of(new Step("an activation", Layers.ELEMENTWISE_ACTIVATION,
-                                                Layers.FLATTEN.or(Layers.POOL).or(Layers.DROPOUT)),
+                                                Layers.FLATTEN.or(Layers.POOL).or(Layers.GLOBAL_POOL)
+                                                        .or(Layers.DROPOUT)),
                                         new Step("a batch norm", Layers.BATCH_NORM, Layers.FLATTEN)));
                     }
                 }
@@ -89,7 +90,7 @@ public final class BlockTemplate implements LintRule {
                                 List.of(new Step("a dropout", Layers.DROPOUT, Layers.FLATTEN),
                                         new Step("a batch norm", Layers.BATCH_NORM, Layers.FLATTEN),
                                         new Step("an activation", Layers.ELEMENTWISE_ACTIVATION,
-                                                Layers.FLATTEN.or(Layers.POOL))));
+                                                Layers.FLATTEN.or(Layers.POOL).or(Layers.GLOBAL_POOL))));
                     }
                 }
                 default -> {
