@@ -27,11 +27,6 @@ class BatchNormAfterAdditionTest extends RuleCompilationTest {
     }
 
     @Override
-    protected boolean lintOnly() {
-        return true;
-    }
-
-    @Override
     protected Model positiveModel() {
         return new Model("input = {4, 8, 8}",
                 "@Conv2d(filters = 4, kernel = 3, padding = Padding.SAME, bias = false) Layer conv();",

@@ -28,11 +28,6 @@ class ReLUBeforeAdditionTest extends RuleCompilationTest {
     }
 
     @Override
-    protected boolean lintOnly() {
-        return true;
-    }
-
-    @Override
     protected Model positiveModel() {
         return new Model("input = {4, 8, 8}",
                 "@Conv2d(filters = 4, kernel = 3, padding = Padding.SAME, bias = false) Layer conv();",
