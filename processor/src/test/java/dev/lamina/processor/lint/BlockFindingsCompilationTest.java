@@ -7,8 +7,13 @@ import static dev.lamina.processor.lint.LintCompilation.compile;
 import static dev.lamina.processor.lint.LintCompilation.diagnostics;
 import static dev.lamina.processor.lint.LintCompilation.render;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.testing.compile.Compilation;
 import dev.lamina.processor.lint.LintCompilation.Model;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import javax.tools.Diagnostic;
@@ -16,6 +21,7 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Findings on layers declared in blocks, through the whole processor: a block used three times
@@ -92,5 +98,23 @@ class BlockFindingsCompilationTest {
         assertThat(all).hasSize(2);
         assertThat(all.get(0) + all.get(1)).contains("[Lamina/UnknownSuppression]");
         assertThat(all.get(0) + all.get(1)).contains("[Lamina/ReLUBeforeAddition]");
+    }
+
+    /** The SARIF report has the one result too, located on the layer's line in the block, suppressed there if so. */
+    @Test
+    void sarifHasOneResultOnTheBlocksLine(@TempDir Path dir) throws Exception {
+        for (boolean suppressed : new boolean[] {false, true}) {
+            Path report = dir.resolve("lint" + suppressed + ".sarif");
+            compile(suppressed ? UNITS.source(null, "interface Body", SUPPRESS) : UNITS.source(),
+                    "-Alamina.report=" + report);
+            JsonArray results = JsonParser.parseString(Files.readString(report)).getAsJsonObject()
+                    .getAsJsonArray("runs").get(0).getAsJsonObject().getAsJsonArray("results");
+            assertThat(results.size()).isEqualTo(1);
+            JsonObject result = results.get(0).getAsJsonObject();
+            assertThat(result.get("ruleId").getAsString()).isEqualTo("ReLUBeforeAddition");
+            assertThat(result.getAsJsonArray("locations").get(0).getAsJsonObject().getAsJsonObject("physicalLocation")
+                    .getAsJsonObject("region").get("startLine").getAsInt()).isEqualTo(19);
+            assertThat(result.has("suppressions")).isEqualTo(suppressed);
+        }
     }
 }
