@@ -164,6 +164,6 @@ public final class TrainingStep {
     }
 
     private static long[] flat(INDArray array) {
-        return array.reshape('c', array.length()).toLongVector();
+        return array.reshape('c', new long[] {array.length()}).toLongVector();
     }
 }
