@@ -15,7 +15,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       {@code [N, K]} of a floating-point type, {@code classes} has length {@code N}. Built by
  *       {@link #of}.</li>
  *   <li><b>One class per position</b> (next-token prediction, tagging): {@code labels} are class ids
- *       {@code [N, T]} of type INT or LONG, {@code classes} holds them in row-major order (length
+ *       {@code [N, T]} of an integer type (INT, LONG), {@code classes} holds them in row-major order (length
  *       {@code N * T}), and the model's output is {@code [N, T, K]} logits. Built by
  *       {@link #perPosition}.</li>
  * </ul>
@@ -27,9 +27,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * sequences of different lengths must be cut or packed to one length first.
  *
  * @param features   {@code [N, ...]} (MNIST: {@code [N, 1, 28, 28]}, NCHW, FLOAT pixel values in [0, 1];
- *                   tokens: {@code [N, T]} INT or LONG ids)
+ *                   tokens: {@code [N, T]} integer ids, INT or LONG)
  * @param labels     one-hot targets {@code [N, K]} of a floating-point type, or class ids {@code [N, T]}
- *                   (INT or LONG) for one class per position
+ *                   (integer: INT, LONG) for one class per position
  * @param classes    the class index {@code 0 <= c < K} of each label: length {@code N}, or {@code N * T}
  *                   in row-major order for one class per position
  * @param numClasses {@code K}, >= 1 (the vocabulary size for next-token prediction)
@@ -40,24 +40,24 @@ public record Dataset(INDArray features, INDArray labels, int[] classes, int num
      * {@code classes} holds the ids of {@code labels} (one pass over them).
      *
      * @param features   {@code [N, ...]} examples
-     * @param labels     one-hot targets {@code [N, K]} (floating point) or class ids {@code [N, T]} (INT or LONG)
+     * @param labels     one-hot targets {@code [N, K]} (floating point) or class ids {@code [N, T]} (integer)
      * @param classes    the class index of each label, length {@code N} or {@code N * T}
      * @param numClasses {@code K}; for one-hot labels it must be their width
-     * @throws IllegalArgumentException if the three disagree on {@code N}, labels are not of rank 2 or of
-     *     another integer type than INT and LONG, one-hot labels are not {@code K} wide, or a class is
+     * @throws IllegalArgumentException if the three disagree on {@code N}, labels are not of rank 2 or
+     *     neither floating point nor integer, one-hot labels are not {@code K} wide, or a class is
      *     outside {@code [0, K)} or differs from its id in {@code labels} (naming the example and position)
      */
     public Dataset {
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(classes, "classes");
-        boolean ids = !labels.dataType().isFPType();
+        boolean ids = labels.dataType().isIntType();
         if (labels.rank() != 2) {
             throw new IllegalArgumentException("labels must be one-hot [N, K] or class ids [N, T], found shape "
                     + Arrays.toString(labels.shape()));
         }
-        if (ids && labels.dataType() != DataType.INT && labels.dataType() != DataType.LONG) {
-            throw new IllegalArgumentException("per-position labels must be INT or LONG class ids, found "
+        if (!ids && !labels.dataType().isFPType()) {
+            throw new IllegalArgumentException("labels must be floating-point one-hot rows or integer class ids, found "
                     + labels.dataType());
         }
         long perExample = ids ? labels.size(1) : 1;
@@ -103,7 +103,7 @@ public record Dataset(INDArray features, INDArray labels, int[] classes, int num
 
     private static int oneHotWidth(INDArray labels) {
         Objects.requireNonNull(labels, "labels");
-        if (!labels.dataType().isFPType()) {
+        if (labels.dataType().isIntType()) {
             throw new IllegalArgumentException("integer labels are per-position class ids: build the dataset with"
                     + " Dataset.perPosition(features, labels, numClasses)");
         }
@@ -131,17 +131,17 @@ public record Dataset(INDArray features, INDArray labels, int[] classes, int num
      * positions. Sequences have a fixed length {@code T} (no padding masks).
      *
      * @param features   {@code [N, ...]}, usually token ids {@code [N, T]} INT or LONG
-     * @param labels     class ids {@code [N, T]}, INT or LONG, each in {@code [0, numClasses)}; kept as given
-     *                   (not copied)
+     * @param labels     class ids {@code [N, T]} of an integer type (INT, LONG), each in {@code [0, numClasses)};
+     *                   kept as given (not copied)
      * @param numClasses {@code K >= 1}, the vocabulary size for next-token prediction
      * @return the dataset
-     * @throws IllegalArgumentException if {@code labels} are not {@code [N, T]} INT or LONG, an id is outside
+     * @throws IllegalArgumentException if {@code labels} are not {@code [N, T]} integers, an id is outside
      *     {@code [0, numClasses)} (naming the example, position and id), or {@code N} differs from the features'
      */
     public static Dataset perPosition(INDArray features, INDArray labels, int numClasses) {
         Objects.requireNonNull(labels, "labels");
-        if (labels.dataType() != DataType.INT && labels.dataType() != DataType.LONG) {
-            throw new IllegalArgumentException("per-position labels must be INT or LONG class ids [N, T], found "
+        if (!labels.dataType().isIntType()) {
+            throw new IllegalArgumentException("per-position labels must be integer class ids [N, T], found "
                     + labels.dataType() + " " + Arrays.toString(labels.shape()));
         }
         long[] ids = labels.dup('c').data().asLong();
@@ -184,7 +184,7 @@ public record Dataset(INDArray features, INDArray labels, int[] classes, int num
 
     /** {@return whether the labels are one class per position ({@code [N, T]} ids) rather than one per example} */
     public boolean perPosition() {
-        return !labels.dataType().isFPType();
+        return labels.dataType().isIntType();
     }
 
     /** {@return labels per example: {@code T} for one class per position, else 1} */

@@ -127,7 +127,7 @@ class BatchesTest {
 
     @Test
     void tokenBatchesKeepTheirIntegerTypeAndFollowTheSameShuffle() {
-        for (DataType type : new DataType[] {DataType.INT, DataType.LONG}) {
+        for (DataType type : new DataType[] {DataType.INT32, DataType.INT64}) {
             Dataset data = tokens(23, type);
             List<Integer> visited = new ArrayList<>();
             List<Integer> sizes = new ArrayList<>();

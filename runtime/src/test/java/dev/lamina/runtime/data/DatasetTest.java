@@ -78,27 +78,27 @@ class DatasetTest {
         Dataset data = Dataset.of(Nd4j.createFromArray(new long[][] {{1, 2}, {3, 4}}), new int[] {1, 0}, 2);
         assertThat(data.perPosition()).isFalse();
         assertThat(data.labelsPerExample()).isEqualTo(1);
-        assertThat(data.features().dataType()).isEqualTo(DataType.LONG);
+        assertThat(data.features().dataType().isIntType()).isTrue();
         assertThat(data.labels()).isEqualTo(Nd4j.createFromArray(new float[][] {{0, 1}, {1, 0}}));
     }
 
     @Test
     void perPositionLabelsOutOfRangeOrOfTheWrongKindAreRejected() {
-        INDArray ids = Nd4j.zeros(DataType.INT, 2, 3);
+        INDArray ids = Nd4j.zeros(DataType.INT32, 2, 3);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Dataset.perPosition(ids, Nd4j.createFromArray(new int[][] {{0, 1, 2}, {3, 7, 0}}), 7));
         assertThat(e).hasMessageThat().isEqualTo("class of example 1 at position 1 must be in [0, 7), found 7");
         e = assertThrows(IllegalArgumentException.class,
                 () -> Dataset.perPosition(ids, Nd4j.zeros(DataType.FLOAT, 2, 3), 7));
-        assertThat(e).hasMessageThat().contains("must be INT or LONG class ids [N, T], found FLOAT [2, 3]");
+        assertThat(e).hasMessageThat().contains("must be integer class ids [N, T], found FLOAT [2, 3]");
         e = assertThrows(IllegalArgumentException.class,
-                () -> Dataset.perPosition(Nd4j.zeros(DataType.INT, 3, 3), Nd4j.zeros(DataType.INT, 2, 3), 7));
+                () -> Dataset.perPosition(Nd4j.zeros(DataType.INT32, 3, 3), Nd4j.zeros(DataType.INT32, 2, 3), 7));
         assertThat(e).hasMessageThat().contains("must have the same number of examples N");
         e = assertThrows(IllegalArgumentException.class,
-                () -> new Dataset(ids, Nd4j.zeros(DataType.INT, 2, 3), new int[] {0, 0, 0, 0, 0, 1}, 7));
+                () -> new Dataset(ids, Nd4j.zeros(DataType.INT32, 2, 3), new int[] {0, 0, 0, 0, 0, 1}, 7));
         assertThat(e).hasMessageThat().isEqualTo("class of example 1 at position 2 is 1 but the label holds 0");
         e = assertThrows(IllegalArgumentException.class,
-                () -> new Dataset(ids, Nd4j.zeros(DataType.INT, 2, 3), new int[6]));
+                () -> new Dataset(ids, Nd4j.zeros(DataType.INT32, 2, 3), new int[6]));
         assertThat(e).hasMessageThat().contains("Dataset.perPosition(features, labels, numClasses)");
         e = assertThrows(IllegalArgumentException.class,
                 () -> new Dataset(ids, Nd4j.zeros(DataType.FLOAT, 2, 3), new int[2], 4));

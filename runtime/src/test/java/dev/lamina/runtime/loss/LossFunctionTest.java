@@ -370,7 +370,7 @@ class LossFunctionTest {
         double tolerance = type == DataType.DOUBLE ? 1e-12 : 1e-5;
 
         assertThat(loss.loss(logits, intIds)).isWithin(tolerance).of(naiveSequenceCrossEntropy(x, ids));
-        assertThat(loss.loss(logits, intIds.castTo(DataType.LONG))).isEqualTo(loss.loss(logits, intIds));
+        assertThat(loss.loss(logits, intIds.castTo(DataType.INT64))).isEqualTo(loss.loss(logits, intIds));
         // The same as rank 2 on [N * T, K] with one-hot rows, and as rank 3 with one-hot targets.
         INDArray flatOneHot = Nd4j.zeros(type, N * T, K);
         for (int i = 0; i < N * T; i++) {
@@ -423,7 +423,7 @@ class LossFunctionTest {
         IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
                 () -> loss.gradient(logits, Nd4j.createFromArray(new float[][] {{0, 1, 2}, {3, 0.5f, 0}})));
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-                () -> loss.loss(logits, Nd4j.zeros(DataType.INT, 2, 4)));
+                () -> loss.loss(logits, Nd4j.zeros(DataType.INT32, 2, 4)));
 
         assertThat(range).hasMessageThat().contains("class id of example 1 at position 1 must be a whole number in"
                 + " [0, 4), found 4.0");

@@ -184,6 +184,8 @@ class TransformerTrainingTest {
     // ---- resuming -----------------------------------------------------------------------------------------
 
     private static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Killed() {
             super("killed");
         }
