@@ -33,8 +33,15 @@ public final class Layers {
     /** Conv2d or Dense. */
     public static final Predicate<LayerSpec> WEIGHT = LayerSpec::isWeightLayer;
 
-    /** Global average pooling: the mean of each channel, {@code [C, H, W] -> [C]}. */
-    public static final Predicate<LayerSpec> GLOBAL_POOL = s -> s instanceof LayerSpec.GlobalAvgPool2d;
+    /**
+     * Global average pooling: the mean of each channel, {@code [C, H, W] -> [C]}, or over the tokens
+     * of a sequence, {@code [T, D] -> [D]} (and the length of a signal, {@code [C, L] -> [C]}).
+     */
+    public static final Predicate<LayerSpec> GLOBAL_POOL =
+            s -> s instanceof LayerSpec.GlobalAvgPool2d || s instanceof LayerSpec.GlobalAvgPool1d;
+
+    /** Layer norm over the last axis ({@code @LayerNorm}). */
+    public static final Predicate<LayerSpec> LAYER_NORM = s -> s instanceof LayerSpec.LayerNorm;
 
     /** A residual addition, the junction that ends a {@code @Residual}. */
     public static final Predicate<LayerSpec> ADD = s -> s instanceof LayerSpec.Add;
@@ -110,6 +117,15 @@ public final class Layers {
             walk(flow, n, pass, forward, passed, expanded, walks);
             passed.remove(passed.size() - 1);
         }
+    }
+
+    /**
+     * Whether a residual addition runs after {@code node} on some path from it, before any other
+     * addition: a later residual unit reads its output (through its shortcut, its body or both).
+     */
+    public static boolean reachesAddition(Dataflow flow, LayerNode node) {
+        return forward(flow, node, ADD.negate()).stream()
+                .anyMatch(w -> w.stopped() && ADD.test(w.stop().spec()));
     }
 
     /** Whether {@code node}'s output is read by exactly one layer, so that it can be moved or merged alone. */

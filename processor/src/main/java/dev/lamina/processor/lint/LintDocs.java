@@ -76,6 +76,12 @@ public final class LintDocs {
                 + " A layer declared once in a `@Block` is part of the model once per use of the block; a rule that"
                 + " matches it in several uses reports it once, on the first use, and says how many uses there"
                 + " are.\n\n");
+        s.append("Token sequences: global pooling includes `@GlobalAvgPool1d` (the mean over the tokens is affine"
+                + " and keeps the sign, like the mean over an image); attention, layer norm, embeddings and"
+                + " patches are opaque to the older rules' walks; BlockTemplate leaves dense layers on a sequence"
+                + " alone (batch norm does not take a sequence, a layout error). Where LayerNorm goes around each"
+                + " residual is PostLayerNorm's (a note: whether the trainer warms up is not known at compile time)"
+                + " and PreLayerNormWithoutFinalNorm's.\n\n");
         s.append("Where the literature disagrees (batch norm before or after the activation), the rule is a"
                 + " template that is off by default and at most a note: see BlockTemplate.\n\n");
         s.append("## Rules\n\n");

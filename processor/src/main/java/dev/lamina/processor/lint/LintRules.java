@@ -10,7 +10,9 @@ import dev.lamina.processor.lint.rules.FusionBlockingOrder;
 import dev.lamina.processor.lint.rules.LinearStackCollapse;
 import dev.lamina.processor.lint.rules.NonlinearityBeforeOutput;
 import dev.lamina.processor.lint.rules.PoolBeforeMonotoneActivation;
+import dev.lamina.processor.lint.rules.PostLayerNorm;
 import dev.lamina.processor.lint.rules.PreActivationWithoutFinalActivation;
+import dev.lamina.processor.lint.rules.PreLayerNormWithoutFinalNorm;
 import dev.lamina.processor.lint.rules.ProbOutputWithRegressionLoss;
 import dev.lamina.processor.lint.rules.ReLUBeforeAddition;
 import dev.lamina.processor.lint.rules.RedundantActivation;
@@ -59,8 +61,10 @@ public final class LintRules {
                     new ReLUBeforeAddition(),
                     new ShortcutNotIdentityOrProjection(),
                     new PreActivationWithoutFinalActivation(),
+                    new PreLayerNormWithoutFinalNorm(),
                     // (c) configurable notes
                     new BlockTemplate(),
+                    new PostLayerNorm(),
                     new PoolBeforeMonotoneActivation(),
                     new FusionBlockingOrder(),
                     new DropoutActivationCommute(),

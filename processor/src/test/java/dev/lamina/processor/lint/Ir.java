@@ -43,6 +43,16 @@ public final class Ir {
         return new Ir(Shape.of(dims), "");
     }
 
+    /** A model taking {@code tokens} integer token ids per example ({@code tokens = true}). */
+    public static Ir tokens(int tokens) {
+        return new Ir(Shape.tokens(tokens), "");
+    }
+
+    /** A model whose input is already a token sequence {@code [T, D]}. */
+    public static Ir sequence(int tokens, int features) {
+        return new Ir(Shape.sequence(tokens, features), "");
+    }
+
     private Ir add(String name, LayerSpec spec, Shape out) {
         steps.add(new LayerNode(prefix + name, spec, current, out, source, List.of()));
         current = out;
@@ -175,8 +185,46 @@ public final class Ir {
         return dense(name, units, true);
     }
 
+    /** {@code @Dense}: {@code [F] -> [units]}, and on the last axis of a sequence, {@code [T, D] -> [T, units]}. */
     public Ir dense(String name, int units, boolean bias) {
-        return add(name, new LayerSpec.Dense(units, bias), Shape.of(units));
+        Shape out = current.isSequence() ? Shape.sequence(current.dim(0), units) : Shape.of(units);
+        return add(name, new LayerSpec.Dense(units, bias), out);
+    }
+
+    /** {@code @Embedding}: token ids {@code [T] -> [T, dim]}. */
+    public Ir embedding(String name, int vocabulary, int dim) {
+        return add(name, new LayerSpec.Embedding(vocabulary, dim), Shape.sequence(current.dim(0), dim));
+    }
+
+    /** {@code @PositionalEmbedding}: keeps the sequence's shape. */
+    public Ir positionalEmbedding(String name) {
+        return same(name, new LayerSpec.PositionalEmbedding());
+    }
+
+    /** {@code @Patches(size)}: {@code [C, H, W] -> [(H/size)(W/size), C*size*size]}. */
+    public Ir patches(String name, int size) {
+        int tokens = (current.dim(1) / size) * (current.dim(2) / size);
+        return add(name, new LayerSpec.Patches(size), Shape.sequence(tokens, current.dim(0) * size * size));
+    }
+
+    /** {@code @LayerNorm} with PyTorch's eps. */
+    public Ir layerNorm(String name) {
+        return same(name, new LayerSpec.LayerNorm(1e-5));
+    }
+
+    /** {@code @MultiHeadAttention(heads, causal)} without attention dropout. */
+    public Ir attention(String name, int heads, boolean causal) {
+        return same(name, new LayerSpec.MultiHeadAttention(heads, causal, 0.0));
+    }
+
+    /** {@code @GlobalAvgPool1d} on a sequence: {@code [T, D] -> [D]}. */
+    public Ir globalAvgPool1d(String name) {
+        return add(name, new LayerSpec.GlobalAvgPool1d(), Shape.of(current.dim(1)));
+    }
+
+    /** {@code @GELU}, the exact form. */
+    public Ir gelu(String name) {
+        return activation(name, Function.GELU, 0);
     }
 
     public Ir batchNorm(String name) {

@@ -123,4 +123,54 @@ public final class Textbook {
                 .globalAvgPool("gap").dense("fc", 10)
                 .build();
     }
+
+    /**
+     * Dosovitskiy et al. 2021 (arXiv 2010.11929), a Vision Transformer encoder as in
+     * google-research/vision_transformer: patches and a linear embedding, learned positions, Pre-LN
+     * units ({@code x + MHA(LN(x))}, {@code x + MLP(LN(x))} with GELU), the encoder's final layer norm,
+     * mean pooling over the tokens (its {@code gap} classifier) and a linear head.
+     */
+    public static ModelIR vit() {
+        return Ir.input(1, 28, 28)
+                .patches("patches", 7).dense("embed", 64).positionalEmbedding("position")
+                .repeat("encoder", 4, u -> u
+                        .residual("attention", b -> b.layerNorm("ln").attention("attention", 4, false))
+                        .residual("mlp", b -> b.layerNorm("ln").dense("fc1", 128).gelu("gelu").dense("fc2", 64)))
+                .layerNorm("norm").globalAvgPool1d("pool").dense("head", 10)
+                .build();
+    }
+
+    /**
+     * Radford et al. 2019 (GPT-2, openai/gpt-2 {@code src/model.py}): token and learned position
+     * embeddings, Pre-LN decoder units with causal attention and a GELU MLP (4x width), the final
+     * layer norm {@code ln_f}, and logits per position.
+     */
+    public static ModelIR gpt() {
+        return Ir.tokens(16)
+                .embedding("tokens", 100, 32).positionalEmbedding("position")
+                .repeat("blocks", 3, u -> u
+                        .residual("attention", b -> b.layerNorm("ln").attention("attention", 4, true))
+                        .residual("mlp", b -> b.layerNorm("ln").dense("fc", 128).gelu("gelu").dense("proj", 32)))
+                .layerNorm("lnF").dense("logits", 100)
+                .build();
+    }
+
+    /**
+     * Devlin et al. 2019 (BERT), the Post-LN encoder of Vaswani et al. 2017: embeddings, a layer norm
+     * and dropout, then {@code layers} units of {@code LN(x + Dropout(MHA(x)))} and
+     * {@code LN(x + Dropout(MLP(x)))} with GELU; mean pooling and a classifier stand in for BERT's
+     * [CLS] pooler.
+     */
+    public static ModelIR bert(int layers) {
+        return Ir.tokens(16)
+                .embedding("tokens", 100, 32).positionalEmbedding("position").layerNorm("embedNorm")
+                .dropout("embedDrop", 0.1)
+                .repeat("encoder", layers, u -> u
+                        .residual("attention", b -> b.attention("attention", 4, false).dropout("drop", 0.1))
+                        .layerNorm("ln1")
+                        .residual("mlp", b -> b.dense("fc1", 128).gelu("gelu").dense("fc2", 32).dropout("drop", 0.1))
+                        .layerNorm("ln2"))
+                .globalAvgPool1d("pool").dense("classifier", 2)
+                .build();
+    }
 }

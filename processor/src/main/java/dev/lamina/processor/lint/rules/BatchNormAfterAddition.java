@@ -56,7 +56,7 @@ public final class BatchNormAfterAddition implements LintRule {
                     continue;
                 }
                 LayerNode bn = walk.stop();
-                if (!reachesLaterAddition(flow, bn)) {
+                if (!Layers.reachesAddition(flow, bn)) {
                     continue;
                 }
                 Optional<LayerNode> bodyEnd = Blocks.last(unit.body());
@@ -71,11 +71,5 @@ public final class BatchNormAfterAddition implements LintRule {
                         .related(add));
             }
         }
-    }
-
-    /** Whether a residual addition runs after {@code bn} on some path from it: a later unit reads its output. */
-    private static boolean reachesLaterAddition(Dataflow flow, LayerNode bn) {
-        return Layers.forward(flow, bn, Layers.ADD.negate()).stream()
-                .anyMatch(w -> w.stopped() && Layers.ADD.test(w.stop().spec()));
     }
 }

@@ -35,6 +35,9 @@ import java.util.function.Predicate;
  * <p>In residual networks: projection shortcuts (a conv, optionally with BN, He et al. 2016) are not
  * held to the template, and in {@code classic} the activation may come after the block's addition
  * or concatenation (the original residual unit is conv → BN, add, ReLU).
+ *
+ * <p>Dense layers on a token sequence {@code [T, D]} are not held to any template: batch norm does
+ * not take a sequence (a layout error), and transformers normalise with {@code @LayerNorm}.
  */
 @Rule(id = "BlockTemplate",
         severity = Severity.OFF,
@@ -64,7 +67,7 @@ public final class BlockTemplate implements LintRule {
         Dataflow flow = Dataflow.of(model);
         Set<String> shortcuts = Blocks.shortcutLayers(model);
         List<LayerNode> weights = flow.nodes().stream()
-                .filter(n -> n.spec().isWeightLayer() && !shortcuts.contains(n.name()))
+                .filter(n -> n.spec().isWeightLayer() && !shortcuts.contains(n.name()) && !n.input().isSequence())
                 .toList();
         for (int w = 0; w < weights.size(); w++) {
             LayerNode weight = weights.get(w);
