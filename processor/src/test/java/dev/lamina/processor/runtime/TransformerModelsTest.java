@@ -86,6 +86,20 @@ class TransformerModelsTest {
         }
     }
 
+    /** A signal [C, L] averaged over L (axis 2 of the batch), and LayerNorm and SiLU on vectors. */
+    @Test
+    void signalAndVectorLayers_gradientsMatchFiniteDifferences() throws Exception {
+        Model signal = create(compile("Signal", "input = {3, 10}", new String[] {
+            "@GELU(approximate = GELU.Approximation.TANH) Layer gelu();",
+            "@GlobalAvgPool1d Layer pool();",
+            "@Dense(4) Layer hidden();",
+            "@LayerNorm(eps = 1e-3) Layer ln();",
+            "@SiLU Layer silu();",
+            "@Dense(2) Layer out();"}, true), 1);
+        assertThat(signal.layers().get(1).outputShape()).isEqualTo(new int[] {3});
+        assertGradientsMatch(signal, uniform(2, 4, 3, 10).mul(4), "Signal");
+    }
+
     @Test
     void attentionDropout_gradientsMatchFiniteDifferencesWithTheSameMasks() throws Exception {
         String[] members = Arrays.stream(Transformers.GPT)
