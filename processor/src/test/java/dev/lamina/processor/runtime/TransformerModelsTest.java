@@ -117,6 +117,22 @@ class TransformerModelsTest {
         assertGradientsMatch(model, x, "GptDropout");
     }
 
+    /** The generated inference pass (rewrites on) gives what the declared layers give, with dropout off. */
+    @Test
+    void inferencePassesWithAndWithoutRewritesAgree() throws Exception {
+        String[] members = Arrays.stream(Transformers.VIT)
+                .map(m -> m.replace("(heads = 2)", "(heads = 2, dropout = 0.3)"))
+                .toArray(String[]::new);
+        Model rewritten = create(compile("VitDropout", Transformers.VIT_INPUT, members, true), 6);
+        Model declared = create(compile("VitDropout", Transformers.VIT_INPUT, members, false), 6);
+        INDArray x = uniform(8, 5, 1, 8, 8);
+
+        INDArray expected = declared.forward(x, false);
+        assertThat(rewritten.forward(x, false).equalsWithEps(expected, 1e-12)).isTrue();
+        assertThat(declared.forward(x, false).equalsWithEps(expected, 0)).isTrue(); // no mask outside training
+        assertThat(declared.forward(x, true).equalsWithEps(expected, 1e-6)).isFalse();
+    }
+
     /** Later positions do not change the logits of earlier ones in a causal decoder. */
     @Test
     void causalDecoderIgnoresLaterTokens() throws Exception {
