@@ -136,6 +136,12 @@ class InputsUnchangedTest {
         GlobalAvgPool1d.forward(seq, 1);
         GlobalAvgPool1d.forward(seq, 2);
 
+        INDArray signal = watch("conv1d x", randn(56, 8, 8, 30));
+        INDArray filters1d = watch("conv1d w", randn(57, 16, 8, 3));
+        INDArray conv1d = Conv1d.forward(signal, filters1d, watch("conv1d b", randn(58, 16)), 1, 1, 30);
+        Conv1d.backward(signal, filters1d, watch("conv1d dy", randn(59, conv1d.shape())),
+                Nd4j.zeros(DataType.DOUBLE, 16, 8, 3), Nd4j.zeros(DataType.DOUBLE, 16), 1, 1, true);
+
         INDArray tokenW = watch("token dense w", randn(50, 64, 32));
         INDArray tokenY = Dense.forward(seq, tokenW, watch("token dense b", randn(51, 32)));
         Dense.backward(seq, tokenW, watch("token dense dy", randn(52, tokenY.shape())),
