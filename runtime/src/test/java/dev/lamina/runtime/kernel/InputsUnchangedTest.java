@@ -142,6 +142,9 @@ class InputsUnchangedTest {
         Conv1d.backward(signal, filters1d, watch("conv1d dy", randn(59, conv1d.shape())),
                 Nd4j.zeros(DataType.DOUBLE, 16, 8, 3), Nd4j.zeros(DataType.DOUBLE, 16), 1, 1, true);
 
+        INDArray pooled1d = watch("max pool 1d y", MaxPool1d.forward(signal, 2, 2));
+        MaxPool1d.backward(signal, pooled1d, watch("max pool 1d dy", randn(60, pooled1d.shape())), 2, 2);
+
         INDArray tokenW = watch("token dense w", randn(50, 64, 32));
         INDArray tokenY = Dense.forward(seq, tokenW, watch("token dense b", randn(51, 32)));
         Dense.backward(seq, tokenW, watch("token dense dy", randn(52, tokenY.shape())),
