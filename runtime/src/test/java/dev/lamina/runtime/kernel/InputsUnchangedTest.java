@@ -149,6 +149,10 @@ class InputsUnchangedTest {
         INDArray tokenY = Dense.forward(seq, tokenW, watch("token dense b", randn(51, 32)));
         Dense.backward(seq, tokenW, watch("token dense dy", randn(52, tokenY.shape())),
                 Nd4j.zeros(DataType.DOUBLE, 64, 32), Nd4j.zeros(DataType.DOUBLE, 32), true);
+        INDArray keyMask = Nd4j.ones(DataType.INT, 8, 16);
+        keyMask.getRow(3).putScalar(15, 0);
+        MultiHeadAttention.forward(seq, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], 4, false,
+                watch("attention key mask", keyMask), null, null);
         MultiHeadAttention.backward(seqDy, w[0], w[2], w[4], w[6], attention, g[0], g[1], g[2], g[3], g[4], g[5], g[6],
                 g[7], true);
     }
