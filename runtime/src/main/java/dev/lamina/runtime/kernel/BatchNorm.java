@@ -284,7 +284,10 @@ public final class BatchNorm {
         }
     }
 
-    /** Checks the arguments of a backward pass against the cached xHat ({@code [N, C]}, {@code [N, C, L]} or {@code [N, C, H, W]}). */
+    /**
+     * Checks the arguments of a backward pass against the cached xHat ({@code [N, C]}, {@code [N, C, L]}
+     * or {@code [N, C, H, W]}).
+     */
     static void checkBackward(INDArray xHat, INDArray gamma, INDArray dy, INDArray dGamma, INDArray dBeta) {
         check(xHat, gamma, null);
         Support.checkSameShape(xHat, "the cached xHat", dy, "dy");

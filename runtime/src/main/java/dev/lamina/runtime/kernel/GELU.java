@@ -17,9 +17,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *   TANH:  y = 0.5 x (1 + tanh(u)),   u = sqrt(2 / pi) (x + 0.044715 x^3)
  *          dy/dx = 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) sqrt(2 / pi) (1 + 3 * 0.044715 x^2)
  * </pre>
- * The tanh form is computed as {@code x * sigmoid(2u)}, the same function ({@code 0.5 (1 + tanh u) =
- * sigmoid(2u)}). erf, exp and sigmoid are libnd4j transforms (vectorised; its erf agreed with reference values to the
- * last bit in DOUBLE, see the test); the arithmetic around them is one fused Java pass ({@link Elementwise}). x, y, dy share one shape; FLOAT or DOUBLE. Inputs are not modified.
+ * The tanh form is computed as {@code x * sigmoid(2u)}, the same function
+ * ({@code 0.5 (1 + tanh u) = sigmoid(2u)}). erf, exp and sigmoid are libnd4j transforms (vectorised;
+ * its erf agreed with reference values to the last bit in DOUBLE, see the test); the arithmetic around
+ * them is one fused Java pass ({@link Elementwise}). x, y, dy share one shape; FLOAT or DOUBLE. Inputs
+ * are not modified.
  */
 public final class GELU {
     private GELU() {}
