@@ -60,6 +60,8 @@ final class RuntimeTypes {
     static final ClassName LAYER_NORM = kernel("LayerNorm");
     static final ClassName EMBEDDING = kernel("Embedding");
     static final ClassName PATCHES = kernel("Patches");
+    static final ClassName CONV1D = kernel("Conv1d");
+    static final ClassName MAX_POOL1D = kernel("MaxPool1d");
     static final ClassName GLOBAL_AVG_POOL1D = kernel("GlobalAvgPool1d");
     static final ClassName MULTI_HEAD_ATTENTION = kernel("MultiHeadAttention");
     static final ClassName MULTI_HEAD_ATTENTION_CACHE = MULTI_HEAD_ATTENTION.nestedClass("Cache");

@@ -100,6 +100,24 @@ class TransformerModelsTest {
         assertGradientsMatch(signal, uniform(2, 4, 3, 10).mul(4), "Signal");
     }
 
+    /** A 1-D CNN: convolutions (VALID, and SAME with stride 2), max pooling, BatchNorm and ReLU on signals. */
+    @Test
+    void signalConvolutionNetwork_gradientsMatchFiniteDifferences() throws Exception {
+        String[] members = {
+            "@Conv1d(filters = 3, kernel = 3) Layer conv1();",
+            "@MaxPool1d(value = 3, stride = 2) Layer pool();",
+            "@Conv1d(filters = 4, kernel = 3, stride = 2, padding = Padding.SAME, bias = false) Layer conv2();",
+            "@BatchNorm Layer bn();",
+            "@ReLU Layer relu();",
+            "@GlobalAvgPool1d Layer gap();",
+            "@Dense(2) Layer out();"};
+        for (boolean rewrite : new boolean[] {false, true}) {
+            Model model = create(compile("SignalCnn", "input = {2, 16}", members, rewrite), 1);
+            assertThat(model.layers().get(2).outputShape()).isEqualTo(new int[] {4, 3}); // 16 -> 14 -> 6 -> 3
+            assertGradientsMatch(model, uniform(2, 4, 2, 16).mul(4), "SignalCnn, rewrites " + rewrite);
+        }
+    }
+
     @Test
     void attentionDropout_gradientsMatchFiniteDifferencesWithTheSameMasks() throws Exception {
         String[] members = Arrays.stream(Transformers.GPT)
