@@ -122,6 +122,23 @@ class SequenceShapesTest {
     }
 
     @Test
+    void residualOverSignalsSuggestsAStridedConv1dProjection() {
+        JavaFileObject source = model("SignalRes", "input = {2, 9}",
+                "@Residual(Down.class) Layer res();",
+                "@GlobalAvgPool1d Layer gap();",
+                "@Dense(2) Layer out();",
+                "@Block interface Down { @Conv1d(filters = 4, kernel = 3, stride = 2, padding = Padding.SAME) Layer conv(); }");
+
+        Compilation compilation = compileWithLamina(source);
+
+        assertThat(compilation).hadErrorCount(1);
+        assertThat(compilation).hadErrorContaining("[Lamina/ShapeMismatch] @Residual 'res': the body Down gives"
+                + " [C=4, L=5] but the identity shortcut gives [C=2, L=9]; S(x) + F(x) needs both of the same shape."
+                + " Fix: add shortcut = a @Block with @Conv1d(filters = 4, kernel = 1, stride = 2, bias = false) and"
+                + " @BatchNorm");
+    }
+
+    @Test
     void kernelLongerThanTheSignal() {
         JavaFileObject source = model("ShortSignal", "input = {2, 3}",
                 "@Conv1d(filters = 4, kernel = 5) Layer conv();",
