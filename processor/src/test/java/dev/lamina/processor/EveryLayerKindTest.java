@@ -43,9 +43,10 @@ class EveryLayerKindTest {
     /**
      * Where a sample layer goes: on the image, on the flattened vector, or in Flatten's place; in a
      * model of token ids, on the embedded sequence, in its Flatten's place, or as its embedding;
-     * right after the image's convolution, to make a sequence of it.
+     * right after the image's convolution, to make a sequence of it; on a signal input, before its
+     * Flatten.
      */
-    private enum Place { IMAGE, VECTOR, TO_VECTOR, SEQUENCE, SEQUENCE_TO_VECTOR, EMBEDDING, IMAGE_TO_SEQUENCE }
+    private enum Place { IMAGE, VECTOR, TO_VECTOR, SEQUENCE, SEQUENCE_TO_VECTOR, EMBEDDING, IMAGE_TO_SEQUENCE, SIGNAL }
 
     /** A sample declaration per layer annotation. */
     private record Sample(String declaration, Place place) {}
@@ -74,6 +75,9 @@ class EveryLayerKindTest {
                     "@MultiHeadAttention(heads = 2, causal = true, dropout = 0.1) Layer kind();", Place.SEQUENCE)),
             Map.entry("Patches", new Sample("@Patches(size = 2) Layer kind();", Place.IMAGE_TO_SEQUENCE)),
             Map.entry("GlobalAvgPool1d", new Sample("@GlobalAvgPool1d Layer kind();", Place.SEQUENCE_TO_VECTOR)),
+            Map.entry("Conv1d", new Sample("@Conv1d(filters = 3, kernel = 3, stride = 2, padding = Padding.SAME)"
+                    + " Layer kind();", Place.SIGNAL)),
+            Map.entry("MaxPool1d", new Sample("@MaxPool1d(2) Layer kind();", Place.SIGNAL)),
             Map.entry("Embedding", new Sample("@Embedding(vocabulary = 10, dim = 4) Layer kind();", Place.EMBEDDING)));
 
     /**
@@ -129,6 +133,10 @@ class EveryLayerKindTest {
                 layers.add(sample.declaration());
             }
             layers.add(sample.place() == Place.SEQUENCE_TO_VECTOR ? sample.declaration() : "@Flatten Layer flatten();");
+        } else if (sample.place() == Place.SIGNAL) {
+            // input [2, 8] -> (signal layers) -> flatten -> (vector layers) -> out [2]
+            layers.add(sample.declaration());
+            layers.add("@Flatten Layer flatten();");
         } else {
             // input [1, 6, 6] -> (image layers) -> flatten -> (vector layers) -> out [2]
             layers.add("@Conv2d(filters = 2, kernel = 3) Layer conv();");
@@ -145,6 +153,7 @@ class EveryLayerKindTest {
         List<String> lines = new ArrayList<>(List.of("package test;", "import dev.lamina.dsl.*;",
                 "@SuppressWarnings(\"Lamina\")",
                 tokens ? "@Sequential(input = {4}, tokens = true, loss = Loss.MSE)"
+                        : sample.place() == Place.SIGNAL ? "@Sequential(input = {2, 8}, loss = Loss.MSE)"
                         : "@Sequential(input = {1, 6, 6}, loss = Loss.MSE)",
                 "public interface Kind {"));
         layers.forEach(l -> lines.add("    " + l));
@@ -157,6 +166,7 @@ class EveryLayerKindTest {
                 .getMethod("create", long.class, DataType.class).invoke(null, 1L, DataType.DOUBLE);
         Nd4j.getRandom().setSeed(3);
         INDArray input = tokens ? Nd4j.createFromArray(new int[][] {{1, 2, 3, 9}, {0, 0, 5, 5}, {7, 8, 1, 2}})
+                : sample.place() == Place.SIGNAL ? Nd4j.rand(DataType.DOUBLE, 3, 2, 8)
                 : Nd4j.rand(DataType.DOUBLE, 3, 1, 6, 6);
         INDArray output = model.forward(input, true);
         assertThat(output.shape()).isEqualTo(new long[] {3, 2});

@@ -54,6 +54,9 @@ final class ClassLayout {
                 "buffers")) {
             names.newName(reserved);
         }
+        for (String type : RuntimeTypes.simpleNames()) {
+            names.newName(type);
+        }
 
         TrainingPass training = plan.training();
         Graph graph = training.graph();

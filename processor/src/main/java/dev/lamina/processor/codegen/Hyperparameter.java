@@ -18,7 +18,7 @@ enum Hyperparameter {
     RATE,
     /** A pooling window's side. */
     WINDOW,
-    /** A pooling window's step. */
+    /** A pooling window's step, or a 1-D convolution's. */
     STRIDE,
     /** A convolution's stride, padding and output size ({@code Conv2d.Geometry}). */
     GEOMETRY,
@@ -29,5 +29,9 @@ enum Hyperparameter {
     /** A patch's side. */
     SIZE,
     /** The batch axis a pooling averages over. */
-    AXIS
+    AXIS,
+    /** Zeros left of a 1-D convolution's input. */
+    PAD_LEFT,
+    /** A 1-D convolution's output length. */
+    OUT_LENGTH
 }

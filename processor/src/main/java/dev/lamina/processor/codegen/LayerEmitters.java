@@ -25,6 +25,8 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     private static final LayerEmitter MULTI_HEAD_ATTENTION = new MultiHeadAttentionEmitter();
     private static final LayerEmitter PATCHES = new PatchesEmitter();
     private static final LayerEmitter GLOBAL_AVG_POOL1D = new GlobalAvgPool1dEmitter();
+    private static final LayerEmitter CONV1D = new Conv1dEmitter();
+    private static final LayerEmitter MAX_POOL1D = new MaxPool1dEmitter();
 
     private LayerEmitters() {}
 
@@ -49,4 +51,6 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     @Override public LayerEmitter multiHeadAttention(LayerSpec.MultiHeadAttention spec) { return MULTI_HEAD_ATTENTION; }
     @Override public LayerEmitter patches(LayerSpec.Patches spec) { return PATCHES; }
     @Override public LayerEmitter globalAvgPool1d(LayerSpec.GlobalAvgPool1d spec) { return GLOBAL_AVG_POOL1D; }
+    @Override public LayerEmitter conv1d(LayerSpec.Conv1d spec) { return CONV1D; }
+    @Override public LayerEmitter maxPool1d(LayerSpec.MaxPool1d spec) { return MAX_POOL1D; }
 }

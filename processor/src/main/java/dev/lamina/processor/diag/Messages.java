@@ -81,7 +81,7 @@ public final class Messages {
     public static final List<String> LAYER_ANNOTATIONS = List.of("Conv2d", "Dense", "BatchNorm", "ReLU",
             "ELU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax", "Dropout", "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d",
             "Flatten", "Embedding", "PositionalEmbedding", "LayerNorm", "MultiHeadAttention", "GELU", "SiLU",
-            "Patches", "GlobalAvgPool1d", "Residual", "Concat", "Repeat");
+            "Patches", "GlobalAvgPool1d", "Conv1d", "MaxPool1d", "Residual", "Concat", "Repeat");
 
     /** The annotations of {@link #LAYER_ANNOTATIONS} whose method uses {@code @Block}s rather than being one layer. */
     public static final List<String> BLOCK_USES = List.of("Residual", "Concat", "Repeat");
@@ -308,7 +308,7 @@ public final class Messages {
 
     /**
      * A window ({@code what}: "kernel" or "window") that does not fit its input along {@code axis}
-     * ("height" or "width") of size {@code axisSize}.
+     * ("height" or "width", "length" for a signal) of size {@code axisSize}.
      */
     public static String infeasibleWindow(String kind, String name, String what, int size, Shape input,
             String axis, int axisSize) {

@@ -85,6 +85,10 @@ public sealed interface LayerSpec {
         R patches(Patches spec);
 
         R globalAvgPool1d(GlobalAvgPool1d spec);
+
+        R conv1d(Conv1d spec);
+
+        R maxPool1d(MaxPool1d spec);
     }
 
     /** Whether this is a junction that reads several tensors: a residual {@link Add} or a {@link Concat}. */
@@ -164,14 +168,18 @@ public sealed interface LayerSpec {
         @Override public <R> R accept(Visitor<R> visitor) { return visitor.dense(this); }
     }
 
-    /** {@code @BatchNorm}, PyTorch momentum convention; per channel of an image, per feature of a vector. */
+    /**
+     * {@code @BatchNorm}, PyTorch momentum convention; per channel of an image or a signal, per feature
+     * of a vector.
+     */
     record BatchNorm(double momentum, double epsilon) implements LayerSpec {
         @Override public String kind() { return "BatchNorm"; }
         @Override public String noun() { return "batch norm"; }
 
         @Override
         public Shape outputShape(Shape in, ShapeProblems problems) {
-            return in.isImage() || in.isVector() ? in : problems.wrongLayout(Shape.Layout.VECTOR, Shape.Layout.IMAGE);
+            return in.isImage() || in.isVector() || in.layout() == Shape.Layout.SIGNAL ? in
+                    : problems.wrongLayout(Shape.Layout.VECTOR, Shape.Layout.IMAGE, Shape.Layout.SIGNAL);
         }
 
         /** gamma and beta, one per channel. */
@@ -497,5 +505,64 @@ public sealed interface LayerSpec {
 
         @Override public long parameterCount(Shape in) { return 0; }
         @Override public <R> R accept(Visitor<R> visitor) { return visitor.globalAvgPool1d(this); }
+    }
+
+    /**
+     * {@code @Conv1d}: a signal {@code [C, L] -> [filters, L']}, {@code L'} as for {@link Conv2d} on one
+     * axis: VALID {@code floor((L - kernel) / stride) + 1}, SAME {@code ceil(L / stride)}.
+     */
+    record Conv1d(int filters, int kernel, int stride, Conv2d.Padding padding, boolean bias) implements LayerSpec {
+        @Override public String kind() { return "Conv1d"; }
+        @Override public String noun() { return "conv"; }
+        @Override public boolean isWeightLayer() { return true; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            if (in.layout() != Shape.Layout.SIGNAL) {
+                return problems.wrongLayout(Shape.Layout.SIGNAL);
+            }
+            if (padding == Conv2d.Padding.SAME) {
+                return Shape.of(filters, Windows.ceilDiv(in.dim(1), stride));
+            }
+            if (kernel > in.dim(1)) {
+                return problems.windowTooLarge("kernel", "kernel", kernel);
+            }
+            return Shape.of(filters, Windows.slide(in.dim(1), kernel, stride));
+        }
+
+        @Override
+        public long parameterCount(Shape in) {
+            return (long) filters * in.dim(0) * kernel + (bias ? filters : 0);
+        }
+
+        @Override
+        public int[] weightDims(Shape in) {
+            return new int[] {filters, in.dim(0), kernel};
+        }
+
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.conv1d(this); }
+    }
+
+    /**
+     * {@code @MaxPool1d}; stride already defaulted to the window size. A signal {@code [C, L] -> [C,
+     * floor((L - size) / stride) + 1]}, which needs {@code size <= L}.
+     */
+    record MaxPool1d(int size, int stride) implements LayerSpec {
+        @Override public String kind() { return "MaxPool1d"; }
+        @Override public String noun() { return "max pool"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            if (in.layout() != Shape.Layout.SIGNAL) {
+                return problems.wrongLayout(Shape.Layout.SIGNAL);
+            }
+            if (size > in.dim(1)) {
+                return problems.windowTooLarge("value", "window", size);
+            }
+            return Shape.of(in.dim(0), Windows.slide(in.dim(1), size, stride));
+        }
+
+        @Override public long parameterCount(Shape in) { return 0; }
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.maxPool1d(this); }
     }
 }

@@ -19,7 +19,7 @@ public interface ShapeProblems {
     Shape needsVectorOrImage();
 
     /**
-     * A square window larger than the image on some axis.
+     * A square window larger than the image on some axis, or a window longer than a signal.
      *
      * @param member the annotation member that set the size ({@code "kernel"}, {@code "value"})
      * @param what   what the message calls the window ({@code "kernel"}, {@code "window"})

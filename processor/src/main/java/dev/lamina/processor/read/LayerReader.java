@@ -64,6 +64,13 @@ final class LayerReader {
             case "SiLU" -> activation(LayerSpec.Activation.Function.SILU, 0);
             case "Patches" -> new LayerSpec.Patches(positive("size", "size"));
             case "GlobalAvgPool1d" -> new LayerSpec.GlobalAvgPool1d();
+            case "Conv1d" -> new LayerSpec.Conv1d(
+                    positive("filters", "filters"),
+                    positive("kernel", "kernel"),
+                    positive("stride", "stride"),
+                    LayerSpec.Conv2d.Padding.valueOf(enumConstant("padding", "VALID")),
+                    bool("bias"));
+            case "MaxPool1d" -> maxPool1d();
             default -> throw new IllegalStateException("layer annotation without a reader: " + kind);
         };
         return unreadableMembers.isEmpty()
@@ -83,6 +90,15 @@ final class LayerReader {
         }
         // 0, the default, means non-overlapping windows, as in PyTorch.
         return new LayerSpec.Pool2d(mode, window, stride == 0 ? window : stride);
+    }
+
+    private LayerSpec maxPool1d() {
+        int window = positive("value", "window");
+        int stride = integer("stride");
+        if (stride < 0 && read("stride")) {
+            context.report.error(source, "stride", Messages.negativePoolStride(kind, name, stride));
+        }
+        return new LayerSpec.MaxPool1d(window, stride == 0 ? window : stride);
     }
 
     private double dropoutRate() {

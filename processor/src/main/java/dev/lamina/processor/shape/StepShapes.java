@@ -205,6 +205,9 @@ final class StepShapes {
 
             @Override
             public Shape windowTooLarge(String member, String what, int size) {
+                if (in.layout() == Shape.Layout.SIGNAL) {
+                    return error(member, Messages.infeasibleWindow(kind, name, what, size, in, "length", in.dim(1)));
+                }
                 String axis = size > in.dim(1) ? "height" : "width";
                 int axisSize = axis.equals("height") ? in.dim(1) : in.dim(2);
                 return error(member, Messages.infeasibleWindow(kind, name, what, size, in, axis, axisSize));

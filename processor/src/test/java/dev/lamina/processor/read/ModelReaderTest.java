@@ -264,6 +264,13 @@ class ModelReaderTest {
                 Arguments.of("@MultiHeadAttention(heads = 2, dropout = 1.0) Layer attention();",
                         "[Lamina/InvalidHyperparameter] MultiHeadAttention 'attention': dropout must be in [0, 1),"
                                 + " was 1.0", "1.0"),
+                Arguments.of("@Conv1d(filters = 0, kernel = 3) Layer conv();",
+                        "[Lamina/InvalidHyperparameter] Conv1d 'conv': filters must be positive, was 0", "0,"),
+                Arguments.of("@MaxPool1d(0) Layer pool();",
+                        "[Lamina/InvalidHyperparameter] MaxPool1d 'pool': window must be positive, was 0", "0)"),
+                Arguments.of("@MaxPool1d(value = 2, stride = -1) Layer pool();",
+                        "[Lamina/InvalidHyperparameter] MaxPool1d 'pool': stride must be positive, or 0 for the"
+                                + " window size, was -1", "-1"),
                 Arguments.of("@Patches(size = 0) Layer patches();",
                         "[Lamina/InvalidHyperparameter] Patches 'patches': size must be positive, was 0", "0)"),
                 Arguments.of("@LeakyReLU(Double.NaN) Layer act1();",
@@ -340,7 +347,7 @@ class ModelReaderTest {
                 + " with exactly one of @Conv2d, @Dense, @BatchNorm, @ReLU, @ELU, @LeakyReLU, @Tanh, @Sigmoid,"
                 + " @Softmax, @Dropout, @MaxPool2d, @AvgPool2d, @GlobalAvgPool2d, @Flatten, @Embedding,"
                 + " @PositionalEmbedding, @LayerNorm, @MultiHeadAttention, @GELU, @SiLU, @Patches, @GlobalAvgPool1d,"
-                + " @Residual, @Concat, @Repeat, or give it a default body",
+                + " @Conv1d, @MaxPool1d, @Residual, @Concat, @Repeat, or give it a default body",
                 source, "helper()", "helper");
     }
 

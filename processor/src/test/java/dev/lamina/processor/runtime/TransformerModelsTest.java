@@ -86,6 +86,38 @@ class TransformerModelsTest {
         }
     }
 
+    /** A signal [C, L] averaged over L (axis 2 of the batch), and LayerNorm and SiLU on vectors. */
+    @Test
+    void signalAndVectorLayers_gradientsMatchFiniteDifferences() throws Exception {
+        Model signal = create(compile("Signal", "input = {3, 10}", new String[] {
+            "@GELU(approximate = GELU.Approximation.TANH) Layer gelu();",
+            "@GlobalAvgPool1d Layer pool();",
+            "@Dense(4) Layer hidden();",
+            "@LayerNorm(eps = 1e-3) Layer ln();",
+            "@SiLU Layer silu();",
+            "@Dense(2) Layer out();"}, true), 1);
+        assertThat(signal.layers().get(1).outputShape()).isEqualTo(new int[] {3});
+        assertGradientsMatch(signal, uniform(2, 4, 3, 10).mul(4), "Signal");
+    }
+
+    /** A 1-D CNN: convolutions (VALID, and SAME with stride 2), max pooling, BatchNorm and ReLU on signals. */
+    @Test
+    void signalConvolutionNetwork_gradientsMatchFiniteDifferences() throws Exception {
+        String[] members = {
+            "@Conv1d(filters = 3, kernel = 3) Layer conv1();",
+            "@MaxPool1d(value = 3, stride = 2) Layer pool();",
+            "@Conv1d(filters = 4, kernel = 3, stride = 2, padding = Padding.SAME, bias = false) Layer conv2();",
+            "@BatchNorm Layer bn();",
+            "@ReLU Layer relu();",
+            "@GlobalAvgPool1d Layer gap();",
+            "@Dense(2) Layer out();"};
+        for (boolean rewrite : new boolean[] {false, true}) {
+            Model model = create(compile("SignalCnn", "input = {2, 16}", members, rewrite), 1);
+            assertThat(model.layers().get(2).outputShape()).isEqualTo(new int[] {4, 3}); // 16 -> 14 -> 6 -> 3
+            assertGradientsMatch(model, uniform(2, 4, 2, 16).mul(4), "SignalCnn, rewrites " + rewrite);
+        }
+    }
+
     @Test
     void attentionDropout_gradientsMatchFiniteDifferencesWithTheSameMasks() throws Exception {
         String[] members = Arrays.stream(Transformers.GPT)
@@ -101,6 +133,22 @@ class TransformerModelsTest {
         assertThat(model.forward(x, true).equalsWithEps(first, 0)).isTrue();
         assertThat(model.forward(x, true).equalsWithEps(first, 1e-12)).isFalse(); // new masks
         assertGradientsMatch(model, x, "GptDropout");
+    }
+
+    /** The generated inference pass (rewrites on) gives what the declared layers give, with dropout off. */
+    @Test
+    void inferencePassesWithAndWithoutRewritesAgree() throws Exception {
+        String[] members = Arrays.stream(Transformers.VIT)
+                .map(m -> m.replace("(heads = 2)", "(heads = 2, dropout = 0.3)"))
+                .toArray(String[]::new);
+        Model rewritten = create(compile("VitDropout", Transformers.VIT_INPUT, members, true), 6);
+        Model declared = create(compile("VitDropout", Transformers.VIT_INPUT, members, false), 6);
+        INDArray x = uniform(8, 5, 1, 8, 8);
+
+        INDArray expected = declared.forward(x, false);
+        assertThat(rewritten.forward(x, false).equalsWithEps(expected, 1e-12)).isTrue();
+        assertThat(declared.forward(x, false).equalsWithEps(expected, 0)).isTrue(); // no mask outside training
+        assertThat(declared.forward(x, true).equalsWithEps(expected, 1e-6)).isFalse();
     }
 
     /** Later positions do not change the logits of earlier ones in a causal decoder. */

@@ -100,6 +100,74 @@ class SequenceShapesTest {
     }
 
     @Test
+    void signalNetworkShapesAndParameters() {
+        ModelIR model = readAndInfer(model("SignalCnn", "input = {2, 20}",
+                "@Conv1d(filters = 4, kernel = 3) Layer conv1();",
+                "@MaxPool1d(2) Layer pool();",
+                "@Conv1d(filters = 6, kernel = 3, stride = 2, padding = Padding.SAME, bias = false) Layer conv2();",
+                "@BatchNorm Layer bn();",
+                "@ReLU Layer relu();",
+                "@GlobalAvgPool1d Layer gap();",
+                "@Dense(2) Layer out();"));
+
+        assertThat(outputs(model)).containsExactly(
+                "conv1", Shape.of(4, 18),
+                "pool", Shape.of(4, 9),
+                "conv2", Shape.of(6, 5),
+                "bn", Shape.of(6, 5),
+                "relu", Shape.of(6, 5),
+                "gap", Shape.of(6),
+                "out", Shape.of(2)).inOrder();
+        assertThat(parameterCounts(model)).containsAtLeast("conv1", 4L * 2 * 3 + 4, "conv2", 6L * 4 * 3, "bn", 12L);
+    }
+
+    @Test
+    void residualOverSignalsSuggestsAStridedConv1dProjection() {
+        JavaFileObject source = model("SignalRes", "input = {2, 9}",
+                "@Residual(Down.class) Layer res();",
+                "@GlobalAvgPool1d Layer gap();",
+                "@Dense(2) Layer out();",
+                "@Block interface Down { @Conv1d(filters = 4, kernel = 3, stride = 2, padding = Padding.SAME) Layer conv(); }");
+
+        Compilation compilation = compileWithLamina(source);
+
+        assertThat(compilation).hadErrorCount(1);
+        assertThat(compilation).hadErrorContaining("[Lamina/ShapeMismatch] @Residual 'res': the body Down gives"
+                + " [C=4, L=5] but the identity shortcut gives [C=2, L=9]; S(x) + F(x) needs both of the same shape."
+                + " Fix: add shortcut = a @Block with @Conv1d(filters = 4, kernel = 1, stride = 2, bias = false) and"
+                + " @BatchNorm");
+    }
+
+    @Test
+    void kernelLongerThanTheSignal() {
+        JavaFileObject source = model("ShortSignal", "input = {2, 3}",
+                "@Conv1d(filters = 4, kernel = 5) Layer conv();",
+                "@GlobalAvgPool1d Layer gap();",
+                "@Dense(2) Layer out();");
+
+        Compilation compilation = compileWithLamina(source);
+
+        assertThat(compilation).hadErrorCount(1);
+        assertErrorAt(compilation, "[Lamina/InfeasibleWindow] Conv1d 'conv': kernel 5 is larger than its input"
+                + " [C=2, L=3] (length 3)", source, "conv()", "5)");
+    }
+
+    @Test
+    void convolutionOverASequence() {
+        JavaFileObject source = model("ConvSequence", "input = {6}, tokens = true",
+                "@Embedding(vocabulary = 10, dim = 4) Layer embed();",
+                "@Conv1d(filters = 4, kernel = 3) Layer conv();",
+                "@GlobalAvgPool1d Layer gap();",
+                "@Dense(2) Layer out();");
+
+        Compilation compilation = compileWithLamina(source);
+
+        assertThat(compilation).hadErrorCount(1);
+        assertErrorAt(compilation, "[Lamina/LayoutMismatch] Conv1d 'conv' takes a signal [C, L], but gets a token"
+                + " sequence [T=6, D=4]", source, "conv()", "@Conv1d");
+    }
+
+    @Test
     void flattenTakesASequence() {
         ModelIR model = readAndInfer(model("FlatSeq", "input = {4}, tokens = true",
                 "@Embedding(vocabulary = 10, dim = 3) Layer embed();",
@@ -221,7 +289,8 @@ class SequenceShapesTest {
 
         assertThat(compilation).hadErrorCount(1);
         assertErrorAt(compilation, "[Lamina/LayoutMismatch] BatchNorm 'bn' takes a vector [features] or an image"
-                + " [channels, height, width], but gets a token sequence [T=4, D=4]", source, "bn()", "@BatchNorm");
+                + " [channels, height, width] or a signal [C, L], but gets a token sequence [T=4, D=4]", source, "bn()",
+                "@BatchNorm");
         assertThat(Messages.wrongLayout("LayerNorm", "ln", List.of(Shape.Layout.VECTOR, Shape.Layout.SEQUENCE),
                 Shape.of(3, 8, 8))).isEqualTo("[Lamina/LayoutMismatch] LayerNorm 'ln' takes a vector [features] or a"
                 + " token sequence [T, D], but gets an image [3, 8, 8]; @Patches cuts an image into a token sequence");

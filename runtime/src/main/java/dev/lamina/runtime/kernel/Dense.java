@@ -112,7 +112,8 @@ public final class Dense {
     private static void check(INDArray x, INDArray w, INDArray b) {
         Support.checkFloating(x, "x");
         if (x.rank() != 2 && x.rank() != 3) {
-            throw new IllegalArgumentException("x must be [N, I] or [N, T, I], was " + java.util.Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(
+                    "x must be [N, I] or [N, T, I], was " + java.util.Arrays.toString(x.shape()));
         }
         checkRank(w, 2, "w");
         checkSameType(x, w, "w");

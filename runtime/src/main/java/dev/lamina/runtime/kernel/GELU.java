@@ -1,9 +1,11 @@
 package dev.lamina.runtime.kernel;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -15,8 +17,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *   TANH:  y = 0.5 x (1 + tanh(u)),   u = sqrt(2 / pi) (x + 0.044715 x^3)
  *          dy/dx = 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) sqrt(2 / pi) (1 + 3 * 0.044715 x^2)
  * </pre>
- * erf is libnd4j's {@code erf} transform, which agreed with reference values to the last bit in DOUBLE
- * (checked in the test). x, y, dy share one shape; FLOAT or DOUBLE. Inputs are not modified.
+ * The tanh form is computed as {@code x * sigmoid(2u)}, the same function
+ * ({@code 0.5 (1 + tanh u) = sigmoid(2u)}). erf, exp and sigmoid are libnd4j transforms (vectorised;
+ * its erf agreed with reference values to the last bit in DOUBLE, see the test); the arithmetic around
+ * them is one fused Java pass ({@link Elementwise}). x, y, dy share one shape; FLOAT or DOUBLE. Inputs
+ * are not modified.
  */
 public final class GELU {
     private GELU() {}
@@ -57,22 +62,45 @@ public final class GELU {
     public static INDArray forward(INDArray x, Approximation approximation) {
         Support.checkFloating(x, "x");
         Support.checkNotNull(approximation, "approximation");
+        INDArray xc = Support.denseC(x);
         INDArray y = Support.newLike(x);
         if (approximation == Approximation.NONE) {
-            // y = 0.5 x (1 + erf(x / sqrt 2))
-            y.assign(x).muli(INV_SQRT2);
+            // e = erf(x / sqrt 2) (libnd4j), then y = 0.5 x (1 + e) in one Java pass
+            Nd4j.getExecutioner().exec(new ScalarMultiplication(xc, null, y, INV_SQRT2));
             Nd4j.getExecutioner().exec(new Erf(y, y));
+            Elementwise.apply(y, (v, len) -> {
+                double[] e = v[0], xs = v[1];
+                for (int i = 0; i < len; i++) {
+                    e[i] = 0.5 * xs[i] * (1.0 + e[i]);
+                }
+            }, y, xc);
         } else {
-            // y = 0.5 x (1 + tanh(c (x + k x^3)))
-            tanhOfU(x, y);
+            // 0.5 (1 + tanh u) = sigmoid(2u) =: s, then y = x s
+            sigmoidOfTwoU(xc, y);
+            Elementwise.apply(y, (v, len) -> {
+                double[] sg = v[0], xs = v[1];
+                for (int i = 0; i < len; i++) {
+                    sg[i] *= xs[i];
+                }
+            }, y, xc);
         }
-        return y.addi(1.0).muli(x).muli(0.5);
+        return y;
     }
 
-    /** t = tanh(sqrt(2/pi) (x + k x^3)), written into t (x's shape). */
-    private static void tanhOfU(INDArray x, INDArray t) {
-        t.assign(x).muli(x).muli(K).addi(1.0).muli(x).muli(SQRT_2_OVER_PI);
-        Nd4j.getExecutioner().exec(new Tanh(t, t));
+    /**
+     * s = sigmoid(2u), u = sqrt(2/pi) (x + k x^3), written into s (x's shape, dense); x dense. The tanh
+     * form's {@code 0.5 (1 + tanh u)} equals {@code sigmoid(2u)}, and libnd4j's sigmoid measured about
+     * twice as fast as its tanh (FLOAT, 524k values, one thread: 1.4 against 2.7 ms).
+     */
+    private static void sigmoidOfTwoU(INDArray x, INDArray s) {
+        Elementwise.apply(s, (v, len) -> {
+            double[] xs = v[0];
+            for (int i = 0; i < len; i++) {
+                double a = xs[i];
+                xs[i] = 2.0 * SQRT_2_OVER_PI * (a + K * a * a * a);
+            }
+        }, x);
+        Nd4j.getExecutioner().exec(new Sigmoid(s, s));
     }
 
     /**
@@ -104,25 +132,36 @@ public final class GELU {
         Support.checkSameShape(x, "x", y, "y");
         Support.checkSameShape(x, "x", dy, "dy");
         Support.checkNotNull(approximation, "approximation");
+        INDArray xc = Support.denseC(x);
+        INDArray dyc = Support.denseC(dy);
         INDArray dx = Support.newLike(x);
-        INDArray tmp = Support.newLike(x);
         if (approximation == Approximation.NONE) {
-            // Phi(x) = 0.5 (1 + erf(x / sqrt 2))
-            dx.assign(x).muli(INV_SQRT2);
+            // e = erf(x / sqrt 2) and g = exp(-x^2 / 2) by libnd4j, then one Java pass:
+            // dx = dy (0.5 (1 + e) + x g / sqrt(2 pi))
+            INDArray g = Support.newLike(x);
+            Nd4j.getExecutioner().exec(new ScalarMultiplication(xc, null, dx, INV_SQRT2));
+            Nd4j.getExecutioner().exec(new MulOp(dx, dx, g));
+            Nd4j.getExecutioner().exec(new ScalarMultiplication(g, null, g, -1.0));
+            Nd4j.getExecutioner().exec(new Exp(g, g));
             Nd4j.getExecutioner().exec(new Erf(dx, dx));
-            dx.addi(1.0).muli(0.5);
-            // + x phi(x) = x exp(-x^2 / 2) / sqrt(2 pi)
-            tmp.assign(x).muli(x).muli(-0.5);
-            Nd4j.getExecutioner().exec(new Exp(tmp, tmp));
-            dx.addi(tmp.muli(x).muli(INV_SQRT_2PI));
+            Elementwise.apply(dx, (v, len) -> {
+                double[] e = v[0], xs = v[1], gs = v[2], d = v[3];
+                for (int i = 0; i < len; i++) {
+                    e[i] = d[i] * (0.5 * (1.0 + e[i]) + xs[i] * gs[i] * INV_SQRT_2PI);
+                }
+            }, dx, xc, g, dyc);
         } else {
-            // t = tanh u; 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 k x^2)
-            tanhOfU(x, dx);
-            tmp.assign(dx).muli(dx).rsubi(1.0).muli(x).muli(0.5 * SQRT_2_OVER_PI);
-            INDArray poly = Support.newLike(x).assign(x).muli(x).muli(3.0 * K).addi(1.0);
-            tmp.muli(poly);
-            dx.addi(1.0).muli(0.5).addi(tmp);
+            // s = sigmoid(2u) = 0.5 (1 + tanh u); y = x s, so
+            // dx = dy (s + x s (1 - s) 2 c (1 + 3 k x^2)), the tanh form's derivative rewritten
+            sigmoidOfTwoU(xc, dx);
+            Elementwise.apply(dx, (v, len) -> {
+                double[] sg = v[0], xs = v[1], d = v[2];
+                for (int i = 0; i < len; i++) {
+                    double a = xs[i], s2 = sg[i];
+                    sg[i] = d[i] * (s2 + a * s2 * (1.0 - s2) * 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * K * a * a));
+                }
+            }, dx, xc, dyc);
         }
-        return dx.muli(dy);
+        return dx;
     }
 }

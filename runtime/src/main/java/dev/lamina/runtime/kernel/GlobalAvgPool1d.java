@@ -93,10 +93,12 @@ public final class GlobalAvgPool1d {
     private static void check(INDArray x, int axis) {
         Support.checkRank(x, 3, "x");
         if (axis != 1 && axis != 2) {
-            throw new IllegalArgumentException("axis must be 1 (tokens [N, T, D]) or 2 (signal [N, C, L]), was " + axis);
+            throw new IllegalArgumentException(
+                    "axis must be 1 (tokens [N, T, D]) or 2 (signal [N, C, L]), was " + axis);
         }
         if (x.size(axis) == 0) {
-            throw new IllegalArgumentException("nothing to average on axis " + axis + " of x " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(
+                    "nothing to average on axis " + axis + " of x " + Arrays.toString(x.shape()));
         }
         if (x.length() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("arrays above 2^31 elements are not supported");

@@ -194,7 +194,8 @@ public final class LayerNorm {
     private static void check(INDArray x, INDArray gamma, String name) {
         Support.checkFloating(x, name);
         if (x.rank() != 2 && x.rank() != 3) {
-            throw new IllegalArgumentException(name + " must be [N, D] or [N, T, D], was " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(
+                    name + " must be [N, D] or [N, T, D], was " + Arrays.toString(x.shape()));
         }
         if (x.size(x.rank() - 1) == 0) {
             throw new IllegalArgumentException(name + " has no features to normalise: " + Arrays.toString(x.shape()));

@@ -29,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * With {@code causal}, position t attends to positions {@code t' <= t} only (a decoder's mask). The
  * dropout mask is the caller's: {@code [N, H, T, T]} of x's type holding 0 or {@code 1 / (1 - rate)}
  * (inverted dropout, as {@link Dropout#sampleMask} draws it for the shape {@code {N, H, T, T}}), or
- * null for none (inference, or rate 0). Sequences have one length T; there is no padding mask.
+ * null for none (inference, or rate 0). Sequences in a batch share one length T; shorter ones can be
+ * padded and their padding hidden from the keys by the overload that takes a {@code keyMask}.
  *
  * <p>Implementation: the projections are gemms over {@code [N*T, D]} ({@link Dense}); the heads are
  * copied to {@code [N*H, T, d]} blocks in Java (the 1/sqrt(d) scale folded into Q's copy) and the two
@@ -90,12 +91,54 @@ public final class MultiHeadAttention {
      */
     public static INDArray forward(INDArray x, INDArray wq, INDArray bq, INDArray wk, INDArray bk, INDArray wv,
             INDArray bv, INDArray wo, INDArray bo, int heads, boolean causal, INDArray dropoutMask, Cache cache) {
+        return forward(x, wq, bq, wk, bk, wv, bv, wo, bo, heads, causal, null, dropoutMask, cache);
+    }
+
+    /**
+     * Forward pass with a key padding mask: as
+     * {@link #forward(INDArray, INDArray, INDArray, INDArray, INDArray, INDArray, INDArray, INDArray, INDArray, int, boolean, INDArray, Cache)},
+     * except that no query attends to the keys (tokens) that {@code keyMask} marks as padding, as PyTorch's
+     * {@code key_padding_mask} (with the opposite polarity: here nonzero means a real token). A query with no
+     * key left to attend to (a causal query before the first real token) gets all-zero weights, so its head
+     * outputs are 0 and its output is the output bias (PyTorch gives NaN there). Padded positions still
+     * produce outputs; the loss should ignore them.
+     *
+     * @param x           input {@code [N, T, D]}, FLOAT or DOUBLE
+     * @param wq          query projection {@code [D, D]}
+     * @param bq          query bias {@code [D]}, or null
+     * @param wk          key projection {@code [D, D]}
+     * @param bk          key bias {@code [D]}, or null
+     * @param wv          value projection {@code [D, D]}
+     * @param bv          value bias {@code [D]}, or null
+     * @param wo          output projection {@code [D, D]}
+     * @param bo          output bias {@code [D]}, or null
+     * @param heads       H, at least 1, dividing D
+     * @param causal      true to let position t attend to positions {@code <= t} only
+     * @param keyMask     {@code [N, T]} of any numeric type: nonzero for a real token, 0 for padding; or null
+     *     for none
+     * @param dropoutMask {@code [N, H, T, T]} of 0 and {@code 1 / (1 - rate)}, or null for no dropout
+     * @param cache       receives what {@link #backward} needs; null when no backward pass follows
+     * @return y {@code [N, T, D]}, a new array of x's type
+     * @throws IllegalArgumentException as the method without keyMask, or if keyMask is not {@code [N, T]}
+     */
+    public static INDArray forward(INDArray x, INDArray wq, INDArray bq, INDArray wk, INDArray bk, INDArray wv,
+            INDArray bv, INDArray wo, INDArray bo, int heads, boolean causal, INDArray keyMask, INDArray dropoutMask,
+            Cache cache) {
         checkInput(x, heads);
         long n = x.size(0), t = x.size(1), dm = x.size(2);
         checkWeights(x, wq, bq, wk, bk, wv, bv, wo, bo);
         if (dropoutMask != null) {
             checkShape(dropoutMask, "dropoutMask", n, heads, t, t);
             checkSameType(x, dropoutMask, "dropoutMask");
+        }
+        boolean[] keep = null;
+        if (keyMask != null) {
+            checkShape(keyMask, "keyMask", n, t);
+            keep = new boolean[(int) (n * t)];
+            double[] flags = Support.denseC(keyMask).reshape(n * t).toDoubleVector();
+            for (int i = 0; i < keep.length; i++) {
+                keep[i] = flags[i] != 0;
+            }
         }
         int hd = (int) (dm / heads);
         INDArray x2 = Support.denseC(x).reshape('c', n * t, dm);
@@ -108,7 +151,7 @@ public final class MultiHeadAttention {
         Nd4j.matmul(q, k, p, false, true, false);
         INDArray mask = dropoutMask == null ? null : Support.denseC(dropoutMask).reshape('c', b, t, t);
         INDArray a = mask == null ? p : Support.newLike(p);
-        softmax(p, mask, a, (int) t, causal);
+        softmax(p, mask, a, (int) t, heads, causal, keep);
         INDArray o = Support.newArray(x.dataType(), b, t, hd);
         Nd4j.matmul(a, v, o, false, false, false);
         INDArray o2 = merge(o, n, t, heads, hd, 1.0);
@@ -246,11 +289,13 @@ public final class MultiHeadAttention {
     /**
      * In place over the rows of s ({@code [N*H, T, T]}, row r being query {@code r % T}): the
      * numerically stable softmax (row maximum subtracted), over keys {@code <= r % T} only when causal
-     * (the rest get weight 0, as with PyTorch's -inf mask), and {@code a = s * mask} when a mask is given.
+     * (the rest get weight 0, as with PyTorch's -inf mask) and over the keys {@code keep} marks (if given),
+     * and {@code a = s * mask} when a mask is given.
      * In Java: the rows are short, and libnd4j's softmax and broadcast ops, each a separate pass with
      * its own OpenMP fork, stalled for milliseconds on a busy machine.
      */
-    private static void softmax(INDArray s, INDArray mask, INDArray a, int t, boolean causal) {
+    private static void softmax(INDArray s, INDArray mask, INDArray a, int t, int heads, boolean causal,
+            boolean[] keep) {
         int rows = (int) (s.length() / t), per = rowsPerBlock(t), blocks = (rows + per - 1) / per;
         Buffer sb = Segments.buffer(s), ab = Segments.buffer(a), mb = mask == null ? null : Segments.buffer(mask);
         int so = (int) s.offset(), ao = (int) a.offset(), mo = mask == null ? 0 : (int) mask.offset();
@@ -260,6 +305,10 @@ public final class MultiHeadAttention {
                 double[] v = Rows.read(sb, so + at, len, 0);
                 for (int r = r0; r < r1; r++) {
                     int o = (r - r0) * t, keys = causal ? r % t + 1 : t;
+                    if (keep != null) {
+                        maskedRow(v, o, t, keys, keep, (r / (heads * t)) * t);
+                        continue;
+                    }
                     double max = Double.NEGATIVE_INFINITY;
                     for (int j = 0; j < keys; j++) {
                         max = Math.max(max, v[o + j]);
@@ -288,6 +337,29 @@ public final class MultiHeadAttention {
                 }
             }
         });
+    }
+
+    /**
+     * The softmax of one row {@code v[o, o + t)} over the keys j below {@code keys} with
+     * {@code keep[first + j]}; weight 0 elsewhere, and all weights 0 when no key is left.
+     */
+    private static void maskedRow(double[] v, int o, int t, int keys, boolean[] keep, int first) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < keys; j++) {
+            if (keep[first + j]) {
+                max = Math.max(max, v[o + j]);
+            }
+        }
+        double sum = 0;
+        for (int j = 0; j < t; j++) {
+            double e = j < keys && keep[first + j] ? Math.exp(v[o + j] - max) : 0.0;
+            v[o + j] = e;
+            sum += e;
+        }
+        double inv = sum > 0 ? 1.0 / sum : 0.0;
+        for (int j = 0; j < t; j++) {
+            v[o + j] *= inv;
+        }
     }
 
     /**

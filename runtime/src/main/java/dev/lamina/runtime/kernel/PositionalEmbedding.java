@@ -82,8 +82,8 @@ public final class PositionalEmbedding {
 
     /** The table's first t rows, flat in C order, as doubles. */
     private static double[] rows(INDArray table, long t) {
-        return Support.denseC(table.get(NDArrayIndex.interval(0, t), NDArrayIndex.all())).reshape('c', new long[] {t * table.size(1)})
-                .toDoubleVector();
+        INDArray first = Support.denseC(table.get(NDArrayIndex.interval(0, t), NDArrayIndex.all()));
+        return first.reshape('c', new long[] {t * table.size(1)}).toDoubleVector();
     }
 
     private static void check(INDArray x, INDArray table, String name, String tableName) {

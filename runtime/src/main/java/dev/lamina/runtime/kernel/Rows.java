@@ -30,7 +30,10 @@ final class Rows {
         return out;
     }
 
-    /** Writes {@code src[0, len)} to {@code b[off, off + len)}, rounding to float for a FLOAT buffer (uses slot's float array). */
+    /**
+     * Writes {@code src[0, len)} to {@code b[off, off + len)}, rounding to float for a FLOAT buffer (through
+     * this thread's float array of {@code slot}).
+     */
     static void write(Buffer b, int off, double[] src, int len, int slot) {
         if (b instanceof FloatBuffer f) {
             float[] tmp = Staging.floats(slot, len);
@@ -41,18 +44,5 @@ final class Rows {
         } else {
             ((DoubleBuffer) b).put(off, src, 0, len);
         }
-    }
-
-    /** A fresh (not staged) {@code double[]} holding {@code b[off, off + len)}. */
-    static double[] copy(Buffer b, int off, int len) {
-        double[] out = new double[len];
-        if (b instanceof FloatBuffer f) {
-            for (int i = 0; i < len; i++) {
-                out[i] = f.get(off + i);
-            }
-        } else {
-            ((DoubleBuffer) b).get(off, out, 0, len);
-        }
-        return out;
     }
 }

@@ -42,7 +42,13 @@ public final class SiLU {
         Support.checkSameShape(x, "x", dy, "dy");
         INDArray dx = Support.newLike(x);
         Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(x, dx));
-        INDArray oneMinusY = Support.newLike(x).assign(y).rsubi(1.0);
-        return dx.muli(oneMinusY).addi(y).muli(dy);
+        // dx = dy (s (1 - y) + y) in one Java pass over s (in dx), y and dy
+        Elementwise.apply(dx, (v, len) -> {
+            double[] s = v[0], ys = v[1], d = v[2];
+            for (int i = 0; i < len; i++) {
+                s[i] = d[i] * (s[i] * (1.0 - ys[i]) + ys[i]);
+            }
+        }, dx, Support.denseC(y), Support.denseC(dy));
+        return dx;
     }
 }

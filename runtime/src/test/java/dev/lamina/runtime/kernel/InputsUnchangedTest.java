@@ -136,10 +136,23 @@ class InputsUnchangedTest {
         GlobalAvgPool1d.forward(seq, 1);
         GlobalAvgPool1d.forward(seq, 2);
 
+        INDArray signal = watch("conv1d x", randn(56, 8, 8, 30));
+        INDArray filters1d = watch("conv1d w", randn(57, 16, 8, 3));
+        INDArray conv1d = Conv1d.forward(signal, filters1d, watch("conv1d b", randn(58, 16)), 1, 1, 30);
+        Conv1d.backward(signal, filters1d, watch("conv1d dy", randn(59, conv1d.shape())),
+                Nd4j.zeros(DataType.DOUBLE, 16, 8, 3), Nd4j.zeros(DataType.DOUBLE, 16), 1, 1, true);
+
+        INDArray pooled1d = watch("max pool 1d y", MaxPool1d.forward(signal, 2, 2));
+        MaxPool1d.backward(signal, pooled1d, watch("max pool 1d dy", randn(60, pooled1d.shape())), 2, 2);
+
         INDArray tokenW = watch("token dense w", randn(50, 64, 32));
         INDArray tokenY = Dense.forward(seq, tokenW, watch("token dense b", randn(51, 32)));
         Dense.backward(seq, tokenW, watch("token dense dy", randn(52, tokenY.shape())),
                 Nd4j.zeros(DataType.DOUBLE, 64, 32), Nd4j.zeros(DataType.DOUBLE, 32), true);
+        INDArray keyMask = Nd4j.ones(DataType.INT, 8, 16);
+        keyMask.getRow(3).putScalar(15, 0);
+        MultiHeadAttention.forward(seq, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], 4, false,
+                watch("attention key mask", keyMask), null, null);
         MultiHeadAttention.backward(seqDy, w[0], w[2], w[4], w[6], attention, g[0], g[1], g[2], g[3], g[4], g[5], g[6],
                 g[7], true);
     }

@@ -50,6 +50,12 @@ class MultiHeadAttentionTest {
 
     /** Attention written out with loops over n, h and t, straight from Vaswani et al. section 3.2. */
     private static INDArray reference(INDArray x, INDArray[] p, int heads, boolean causal, INDArray mask) {
+        return reference(x, p, heads, causal, null, mask);
+    }
+
+    /** The reference with a key padding mask: keys with keyMask 0 are skipped; no key left gives weights 0. */
+    private static INDArray reference(INDArray x, INDArray[] p, int heads, boolean causal, INDArray keyMask,
+            INDArray mask) {
         int n = (int) x.size(0), t = (int) x.size(1), d = (int) x.size(2), hd = d / heads;
         INDArray y = Nd4j.zeros(DataType.DOUBLE, n, t, d);
         for (int b = 0; b < n; b++) {
@@ -63,7 +69,7 @@ class MultiHeadAttentionTest {
                     double[] s = new double[t];
                     double max = Double.NEGATIVE_INFINITY;
                     for (int j = 0; j < t; j++) {
-                        if (causal && j > i) {
+                        if (causal && j > i || keyMask != null && keyMask.getDouble(b, j) == 0) {
                             continue;
                         }
                         for (int c = 0; c < hd; c++) {
@@ -74,11 +80,12 @@ class MultiHeadAttentionTest {
                     }
                     double sum = 0;
                     for (int j = 0; j < t; j++) {
-                        s[j] = causal && j > i ? 0 : Math.exp(s[j] - max);
+                        boolean hidden = causal && j > i || keyMask != null && keyMask.getDouble(b, j) == 0;
+                        s[j] = hidden ? 0 : Math.exp(s[j] - max);
                         sum += s[j];
                     }
                     for (int j = 0; j < t; j++) {
-                        double weight = s[j] / sum * (mask == null ? 1 : mask.getDouble(b, h, i, j));
+                        double weight = (sum == 0 ? 0 : s[j] / sum) * (mask == null ? 1 : mask.getDouble(b, h, i, j));
                         for (int c = 0; c < hd; c++) {
                             concat.putScalar(i, h * hd + c, concat.getDouble(i, h * hd + c)
                                     + weight * v.getDouble(j, h * hd + c));
@@ -152,6 +159,65 @@ class MultiHeadAttentionTest {
         assertThat(forward(changed, p, 2, false, null, null).get(NDArrayIndex.all(), NDArrayIndex.point(0))
                 .equalsWithEps(forward(x, p, 2, false, null, null).get(NDArrayIndex.all(), NDArrayIndex.point(0)), 1e-6))
                 .isFalse();
+    }
+
+    private static INDArray forward(INDArray x, INDArray[] p, int heads, boolean causal, INDArray keyMask,
+            INDArray mask, MultiHeadAttention.Cache cache) {
+        return MultiHeadAttention.forward(x, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], heads, causal, keyMask,
+                mask, cache);
+    }
+
+    /** Example 0 has 3 real tokens and 2 of padding at the end, example 1 starts with one padding token. */
+    private static INDArray keyMask() {
+        return Nd4j.createFromArray(new int[][] {{1, 1, 1, 0, 0}, {0, 1, 1, 1, 1}});
+    }
+
+    @ParameterizedTest(name = "causal={0}")
+    @CsvSource({"false", "true"})
+    void keyPaddingMaskHidesPaddedTokens(boolean causal) {
+        INDArray x = randn(22, 2, 5, 6);
+        INDArray[] p = params(70, 6);
+        INDArray keyMask = keyMask();
+        INDArray dropout = mask(23, 2, 3, 5, 5);
+
+        INDArray y = forward(x, p, 3, causal, keyMask, dropout, null);
+
+        assertClose("with a key mask", reference(x, p, 3, causal, keyMask, dropout), y, 1e-12);
+        assertClose("an all-ones key mask changes nothing", forward(x, p, 3, causal, null, dropout, null),
+                forward(x, p, 3, causal, Nd4j.ones(DataType.DOUBLE, 2, 5), dropout, null), 0);
+        // Changing a padded token changes no other token's output.
+        INDArray changed = x.dup();
+        changed.get(NDArrayIndex.point(0), NDArrayIndex.point(4), NDArrayIndex.all()).addi(3);
+        changed.get(NDArrayIndex.point(1), NDArrayIndex.point(0), NDArrayIndex.all()).addi(3);
+        INDArray y2 = forward(changed, p, 3, causal, keyMask, dropout, null);
+        assertClose("example 0, tokens 0-3", y.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, 4)),
+                y2.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, 4)), 1e-14);
+        assertClose("example 1, tokens 1-4", y.get(NDArrayIndex.point(1), NDArrayIndex.interval(1, 5)),
+                y2.get(NDArrayIndex.point(1), NDArrayIndex.interval(1, 5)), 1e-14);
+        if (causal) {
+            // Example 1's first query has no key left: weights 0, output = the output bias.
+            assertClose("query without keys", p[7], y.get(NDArrayIndex.point(1), NDArrayIndex.point(0)), 1e-14);
+        }
+    }
+
+    @Test
+    void keyPaddingMaskBackwardMatchesFiniteDifferences() {
+        INDArray x = randn(24, 2, 5, 4);
+        INDArray[] p = params(80, 4);
+        INDArray keyMask = keyMask();
+        INDArray r = randn(25, 2, 5, 4);
+        MultiHeadAttention.Cache cache = new MultiHeadAttention.Cache();
+        forward(x, p, 2, true, keyMask, null, cache);
+        INDArray[] g = zerosLike(p);
+
+        INDArray dx = backward(r, p, cache, g, true);
+
+        Supplier<Double> loss = () -> weightedSum(forward(x, p, 2, true, keyMask, null, null), r);
+        assertGradient("dx", dx, numeric(loss, x));
+        assertGradient("dWk", g[2], numeric(loss, p[2]));
+        assertGradient("dWq", g[0], numeric(loss, p[0]));
+        assertThrows(IllegalArgumentException.class, () -> forward(x, p, 2, true, Nd4j.ones(DataType.INT, 2, 4), null,
+                null));
     }
 
     @Test
