@@ -191,6 +191,12 @@ public final class Ir {
         return add(name, new LayerSpec.Dense(units, bias), out);
     }
 
+    /** {@code @Conv1d} with SAME padding on a signal {@code [C, L] -> [filters, ceil(L / stride)]}. */
+    public Ir conv1dSame(String name, int filters, int kernel, int stride, boolean bias) {
+        return add(name, new LayerSpec.Conv1d(filters, kernel, stride, LayerSpec.Conv2d.Padding.SAME, bias),
+                Shape.of(filters, (current.dim(1) + stride - 1) / stride));
+    }
+
     /** {@code @Embedding}: token ids {@code [T] -> [T, dim]}. */
     public Ir embedding(String name, int vocabulary, int dim) {
         return add(name, new LayerSpec.Embedding(vocabulary, dim), Shape.sequence(current.dim(0), dim));

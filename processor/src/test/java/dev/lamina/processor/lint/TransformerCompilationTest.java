@@ -135,6 +135,20 @@ class TransformerCompilationTest {
         assertThat(result.has("suppressions")).isFalse();
     }
 
+    /** Dropout after a decoder's logits per position is an error, as after a vector's logits. */
+    @Test
+    void dropoutAfterTheLogitsPerPositionIsAnError() {
+        String[] layers = java.util.Arrays.copyOf(GPT.layers(), GPT.layers().length + 1);
+        System.arraycopy(layers, 6, layers, 7, layers.length - 7);
+        layers[6] = "@Dropout(rate = 0.1) Layer outDrop();";
+        Model model = new Model(GPT.sequential(), layers);
+        var source = model.source();
+        Compilation c = compile(source);
+        assertOnly(c, "StochasticLayerAfterOutput", Diagnostic.Kind.ERROR);
+        CompilationSubject.assertThat(c).hadErrorContaining("[Lamina/StochasticLayerAfterOutput]").inFile(source)
+                .onLineContaining("outDrop()");
+    }
+
     /** Suppressed where a project that warms up would put it: on the block's layer norm, or the model. */
     @Test
     void bertPostLnNoteIsSuppressible() {

@@ -74,7 +74,7 @@ public final class PreActivationWithoutFinalActivation implements LintRule {
         Optional<LayerNode> after = next.stream().findFirst();
         if (after.isPresent()) {
             LayerNode n = after.get();
-            if (n.spec() instanceof LayerSpec.Conv2d || n.spec().isJunction()) {
+            if (n.spec() instanceof LayerSpec.Conv2d || n.spec() instanceof LayerSpec.Conv1d || n.spec().isJunction()) {
                 return;
             }
             if (Layers.BATCH_NORM.test(n.spec()) && Layers.readOnce(flow, n)

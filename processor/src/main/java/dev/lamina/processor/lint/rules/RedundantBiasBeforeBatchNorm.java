@@ -30,7 +30,7 @@ import java.util.function.Predicate;
 @Rule(id = "RedundantBiasBeforeBatchNorm",
         severity = Severity.WARNING,
         summary = "bias directly before batch norm is cancelled by it",
-        pattern = "`@Conv2d`/`@Dense` with `bias = true` → ... → `@BatchNorm`, only flatten, pooling, global pooling,"
+        pattern = "`@Conv2d`/`@Conv1d`/`@Dense` with `bias = true` → ... → `@BatchNorm`, only flatten, pooling, global pooling,"
                 + " residual additions or concatenations between, on every path from the weight layer",
         rationale = "Batch norm subtracts the batch mean, which contains the bias, so the bias has no effect and gets"
                 + " zero gradient; batch norm's beta plays its role",
@@ -46,6 +46,7 @@ public final class RedundantBiasBeforeBatchNorm implements LintRule {
         Dataflow flow = Dataflow.of(model);
         for (LayerNode weight : flow.nodes()) {
             boolean bias = weight.spec() instanceof LayerSpec.Conv2d c ? c.bias()
+                    : weight.spec() instanceof LayerSpec.Conv1d c1 ? c1.bias()
                     : weight.spec() instanceof LayerSpec.Dense d && d.bias();
             if (!bias) {
                 continue;
