@@ -142,11 +142,13 @@ public final class ModelReader {
                 }
                 dims[i] = dim;
             }
+            // An older lamina-dsl without the member declares no token input.
             AnnotationValue tokensValue = context.valuesWithDefaults(sequential).get("tokens");
-            if (tokensValue == null || !(tokensValue.getValue() instanceof Boolean tokens)) {
+            if (tokensValue != null && !(tokensValue.getValue() instanceof Boolean)) {
                 context.markIncomplete();
                 return null;
             }
+            boolean tokens = tokensValue != null && (Boolean) tokensValue.getValue();
             if (tokens && dims.length != 1) {
                 report.add(Diagnostic.Kind.ERROR, Messages.tokensInputRank(dims), type, sequential,
                         sequential.getElementValues().entrySet().stream()

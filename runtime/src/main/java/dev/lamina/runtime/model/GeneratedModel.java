@@ -236,8 +236,9 @@ public abstract class GeneratedModel implements Model {
      * @param training the forward pass's flag
      * @throws IllegalArgumentException naming both example shapes if {@code input} is not a batch of
      *     input examples; naming the type if a model of token ids gets values that are not INT or LONG
-     *     (an id out of range is the embedding kernel's exception, naming the id); naming the layer if a training pass gives a BatchNorm layer one value per
-     *     channel (a batch of one example where the layer normalises one value per example and channel)
+     *     (an id out of range is the embedding kernel's exception, naming the id); naming the layer if a
+     *     training pass gives a BatchNorm layer one value per channel (a batch of one example where the
+     *     layer normalises one value per example and channel)
      */
     protected final void startForward(INDArray input, boolean training) {
         checkExampleShape("input", input, inputShape);
