@@ -33,16 +33,19 @@ import java.util.function.Predicate;
  * ablation number for leaving it out.
  *
  * <p>A stack counts as Pre-LN when its last residual unit's body starts with {@code @LayerNorm}.
- * Matched only when what follows the last addition (through dropout) is the head: pooling, global
- * pooling, flatten, an activation, a dense layer, or the end of the model. A layer norm there, a
- * junction, or another kind of layer (attention outside a residual) is not matched.
+ * From the last addition the rule walks through dropout, pooling, global pooling and flatten; a
+ * layer norm reached there is the final one, also when it comes after the pooling (timm's Vision
+ * Transformer with {@code global_pool='avg'} normalises the pooled vector, {@code fc_norm}, instead
+ * of the tokens). Matched when the walk reaches the head without one: an activation, a dense layer,
+ * or the end of the model. A junction, a fork, or another kind of layer (attention outside a
+ * residual) is not matched.
  */
 @Rule(id = "PreLayerNormWithoutFinalNorm",
         severity = Severity.WARNING,
         summary = "pre-LN residual stack without a layer norm after its last unit",
         pattern = "the last `@Residual` unit's body starts with `@LayerNorm` (Pre-LN), and its addition is followed"
-                + " by the head (pooling, flatten, an activation, `@Dense` or the end of the model) with no"
-                + " `@LayerNorm` between",
+                + " by the head (an activation, `@Dense` or the end of the model, after any dropout, pooling or"
+                + " flatten) with no `@LayerNorm` between",
         rationale = "Pre-LN units normalise only what enters each residual branch, never the residual stream that"
                 + " sums every branch's output, so without a final layer norm the head reads an un-normalised sum;"
                 + " GPT-2 and the Vision Transformer both add one layer norm after the last block",
@@ -51,9 +54,13 @@ import java.util.function.Predicate;
                 + " (google-research/vision_transformer vit_jax/models_vit.py, encoder_norm)",
         fix = "add @LayerNorm right after the last residual unit, before the pooling and the head")
 public final class PreLayerNormWithoutFinalNorm implements LintRule {
-    /** Layers that start a model's head: what reads the stack's output. */
-    private static final Predicate<LayerSpec> HEAD = Layers.GLOBAL_POOL.or(Layers.POOL).or(Layers.FLATTEN)
-            .or(s -> s instanceof LayerSpec.Activation).or(s -> s instanceof LayerSpec.Dense);
+    /** Layers between the stack and its head that neither mix features nor normalise: walked through. */
+    private static final Predicate<LayerSpec> BEFORE_HEAD =
+            Layers.DROPOUT.or(Layers.GLOBAL_POOL).or(Layers.POOL).or(Layers.FLATTEN);
+
+    /** Layers of a model's head: what reads the stack's output. */
+    private static final Predicate<LayerSpec> HEAD =
+            s -> s instanceof LayerSpec.Activation || s instanceof LayerSpec.Dense;
 
     @Override
     public void check(ModelIR model, LintContext context) {
@@ -73,7 +80,7 @@ public final class PreLayerNormWithoutFinalNorm implements LintRule {
         if (flow.successors(add).size() > 1) {
             return;
         }
-        List<Layers.Walk> walks = Layers.forward(flow, add, Layers.DROPOUT);
+        List<Layers.Walk> walks = Layers.forward(flow, add, BEFORE_HEAD);
         if (walks.size() != 1) {
             return;
         }
@@ -84,7 +91,7 @@ public final class PreLayerNormWithoutFinalNorm implements LintRule {
         Optional<LayerNode> after = flow.successors(add).stream().findFirst();
         String start = "its last unit's body " + last.bodyBlock() + " starts with " + context.describe(ln.get());
         String missing = walk.stopped()
-                ? "the sum of " + context.describe(add) + " goes to " + context.describe(walk.stop())
+                ? "the sum of " + context.describe(add) + " reaches " + context.describe(walk.stop())
                         + context.through(walk.passed()) + " without a layer norm"
                 : "the model ends with the sum of " + context.describe(add) + context.through(walk.passed())
                         + ", without a layer norm";

@@ -71,8 +71,9 @@ class PreLayerNormWithoutFinalNormTest extends RuleCompilationTest {
     protected String message() {
         return "[Lamina/PreLayerNormWithoutFinalNorm] pre-LN residual stack without a layer norm after its last unit:"
                 + " this is a Pre-LN residual stack (its last unit's body MlpBranch starts with layer norm"
-                + " 'encoder[1].mlp.ln' (line 22)), but the sum of residual addition 'encoder[1].mlp' (line 15) goes"
-                + " to global average pool 'pool' (line 11) without a layer norm: the head reads the residual stream,"
+                + " 'encoder[1].mlp.ln' (line 22)), but the sum of residual addition 'encoder[1].mlp' (line 15)"
+                + " reaches dense 'head' (line 12) through global average pool 'pool' without a layer norm: the head"
+                + " reads the residual stream,"
                 + " which no layer norm has seen, where GPT-2 and the Vision Transformer normalise it once after the"
                 + " last block";
     }
@@ -101,7 +102,7 @@ class PreLayerNormWithoutFinalNormTest extends RuleCompilationTest {
         // Through dropout: reported on the dropout, naming the layer it reaches.
         List<Finding> dropped = gptThen(h -> h.dropout("drop", 0.1).dense("logits", 100));
         assertThat(at(dropped)).containsExactly("drop");
-        assertThat(dropped.get(0).why()).contains("goes to dense 'logits' through dropout 'drop' without a layer norm");
+        assertThat(dropped.get(0).why()).contains("reaches dense 'logits' through dropout 'drop' without a layer norm");
         // A model that ends with the addition: reported on it.
         assertThat(at(gptThen(h -> h))).containsExactly("blocks[1].mlp");
     }
@@ -111,6 +112,8 @@ class PreLayerNormWithoutFinalNormTest extends RuleCompilationTest {
         assertThat(check(rule, Textbook.vit())).isEmpty();
         assertThat(check(rule, Textbook.gpt())).isEmpty();
         assertThat(gptThen(h -> h.dropout("drop", 0.1).layerNorm("lnF").dense("logits", 100))).isEmpty();
+        // timm's ViT with global_pool='avg': the layer norm after the pooling (fc_norm) instead of before it.
+        assertThat(gptThen(h -> h.globalAvgPool1d("pool").layerNorm("fcNorm").dense("out", 2))).isEmpty();
     }
 
     @Test
