@@ -28,8 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code --window} seconds each; images/s is reported as min/median/max over the windows, with the
  * achieved GFLOP/s of the median (the conv and dense layers; seed network: 19.5 MFLOP per training
  * image, 6.5 per inference image) against the sgemm rate measured at the start of the run. Also: peak
- * resident memory ({@code VmHWM}) after each framework, and the processor's compile-time cost (seed
- * network).
+ * resident memory ({@code VmHWM}) after each framework, and the processor's compile-time cost.
  *
  * <p>Usage: {@code Benchmark [--model seed|resnet] [--only lamina|dl4j] [--batches 32,128] [--windows 5]
  * [--window 2] [--warmup 3] [--no-compile] [--dl4j-helpers auto|on|off]}. One model per run, so that
@@ -127,11 +126,11 @@ public final class Benchmark {
         }
         peakKb.forEach((when, kb) -> System.out.printf(Locale.ROOT, "peak RSS (VmHWM) %s: %.0f MB%n", when,
                 kb / 1024.0));
-        if (!options.containsKey("no-compile") && model.name().equals("seed")) {
-            CompileCost.Result cost = CompileCost.measure(3, 5);
-            System.out.printf(Locale.ROOT, "compile time, seed network (javac in-process, median of %d): "
+        if (!options.containsKey("no-compile") && model.lamina() != null) {
+            CompileCost.Result cost = CompileCost.measure(model.interfaceName(), model.source(), 3, 5);
+            System.out.printf(Locale.ROOT, "compile time, %s (javac in-process, median of %d): "
                             + "%.0f ms with the Lamina processor, %.0f ms without (-proc:none): processor and "
-                            + "generated class cost %.0f ms%n", cost.runs(), cost.withProcessorMs(),
+                            + "generated class cost %.0f ms%n", model.title(), cost.runs(), cost.withProcessorMs(),
                     cost.withoutProcessorMs(), cost.withProcessorMs() - cost.withoutProcessorMs());
         }
     }
