@@ -160,15 +160,17 @@ public final class LaminaProcessor extends AbstractProcessor {
         return false;
     }
 
-    private static boolean isModel(Element element) {
+    /** Whether layers declared in {@code element} are read: a {@code @Sequential} or {@code @Block} type. */
+    private static boolean declaresLayers(Element element) {
         return element.getAnnotationMirrors().stream()
                 .map(m -> (TypeElement) m.getAnnotationType().asElement())
-                .anyMatch(t -> t.getQualifiedName().contentEquals(DslNames.SEQUENTIAL));
+                .anyMatch(t -> t.getQualifiedName().contentEquals(DslNames.SEQUENTIAL)
+                        || t.getQualifiedName().contentEquals(DslNames.BLOCK));
     }
 
     /**
-     * A layer annotation whose method is not in a {@code @Sequential} interface does nothing: most
-     * likely the interface lacks its {@code @Sequential}. An error on the annotation says so.
+     * A layer annotation whose method is not in a {@code @Sequential} or {@code @Block} interface
+     * does nothing: most likely the interface lacks its annotation. An error on the annotation says so.
      */
     private void reportLayersOutsideModels(Set<? extends TypeElement> annotations, RoundEnvironment round) {
         for (TypeElement annotation : annotations) {
@@ -178,8 +180,8 @@ public final class LaminaProcessor extends AbstractProcessor {
             }
             for (Element element : round.getElementsAnnotatedWith(annotation)) {
                 Element owner = element.getEnclosingElement();
-                if (owner != null && isModel(owner)) {
-                    continue;  // a model's layer: the model's own checks apply
+                if (owner != null && declaresLayers(owner)) {
+                    continue;  // a model's or block's layer: the model's own checks apply
                 }
                 AnnotationMirror mirror = element.getAnnotationMirrors().stream()
                         .filter(m -> m.getAnnotationType().asElement().equals(annotation))

@@ -62,7 +62,12 @@ class EveryLayerKindTest {
             Map.entry("GlobalAvgPool2d", new Sample("@GlobalAvgPool2d Layer kind();", Place.TO_VECTOR)),
             Map.entry("Flatten", new Sample("@Flatten Layer kind();", Place.TO_VECTOR)));
 
-    /** The DSL's layer annotations: its annotation types that go on methods. */
+    /**
+     * The DSL's layer annotations: its annotation types that go on methods, except the block uses
+     * ({@code @Residual}, {@code @Concat}, {@code @Repeat}), which declare no layer kind of their own
+     * and have their own tests (reader and shape inference: {@code read/BlockReaderTest},
+     * {@code shape/BlockShapesTest}).
+     */
     static List<String> layerAnnotations() throws IOException, URISyntaxException {
         // The DSL's classes: a directory in an IDE or a module build, a jar in a reactor build.
         Path location = Path.of(Layer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -80,7 +85,8 @@ class EveryLayerKindTest {
                             + simple.substring(0, simple.length() - ".class".length()));
                     Target target = type.getAnnotation(Target.class);
                     if (type.isAnnotation() && target != null
-                            && Arrays.asList(target.value()).contains(ElementType.METHOD)) {
+                            && Arrays.asList(target.value()).contains(ElementType.METHOD)
+                            && !Messages.BLOCK_USES.contains(type.getSimpleName())) {
                         names.add(type.getSimpleName());
                     }
                 } catch (ClassNotFoundException e) {

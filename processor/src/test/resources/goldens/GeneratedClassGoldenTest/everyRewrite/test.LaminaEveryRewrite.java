@@ -483,13 +483,13 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
     }
 
     @Override
-    public Layer pool1() {
-        return POOL1;
+    public Layer relu1() {
+        return RELU1;
     }
 
     @Override
-    public Layer relu1() {
-        return RELU1;
+    public Layer pool1() {
+        return POOL1;
     }
 
     @Override

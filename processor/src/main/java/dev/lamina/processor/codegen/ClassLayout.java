@@ -1,7 +1,11 @@
 package dev.lamina.processor.codegen;
 
 import com.palantir.javapoet.NameAllocator;
+import dev.lamina.processor.ir.Graph;
+import dev.lamina.processor.ir.Group;
 import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.Step;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.ir.RewriteFact;
 import dev.lamina.processor.plan.ExecutionPlan;
@@ -10,9 +14,11 @@ import dev.lamina.processor.plan.TrainingPass;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An {@link ExecutionPlan} laid out as a Java class: an emitter per layer and every Java name the
@@ -24,12 +30,19 @@ final class ClassLayout {
     private final ExecutionPlan plan;
     private final List<LayerContext> layers;
     private final Map<String, LayerContext> byName;
+    private final Graph graph;
+    private final Map<String, List<String>> gradientParts;
+    private final Map<String, String> repeatConstants;
 
-    private ClassLayout(ExecutionPlan plan, List<LayerContext> layers) {
+    private ClassLayout(ExecutionPlan plan, List<LayerContext> layers, Graph graph,
+            Map<String, List<String>> gradientParts, Map<String, String> repeatConstants) {
         this.plan = plan;
         this.layers = List.copyOf(layers);
         this.byName = new HashMap<>();
         layers.forEach(l -> byName.put(l.name(), l));
+        this.graph = graph;
+        this.gradientParts = Map.copyOf(gradientParts);
+        this.repeatConstants = Map.copyOf(repeatConstants);
     }
 
     static ClassLayout of(ExecutionPlan plan) {
@@ -43,18 +56,66 @@ final class ClassLayout {
         }
 
         TrainingPass training = plan.training();
-        List<LayerNode> nodes = training.layers();
+        Graph graph = training.graph();
+        List<LayerNode> nodes = graph.nodes();
+        Set<String> inBackward = TrainingPass.inBackward(graph);
         List<LayerEmitter> emitters = nodes.stream().map(n -> LayerEmitters.forSpec(n.spec())).toList();
-        int first = training.firstWithParameters();
 
-        // Output locals in forward, and dLoss/d(output) locals in backward.
-        List<String> outs = new ArrayList<>();
-        List<String> dOuts = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            String name = nodes.get(i).name();
-            outs.add(names.newName(name + "Out"));
-            boolean last = i == nodes.size() - 1;
-            dOuts.add(last ? Members.D_OUTPUT : names.newName("d" + capitalize(name) + "Out"));
+        // Output locals in forward.
+        Map<String, String> outs = new HashMap<>();
+        outs.put(Graph.INPUT, Members.INPUT);
+        for (LayerNode node : nodes) {
+            outs.put(node.name(), names.newName(javaName(node.name()) + "Out"));
+        }
+
+        // Backward, from the last layer back: dLoss/d(output) of each layer, and the local each
+        // reader declares for its share of it. A residual addition passes its own gradient on, so
+        // its shares are its dOut; a layer read by several gets the sum of their shares.
+        Map<String, String> dOuts = new HashMap<>();
+        Map<String, List<String>> dIns = new HashMap<>();
+        Map<String, List<String>> parts = new HashMap<>();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            LayerNode node = nodes.get(i);
+            if (!inBackward.contains(node.name())) {
+                continue;
+            }
+            List<String> shares = new ArrayList<>();
+            List<LayerNode> readers = graph.readersOf(node.name());
+            int reads = 0;
+            for (LayerNode reader : readers) {
+                reads += (int) graph.inputsOf(reader).stream().filter(node.name()::equals).count();
+            }
+            if (reads == 0) {
+                dOuts.put(node.name(), Members.D_OUTPUT);
+                continue;
+            }
+            String dOut = null;
+            for (LayerNode reader : readers) {
+                List<String> inputs = graph.inputsOf(reader);
+                for (int j = 0; j < inputs.size(); j++) {
+                    if (!inputs.get(j).equals(node.name())) {
+                        continue;
+                    }
+                    String share;
+                    if (reader.spec() instanceof LayerSpec.Add) {
+                        share = dOuts.get(reader.name());
+                    } else if (reads == 1) {
+                        share = names.newName("d" + capitalize(javaName(node.name())) + "Out");
+                    } else {
+                        share = names.newName("d" + capitalize(javaName(node.name())) + "OutVia"
+                                + capitalize(javaName(reader.name())));
+                    }
+                    dIns.computeIfAbsent(reader.name(), k -> new ArrayList<>(
+                            java.util.Collections.nCopies(inputs.size(), null))).set(j, share);
+                    shares.add(share);
+                    dOut = share;
+                }
+            }
+            if (reads > 1) {
+                dOut = names.newName("d" + capitalize(javaName(node.name())) + "Out");
+                parts.put(node.name(), shares);
+            }
+            dOuts.put(node.name(), dOut);
         }
 
         List<Map<Role, String>> fieldsByLayer = new ArrayList<>();
@@ -62,6 +123,7 @@ final class ClassLayout {
         List<String> constants = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             LayerNode node = nodes.get(i);
+            String base = javaName(node.name());
             LayerEmitter emitter = emitters.get(i);
             Map<Role, String> fields = new EnumMap<>(Role.class);
             List<LayerEmitter.Tensor> tensors = new ArrayList<>(emitter.parameters(node));
@@ -69,20 +131,24 @@ final class ClassLayout {
             tensors.addAll(emitter.buffers(node));
             tensors.addAll(emitter.scratch(node));
             for (LayerEmitter.Tensor t : tensors) {
-                fields.put(t.role(), names.newName(node.name() + t.role().fieldSuffix()));
+                fields.put(t.role(), names.newName(base + t.role().fieldSuffix()));
             }
-            if (training.inBackward(i)) {
+            if (inBackward.contains(node.name())) {
                 for (LayerEmitter.Cache c : emitter.caches(node)) {
-                    fields.put(c.role(), names.newName(node.name() + c.role().fieldSuffix()));
+                    fields.put(c.role(), names.newName(base + c.role().fieldSuffix()));
                 }
             }
             fieldsByLayer.add(fields);
-            constants.add(names.newName(upperSnake(node.name())));
+            constants.add(names.newName(upperSnake(base)));
             Map<Hyperparameter, String> settings = new EnumMap<>(Hyperparameter.class);
             for (LayerEmitter.Setting setting : emitter.settings(node)) {
-                settings.put(setting.name(), names.newName(upperSnake(node.name()) + "_" + setting.name()));
+                settings.put(setting.name(), names.newName(upperSnake(base) + "_" + setting.name()));
             }
             settingsByLayer.add(settings);
+        }
+        Map<String, String> repeatConstants = new LinkedHashMap<>();
+        for (String repeat : repeats(plan.declared().steps())) {
+            repeatConstants.put(repeat, names.newName(upperSnake(javaName(repeat))));
         }
 
         // Built from the last layer back, so that a layer can refer to the BatchNorm folded into it.
@@ -93,18 +159,57 @@ final class ClassLayout {
             if (folds.isPresent() && (i + 1 >= nodes.size() || !nodes.get(i + 1).name().equals(folds.get().batchNorm()))) {
                 throw new IllegalArgumentException(node.name() + " folds a BatchNorm that does not follow it");
             }
-            boolean inBackward = training.inBackward(i);
+            List<String> inputs = graph.inputsOf(node);
+            List<String> nodeDIns = dIns.getOrDefault(node.name(),
+                    new ArrayList<>(java.util.Collections.nCopies(inputs.size(), null)));
+            for (int j = 0; j < inputs.size(); j++) {
+                if (!inBackward.contains(inputs.get(j))) {
+                    nodeDIns.set(j, null);
+                }
+            }
             layers[i] = new LayerContext(node, emitters.get(i), constants.get(i), fieldsByLayer.get(i),
                     settingsByLayer.get(i),
-                    i == 0 ? Members.INPUT : outs.get(i - 1),
-                    outs.get(i),
-                    dOuts.get(i),
-                    inBackward && i > first ? dOuts.get(i - 1) : null,
-                    inBackward,
-                    i == first,
+                    inputs.stream().map(outs::get).toList(),
+                    outs.get(node.name()),
+                    dOuts.get(node.name()),
+                    nodeDIns,
+                    inBackward.contains(node.name()),
                     folds.isPresent() ? layers[i + 1] : null);
         }
-        return new ClassLayout(plan, List.of(layers));
+        return new ClassLayout(plan, List.of(layers), graph, parts, repeatConstants);
+    }
+
+    /**
+     * The names of the {@code @Repeat} uses among {@code steps} (not inside blocks): the part of each
+     * unit's name before {@code [}, once per repeat, in order.
+     */
+    private static List<String> repeats(List<Step> steps) {
+        List<String> repeats = new ArrayList<>();
+        for (Step step : steps) {
+            if (step instanceof Group group) {
+                String repeat = group.name().substring(0, group.name().indexOf('['));
+                if (!repeats.contains(repeat)) {
+                    repeats.add(repeat);
+                }
+            }
+        }
+        return repeats;
+    }
+
+    /**
+     * For a {@code @Repeat} use of the model's interface, by its method name, the constant of its
+     * {@code Layer}: what the interface's method returns.
+     */
+    Map<String, String> repeatConstants() {
+        return repeatConstants;
+    }
+
+    /**
+     * The locals whose sum is dLoss/d(output of {@code layer}) when several layers read its output
+     * (a fork before a block), in the order backward declared them; empty when one layer reads it.
+     */
+    List<String> gradientParts(LayerContext layer) {
+        return gradientParts.getOrDefault(layer.name(), List.of());
     }
 
     /** The layer named {@code name}. */
@@ -137,18 +242,47 @@ final class ClassLayout {
                 .findFirst();
     }
 
-    /** Index of the first layer with parameters, where backward ends; -1 when no layer has any. */
-    int firstWithParameters() {
-        return plan.training().firstWithParameters();
+    /** Whether backward runs any layer: false when no layer has parameters. */
+    boolean hasBackward() {
+        return layers.stream().anyMatch(LayerContext::inBackward);
     }
 
     /** The forward local holding the model's output, or {@code input} for a model without layers. */
     String forwardOutput() {
-        return layers.isEmpty() ? Members.INPUT : layers.get(layers.size() - 1).out();
+        return outs(List.of(graph.output())).get(0);
+    }
+
+    /**
+     * The locals holding the outputs of {@code producers} (layer names or {@link Graph#INPUT}) in
+     * forward, or in a pass that runs some of the same layers.
+     */
+    List<String> outs(List<String> producers) {
+        return producers.stream().map(p -> p.equals(Graph.INPUT) ? Members.INPUT : layer(p).out()).toList();
     }
 
     boolean hasDropout() {
         return layers.stream().anyMatch(l -> l.emitter() instanceof DropoutEmitter);
+    }
+
+    /**
+     * A layer's path as a Java identifier: {@code conv1} stays, {@code down2.shortcut.conv} becomes
+     * {@code down2ShortcutConv}, {@code stage1[2].res.conv1} becomes {@code stage1_2ResConv1}.
+     */
+    static String javaName(String path) {
+        StringBuilder s = new StringBuilder();
+        for (String part : path.split("[.\\[\\]]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (s.length() == 0) {
+                s.append(part);
+            } else if (Character.isDigit(part.charAt(0))) {
+                s.append('_').append(part);
+            } else {
+                s.append(capitalize(part));
+            }
+        }
+        return s.toString();
     }
 
     static String capitalize(String s) {

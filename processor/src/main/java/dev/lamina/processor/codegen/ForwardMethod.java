@@ -7,7 +7,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * {@code forward(INDArray input, boolean training)}: the input check, then one commented block per
- * layer in order, each ending with a call to the helper that runs the non-finite check of
+ * layer in execution order (under a heading per block use, see {@link BlockSections}), each ending with a call to the helper that runs the non-finite check of
  * {@code firstNonFiniteLayer} and the layer observer of {@code forward(input, training, observer)},
  * then (training only) the tensors that backward reads.
  */
@@ -34,9 +34,11 @@ final class ForwardMethod {
         }
 
         CodeBlock.Builder saved = CodeBlock.builder();
+        BlockSections sections = BlockSections.of(plan.plan().training().steps());
         for (LayerContext layer : plan.layers()) {
-            method.addCode("\n")
-                    .addComment("$L: $L -> $L", layer.name(), layer.emitter().summary(layer.node()),
+            method.addCode("\n");
+            sections.above(layer.node()).forEach(heading -> method.addComment("---- $L ----", heading));
+            method.addComment("$L: $L -> $L", layer.name(), layer.emitter().summary(layer.node()),
                             Literals.batchShape(layer.node().output()));
             layer.node().rewrites().forEach(fact -> method.addComment("$L", fact.comment()));
             method.addCode(layer.emitter().forward(layer));

@@ -25,7 +25,7 @@ final class FusedBackward {
             method.addComment("$L: $L", layer.name(), layer.emitter().summary(layer.node()));
         }
         method.addComment("$L", fusion.comment());
-        if (layers.get(0).firstWithParameters()) {
+        if (layers.get(0).endsBackward()) {
             method.addComment("$L is the first layer with parameters: nothing before it needs a gradient.",
                     layers.get(0).name());
         }

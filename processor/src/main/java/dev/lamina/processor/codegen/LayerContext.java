@@ -2,11 +2,16 @@ package dev.lamina.processor.codegen;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.ir.LayerNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One layer as the generated class sees it: its node, the Java names chosen for it, and where it
- * stands in the backward pass. Built by {@link ClassLayout}; read by the {@link LayerEmitter}s.
+ * One layer as the generated class sees it: its node, the Java names chosen for it (the locals it
+ * reads and declares in each pass), and where it stands in the backward pass. Built by
+ * {@link ClassLayout}; read by the {@link LayerEmitter}s. A layer reads one input; a junction (a
+ * residual addition, a concatenation) reads several, in order ({@link #ins()}, {@link #dIns()}).
  */
 final class LayerContext {
     private final LayerNode node;
@@ -14,40 +19,42 @@ final class LayerContext {
     private final String constant;
     private final Map<Role, String> fields;
     private final Map<Hyperparameter, String> settings;
-    private final String in;
+    private final List<String> ins;
     private final String out;
     private final String dOut;
-    private final String dIn;
+    private final List<String> dIns;
     private final boolean inBackward;
-    private final boolean firstWithParameters;
     private final LayerContext foldedBatchNorm;
 
+    /**
+     * @param ins  the locals holding the layer's inputs in forward, in order
+     * @param dIns per input, the local to declare for dLoss/d(that input) in backward, or null
+     *             where nothing before needs it
+     */
     LayerContext(LayerNode node, LayerEmitter emitter, String constant, Map<Role, String> fields,
-            Map<Hyperparameter, String> settings, String in,
-            String out, String dOut, String dIn, boolean inBackward, boolean firstWithParameters,
-            LayerContext foldedBatchNorm) {
+            Map<Hyperparameter, String> settings, List<String> ins,
+            String out, String dOut, List<String> dIns, boolean inBackward, LayerContext foldedBatchNorm) {
         this.node = node;
         this.emitter = emitter;
         this.constant = constant;
         this.fields = Map.copyOf(fields);
         this.settings = Map.copyOf(settings);
-        this.in = in;
+        this.ins = List.copyOf(ins);
         this.out = out;
         this.dOut = dOut;
-        this.dIn = dIn;
+        this.dIns = Collections.unmodifiableList(new ArrayList<>(dIns));
         this.inBackward = inBackward;
-        this.firstWithParameters = firstWithParameters;
         this.foldedBatchNorm = foldedBatchNorm;
     }
 
     /**
      * This layer as a pass other than the declared one runs it: {@code node} is its node there (a
-     * moved layer's shapes differ) and {@code in} the local holding its input; everything else,
+     * moved layer's shapes differ) and {@code ins} the locals holding its inputs; everything else,
      * its output local included, stays.
      */
-    LayerContext rebound(LayerNode node, String in) {
-        return new LayerContext(node, emitter, constant, fields, settings, in, out, dOut, dIn, inBackward,
-                firstWithParameters, foldedBatchNorm);
+    LayerContext rebound(LayerNode node, List<String> ins) {
+        return new LayerContext(node, emitter, constant, fields, settings, ins, out, dOut, dIns, inBackward,
+                foldedBatchNorm);
     }
 
     LayerNode node() {
@@ -103,7 +110,15 @@ final class LayerContext {
 
     /** In forward: the local (or parameter) holding this layer's input. */
     String in() {
-        return in;
+        if (ins.size() != 1) {
+            throw new IllegalStateException(node.name() + " reads " + ins.size() + " inputs");
+        }
+        return ins.get(0);
+    }
+
+    /** In forward: the locals holding a junction's inputs, in order. */
+    List<String> ins() {
+        return ins;
     }
 
     /** In forward: the local this layer declares for its output, e.g. {@code conv1Out}. */
@@ -121,17 +136,28 @@ final class LayerContext {
      * before it ({@code dConv1Out}); null when nothing before this layer needs a gradient.
      */
     String dIn() {
-        return dIn;
+        if (dIns.size() != 1) {
+            throw new IllegalStateException(node.name() + " reads " + dIns.size() + " inputs");
+        }
+        return dIns.get(0);
     }
 
-    /** Whether backward runs this layer; layers before the first one with parameters are skipped. */
+    /** In backward: per input of a junction, the local for dLoss/d(that input), or null. */
+    List<String> dIns() {
+        return dIns;
+    }
+
+    /** Whether backward runs this layer: it has parameters, or a layer that has reaches it. */
     boolean inBackward() {
         return inBackward;
     }
 
-    /** Whether this is the first layer with parameters, where the backward pass ends. */
-    boolean firstWithParameters() {
-        return firstWithParameters;
+    /**
+     * Whether the backward pass ends here on every path: the layer is in backward but nothing
+     * before it needs a gradient (in a straight stack, the first layer with parameters).
+     */
+    boolean endsBackward() {
+        return inBackward && dIns.stream().allMatch(d -> d == null);
     }
 
     /**

@@ -17,6 +17,8 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     private static final LayerEmitter POOL2D = new Pool2dEmitter();
     private static final LayerEmitter FLATTEN = new FlattenEmitter();
     private static final LayerEmitter GLOBAL_AVG_POOL2D = new GlobalAvgPool2dEmitter();
+    private static final LayerEmitter ADD = new JunctionEmitters.AddEmitter();
+    private static final LayerEmitter CONCAT = new JunctionEmitters.ConcatEmitter();
 
     private LayerEmitters() {}
 
@@ -33,6 +35,6 @@ final class LayerEmitters implements LayerSpec.Visitor<LayerEmitter> {
     @Override public LayerEmitter pool2d(LayerSpec.Pool2d spec) { return POOL2D; }
     @Override public LayerEmitter flatten(LayerSpec.Flatten spec) { return FLATTEN; }
     @Override public LayerEmitter globalAvgPool2d(LayerSpec.GlobalAvgPool2d spec) { return GLOBAL_AVG_POOL2D; }
-    @Override public LayerEmitter add(LayerSpec.Add spec) { throw new UnsupportedOperationException("junctions: TODO"); }
-    @Override public LayerEmitter concat(LayerSpec.Concat spec) { throw new UnsupportedOperationException("junctions: TODO"); }
+    @Override public LayerEmitter add(LayerSpec.Add spec) { return ADD; }
+    @Override public LayerEmitter concat(LayerSpec.Concat spec) { return CONCAT; }
 }

@@ -12,16 +12,20 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.lamina.processor.ir.Group;
 import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.Step;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.ReportedFinding;
 import dev.lamina.processor.ir.RewriteFact;
 import dev.lamina.processor.plan.ExecutionPlan;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.util.ElementFilter;
 
@@ -94,14 +98,7 @@ public final class ModelGenerator {
         addFields(type, plan);
         type.addMethods(factories(plan, generated))
                 .addMethod(constructor(plan));
-        for (LayerContext layer : plan.layers()) {
-            type.addMethod(MethodSpec.methodBuilder(layer.name())
-                    .addAnnotation(Override.class)
-                    .addModifiers(Modifier.PUBLIC)
-                    .returns(RuntimeTypes.LAYER)
-                    .addStatement("return $N", layer.constant())
-                    .build());
-        }
+        type.addMethods(layerMethods(plan, declared));
         type.addMethod(ForwardMethod.of(plan, executionPlan.inference().isPresent()));
         executionPlan.inference().ifPresent(inference -> type.addMethod(InferenceMethod.of(plan, inference)));
         type.addMethod(BackwardMethod.of(plan))
@@ -116,6 +113,51 @@ public final class ModelGenerator {
                 .skipJavaLangImports(true)
                 .indent("    ")
                 .build();
+    }
+
+    /**
+     * The interface's methods: one per step the model declares (a layer, or the use of a block, whose
+     * method returns its junction's {@code Layer}, or for a {@code @Repeat} a {@code Layer} of all its
+     * units). Layers inside blocks have no method: their interfaces are not implemented.
+     */
+    private static List<MethodSpec> layerMethods(ClassLayout plan, ModelIR declared) {
+        List<MethodSpec> methods = new ArrayList<>();
+        Set<String> written = new HashSet<>();
+        for (Step step : declared.steps()) {
+            String method = step instanceof Group ? step.name().substring(0, step.name().indexOf('[')) : step.name();
+            if (!written.add(method)) {
+                continue;
+            }
+            String constant = step instanceof Group
+                    ? plan.repeatConstants().get(method)
+                    : plan.layer(step instanceof LayerNode ? step.name() : step.layers().get(step.layers().size() - 1)
+                            .name()).constant();
+            methods.add(MethodSpec.methodBuilder(method)
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(RuntimeTypes.LAYER)
+                    .addStatement("return $N", constant)
+                    .build());
+        }
+        return methods;
+    }
+
+    /** {@code Layer}s of each {@code @Repeat} use: its units' last output and all their parameters. */
+    private static void addRepeatConstants(TypeSpec.Builder type, ClassLayout plan, ModelIR declared) {
+        plan.repeatConstants().forEach((repeat, constant) -> {
+            List<Group> units = declared.steps().stream()
+                    .filter(s -> s instanceof Group g && g.name().startsWith(repeat + "["))
+                    .map(Group.class::cast)
+                    .toList();
+            long parameters = units.stream().flatMap(g -> g.layers().stream()).mapToLong(LayerNode::parameterCount).sum();
+            type.addField(FieldSpec.builder(RuntimeTypes.LAYER_INFO, constant, Modifier.PRIVATE, Modifier.STATIC,
+                            Modifier.FINAL)
+                    .addJavadoc("{@code $L}: $L units of {@code $L}, whose layers are in {@code layers()}.\n", repeat,
+                            units.size(), units.get(0).block())
+                    .initializer("new $T($S, $S,$W$L,$W$LL)", RuntimeTypes.LAYER_INFO, repeat, "Repeat",
+                            Literals.intArray(units.get(units.size() - 1).output().dims()), parameters)
+                    .build());
+        });
     }
 
     private static void addConstants(TypeSpec.Builder type, ClassLayout plan, ModelIR declared) {
@@ -136,6 +178,7 @@ public final class ModelGenerator {
                         Members.LAYERS, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$T.of($L)", List.class, constants)
                 .build());
+        addRepeatConstants(type, plan, declared);
         type.addField(FieldSpec.builder(INT_ARRAY, Members.INPUT_SHAPE, Modifier.PRIVATE, Modifier.STATIC,
                         Modifier.FINAL)
                 .initializer(Literals.intArrayInitializer(plan.model().input().dims()))

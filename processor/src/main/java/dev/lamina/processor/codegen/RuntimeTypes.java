@@ -46,6 +46,8 @@ final class RuntimeTypes {
     static final ClassName AVG_POOL2D = kernel("AvgPool2d");
     static final ClassName FLATTEN = kernel("Flatten");
     static final ClassName GLOBAL_AVG_POOL2D = kernel("GlobalAvgPool2d");
+    static final ClassName ADD = kernel("Add");
+    static final ClassName CONCAT = kernel("Concat");
     static final ClassName RELU = kernel("ReLU");
     static final ClassName ELU = kernel("ELU");
     static final ClassName LEAKY_RELU = kernel("LeakyReLU");

@@ -45,20 +45,37 @@ public final class Messages {
     public static final String SUMMARY = "Summary";
     /** {@code @SuppressWarnings("Lamina/<Id>")} naming no lint rule. */
     public static final String UNKNOWN_SUPPRESSION = "UnknownSuppression";
-    /** A layer annotation on a method outside any {@code @Sequential} interface. */
+    /** A layer annotation on a method outside any {@code @Sequential} or {@code @Block} interface. */
     public static final String LAYER_OUTSIDE_MODEL = "LayerOutsideModel";
+    /** The paths that a {@code @Residual} adds or a {@code @Concat} concatenates disagree on shape. */
+    public static final String SHAPE_MISMATCH = "ShapeMismatch";
+    /** A model that, with every block use expanded, has more than {@link #MAX_LAYERS} layers. */
+    public static final String TOO_MANY_LAYERS = "TooManyLayers";
 
     /** Every ID above, for tests and documentation. */
     public static final List<String> IDS = List.of(MALFORMED_MODEL, INVALID_HYPERPARAMETER, INFEASIBLE_WINDOW,
             MISSING_FLATTEN, RANK_MISMATCH, TENSOR_TOO_LARGE, INTERNAL_ERROR, WRITE_FAILED, BAD_OPTION,
-            OPTION_WITHOUT_EFFECT, SUMMARY, UNKNOWN_SUPPRESSION, LAYER_OUTSIDE_MODEL);
+            OPTION_WITHOUT_EFFECT, SUMMARY, UNKNOWN_SUPPRESSION, LAYER_OUTSIDE_MODEL, SHAPE_MISMATCH, TOO_MANY_LAYERS);
 
     /** The largest number of elements in one example's tensor, or in one weight tensor. */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
 
-    /** Simple names of the layer annotations, in the order the documentation lists them. */
+    /**
+     * The most layers one model may have with every block use expanded, junctions included: nested
+     * {@code @Repeat}s multiply, and the processor must not hang on {@code times = 1_000_000}.
+     */
+    public static final int MAX_LAYERS = 10_000;
+
+    /**
+     * Simple names of the annotations that declare a layer method, in the order the documentation
+     * lists them: the layer kinds, then the block uses ({@link #BLOCK_USES}).
+     */
     public static final List<String> LAYER_ANNOTATIONS = List.of("Conv2d", "Dense", "BatchNorm", "ReLU",
-            "ELU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax", "Dropout", "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "Flatten");
+            "ELU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax", "Dropout", "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d",
+            "Flatten", "Residual", "Concat", "Repeat");
+
+    /** The annotations of {@link #LAYER_ANNOTATIONS} whose method uses {@code @Block}s rather than being one layer. */
+    public static final List<String> BLOCK_USES = List.of("Residual", "Concat", "Repeat");
 
     /** {@code [Lamina/<id>] <text>}: how every diagnostic starts. */
     public static String format(String id, String text) {
@@ -181,6 +198,68 @@ public final class Messages {
                 + " values it uses never resolved (javac's errors say which)");
     }
 
+    // ---- MalformedModel: blocks ------------------------------------------------------------------
+
+    /** An interface with both annotations: a block has no input or loss of its own. */
+    public static String blockAndSequential(String name) {
+        return format(MALFORMED_MODEL, "interface '" + name + "' is both a @Block and a @Sequential model; a block"
+                + " has no input or loss of its own, it gets its input where it is used: remove @Sequential, or"
+                + " remove @Block to keep it a model only");
+    }
+
+    /**
+     * A block use ({@code annotation}: "Residual", "Concat", "Repeat") on method {@code use} names
+     * {@code type} as its {@code role} ("body", "shortcut", "branch 1", "unit"), and {@code type} is
+     * {@code what} ("a class", "an interface without @Block", "a @Sequential model", ...).
+     */
+    public static String notABlock(String annotation, String use, String role, String type, String what) {
+        return format(MALFORMED_MODEL, "@" + annotation + " '" + use + "' uses " + type + " as its " + role
+                + ", but " + type + " is " + what + ", not a @Block interface; declare the " + role + "'s layers"
+                + " in an interface annotated @Block");
+    }
+
+    public static String emptyBlock(String name) {
+        return format(MALFORMED_MODEL, "@Block interface '" + name + "' declares no layers; add abstract methods"
+                + " such as '@ReLU Layer relu();'");
+    }
+
+    public static String genericBlock(String name) {
+        return format(MALFORMED_MODEL, "@Block interface '" + name + "' must not have type parameters");
+    }
+
+    public static String blockExtendsInterfaces(String name) {
+        return format(MALFORMED_MODEL, "@Block interface '" + name + "' must not extend other interfaces;"
+                + " declare every layer in it");
+    }
+
+    /** {@code cycle}: the blocks from the first to the one that uses it again, e.g. {@code [A, B, A]}. */
+    public static String blockCycle(List<String> cycle) {
+        return format(MALFORMED_MODEL, "block " + cycle.get(0) + " contains itself: " + String.join(" -> ", cycle)
+                + "; a block may use other blocks, but not itself, directly or through others");
+    }
+
+    /** {@code @Concat(value = {})}. */
+    public static String concatWithoutBranches(String use) {
+        return format(MALFORMED_MODEL, "@Concat '" + use + "' names no blocks; list at least one @Block interface"
+                + " in value");
+    }
+
+    /**
+     * The use whose expansion takes most layers, {@code useLayers} of the model's {@code total}, with
+     * every block use expanded.
+     */
+    public static String tooManyLayers(String annotation, String use, BigInteger useLayers, BigInteger total) {
+        return format(TOO_MANY_LAYERS, "@" + annotation + " '" + use + "' expands to " + useLayers + " layers,"
+                + " which makes " + total + " in the model; Lamina accepts at most " + MAX_LAYERS + " layers per"
+                + " model (junctions included): lower times, or use smaller blocks");
+    }
+
+    /** A model of more than {@link #MAX_LAYERS} methods, without any block use to blame. */
+    public static String tooManyLayers(String model, BigInteger total) {
+        return format(TOO_MANY_LAYERS, "@Sequential interface '" + model + "' has " + total + " layers; Lamina"
+                + " accepts at most " + MAX_LAYERS + " layers per model");
+    }
+
     // ---- InvalidHyperparameter ------------------------------------------------------------------
 
     /** {@code what} is the user-facing name: filters, units, kernel, stride, window. */
@@ -252,6 +331,50 @@ public final class Messages {
                 + " gives " + output + "; end the model with @Flatten and @Dense");
     }
 
+    /**
+     * A {@code @Residual} whose paths give different shapes; {@code shortcut} is the shortcut block's
+     * simple name, or null for the identity; {@code projection} is a block that would fit, e.g. "a
+     * @Block with @Conv2d(filters = 32, kernel = 1, stride = 2, bias = false) and @BatchNorm", or
+     * null when none does.
+     */
+    public static String residualShapes(String name, String body, Shape bodyOutput, String shortcut,
+            Shape shortcutOutput, Shape input, String projection) {
+        String shortcutPath = shortcut == null ? "the identity shortcut" : "the shortcut " + shortcut;
+        String fix = projection == null
+                ? "no 1x1 projection shortcut maps the input " + input + " to " + bodyOutput + "; change the body"
+                        + " so that its output fits a shortcut"
+                : (shortcut == null ? "add shortcut = " : "use as shortcut ") + projection;
+        return format(SHAPE_MISMATCH, "@Residual '" + name + "': the body " + body + " gives " + bodyOutput
+                + " but " + shortcutPath + " gives " + shortcutOutput + "; S(x) + F(x) needs both of the same"
+                + " shape. Fix: " + fix);
+    }
+
+    /**
+     * The parts of a {@code @Concat}, each described as "the input x is [16, 8, 8]" or "branch
+     * 'mixed.b3x3' gives [32, 7, 7]", whose heights or widths differ.
+     */
+    public static String concatSpatialSizes(String name, List<String> parts) {
+        return format(SHAPE_MISMATCH, "@Concat '" + name + "': images are concatenated on the channel axis and"
+                + " need the same height and width, but " + String.join(", ", parts));
+    }
+
+    /** The parts of a {@code @Concat}, described as for {@link #concatSpatialSizes}, mix images and vectors. */
+    public static String concatRanks(String name, List<String> parts) {
+        return format(RANK_MISMATCH, "@Concat '" + name + "' mixes images and vectors: " + String.join(", ", parts)
+                + "; make every part an image, or every part a vector (e.g. with @GlobalAvgPool2d or @Flatten"
+                + " at the end of each image branch)");
+    }
+
+    /**
+     * {@code problem}, a shape error on a layer or junction inside a block, repeated at the model's
+     * block use ({@code annotation} on method {@code use}, of {@code blocks}) that puts it there.
+     */
+    public static String insideBlockUse(String annotation, String use, String blocks, String problem) {
+        int end = problem.indexOf("] ");
+        String id = problem.substring(1 + PREFIX.length(), end);
+        return format(id, "in @" + annotation + " '" + use + "' (" + blocks + "): " + problem.substring(end + 2));
+    }
+
     /** {@code what}: "output [64, 5, 5]" or "weights", counted in {@code elements}. */
     public static String tensorTooLarge(String kind, String name, String what, BigInteger elements) {
         return format(TENSOR_TOO_LARGE, layer(kind, name) + ": " + what + " would hold " + elements
@@ -284,8 +407,8 @@ public final class Messages {
     public static String layerOutsideModel(String annotation, String method, String owner) {
         String where = owner == null ? "" : " in '" + owner + "'";
         return format(LAYER_OUTSIDE_MODEL, "@" + annotation + " on '" + method + "'" + where
-                + " has no effect: Lamina reads layers only from interfaces annotated @Sequential. Fix:"
-                + " annotate the interface with @Sequential(input = {...}), or remove the annotation");
+                + " has no effect: Lamina reads layers only from interfaces annotated @Sequential or @Block. Fix:"
+                + " annotate the interface with @Sequential(input = {...}) or @Block, or remove the annotation");
     }
 
     /** The title line of the summary NOTE, followed by the table. */

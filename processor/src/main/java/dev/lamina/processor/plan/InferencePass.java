@@ -1,18 +1,30 @@
 package dev.lamina.processor.plan;
 
+import dev.lamina.processor.ir.Graph;
 import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.Step;
 import java.util.List;
 
 /**
  * The pass that plain inference runs ({@code forward(input, false)} with no layer observer and no
- * non-finite search): the executed layers without those that are the identity at inference, and
+ * non-finite search): the executed model without the layers that are the identity at inference, and
  * with layers moved where that is exact. Nodes keep their names; a moved node's shapes are those it
  * has here, and the facts on each node say what changed.
  *
- * @param layers the layers inference runs, in order
+ * @param steps the steps inference runs, in order
  */
-public record InferencePass(List<LayerNode> layers) {
+public record InferencePass(List<Step> steps) {
     public InferencePass {
-        layers = List.copyOf(layers);
+        steps = List.copyOf(steps);
+    }
+
+    /** The steps flattened into layers and the tensors between them. */
+    public Graph graph() {
+        return Graph.of(steps);
+    }
+
+    /** Every layer node inference runs, in execution order. */
+    public List<LayerNode> layers() {
+        return graph().nodes();
     }
 }

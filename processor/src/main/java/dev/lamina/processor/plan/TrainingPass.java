@@ -1,41 +1,58 @@
 package dev.lamina.processor.plan;
 
+import dev.lamina.processor.ir.Graph;
 import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.Step;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The training forward pass, every layer in order, and the backward pass, in reverse from the last
- * layer down to the first layer with parameters ({@link #firstWithParameters()}): that layer computes
- * no input gradient, and the layers before it have nothing to learn and keep nothing for backward.
+ * The training forward pass, every layer in execution order, and the backward pass, in reverse over
+ * the layers that need it: a layer is in backward when it or a layer whose output reaches it has
+ * trainable parameters ({@link #inBackward}). A layer computes the gradient of an input only when
+ * that input's producer is in backward ({@link #needsGradient}); in a straight stack, backward thus
+ * ends at the first layer with parameters, which computes no input gradient, and the layers before
+ * it keep nothing for backward.
  *
- * @param layers  the executed layers, in order
+ * @param steps   the executed model's steps
  * @param fusions groups of consecutive layers that backward runs as one kernel call, in layer order;
  *                all inside the backward range
  */
-public record TrainingPass(List<LayerNode> layers, List<Fusion> fusions) {
+public record TrainingPass(List<Step> steps, List<Fusion> fusions) {
     public TrainingPass {
-        layers = List.copyOf(layers);
+        steps = List.copyOf(steps);
         fusions = List.copyOf(fusions);
     }
 
-    /** Index of the first layer with trainable parameters, where backward ends; -1 when none has any. */
-    public int firstWithParameters() {
-        return firstWithParameters(layers);
+    /** The steps flattened into layers and the tensors between them. */
+    public Graph graph() {
+        return Graph.of(steps);
     }
 
-    /** Index of the first of {@code layers} with trainable parameters, or -1. */
-    public static int firstWithParameters(List<LayerNode> layers) {
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i).parameterCount() > 0) {
-                return i;
+    /** Every layer node, junctions included, in execution order. */
+    public List<LayerNode> layers() {
+        return graph().nodes();
+    }
+
+    /** The names of the layers that backward runs: those with parameters, and every layer they reach. */
+    public Set<String> inBackward() {
+        return inBackward(graph());
+    }
+
+    /** The names of the layers of {@code graph} that backward runs. */
+    public static Set<String> inBackward(Graph graph) {
+        Set<String> in = new HashSet<>();
+        for (LayerNode node : graph.nodes()) {
+            if (node.parameterCount() > 0 || graph.inputsOf(node).stream().anyMatch(in::contains)) {
+                in.add(node.name());
             }
         }
-        return -1;
+        return in;
     }
 
-    /** Whether backward runs the layer at {@code index}. */
-    public boolean inBackward(int index) {
-        int first = firstWithParameters();
-        return first >= 0 && index >= first;
+    /** Whether backward computes the gradient of the output of {@code producer} (a layer name or {@link Graph#INPUT}). */
+    public static boolean needsGradient(Set<String> inBackward, String producer) {
+        return inBackward.contains(producer);
     }
 }

@@ -16,6 +16,21 @@ public final class DslNames {
     /** {@code @Sequential}, which marks a model interface. */
     public static final String SEQUENTIAL = PACKAGE + ".Sequential";
 
+    /** {@code @Block}, which marks an interface of layers that models use through the block uses below. */
+    public static final String BLOCK = PACKAGE + ".Block";
+
+    /** {@code @Residual}: {@code S(x) + F(x)}. */
+    public static final String RESIDUAL = PACKAGE + ".Residual";
+
+    /** {@code Residual.Identity}, the default shortcut (by canonical name, as {@code getQualifiedName} gives it). */
+    public static final String RESIDUAL_IDENTITY = RESIDUAL + ".Identity";
+
+    /** {@code @Concat}: branches concatenated. */
+    public static final String CONCAT = PACKAGE + ".Concat";
+
+    /** {@code @Repeat}: copies of a block in a row. */
+    public static final String REPEAT = PACKAGE + ".Repeat";
+
     /** {@code Layer}, the return type of every layer method. */
     public static final String LAYER = PACKAGE + ".Layer";
 

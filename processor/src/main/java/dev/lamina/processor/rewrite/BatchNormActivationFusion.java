@@ -1,5 +1,6 @@
 package dev.lamina.processor.rewrite;
 
+import dev.lamina.processor.ir.Graph;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
@@ -26,21 +27,34 @@ final class BatchNormActivationFusion {
 
     private static final Set<Function> FUSABLE = Set.of(Function.RELU, Function.LEAKY_RELU, Function.ELU);
 
-    /** The fused groups of the training pass over {@code layers}, whose backward stops at {@code firstWithParameters}. */
-    static List<Fusion> find(List<LayerNode> layers, int firstWithParameters) {
+    /**
+     * The fused groups of the training pass over {@code graph}, among the layers that backward runs
+     * ({@code inBackward}). Fused layers follow each other in execution order, and each reads only
+     * the one before, which no other layer reads: the group is a straight run inside one sequence.
+     */
+    static List<Fusion> find(Graph graph, Set<String> inBackward) {
+        List<LayerNode> layers = graph.nodes();
         List<Fusion> fusions = new ArrayList<>();
-        for (int i = Math.max(firstWithParameters, 0); firstWithParameters >= 0 && i + 1 < layers.size(); i++) {
-            if (!(layers.get(i).spec() instanceof LayerSpec.BatchNorm)
+        for (int i = 0; i + 1 < layers.size(); i++) {
+            if (!inBackward.contains(layers.get(i).name())
+                    || !(layers.get(i).spec() instanceof LayerSpec.BatchNorm)
                     || !(layers.get(i + 1).spec() instanceof LayerSpec.Activation act)
-                    || !FUSABLE.contains(act.function())) {
+                    || !FUSABLE.contains(act.function())
+                    || !chained(graph, layers.get(i), layers.get(i + 1))) {
                 continue;
             }
             Optional<String> dropout = i + 2 < layers.size() && layers.get(i + 2).spec() instanceof LayerSpec.Dropout
+                    && chained(graph, layers.get(i + 1), layers.get(i + 2))
                     ? Optional.of(layers.get(i + 2).name())
                     : Optional.empty();
             fusions.add(new Fusion.BatchNormActivation(layers.get(i).name(), layers.get(i + 1).name(), dropout));
             i += dropout.isPresent() ? 2 : 1;
         }
         return fusions;
+    }
+
+    /** Whether {@code next} reads only {@code layer}'s output, and no other layer reads it. */
+    private static boolean chained(Graph graph, LayerNode layer, LayerNode next) {
+        return graph.inputsOf(next).equals(List.of(layer.name())) && graph.readersOf(layer.name()).size() == 1;
     }
 }

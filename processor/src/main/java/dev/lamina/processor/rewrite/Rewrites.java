@@ -1,5 +1,6 @@
 package dev.lamina.processor.rewrite;
 
+import dev.lamina.processor.ir.Graph;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.plan.ExecutionPlan;
@@ -42,15 +43,15 @@ public final class Rewrites {
      * {@code generatorRewrites}, the fusion rules and the inference pass are planned too.
      */
     public static ExecutionPlan plan(ModelIR declared, ModelIR executed, boolean generatorRewrites) {
-        List<LayerNode> layers = executed.layers();
-        TrainingPass training = new TrainingPass(layers, generatorRewrites
-                ? BatchNormActivationFusion.find(layers, TrainingPass.firstWithParameters(layers))
+        Graph graph = executed.graph();
+        TrainingPass training = new TrainingPass(executed.steps(), generatorRewrites
+                ? BatchNormActivationFusion.find(graph, TrainingPass.inBackward(graph))
                 : List.of());
         Optional<InferencePass> inference = Optional.empty();
         if (generatorRewrites) {
-            List<LayerNode> runs = forInference(executed).layers();
-            if (!names(runs).equals(names(layers))) {
-                inference = Optional.of(new InferencePass(runs));
+            ModelIR runs = forInference(executed);
+            if (!names(runs.layers()).equals(names(executed.layers()))) {
+                inference = Optional.of(new InferencePass(runs.steps()));
             }
         }
         return new ExecutionPlan(declared, executed, training, inference);

@@ -5,10 +5,9 @@ import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.ir.Shape;
-import dev.lamina.processor.ir.ShapeProblems;
+import dev.lamina.processor.ir.Step;
 import dev.lamina.processor.read.DslNames;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.AnnotationMirror;
@@ -23,7 +22,8 @@ import javax.tools.Diagnostic;
  *
  * <p>Shapes are one example without the batch axis: {@code [C, H, W]} (NCHW images) or {@code [F]}.
  * Each layer kind's rule is {@link dev.lamina.processor.ir.LayerSpec#outputShape} on its spec record;
- * this class runs them in order and turns their problems into errors on the layer.
+ * {@link StepShapes} runs them in order, through every block use with the input it gets there, and
+ * turns their problems into errors on the layer (and on the model's block use that holds it).
  * The loss consumes {@code [N, K]} (see {@code LossFunction}), so the model's output must be a vector.
  * Every tensor, per example, and every weight tensor must hold at most {@link Messages#MAX_ELEMENTS}
  * elements, so later stages can count them in {@code int} and {@code long} without overflow.
@@ -36,102 +36,25 @@ public final class ShapeInference {
 
     /** The model with shapes filled in, or empty when some shape is impossible (reported). */
     public static Optional<ModelIR> infer(ModelIR model, Report report) {
-        Shape current = model.input();
-        BigInteger inputElements = elements(current.dims());
+        Shape input = model.input();
+        BigInteger inputElements = StepShapes.elements(input.dims());
         if (inputElements.compareTo(MAX_ELEMENTS) > 0) {
-            errorOnModel(model, "input", Messages.inputTooLarge(current, inputElements), report);
+            errorOnModel(model, "input", Messages.inputTooLarge(input, inputElements), report);
             return Optional.empty();
         }
-        List<LayerNode> layers = new ArrayList<>();
-        for (LayerNode layer : model.layers()) {
-            Shape output = outputOf(layer, current, report);
-            if (output == null) {
-                return Optional.empty();
-            }
-            LayerNode inferred = layer.withShapes(current, output);
-            if (!fits(inferred, report)) {
-                return Optional.empty();
-            }
-            layers.add(inferred);
-            current = output;
+        List<Step> steps = new StepShapes(report).infer(model.steps(), input);
+        if (steps == null) {
+            return Optional.empty();
         }
-        if (!current.isVector()) {
+        ModelIR inferred = model.withSteps(steps);
+        Shape output = inferred.output();
+        if (!output.isVector()) {
+            List<LayerNode> layers = inferred.layers();
             String last = layers.isEmpty() ? null : layers.get(layers.size() - 1).name();
-            errorOnModel(model, "loss", Messages.lossNeedsVector(model.loss().name(), last, current), report);
+            errorOnModel(model, "loss", Messages.lossNeedsVector(model.loss().name(), last, output), report);
             return Optional.empty();
         }
-        return Optional.of(model.withSteps(layers));
-    }
-
-    /** The layer's output for {@code in}, or null after reporting why there is none. */
-    private static Shape outputOf(LayerNode layer, Shape in, Report report) {
-        String kind = layer.spec().kind();
-        String name = layer.name();
-        return layer.spec().outputShape(in, new ShapeProblems() {
-            @Override
-            public Shape needsImage() {
-                return error(null, Messages.needsImage(kind, name, in));
-            }
-
-            @Override
-            public Shape missingFlatten() {
-                return error(null, Messages.missingFlatten(kind, name, in));
-            }
-
-            @Override
-            public Shape nothingToFlatten() {
-                return error(null, Messages.nothingToFlatten(name, in));
-            }
-
-            @Override
-            public Shape needsVectorOrImage() {
-                return error(null, Messages.needsVectorOrImage(kind, name, in));
-            }
-
-            @Override
-            public Shape windowTooLarge(String member, String what, int size) {
-                String axis = size > in.dim(1) ? "height" : "width";
-                int axisSize = axis.equals("height") ? in.dim(1) : in.dim(2);
-                return error(member, Messages.infeasibleWindow(kind, name, what, size, in, axis, axisSize));
-            }
-
-            private Shape error(String member, String message) {
-                report.error(layer.source(), member, message);
-                return null;
-            }
-        });
-    }
-
-    /** Whether the layer's output and weights are small enough; if not, reports on the layer. */
-    private static boolean fits(LayerNode layer, Report report) {
-        BigInteger outputElements = elements(layer.output().dims());
-        if (outputElements.compareTo(MAX_ELEMENTS) > 0) {
-            report.error(layer.source(), null, Messages.tensorTooLarge(layer.spec().kind(), layer.name(),
-                    "output " + layer.output() + " of one example", outputElements));
-            return false;
-        }
-        BigInteger weights = weightElements(layer);
-        if (weights.compareTo(MAX_ELEMENTS) > 0) {
-            report.error(layer.source(), null, Messages.tensorTooLarge(layer.spec().kind(), layer.name(),
-                    "its weight tensor", weights));
-            return false;
-        }
-        return true;
-    }
-
-    /** Elements of the weight tensor ({@code [filters, C, k, k]} or {@code [in, units]}), else 0. */
-    private static BigInteger weightElements(LayerNode layer) {
-        int[] dims = layer.spec().weightDims(layer.input());
-        return dims.length == 0 ? BigInteger.ZERO : elements(dims);
-    }
-
-    /** Exact product, without the overflow of {@link Shape#size()} for huge shapes. */
-    private static BigInteger elements(int... dims) {
-        BigInteger n = BigInteger.ONE;
-        for (int d : dims) {
-            n = n.multiply(BigInteger.valueOf(d));
-        }
-        return n;
+        return Optional.of(inferred);
     }
 
     /** An error on the {@code @Sequential} annotation, on {@code member}'s value when the user wrote it. */

@@ -2,8 +2,12 @@ package dev.lamina.processor.read;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import dev.lamina.dsl.Block;
+import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Layer;
 import dev.lamina.dsl.Loss;
+import dev.lamina.dsl.Repeat;
+import dev.lamina.dsl.Residual;
 import dev.lamina.dsl.Sequential;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +30,11 @@ class DslNamesTest {
         assertThat(DslNames.SEQUENTIAL).isEqualTo(Sequential.class.getName());
         assertThat(DslNames.LAYER).isEqualTo(Layer.class.getName());
         assertThat(DslNames.LOSS).isEqualTo(Loss.class.getName());
+        assertThat(DslNames.BLOCK).isEqualTo(Block.class.getName());
+        assertThat(DslNames.RESIDUAL).isEqualTo(Residual.class.getName());
+        assertThat(DslNames.RESIDUAL_IDENTITY).isEqualTo(Residual.Identity.class.getCanonicalName());
+        assertThat(DslNames.CONCAT).isEqualTo(Concat.class.getName());
+        assertThat(DslNames.REPEAT).isEqualTo(Repeat.class.getName());
     }
 
     @Test

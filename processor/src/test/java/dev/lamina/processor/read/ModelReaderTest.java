@@ -257,7 +257,8 @@ class ModelReaderTest {
         assertThat(compilation).hadErrorCount(1);
         assertErrorAt(compilation, "[Lamina/MalformedModel] method 'helper' has no layer annotation; annotate it"
                 + " with exactly one of @Conv2d, @Dense, @BatchNorm, @ReLU, @ELU, @LeakyReLU, @Tanh, @Sigmoid,"
-                + " @Softmax, @Dropout, @MaxPool2d, @AvgPool2d, @GlobalAvgPool2d, @Flatten, or give it a default body",
+                + " @Softmax, @Dropout, @MaxPool2d, @AvgPool2d, @GlobalAvgPool2d, @Flatten, @Residual, @Concat, @Repeat,"
+                + " or give it a default body",
                 source, "helper()", "helper");
     }
 

@@ -50,6 +50,11 @@ class InputsUnchangedTest {
         BatchNorm.forwardInference(bnY, gamma, beta, watch("running mean", randn(8, 16)),
                 watch("running var", randn(9, 16).muli(0.1).addi(1)), 1e-5);
 
+        INDArray sum = Add.forward(watch("add shortcut", convY), watch("add body", bnY));
+        INDArray joined = Concat.forward(convY, bnY);
+        Concat.part(watch("concat dy", randn(11, joined.shape())), 16, 32);
+        assertWithMessage("add returns a new array").that(sum == convY || sum == bnY).isFalse();
+
         INDArray act = watch("activation x", bnY);
         INDArray actDy = watch("activation dy", randn(10, act.shape()));
         INDArray y = watch("relu y", ReLU.forward(act));
