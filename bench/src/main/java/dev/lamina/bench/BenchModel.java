@@ -15,7 +15,7 @@ import java.util.function.LongFunction;
  * @param dl4jKind    what the DL4J peer is built as, for the header
  * @param trainFlop   FLOP per training image
  * @param inferFlop   FLOP per inference image
- * @param lamina      the generated Lamina model for a seed, or null when the processor cannot compile it yet
+ * @param lamina      the generated Lamina model for a seed
  * @param dl4j        the DL4J peer for a seed
  * @param interfaceName the declaration's simple name, for {@link CompileCost}
  * @param source      the declaration, for {@link CompileCost}
@@ -32,10 +32,9 @@ record BenchModel(String name, String title, String dl4jKind, double trainFlop, 
         add(models, new BenchModel("seed", "seed network", "MultiLayerNetwork", 19.5e6, 6.5e6,
                 LaminaSeedNet::create, seed -> Dl4jNet.of(Dl4jSeedNet.create(seed)), "SeedNet", CompileCost.SEED_NET));
         // The 3x3 convolutions at 28x28 (16 channels), 14x14 (32) and 7x7 (64), the 1x1 projections and
-        // the classifier: 25.9 MFLOP. Lamina's side needs the processor to compile @Residual and @Repeat
-        // (issue 12); until then this model runs with --only dl4j.
+        // the classifier: 25.9 MFLOP.
         add(models, new BenchModel("resnet", "MNIST ResNet", "ComputationGraph", 77.8e6, 25.9e6,
-                null, seed -> Dl4jNet.of(Dl4jResNet.create(seed)), "MnistResNet", CompileCost.MNIST_RESNET));
+                LaminaMnistResNet::create, seed -> Dl4jNet.of(Dl4jResNet.create(seed)), "MnistResNet", CompileCost.MNIST_RESNET));
         return models;
     }
 

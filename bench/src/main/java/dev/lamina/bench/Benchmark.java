@@ -75,10 +75,6 @@ public final class Benchmark {
         }
         boolean oneDnnNatives = Natives.oneDnn();
         boolean useHelpers = helpers.equals("on") || (helpers.equals("auto") && oneDnnNatives);
-        if (model.lamina() == null && !only.equals("dl4j")) {
-            throw new IllegalArgumentException("Lamina cannot compile the " + model.title() + " yet (the processor"
-                    + " does not generate @Residual/@Repeat blocks); run it with --only dl4j");
-        }
 
         System.out.printf(Locale.ROOT, "Lamina vs DL4J 1.0.0-M2.1, %s, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
                         + "OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, java %s%n",
@@ -126,7 +122,7 @@ public final class Benchmark {
         }
         peakKb.forEach((when, kb) -> System.out.printf(Locale.ROOT, "peak RSS (VmHWM) %s: %.0f MB%n", when,
                 kb / 1024.0));
-        if (!options.containsKey("no-compile") && model.lamina() != null) {
+        if (!options.containsKey("no-compile")) {
             CompileCost.Result cost = CompileCost.measure(model.interfaceName(), model.source(), 3, 5);
             System.out.printf(Locale.ROOT, "compile time, %s (javac in-process, median of %d): "
                             + "%.0f ms with the Lamina processor, %.0f ms without (-proc:none): processor and "

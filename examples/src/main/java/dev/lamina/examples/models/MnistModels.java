@@ -73,10 +73,12 @@ public final class MnistModels {
         }
     }
 
-    /** {@return the models of the examples: {@code seed} (the default)} */
+    /** {@return the models of the examples: {@code seed} (the default) and {@code resnet}} */
     public static MnistModels builtIn() {
         return new MnistModels(List.of(
-                new Entry("seed", "seed network", "SeedNet.java", LaminaSeedNet.class, LaminaSeedNet::create)));
+                new Entry("seed", "seed network", "SeedNet.java", LaminaSeedNet.class, LaminaSeedNet::create),
+                new Entry("resnet", "MNIST ResNet", "MnistResNet.java", LaminaMnistResNet.class,
+                        LaminaMnistResNet::create)));
     }
 
     /** {@return the model used when none is named: the first} */

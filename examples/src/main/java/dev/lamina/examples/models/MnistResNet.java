@@ -78,8 +78,12 @@ public interface MnistResNet {
         @BatchNorm Layer bn2();
     }
 
-    /** Its projection shortcut: {@code [16, 28, 28] -> [32, 14, 14]}. */
+    /**
+     * Its projection shortcut: {@code [16, 28, 28] -> [32, 14, 14]}. A 1x1 convolution with stride 2
+     * reads every other row and column, as in the paper; the branch beside it reads all of them.
+     */
     @Block interface Proj32 {
+        @SuppressWarnings("Lamina/StrictWindowTruncation")
         @Conv2d(filters = 32, kernel = 1, stride = 2, bias = false) Layer conv();
         @BatchNorm Layer bn();
     }
@@ -108,8 +112,9 @@ public interface MnistResNet {
         @BatchNorm Layer bn2();
     }
 
-    /** Its projection shortcut: {@code [32, 14, 14] -> [64, 7, 7]}. */
+    /** Its projection shortcut: {@code [32, 14, 14] -> [64, 7, 7]}, reading every other row and column. */
     @Block interface Proj64 {
+        @SuppressWarnings("Lamina/StrictWindowTruncation")
         @Conv2d(filters = 64, kernel = 1, stride = 2, bias = false) Layer conv();
         @BatchNorm Layer bn();
     }

@@ -5,9 +5,11 @@ import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lamina.examples.images.DigitImages;
+import dev.lamina.examples.models.LaminaMnistResNet;
 import dev.lamina.examples.models.LaminaSeedNet;
 import dev.lamina.examples.models.MnistModels;
 import dev.lamina.examples.models.MnistModels.Entry;
+import dev.lamina.examples.report.PngChecks;
 import dev.lamina.examples.study.LaminaConvBnActPoolDrop;
 import dev.lamina.runtime.checkpoint.CheckpointFile;
 import dev.lamina.runtime.model.Model;
@@ -201,6 +203,58 @@ class ModelOptionTest {
         assertThat(resumed.out).contains("Lamina other network (generated at compile time");
         assertThat(resumed.out).contains("resumed from " + checkpoint);
         assertThat(CheckpointFile.read(run.resolve("checkpoint-epoch-2.lamina")).model()).isEqualTo(OTHER_CLASS);
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(1 + 2);
+    }
+
+    @Test
+    void theResNetTrainsResumesEvaluatesAndPredictsFromTheCommandLine(@TempDir Path dir) throws Exception {
+        String resnet = LaminaMnistResNet.class.getName();
+        Cli summary = Cli.run("summary", "--model", "resnet");
+        assertThat(summary.exitCode).isEqualTo(0);
+        assertThat(summary.out).isEqualTo(LaminaMnistResNet.create(0).summary(128));
+
+        // The built-in command line, on synthetic data.
+        Consumer<CommandLine> data = cli -> {
+            Cli.command(cli, "train", TrainCommand.class).data = options -> SyntheticDigits.mnist(64, 32);
+            Cli.command(cli, "evaluate", EvaluateCommand.class).data = options -> SyntheticDigits.dataset(32, 2);
+        };
+        Path run = dir.resolve("run");
+        Cli train = Cli.run(data, "train", "--model", "resnet", "--epochs", "1", "--batch-size", "32", "-o",
+                run.toString());
+        assertWithMessage("stderr: %s", train.err).that(train.exitCode).isEqualTo(0);
+        assertThat(train.out).contains("Lamina MNIST ResNet (generated at compile time from MnistResNet.java):");
+        assertThat(train.out).containsMatch("(?m)^Trainable parameters: +96,314 ");
+        Path first = run.resolve("checkpoint-epoch-1.lamina");
+        assertThat(CheckpointFile.read(first).model()).isEqualTo(resnet);
+        assertThat(CheckpointFile.read(first).parameters()).containsKey("stage1[0].res.conv1.weight");
+
+        Cli resumed = Cli.run(data, "train", "--epochs", "2", "--batch-size", "32", "-o", run.toString(), "--resume",
+                first.toString());
+        assertWithMessage("stderr: %s", resumed.err).that(resumed.exitCode).isEqualTo(0);
+        assertThat(resumed.out).contains("Lamina MNIST ResNet");
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(1 + 2);
+        PngChecks.assertChart(run.resolve("curves.png"), 1280, 440);
+        Path second = run.resolve("checkpoint-epoch-2.lamina");
+        assertThat(CheckpointFile.read(second).model()).isEqualTo(resnet);
+
+        Cli evaluate = Cli.run(data, "evaluate", "-c", second.toString());
+        assertWithMessage("stderr: %s", evaluate.err).that(evaluate.exitCode).isEqualTo(0);
+        assertThat(evaluate.out).contains("test accuracy");
+        Path images = dir.resolve("images");
+        DigitImages.writePng(SyntheticDigits.pixels(SyntheticDigits.dataset(1, 9), 0), images.resolve("a.png"));
+        Cli predict = Cli.run("predict", "-c", second.toString(), "--images", images.toString());
+        assertWithMessage("stderr: %s", predict.err).that(predict.exitCode).isEqualTo(0);
+        assertThat(predict.out).containsMatch("(?m)^a\\.png  +\\d  +\\d+\\.\\d\\d%$");
+
+        // The seed network's model and the ResNet's checkpoints refuse each other.
+        Cli wrong = Cli.run(data, "evaluate", "-c", second.toString(), "--model", "seed");
+        assertThat(wrong.exitCode).isEqualTo(1);
+        assertThat(wrong.err).isEqualTo("error: " + second + ": checkpoint is of model resnet (" + resnet + "), not of"
+                + " --model seed (" + SEED_CLASS + "); pass --model resnet or leave --model out\n");
+        Cli wrongResume = Cli.run(data, "train", "--epochs", "3", "--batch-size", "32", "-o", run.toString(),
+                "--resume", second.toString(), "--model", "seed");
+        assertThat(wrongResume.exitCode).isEqualTo(1);
+        assertThat(wrongResume.err).contains("checkpoint is of model resnet (" + resnet + "), not of --model seed");
         assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(1 + 2);
     }
 
