@@ -66,7 +66,7 @@ class EveryLayerKindTest {
      * The DSL's layer annotations: its annotation types that go on methods, except the block uses
      * ({@code @Residual}, {@code @Concat}, {@code @Repeat}), which declare no layer kind of their own
      * and have their own tests (reader and shape inference: {@code read/BlockReaderTest},
-     * {@code shape/BlockShapesTest}).
+     * {@code shape/BlockShapesTest}; every stage: {@code runtime/BlockModelsEndToEndTest}).
      */
     static List<String> layerAnnotations() throws IOException, URISyntaxException {
         // The DSL's classes: a directory in an IDE or a module build, a jar in a reactor build.

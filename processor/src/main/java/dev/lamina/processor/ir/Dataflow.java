@@ -48,17 +48,23 @@ public final class Dataflow {
         for (int i = 0; i < nodes.size(); i++) {
             position.put(nodes.get(i).name(), i);
         }
-        successors.forEach((from, tos) -> {
-            for (String to : tos) {
-                Integer f = position.get(from);
+        for (String from : successors.keySet()) {
+            if (!position.containsKey(from)) {
+                throw new IllegalArgumentException("edge from " + from + ", which is not a layer of this dataflow");
+            }
+        }
+        // In execution order, so that each layer's successors and predecessors come in a fixed order.
+        for (LayerNode node : nodes) {
+            for (String to : successors.getOrDefault(node.name(), List.of())) {
+                Integer f = position.get(node.name());
                 Integer t = position.get(to);
-                if (f == null || t == null || t <= f) {
-                    throw new IllegalArgumentException("edge " + from + " -> " + to
+                if (t == null || t <= f) {
+                    throw new IllegalArgumentException("edge " + node.name() + " -> " + to
                             + " does not join two layers in execution order");
                 }
-                flow.connect(nodes.get(f), nodes.get(t));
+                flow.connect(node, nodes.get(t));
             }
-        });
+        }
         return flow;
     }
 

@@ -7,8 +7,10 @@ import dev.lamina.processor.ir.LayerSpec.Activation;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -30,6 +32,18 @@ public final class Layers {
 
     /** Conv2d or Dense. */
     public static final Predicate<LayerSpec> WEIGHT = LayerSpec::isWeightLayer;
+
+    /** Global average pooling: the mean of each channel, {@code [C, H, W] -> [C]}. */
+    public static final Predicate<LayerSpec> GLOBAL_POOL = s -> s instanceof LayerSpec.GlobalAvgPool2d;
+
+    /** A residual addition, the junction that ends a {@code @Residual}. */
+    public static final Predicate<LayerSpec> ADD = s -> s instanceof LayerSpec.Add;
+
+    /** A concatenation, the junction that ends a {@code @Concat}. */
+    public static final Predicate<LayerSpec> CONCAT = s -> s instanceof LayerSpec.Concat;
+
+    /** Either junction: a residual addition or a concatenation. */
+    public static final Predicate<LayerSpec> JUNCTION = LayerSpec::isJunction;
 
     /** Every activation applied to each value independently: all but softmax. */
     public static final Predicate<LayerSpec> ELEMENTWISE_ACTIVATION =
@@ -56,23 +70,30 @@ public final class Layers {
 
     /**
      * Every path forward from the layers that read {@code from}'s output: one walk per path (one in
-     * a straight stack; one per branch where the flow forks).
+     * a straight stack; one per branch where the flow forks). Where paths join again (at a junction
+     * that {@code pass} accepts) the walk goes on past the join once, along the first path that
+     * reaches it: what lies beyond is the same for every path, so rules neither report it twice nor
+     * walk a number of paths that doubles with each block.
      */
     public static List<Walk> forward(Dataflow flow, LayerNode from, Predicate<LayerSpec> pass) {
         List<Walk> walks = new ArrayList<>();
-        walk(flow, from, pass, true, new ArrayList<>(), walks);
+        walk(flow, from, pass, true, new ArrayList<>(), new HashSet<>(), walks);
         return walks;
     }
 
-    /** Every path backward from the layers whose output {@code from} reads; {@code passed} in flow order. */
+    /**
+     * Every path backward from the layers whose output {@code from} reads; {@code passed} in flow
+     * order. As {@link #forward}, a layer where paths fork (read by several layers) is walked past
+     * once.
+     */
     public static List<Walk> backward(Dataflow flow, LayerNode from, Predicate<LayerSpec> pass) {
         List<Walk> walks = new ArrayList<>();
-        walk(flow, from, pass, false, new ArrayList<>(), walks);
+        walk(flow, from, pass, false, new ArrayList<>(), new HashSet<>(), walks);
         return walks;
     }
 
     private static void walk(Dataflow flow, LayerNode at, Predicate<LayerSpec> pass, boolean forward,
-            List<LayerNode> passed, List<Walk> walks) {
+            List<LayerNode> passed, Set<String> expanded, List<Walk> walks) {
         List<LayerNode> next = forward ? flow.successors(at) : flow.predecessors(at);
         if (next.isEmpty()) {
             walks.add(new Walk(inFlowOrder(passed, forward), null));
@@ -82,10 +103,18 @@ public final class Layers {
                 walks.add(new Walk(inFlowOrder(passed, forward), n));
                 continue;
             }
+            if (!expanded.add(n.name())) {
+                continue;
+            }
             passed.add(n);
-            walk(flow, n, pass, forward, passed, walks);
+            walk(flow, n, pass, forward, passed, expanded, walks);
             passed.remove(passed.size() - 1);
         }
+    }
+
+    /** Whether {@code node}'s output is read by exactly one layer, so that it can be moved or merged alone. */
+    public static boolean readOnce(Dataflow flow, LayerNode node) {
+        return flow.successors(node).size() == 1;
     }
 
     private static List<LayerNode> inFlowOrder(List<LayerNode> passed, boolean forward) {

@@ -5,6 +5,7 @@ import dev.lamina.processor.diag.NearMiss;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.SourceRef;
 import dev.lamina.processor.lint.sarif.SarifResult;
 import dev.lamina.processor.lint.sarif.SarifWriter;
 import java.io.IOException;
@@ -35,6 +36,8 @@ public final class Lint {
     private final LintOptions options;
     private final SourceLines lines;
     private final List<SarifResult> results = new ArrayList<>();
+    /** Block interfaces whose {@code @SuppressWarnings} were checked for unknown IDs in this compilation. */
+    private final Set<TypeElement> scannedBlocks = new java.util.HashSet<>();
 
     public Lint(List<RuleInfo> rules, LintOptions options, SourceLines lines) {
         this.rules = List.copyOf(rules);
@@ -67,8 +70,9 @@ public final class Lint {
      */
     public List<ReportedFinding> run(ModelIR model, ModelIR executed, Report report) {
         if (model.element() != null) {
-            reportUnknownSuppressions(model.element(), report);
+            reportUnknownSuppressions(model, report);
         }
+        UseSites uses = UseSites.of(model);
         record Match(int rule, int layer, Finding finding) {}
         List<Match> matches = new ArrayList<>();
         for (int r = 0; r < rules.size(); r++) {
@@ -83,21 +87,21 @@ public final class Lint {
                 report.error("[" + rule.qualifiedId() + "] internal error in this lint rule; please report it: " + e);
                 continue;
             }
-            for (Finding f : context.findings()) {
-                matches.add(new Match(r, model.layers().indexOf(f.at()), f));
+            for (RepeatedFindings.Merged m : RepeatedFindings.merge(context.findings())) {
+                matches.add(new Match(r, model.layers().indexOf(m.finding().at()), m.finding()));
             }
         }
         matches.sort(Comparator.comparingInt(Match::layer).thenComparingInt(Match::rule));
         List<ReportedFinding> reported = new ArrayList<>();
         for (Match m : matches) {
-            emit(model, executed, rules.get(m.rule()), m.finding(), report).ifPresent(reported::add);
+            emit(model, executed, uses, rules.get(m.rule()), m.finding(), report).ifPresent(reported::add);
         }
         return List.copyOf(reported);
     }
 
     /** Reports one finding; returns it unless it was suppressed. */
-    private Optional<ReportedFinding> emit(ModelIR model, ModelIR executed, RuleInfo rule, Finding finding,
-            Report report) {
+    private Optional<ReportedFinding> emit(ModelIR model, ModelIR executed, UseSites uses, RuleInfo rule,
+            Finding finding, Report report) {
         Severity level = options.severity(rule).atMost(finding.cap());
         if (options.werror() && level == Severity.WARNING) {
             level = Severity.ERROR;
@@ -105,7 +109,13 @@ public final class Lint {
         LayerNode at = finding.at();
         String message = message(rule, finding);
         Element element = at.source().element() != null ? at.source().element() : model.element();
-        boolean suppressed = element != null && Suppressions.suppresses(element, rule.id());
+        List<Element> suppressible = new ArrayList<>();
+        if (element != null) {
+            suppressible.add(element);
+        }
+        // A layer inside a block: also the methods that use the block, from the model down.
+        uses.of(at).stream().map(SourceRef::element).filter(e -> e != null).forEach(suppressible::add);
+        boolean suppressed = Suppressions.suppressesAny(suppressible, rule.id());
         String carriedOutBy = level == Severity.NOTE && carriedOut(rule, executed, at)
                 ? rule.metadata().carriedOutBy() : "";
         if (!suppressed && carriedOutBy.isEmpty()) {
@@ -149,9 +159,28 @@ public final class Lint {
                 + (finding.fix() != null ? finding.fix() : m.fix());
     }
 
-    private void reportUnknownSuppressions(TypeElement model, Report report) {
+    /**
+     * Warns about unknown rule IDs in {@code @SuppressWarnings} on the model interface and its
+     * methods, and on each {@code @Block} interface that declares one of its layers and its methods;
+     * a block shared by several models of the compilation is looked at once.
+     */
+    private void reportUnknownSuppressions(ModelIR model, Report report) {
         Set<String> ids = rules.stream().map(RuleInfo::id).collect(Collectors.toSet());
-        for (Suppressions.Unknown u : Suppressions.unknown(model, ids)) {
+        List<TypeElement> types = new ArrayList<>();
+        types.add(model.element());
+        for (LayerNode n : model.layers()) {
+            if (n.source().element() != null && n.source().element().getEnclosingElement() instanceof TypeElement t
+                    && !t.equals(model.element()) && !types.contains(t) && scannedBlocks.add(t)) {
+                types.add(t);
+            }
+        }
+        for (TypeElement type : types) {
+            reportUnknownSuppressions(type, ids, report);
+        }
+    }
+
+    private void reportUnknownSuppressions(TypeElement type, Set<String> ids, Report report) {
+        for (Suppressions.Unknown u : Suppressions.unknown(type, ids)) {
             String id = u.text().substring(LintRules.PREFIX.length());
             report.add(Diagnostic.Kind.WARNING, Messages.unknownSuppression(u.text(), id, NearMiss.suggestion(id, ids)),
                     u.element(), u.annotation(), u.value());

@@ -59,7 +59,9 @@ public final class LintDocs {
         s.append("| `-Alamina.report=<file>` | writes every finding of the compilation, suppressed ones included,"
                 + " as a SARIF 2.1.0 log |\n\n");
         s.append("`@SuppressWarnings(\"Lamina/<RuleId>\")` on a layer method, or on the interface (or a class"
-                + " enclosing it), suppresses one rule there; `@SuppressWarnings(\"Lamina\")` suppresses all."
+                + " enclosing it), suppresses one rule there; `@SuppressWarnings(\"Lamina\")` suppresses all. For a"
+                + " layer declared in a `@Block`, it also works on the `@Block` interface and on the method that uses"
+                + " the block (`@Residual`, `@Concat`, `@Repeat`), at any level of nesting."
                 + " A diagnostic that names two layers is suppressed where it is reported (the layer in its"
                 + " location). An unknown `lamina.*` option, rule or parameter, and a value an option does not"
                 + " accept, are errors (`[Lamina/BadOption]`); an unknown rule ID in `@SuppressWarnings` is a"
@@ -68,6 +70,12 @@ public final class LintDocs {
                 + " turns them off) a note whose advice a rewrite has applied to that layer is not printed. The"
                 + " generated class's Javadoc lists it, the SARIF report keeps it as suppressed, and"
                 + " `lintFindings()` leaves it out. The rule says so under **Carried out by**.\n\n");
+        s.append("Rules follow the dataflow through blocks: a residual addition or a concatenation is a layer of its"
+                + " own that several paths reach, and each rule says in its pattern which of them it looks through"
+                + " (dropout reaches a batch norm through both; two weight layers collapse only in a straight run)."
+                + " A layer declared once in a `@Block` is part of the model once per use of the block; a rule that"
+                + " matches it in several uses reports it once, on the first use, and says how many uses there"
+                + " are.\n\n");
         s.append("Where the literature disagrees (batch norm before or after the activation), the rule is a"
                 + " template that is off by default and at most a note: see BlockTemplate.\n\n");
         s.append("## Rules\n\n");

@@ -1,5 +1,6 @@
 package dev.lamina.processor.lint;
 
+import dev.lamina.processor.lint.rules.BatchNormAfterAddition;
 import dev.lamina.processor.lint.rules.BlockTemplate;
 import dev.lamina.processor.lint.rules.ConsecutiveBatchNorm;
 import dev.lamina.processor.lint.rules.DropoutActivationCommute;
@@ -9,9 +10,12 @@ import dev.lamina.processor.lint.rules.FusionBlockingOrder;
 import dev.lamina.processor.lint.rules.LinearStackCollapse;
 import dev.lamina.processor.lint.rules.NonlinearityBeforeOutput;
 import dev.lamina.processor.lint.rules.PoolBeforeMonotoneActivation;
+import dev.lamina.processor.lint.rules.PreActivationWithoutFinalActivation;
 import dev.lamina.processor.lint.rules.ProbOutputWithRegressionLoss;
+import dev.lamina.processor.lint.rules.ReLUBeforeAddition;
 import dev.lamina.processor.lint.rules.RedundantActivation;
 import dev.lamina.processor.lint.rules.RedundantBiasBeforeBatchNorm;
+import dev.lamina.processor.lint.rules.ShortcutNotIdentityOrProjection;
 import dev.lamina.processor.lint.rules.SigmoidBeforeLogitsLoss;
 import dev.lamina.processor.lint.rules.SigmoidWithCategoricalCE;
 import dev.lamina.processor.lint.rules.SoftmaxBeforeLogitsLoss;
@@ -51,6 +55,10 @@ public final class LintRules {
                     new SuspiciousDropoutRate(),
                     new ConsecutiveBatchNorm(),
                     new RedundantActivation(),
+                    new BatchNormAfterAddition(),
+                    new ReLUBeforeAddition(),
+                    new ShortcutNotIdentityOrProjection(),
+                    new PreActivationWithoutFinalActivation(),
                     // (c) configurable notes
                     new BlockTemplate(),
                     new PoolBeforeMonotoneActivation(),

@@ -13,7 +13,8 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * {@code @SuppressWarnings("Lamina/<RuleId>")} and {@code @SuppressWarnings("Lamina")} on a layer
- * method or on any element enclosing it (the model interface, an outer class). javac does not
+ * method or on any element enclosing it (the model interface, a {@code @Block} interface, an outer
+ * class), and for a layer inside a block also on the methods that use the block. javac does not
  * check these strings, so IDs that name no rule are looked for here ({@link #unknown}).
  */
 public final class Suppressions {
@@ -36,6 +37,14 @@ public final class Suppressions {
             }
         }
         return false;
+    }
+
+    /**
+     * True when one of {@code elements} (a layer method, the methods that use the block it is
+     * declared in) or an element enclosing one of them suppresses {@code ruleId}.
+     */
+    public static boolean suppressesAny(List<? extends Element> elements, String ruleId) {
+        return elements.stream().anyMatch(e -> suppresses(e, ruleId));
     }
 
     /** A {@code Lamina/...} string in a {@code @SuppressWarnings} that names no rule. */

@@ -4,7 +4,6 @@ import dev.lamina.processor.diag.Messages;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ElementKind;
@@ -113,7 +112,7 @@ final class BlockCatalog {
     /** Why {@code type} cannot be used as a block ("a class", ...), or null when it can. */
     private static String whyNotABlock(TypeElement type) {
         if (type.getKind() != ElementKind.INTERFACE) {
-            return describe(type.getKind());
+            return ReadContext.describe(type.getKind());
         }
         if (ReadContext.findAnnotation(type, DslNames.SEQUENTIAL) != null) {
             return "a @Sequential model";
@@ -128,17 +127,5 @@ final class BlockCatalog {
 
     private long errorCount() {
         return context.report.items().stream().filter(i -> i.kind() == Diagnostic.Kind.ERROR).count();
-    }
-
-    /** "a class", "an enum", ...: what a type is, for messages. */
-    static String describe(ElementKind kind) {
-        return switch (kind) {
-            case CLASS -> "a class";
-            case ENUM -> "an enum";
-            case ANNOTATION_TYPE -> "an annotation type";
-            case RECORD -> "a record";
-            case INTERFACE -> "an interface";
-            default -> "a " + kind.name().toLowerCase(Locale.ROOT);
-        };
     }
 }

@@ -28,6 +28,9 @@ final class MemberReader {
     private final Map<String, String> reserved;
 
     /**
+     * A reader that reports into {@code context}.
+     *
+     * @param context  the model's reading state
      * @param reserved method names a member must not take (with the simple name of the type that
      *                 declares each): a model's, whose methods the generated class implements; none
      *                 for a block

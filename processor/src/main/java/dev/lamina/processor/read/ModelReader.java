@@ -76,7 +76,7 @@ public final class ModelReader {
             AnnotationMirror sequential = ReadContext.findAnnotation(element, DslNames.SEQUENTIAL);
             String name = element.getSimpleName().toString();
             if (element.getKind() != ElementKind.INTERFACE) {
-                report.add(Diagnostic.Kind.ERROR, Messages.notAnInterface(name, describe(element.getKind())),
+                report.add(Diagnostic.Kind.ERROR, Messages.notAnInterface(name, ReadContext.describe(element.getKind())),
                         element, sequential, null);
                 return Optional.empty();
             }
@@ -242,9 +242,5 @@ public final class ModelReader {
             }
             return reserved;
         }
-    }
-
-    private static String describe(ElementKind kind) {
-        return BlockCatalog.describe(kind);
     }
 }

@@ -2,10 +2,12 @@ package dev.lamina.processor.read;
 
 import dev.lamina.processor.diag.Report;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
@@ -73,5 +75,17 @@ final class ReadContext {
     static String qualifiedNameOf(AnnotationMirror annotation) {
         Element type = annotation.getAnnotationType().asElement();
         return type instanceof TypeElement t ? t.getQualifiedName().toString() : "";
+    }
+
+    /** "a class", "an enum", ...: what a type is, for messages. */
+    static String describe(ElementKind kind) {
+        return switch (kind) {
+            case CLASS -> "a class";
+            case ENUM -> "an enum";
+            case ANNOTATION_TYPE -> "an annotation type";
+            case RECORD -> "a record";
+            case INTERFACE -> "an interface";
+            default -> "a " + kind.name().toLowerCase(Locale.ROOT);
+        };
     }
 }

@@ -1,39 +1,152 @@
 package dev.lamina.processor.lint;
 
+import dev.lamina.processor.ir.Concat;
+import dev.lamina.processor.ir.Group;
 import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.ir.Residual;
 import dev.lamina.processor.ir.Shape;
 import dev.lamina.processor.ir.SourceRef;
+import dev.lamina.processor.ir.Step;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
- * Builds shape-inferred IR by hand for rule unit tests ({@link SourceRef#NONE}, no elements). Shapes
- * follow the DSL's documented formulas; this is test scaffolding, not the shape inference.
+ * Builds shape-inferred IR by hand for rule unit tests ({@link SourceRef#NONE}, no elements, unless
+ * {@link #at} gives one). Shapes follow the DSL's documented formulas; this is test scaffolding, not
+ * the shape inference: it does not check that a residual's paths or a concatenation's parts fit.
+ * Blocks nest: {@link #residual}, {@link #concat} and {@link #repeat} take functions that add the
+ * block's layers to a builder named under the block, as the reader names them
+ * ({@code down2.conv1}, {@code down2.shortcut.conv}, {@code mixed.branch1x1.conv},
+ * {@code stage1[2].res.conv1}).
  */
 public final class Ir {
     private final Shape input;
-    private final List<LayerNode> layers = new ArrayList<>();
+    private final String prefix;
+    private final List<Step> steps = new ArrayList<>();
     private Shape current;
+    private SourceRef source = SourceRef.NONE;
 
-    private Ir(Shape input) {
+    private Ir(Shape input, String prefix) {
         this.input = input;
+        this.prefix = prefix;
         this.current = input;
     }
 
     /** A model taking {@code dims} per example: {@code (1, 28, 28)} or {@code (784)}. */
     public static Ir input(int... dims) {
-        return new Ir(Shape.of(dims));
+        return new Ir(Shape.of(dims), "");
     }
 
     private Ir add(String name, LayerSpec spec, Shape out) {
-        layers.add(new LayerNode(name, spec, current, out, SourceRef.NONE, List.of()));
+        steps.add(new LayerNode(prefix + name, spec, current, out, source, List.of()));
         current = out;
+        source = SourceRef.NONE;
         return this;
+    }
+
+    /** The next layer (or block use) is declared at {@code ref} instead of nowhere. */
+    public Ir at(SourceRef ref) {
+        source = ref;
+        return this;
+    }
+
+    /** The output shape of the steps so far. */
+    public Shape shape() {
+        return current;
+    }
+
+    /**
+     * {@code @Residual(Body.class)} named {@code name}: {@code body} adds the body's layers (named
+     * {@code <name>.<layer>}) to a builder that starts from this one's shape; the shortcut is the
+     * identity.
+     */
+    public Ir residual(String name, UnaryOperator<Ir> body) {
+        return residual(name, body, null);
+    }
+
+    /**
+     * {@code @Residual(value = Body.class, shortcut = Shortcut.class)}: as {@link #residual(String,
+     * UnaryOperator)}, with the shortcut's layers named {@code <name>.shortcut.<layer>}; a null
+     * {@code shortcut} is the identity.
+     */
+    public Ir residual(String name, UnaryOperator<Ir> body, UnaryOperator<Ir> shortcut) {
+        SourceRef use = takeSource();
+        Ir b = body.apply(new Ir(current, prefix + name + "."));
+        Ir s = shortcut == null ? null : shortcut.apply(new Ir(current, prefix + name + ".shortcut."));
+        LayerNode add = new LayerNode(prefix + name, new LayerSpec.Add(), current, b.current, use, List.of());
+        steps.add(new Residual(add, b.steps, "Body", s == null ? List.of() : s.steps, s == null ? "" : "Shortcut"));
+        current = b.current;
+        return this;
+    }
+
+    /** One branch of a {@link #concat}: its name and how to add its layers. */
+    public record Branch(String name, UnaryOperator<Ir> layers) {}
+
+    public static Branch branch(String name, UnaryOperator<Ir> layers) {
+        return new Branch(name, layers);
+    }
+
+    /**
+     * {@code @Concat(value = {...}, withInput = withInput)} named {@code name}, on the channel axis
+     * of images (the feature axis of vectors); the output's other axes are the first part's.
+     */
+    public Ir concat(String name, boolean withInput, Branch... branches) {
+        SourceRef use = takeSource();
+        List<Concat.Branch> built = new ArrayList<>();
+        List<Shape> parts = new ArrayList<>();
+        if (withInput) {
+            parts.add(current);
+        }
+        for (Branch branch : branches) {
+            Ir b = branch.layers().apply(new Ir(current, prefix + name + "." + branch.name() + "."));
+            built.add(new Concat.Branch(prefix + name + "." + branch.name(), branch.name(), b.steps));
+            parts.add(b.current);
+        }
+        List<Integer> channels = parts.stream().map(p -> p.dim(0)).toList();
+        int[] dims = parts.get(0).dims().clone();
+        dims[0] = channels.stream().mapToInt(Integer::intValue).sum();
+        LayerNode junction = new LayerNode(prefix + name, new LayerSpec.Concat(channels), current, Shape.of(dims),
+                use, List.of());
+        steps.add(new Concat(junction, built, withInput));
+        current = junction.output();
+        return this;
+    }
+
+    /** {@code @Repeat(value = Unit.class, times = times)} named {@code name}: units {@code <name>[i]}. */
+    public Ir repeat(String name, int times, UnaryOperator<Ir> unit) {
+        SourceRef use = takeSource();
+        for (int i = 0; i < times; i++) {
+            String group = prefix + name + "[" + i + "]";
+            Ir u = unit.apply(new Ir(current, group + "."));
+            steps.add(new Group(group, "Unit", u.steps, use));
+            current = u.current;
+        }
+        return this;
+    }
+
+    /** {@code @GlobalAvgPool2d}: {@code [C, H, W] -> [C]}. */
+    public Ir globalAvgPool(String name) {
+        return add(name, new LayerSpec.GlobalAvgPool2d(), Shape.of(current.dim(0)));
+    }
+
+    /** A conv with SAME padding and the given bias. */
+    public Ir convSame(String name, int filters, int kernel, int stride, boolean bias) {
+        int h = (current.dim(1) + stride - 1) / stride;
+        int w = (current.dim(2) + stride - 1) / stride;
+        return add(name, new LayerSpec.Conv2d(filters, kernel, stride, LayerSpec.Conv2d.Padding.SAME, bias),
+                Shape.of(filters, h, w));
+    }
+
+    private SourceRef takeSource() {
+        SourceRef use = source;
+        source = SourceRef.NONE;
+        return use;
     }
 
     private Ir same(String name, LayerSpec spec) {
@@ -113,7 +226,7 @@ public final class Ir {
     }
 
     public ModelIR build(Loss loss) {
-        return ModelIR.of("test", "Net", null, input, loss, layers);
+        return ModelIR.of("test", "Net", null, input, loss, steps);
     }
 
     public ModelIR build() {

@@ -64,4 +64,42 @@ class LayersWalkTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Dataflow.of(List.of(DROP, RELU), Map.of("drop", List.of("nowhere"))));
     }
+
+    @Test
+    void pathsThatJoinAreWalkedPastTheJoinOnce() {
+        // drop -> relu -> add and drop -> flat -> add, then add -> bn: one walk reaches bn, through the first path.
+        LayerNode add = node("add", new LayerSpec.Add());
+        Dataflow flow = Dataflow.of(List.of(DROP, RELU, FLAT, add, BN), Map.of("drop", List.of("relu", "flat"),
+                "relu", List.of("add"), "flat", List.of("add"), "add", List.of("bn")));
+        assertThat(Layers.forward(flow, DROP, Layers.ELEMENTWISE_ACTIVATION.or(Layers.FLATTEN).or(Layers.JUNCTION)))
+                .containsExactly(new Layers.Walk(List.of(RELU, add), BN));
+        // Backward, the fork at drop is passed once as well.
+        assertThat(Layers.backward(flow, BN, s -> true)).containsExactly(
+                new Layers.Walk(List.of(DROP, RELU, add), null));
+        assertThat(Layers.readOnce(flow, DROP)).isFalse();
+        assertThat(Layers.readOnce(flow, add)).isTrue();
+    }
+
+    /** A chain of diamonds: without passing each join once, the walks would double with every block. */
+    @Test
+    void manyBlocksDoNotMultiplyTheWalks() {
+        List<LayerNode> nodes = new java.util.ArrayList<>();
+        Map<String, List<String>> edges = new java.util.HashMap<>();
+        String prev = "in";
+        nodes.add(node("in", new LayerSpec.Flatten()));
+        for (int i = 0; i < 40; i++) {
+            String a = "a" + i;
+            String b = "b" + i;
+            String j = "j" + i;
+            nodes.add(node(a, new LayerSpec.Flatten()));
+            nodes.add(node(b, new LayerSpec.Flatten()));
+            nodes.add(node(j, new LayerSpec.Add()));
+            edges.put(prev, List.of(a, b));
+            edges.put(a, List.of(j));
+            edges.put(b, List.of(j));
+            prev = j;
+        }
+        Dataflow flow = Dataflow.of(nodes, edges);
+        assertThat(Layers.forward(flow, nodes.get(0), s -> true)).hasSize(1);
+    }
 }

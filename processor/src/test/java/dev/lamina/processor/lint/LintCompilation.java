@@ -53,6 +53,26 @@ public final class LintCompilation {
         return Compiler.javac().withProcessors(new LaminaProcessor()).withOptions((Object[]) options).compile(source);
     }
 
+    /**
+     * Compiles {@code source} with a processor that only reads, infers shapes and lints
+     * ({@link dev.lamina.processor.testing.ReadInferLintProcessor}): no rewrites, no generated code.
+     */
+    public static Compilation compileLintOnly(JavaFileObject source, String... options) {
+        return Compiler.javac().withProcessors(new dev.lamina.processor.testing.ReadInferLintProcessor())
+                .withOptions((Object[]) options).compile(source);
+    }
+
+    /** Whether the DSL on the test class path has the block annotations ({@code @Block}, {@code @Residual}, ...). */
+    public static boolean dslHasBlocks() {
+        try {
+            Class.forName("dev.lamina.dsl.Residual");
+            Class.forName("dev.lamina.dsl.Block");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
     /** Every diagnostic of the compilation, from javac and from every stage of the processor. */
     public static List<Diagnostic<? extends JavaFileObject>> diagnostics(Compilation compilation) {
         return List.copyOf(compilation.diagnostics());

@@ -4,7 +4,6 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static dev.lamina.processor.lint.LintCompilation.assertNoDiagnostics;
 import static dev.lamina.processor.lint.LintCompilation.assertOnly;
-import static dev.lamina.processor.lint.LintCompilation.compile;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.CompilationSubject;
@@ -51,6 +50,29 @@ public abstract class RuleCompilationTest {
     /** Text at the column the diagnostic must point to (an annotation value), or null to skip. */
     protected String column() {
         return null;
+    }
+
+    /**
+     * Whether the models are compiled by a processor that only reads, infers shapes and lints
+     * ({@link LintCompilation#compileLintOnly}) instead of the whole {@code LaminaProcessor}: for
+     * models the generator does not handle yet. Rules carried out by a rewrite need the whole one.
+     */
+    protected boolean lintOnly() {
+        return false;
+    }
+
+    /**
+     * Whether the models use {@code @Block}s; their cases are skipped while the DSL on the test
+     * class path has no block annotations (the reader for them is written on another branch).
+     */
+    protected boolean usesBlocks() {
+        return false;
+    }
+
+    private Compilation compile(JavaFileObject source, String... options) {
+        Assumptions.assumeTrue(!usesBlocks() || LintCompilation.dslHasBlocks(),
+                "the DSL has no @Block/@Residual yet");
+        return lintOnly() ? LintCompilation.compileLintOnly(source, options) : LintCompilation.compile(source, options);
     }
 
     /** Options that switch an off-by-default rule on for the positive and corrected cases. */

@@ -119,8 +119,10 @@ public final class ModelSummary {
     }
 
     /**
-     * Summarises {@code model}. A buffer belongs to the layer its name starts with: buffer names are
-     * {@code <layer>.<role>}, as in {@code bn1.running_mean}.
+     * Summarises {@code model}. A buffer belongs to the layer named by its name up to the last dot:
+     * buffer names are {@code <layer>.<role>}, as in {@code bn1.running_mean} or, inside a block,
+     * {@code down2.bn1.running_mean} (which belongs to {@code down2.bn1}, not to the block's
+     * addition {@code down2}).
      *
      * @param model     the model to describe
      * @param batchSize examples per forward pass for the activation memory, >= 1
@@ -136,7 +138,8 @@ public final class ModelSummary {
         for (Layer layer : model.layers()) {
             long nonTrainable = 0;
             for (Map.Entry<String, INDArray> buffer : buffers.entrySet()) {
-                if (buffer.getKey().startsWith(layer.name() + ".")) {
+                String key = buffer.getKey();
+                if (key.lastIndexOf('.') == layer.name().length() && key.startsWith(layer.name())) {
                     nonTrainable += buffer.getValue().length();
                 }
             }

@@ -30,7 +30,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * estimates and step count) is kept per parameter, keyed by the identity of its value array.
  */
 public final class Adam implements Optimizer {
-    private final double lr;
+    private double lr;
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -153,9 +153,21 @@ public final class Adam implements Optimizer {
         });
     }
 
-    /** {@return the learning rate} */
+    /** {@return the learning rate of the next step: the configured one, or the last one set with {@link #setLr}} */
+    @Override
     public double lr() {
         return lr;
+    }
+
+    /**
+     * Sets the learning rate of the following steps (for a {@link LearningRateSchedule}); the state is kept.
+     *
+     * @param lr finite and >= 0
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite
+     */
+    @Override
+    public void setLr(double lr) {
+        this.lr = OptimizerSupport.nonNegative("lr", lr);
     }
 
     /** {@return the decay of the first-moment estimate} */

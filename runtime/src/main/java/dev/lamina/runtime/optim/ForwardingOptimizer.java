@@ -42,4 +42,14 @@ public abstract class ForwardingOptimizer implements Optimizer {
     public void loadState(List<Parameter> params, Map<String, INDArray> state) {
         delegate.loadState(params, state);
     }
+
+    @Override
+    public double lr() {
+        return delegate.lr();
+    }
+
+    @Override
+    public void setLr(double lr) {
+        delegate.setLr(lr);
+    }
 }

@@ -47,4 +47,29 @@ public interface Optimizer {
                     + state.keySet());
         }
     }
+
+    /**
+     * The learning rate the next {@link #step} uses: the configured one, or the last one set with
+     * {@link #setLr} (by a {@link LearningRateSchedule} through the trainer, for example).
+     *
+     * @return the current learning rate, finite and >= 0
+     * @throws UnsupportedOperationException if the optimizer has no single learning rate (the default,
+     *     for optimizers written before schedules existed)
+     */
+    default double lr() {
+        throw new UnsupportedOperationException(getClass().getName() + " has no learning rate to read or schedule");
+    }
+
+    /**
+     * Sets the learning rate of the following steps, as a PyTorch scheduler writes
+     * {@code param_group["lr"]}. Nothing else changes: moment estimates and step counts are kept. The
+     * learning rate is not part of {@link #state}: a schedule derives it from the step count.
+     *
+     * @param lr the new learning rate, finite and >= 0
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite
+     * @throws UnsupportedOperationException if the optimizer has no single learning rate (the default)
+     */
+    default void setLr(double lr) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no learning rate to schedule");
+    }
 }

@@ -28,7 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * default. Build with {@link #builder(double)}.
  */
 public final class Sgd implements Optimizer {
-    private final double lr;
+    private double lr;
     private final double momentum;
     private final double dampening;
     private final double weightDecay;
@@ -129,9 +129,21 @@ public final class Sgd implements Optimizer {
         return scratch.computeIfAbsent(value, INDArray::ulike);
     }
 
-    /** {@return the learning rate} */
+    /** {@return the learning rate of the next step: the configured one, or the last one set with {@link #setLr}} */
+    @Override
     public double lr() {
         return lr;
+    }
+
+    /**
+     * Sets the learning rate of the following steps (for a {@link LearningRateSchedule}); the state is kept.
+     *
+     * @param lr finite and >= 0
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite
+     */
+    @Override
+    public void setLr(double lr) {
+        this.lr = OptimizerSupport.nonNegative("lr", lr);
     }
 
     /** {@return the momentum factor} */
@@ -162,7 +174,7 @@ public final class Sgd implements Optimizer {
 
     /** Collects SGD hyperparameters; {@link #build()} validates them. */
     public static final class Builder {
-        private final double lr;
+        private double lr;
         private double momentum = 0;
         private double dampening = 0;
         private double weightDecay = 0;

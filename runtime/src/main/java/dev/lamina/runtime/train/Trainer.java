@@ -10,6 +10,8 @@ import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.model.Parameter;
 import dev.lamina.runtime.model.Tensors;
+import dev.lamina.runtime.optim.GradientClipping;
+import dev.lamina.runtime.optim.LearningRateSchedule;
 import dev.lamina.runtime.optim.Optimizer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,6 +33,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link Optimizer#step}, as one {@link TrainingStep} (forward and backward in a reused ND4J workspace,
  * so steady-state steps take no fresh off-heap memory). Then it evaluates the test set in inference
  * mode ({@link Evaluator}, likewise in a reused workspace).
+ *
+ * <p>What transformer training needs is optional: a learning-rate schedule over the global step
+ * ({@link Builder#schedule}, e.g. linear warm-up then cosine decay), which sets the optimizer's rate
+ * before every step, and gradient clipping by global norm ({@link Builder#clipGradNorm}) between
+ * backward and the optimizer step. Datasets may hold token ids and one class per position
+ * ({@link Dataset#perPosition}); accuracy then counts positions. Sequences have a fixed length.
  *
  * <p>{@link TrainingListener}s hear of every epoch start, batch and epoch end, and may stop training
  * after an epoch ({@link EarlyStopping}). The first one reports progress: by default a
@@ -60,11 +68,17 @@ public final class Trainer {
     private final Path checkpointFile;
     private final int checkpointEvery;
     private final Path resumeFrom;
+    private final LearningRateSchedule schedule;
+    /** The optimizer's rate when the trainer was built: the schedule's base; NaN if it has none. */
+    private final double baseLr;
 
-    private Trainer(Builder b) {
+    private Trainer(Builder b, double baseLr) {
         this.model = b.model;
         this.optimizer = b.optimizer;
-        this.trainingStep = new TrainingStep(model, optimizer);
+        this.trainingStep = b.clipGradNorm ? new TrainingStep(model, optimizer, b.maxGradNorm)
+                : new TrainingStep(model, optimizer);
+        this.schedule = b.schedule;
+        this.baseLr = baseLr;
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
         this.evalBatchSize = b.evalBatchSize;
@@ -93,12 +107,15 @@ public final class Trainer {
     /**
      * Trains for the configured number of epochs.
      *
-     * @param train features {@code [N, ...model.inputShape()]}, one-hot labels {@code [N, K]}
+     * @param train features {@code [N, ...model.inputShape()]}, one-hot labels {@code [N, K]} with
+     *              {@code [K] = model.outputShape()}, or class ids {@code [N, T]} with
+     *              {@code [T, K] = model.outputShape()} ({@link Dataset#perPosition})
      * @param test  evaluated after every epoch; same shapes per example
      * @return one {@link EpochMetrics} per epoch run, in order (fewer than configured when a listener
      *     stopped training early, or when resuming)
      * @throws IllegalArgumentException  before any computation, if a dataset's example or label shape does
-     *     not fit the model (naming both shapes) or a dataset is empty
+     *     not fit the model (naming both shapes) or a dataset is empty; or from the schedule, if it
+     *     gives an invalid rate for some step (the optimizer names the value)
      * @throws TrainingDivergedException if the training loss becomes NaN or infinite, or the test loss
      *     after an epoch does; that epoch then has no checkpoint and reaches no {@code onEpochEnd}
      * @throws UncheckedIOException      if a checkpoint cannot be written, or the one to resume from cannot
@@ -118,6 +135,8 @@ public final class Trainer {
                 : resume(resumeFrom, train.size());
         Batches batches = new Batches(train, batchSize, seed);
         int batchCount = batches.batchCount();
+        int labelsPerExample = train.labelsPerExample();
+        boolean scheduled = schedule != LearningRateSchedule.constant();
         long step = position.step();
         List<EpochMetrics> history = new ArrayList<>(epochs);
         for (int epoch = position.epoch(); epoch < epochs; epoch++) {
@@ -134,6 +153,11 @@ public final class Trainer {
                         train.size(), batchSize));
             }
             for (Batch batch : batches.epoch(epoch, batchIndex)) {
+                double lr = Double.isNaN(baseLr) ? Double.NaN : optimizer.lr();
+                if (scheduled) {
+                    lr = schedule.lr(step, baseLr);
+                    optimizer.setLr(lr);
+                }
                 INDArray features = Evaluator.castTo(batch.features(), model);
                 TrainingStep.Result result = trainingStep.run(features, batch.labels(), dropoutSeed(seed, step));
                 double batchLoss = result.loss();
@@ -152,8 +176,9 @@ public final class Trainer {
                             lossSum, seen));
                 }
                 TrainingListener.BatchProgress progress = new TrainingListener.BatchProgress(epoch + 1, epochs,
-                        batchIndex, batchCount, seen, lossSum / seen, (double) correctHere / seenHere, batchesHere,
-                        seenHere, secondsSince(epochStart));
+                        batchIndex, batchCount, seen, lossSum / seen,
+                        (double) correctHere / (seenHere * labelsPerExample), batchesHere, seenHere,
+                        secondsSince(epochStart), lr, result.gradNorm());
                 for (TrainingListener l : listeners) {
                     l.onBatchEnd(progress);
                 }
@@ -165,7 +190,7 @@ public final class Trainer {
             }
             EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / seen, evaluation.loss(),
                     evaluation.accuracy(), seenHere / trainSeconds, secondsSince(epochStart),
-                    seenHere == 0 ? Double.NaN : (double) correctHere / seenHere);
+                    seenHere == 0 ? Double.NaN : (double) correctHere / (seenHere * labelsPerExample));
             history.add(metrics);
             TrainingPosition end = new TrainingPosition(step, epoch + 1, 0, seed, batchSize, train.size(), 0, 0);
             // The checkpoint first: a listener that records the epoch (a metrics row) runs only once it exists.
@@ -290,7 +315,8 @@ public final class Trainer {
     /**
      * Training settings. Defaults: 1 epoch, batch size 128, evaluation batch size 500, seed 0, progress
      * reported by a {@link ConsoleProgress} on {@link System#out}, rewritten in place on a terminal
-     * ({@link ConsoleProgress#onTerminal()}), no other listeners, no checkpoints.
+     * ({@link ConsoleProgress#onTerminal()}), no other listeners, no checkpoints, a constant learning
+     * rate (the optimizer's), no gradient clipping.
      */
     public static final class Builder {
         private final Model model;
@@ -306,6 +332,9 @@ public final class Trainer {
         private Path checkpointFile;
         private int checkpointEvery;
         private Path resumeFrom;
+        private LearningRateSchedule schedule = LearningRateSchedule.constant();
+        private boolean clipGradNorm;
+        private double maxGradNorm;
 
         private Builder(Model model, Optimizer optimizer) {
             this.model = Objects.requireNonNull(model, "model");
@@ -439,11 +468,51 @@ public final class Trainer {
         }
 
         /**
+         * Sets the learning rate of every step from the global step count ({@link LearningRateSchedule}):
+         * before each step the trainer calls {@link Optimizer#setLr} with
+         * {@code schedule.lr(step, baseLr)}, where {@code step} counts the run's optimizer steps from 0
+         * across epochs (and across a resume: a resumed run continues on the same rates, as the step
+         * count is in the checkpoint) and {@code baseLr} is the optimizer's {@link Optimizer#lr()} when
+         * {@link #build()} runs (so build trainers on freshly configured optimizers). Listeners see each
+         * step's rate in {@link TrainingListener.BatchProgress#learningRate()}. After {@code fit} the
+         * optimizer keeps the last step's rate. Default: {@link LearningRateSchedule#constant()}, which
+         * leaves the optimizer's rate alone.
+         *
+         * @param schedule e.g. {@code LearningRateSchedule.warmupCosine(warmupSteps, totalSteps, minLr)}, with
+         *     {@code totalSteps} usually epochs times batches per epoch ({@code ceil(N / batchSize)})
+         * @return this builder
+         * @throws NullPointerException if {@code schedule} is null
+         */
+        public Builder schedule(LearningRateSchedule schedule) {
+            this.schedule = Objects.requireNonNull(schedule, "schedule");
+            return this;
+        }
+
+        /**
+         * Clips the gradients by global norm after every backward pass and before the optimizer step:
+         * when the L2 norm over all parameters' gradients exceeds {@code maxNorm}, all are scaled by
+         * {@code maxNorm / (norm + 1e-6)}, as PyTorch's {@code torch.nn.utils.clip_grad_norm_}
+         * ({@link GradientClipping#clipGradNorm}). Listeners see each step's norm before clipping in
+         * {@link TrainingListener.BatchProgress#gradNorm()}. Default: no clipping (and no norm computed).
+         * Transformer recipes commonly use 1.0.
+         *
+         * @param maxNorm the largest global norm, > 0 (checked by {@link #build()}); {@code +Infinity}
+         *     reports the norm without clipping
+         * @return this builder
+         */
+        public Builder clipGradNorm(double maxNorm) {
+            this.clipGradNorm = true;
+            this.maxGradNorm = maxNorm;
+            return this;
+        }
+
+        /**
          * Validates the settings.
          *
          * @return the trainer
          * @throws IllegalArgumentException if epochs, a batch size or the checkpoint interval is below 1,
-         *     naming the value
+         *     naming the value; if the maximum gradient norm is not > 0; or if a schedule other than the
+         *     constant one is set for an optimizer without a learning rate ({@link Optimizer#lr()})
          */
         public Trainer build() {
             if (epochs < 1) {
@@ -458,7 +527,21 @@ public final class Trainer {
             if (evalBatchSize < 1) {
                 throw new IllegalArgumentException("evalBatchSize must be >= 1, found " + evalBatchSize);
             }
-            return new Trainer(this);
+            if (clipGradNorm) {
+                GradientClipping.checkMaxNorm(maxGradNorm);
+            }
+            double baseLr;
+            try {
+                baseLr = optimizer.lr();
+            } catch (UnsupportedOperationException e) {
+                if (schedule != LearningRateSchedule.constant()) {
+                    throw new IllegalArgumentException("the learning-rate schedule (" + schedule + ") needs an"
+                            + " optimizer with a learning rate, but " + optimizer.getClass().getName()
+                            + " has none (it does not implement Optimizer.lr() and setLr())", e);
+                }
+                baseLr = Double.NaN;
+            }
+            return new Trainer(this, baseLr);
         }
     }
 }

@@ -92,14 +92,39 @@ public interface TrainingListener {
      * @param batchCount     batches per epoch
      * @param examples       training examples of this epoch trained so far (counting those before a resume)
      * @param trainLoss      mean training loss over this epoch's examples so far
-     * @param trainAccuracy  fraction of this epoch's examples since the start (or resume) whose
-     *                       training-mode arg-max was the labelled class
+     * @param trainAccuracy  fraction of this epoch's examples (positions, for per-position labels) since
+     *                       the start (or resume) whose training-mode arg-max was the labelled class
      * @param batchesHere    batches trained in this epoch since the start or resume, in this process
      * @param examplesHere   examples trained in this epoch since the start or resume, in this process
      * @param seconds        seconds since the epoch started (or resumed) in this process
+     * @param learningRate   the learning rate of this batch's optimizer step (the schedule's, or the
+     *                       optimizer's constant one); NaN if the optimizer has no {@code lr()}
+     * @param gradNorm       the global L2 norm of the gradients before clipping, when the trainer clips
+     *                       ({@code Trainer.Builder.clipGradNorm}); NaN otherwise
      */
     record BatchProgress(int epoch, int epochs, int batch, int batchCount, long examples, double trainLoss,
-            double trainAccuracy, int batchesHere, long examplesHere, double seconds) {
+            double trainAccuracy, int batchesHere, long examplesHere, double seconds, double learningRate,
+            double gradNorm) {
+        /**
+         * Progress without a learning rate or gradient norm (both NaN).
+         *
+         * @param epoch         1-based epoch number
+         * @param epochs        epochs configured for the run
+         * @param batch         batches of this epoch trained
+         * @param batchCount    batches per epoch
+         * @param examples      training examples of this epoch trained so far
+         * @param trainLoss     mean training loss over this epoch's examples so far
+         * @param trainAccuracy fraction of this epoch's labels since the start (or resume) predicted right
+         * @param batchesHere   batches trained in this epoch since the start or resume, in this process
+         * @param examplesHere  examples trained in this epoch since the start or resume, in this process
+         * @param seconds       seconds since the epoch started (or resumed) in this process
+         */
+        public BatchProgress(int epoch, int epochs, int batch, int batchCount, long examples, double trainLoss,
+                double trainAccuracy, int batchesHere, long examplesHere, double seconds) {
+            this(epoch, epochs, batch, batchCount, examples, trainLoss, trainAccuracy, batchesHere, examplesHere,
+                    seconds, Double.NaN, Double.NaN);
+        }
+
         /** {@return the training throughput since the epoch started or resumed, examples per second} */
         public double imagesPerSecond() {
             return examplesHere / Math.max(1e-9, seconds);

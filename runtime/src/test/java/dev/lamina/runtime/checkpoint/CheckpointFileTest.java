@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lamina.runtime.optim.Adam;
+import dev.lamina.runtime.optim.AdamW;
 import dev.lamina.runtime.optim.Optimizer;
 import dev.lamina.runtime.optim.Sgd;
 import java.io.ByteArrayOutputStream;
@@ -224,6 +225,28 @@ class CheckpointFileTest {
         }
         assertThat(fresh.buffers()).isEqualTo(trained.buffers());
         assertThat(freshAdam.state(fresh.parameters())).isEqualTo(adam.state(trained.parameters()));
+    }
+
+    @Test
+    void adamWStateGoesThroughAFileAndAnAdamCheckpointIsNotAdamWs() throws Exception {
+        AdamW adamW = new AdamW(0.01);
+        TinyMlp trained = trainedModel(adamW);
+        Path file = dir.resolve("adamw.ckpt");
+        CheckpointFile.write(file, Checkpoint.capture(trained, adamW, POSITION));
+        TinyMlp fresh = new TinyMlp(4, 8, 3, 99);
+        AdamW freshAdamW = new AdamW(0.01);
+
+        Checkpoint read = CheckpointFile.read(file);
+        assertThat(read.optimizer()).isEqualTo(AdamW.class.getName());
+        read.restoreInto(fresh, freshAdamW, file);
+
+        assertThat(freshAdamW.state(fresh.parameters())).isEqualTo(adamW.state(trained.parameters()));
+        assertThat(freshAdamW.state(fresh.parameters())).containsKey("fc1.weight/exp_avg_sq");
+        Path adamFile = written();
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> CheckpointFile.read(adamFile).restoreInto(fresh, new AdamW(0.01), adamFile));
+        assertThat(e).hasMessageThat().contains("checkpoint holds the state of optimizer " + Adam.class.getName()
+                + ", not of " + AdamW.class.getName());
     }
 
     @Test

@@ -109,6 +109,51 @@ class BatchesTest {
         assertThat(visited).containsExactly(0, 1, 2, 3, 4, 5, 6).inOrder();
     }
 
+    /**
+     * Token sequences [n, 4] of the given type whose tokens in example i are 10 i + position, with
+     * labels per position (10 i + position) mod 7 in the same type.
+     */
+    private static Dataset tokens(int n, DataType type) {
+        long[][] ids = new long[n][4];
+        long[][] labels = new long[n][4];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < 4; t++) {
+                ids[i][t] = 10L * i + t;
+                labels[i][t] = ids[i][t] % 7;
+            }
+        }
+        return Dataset.perPosition(Nd4j.createFromArray(ids).castTo(type), Nd4j.createFromArray(labels).castTo(type), 7);
+    }
+
+    @Test
+    void tokenBatchesKeepTheirIntegerTypeAndFollowTheSameShuffle() {
+        for (DataType type : new DataType[] {DataType.INT32, DataType.INT64}) {
+            Dataset data = tokens(23, type);
+            List<Integer> visited = new ArrayList<>();
+            List<Integer> sizes = new ArrayList<>();
+            for (Batch batch : new Batches(data, 5, 7).epoch(0)) {
+                assertThat(batch.features().dataType()).isEqualTo(type);
+                assertThat(batch.labels().dataType()).isEqualTo(type);
+                assertThat(batch.labels().shape()).isEqualTo(new long[] {batch.size(), 4});
+                sizes.add(batch.size());
+                long[][] ids = batch.features().toLongMatrix();
+                long[][] labels = batch.labels().toLongMatrix();
+                for (int b = 0; b < batch.size(); b++) {
+                    int example = (int) (ids[b][0] / 10);
+                    visited.add(example);
+                    for (int t = 0; t < 4; t++) {
+                        assertThat(ids[b][t]).isEqualTo(10L * example + t);
+                        assertThat(labels[b][t]).isEqualTo((10L * example + t) % 7);
+                    }
+                }
+            }
+            assertThat(sizes).containsExactly(5, 5, 5, 5, 3).inOrder();
+            // The same order as for images: the permutation of Random(seed + epoch).
+            assertThat(visited).containsExactlyElementsIn(Arrays.stream(Batches.permutation(23, 7)).boxed().toList())
+                    .inOrder();
+        }
+    }
+
     @Test
     void invalidBatchSize() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

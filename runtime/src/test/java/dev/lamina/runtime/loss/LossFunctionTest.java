@@ -310,9 +310,125 @@ class LossFunctionTest {
     }
 
     @Test
-    void softmaxCrossEntropyRejectsNonMatrixLogits() {
+    void softmaxCrossEntropyRejectsLogitsOfRankFour() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SoftmaxCrossEntropy().loss(Nd4j.zeros(2, 3, 4), Nd4j.zeros(2, 3, 4)));
-        assertThat(e).hasMessageThat().contains("[2, 3, 4]");
+                () -> new SoftmaxCrossEntropy().loss(Nd4j.zeros(2, 3, 4, 5), Nd4j.zeros(2, 3, 4, 5)));
+        assertThat(e).hasMessageThat().contains("[2, 3, 4, 5]");
+    }
+
+    // ---- sequences: logits [N, T, K] with class ids [N, T] ------------------------------------------------
+
+    private static final int T = 3;
+
+    /** Logits [N, T, K] in double, from {@code random}. */
+    private static double[][][] randomLogits(Random random) {
+        double[][][] x = new double[N][T][K];
+        for (double[][] example : x) {
+            for (double[] position : example) {
+                for (int k = 0; k < K; k++) {
+                    position[k] = 3 * random.nextGaussian();
+                }
+            }
+        }
+        return x;
+    }
+
+    private static int[][] randomIds(Random random) {
+        int[][] ids = new int[N][T];
+        for (int[] row : ids) {
+            for (int t = 0; t < T; t++) {
+                row[t] = random.nextInt(K);
+            }
+        }
+        return ids;
+    }
+
+    /** {@code (1/(N T)) sum_{n,t} -log softmax(x[n,t])[y[n,t]]}, directly from the definition. */
+    private static double naiveSequenceCrossEntropy(double[][][] x, int[][] ids) {
+        double total = 0;
+        for (int n = 0; n < N; n++) {
+            for (int t = 0; t < T; t++) {
+                double sum = 0;
+                for (int k = 0; k < K; k++) {
+                    sum += Math.exp(x[n][t][k]);
+                }
+                total += -Math.log(Math.exp(x[n][t][ids[n][t]]) / sum);
+            }
+        }
+        return total / (N * T);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void sequenceCrossEntropyWithClassIdsMatchesTheDefinitionAndTheFlattenedBatch(DataType type) {
+        Random random = new Random(11);
+        double[][][] x = randomLogits(random);
+        int[][] ids = randomIds(random);
+        LossFunction loss = new SoftmaxCrossEntropy();
+        INDArray logits = Nd4j.createFromArray(x).castTo(type);
+        INDArray intIds = Nd4j.createFromArray(ids);
+        double tolerance = type == DataType.DOUBLE ? 1e-12 : 1e-5;
+
+        assertThat(loss.loss(logits, intIds)).isWithin(tolerance).of(naiveSequenceCrossEntropy(x, ids));
+        assertThat(loss.loss(logits, intIds.castTo(DataType.INT64))).isEqualTo(loss.loss(logits, intIds));
+        // The same as rank 2 on [N * T, K] with one-hot rows, and as rank 3 with one-hot targets.
+        INDArray flatOneHot = Nd4j.zeros(type, N * T, K);
+        for (int i = 0; i < N * T; i++) {
+            flatOneHot.putScalar(i, ids[i / T][i % T], 1);
+        }
+        INDArray flatLogits = logits.reshape('c', N * T, K);
+        assertThat(loss.loss(logits, intIds)).isWithin(tolerance).of(loss.loss(flatLogits, flatOneHot));
+        assertThat(loss.loss(logits, flatOneHot.reshape('c', N, T, K))).isWithin(tolerance)
+                .of(loss.loss(logits, intIds));
+        INDArray gradient = loss.gradient(logits, intIds);
+        assertThat(gradient.shape()).isEqualTo(new long[] {N, T, K});
+        assertThat(gradient.dataType()).isEqualTo(type);
+        assertThat(gradient.reshape('c', N * T, K)).isEqualTo(loss.gradient(flatLogits, flatOneHot));
+        INDArray probabilities = loss.activate(logits);
+        assertThat(probabilities.shape()).isEqualTo(new long[] {N, T, K});
+        assertThat(probabilities.sum(2).sub(1).amaxNumber().doubleValue()).isLessThan(1e-6);
+    }
+
+    @Test
+    void sequenceCrossEntropyGradientMatchesFiniteDifferences() {
+        Random random = new Random(12);
+        double[][][] x = randomLogits(random);
+        INDArray ids = Nd4j.createFromArray(randomIds(random));
+        LossFunction loss = new SoftmaxCrossEntropy();
+        INDArray analytic = loss.gradient(Nd4j.createFromArray(x), ids);
+        double h = 1e-5;
+        double maxDiff = 0;
+        for (int n = 0; n < N; n++) {
+            for (int t = 0; t < T; t++) {
+                for (int k = 0; k < K; k++) {
+                    INDArray plus = Nd4j.createFromArray(x);
+                    plus.putScalar(new long[] {n, t, k}, x[n][t][k] + h);
+                    INDArray minus = Nd4j.createFromArray(x);
+                    minus.putScalar(new long[] {n, t, k}, x[n][t][k] - h);
+                    double numeric = (loss.loss(plus, ids) - loss.loss(minus, ids)) / (2 * h);
+                    maxDiff = Math.max(maxDiff, Math.abs(numeric - analytic.getDouble(n, t, k)));
+                }
+            }
+        }
+        assertWithMessage("maxdiff between analytic and numeric gradient").that(maxDiff).isLessThan(1e-8);
+        assertThat(analytic.sumNumber().doubleValue()).isWithin(1e-12).of(0.0);
+    }
+
+    @Test
+    void sequenceClassIdsOutOfRangeOrOfAnotherShapeAreNamed() {
+        LossFunction loss = new SoftmaxCrossEntropy();
+        INDArray logits = Nd4j.zeros(DataType.FLOAT, 2, 3, 4);
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+                () -> loss.loss(logits, Nd4j.createFromArray(new int[][] {{0, 1, 2}, {3, 4, 0}})));
+        IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
+                () -> loss.gradient(logits, Nd4j.createFromArray(new float[][] {{0, 1, 2}, {3, 0.5f, 0}})));
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> loss.loss(logits, Nd4j.zeros(DataType.INT32, 2, 4)));
+
+        assertThat(range).hasMessageThat().contains("class id of example 1 at position 1 must be a whole number in"
+                + " [0, 4), found 4.0");
+        assertThat(fraction).hasMessageThat().contains("found 0.5");
+        assertThat(shape).hasMessageThat().contains("logits [2, 3, 4] need class ids [2, 3] or one-hot targets of"
+                + " the same shape, found target shape [2, 4]");
     }
 }

@@ -55,6 +55,24 @@ class ModelSummaryTest {
     }
 
     @Test
+    void aBlocksBuffersBelongToItsLayersNotToItsJunction() {
+        Map<String, INDArray> buffers = new LinkedHashMap<>();
+        buffers.put("down.bn.running_mean", Nd4j.zeros(DataType.FLOAT, 4));
+        buffers.put("down.bn.running_var", Nd4j.ones(DataType.FLOAT, 4));
+        Stub model = new Stub(List.of(
+                new LayerInfo("down.conv", "Conv2d", new int[] {4, 3, 3}, 12),
+                new LayerInfo("down.bn", "BatchNorm", new int[] {4, 3, 3}, 8),
+                new LayerInfo("down", "Residual", new int[] {4, 3, 3}, 0)), buffers,
+                List.of(Parameter.of("all", Nd4j.zeros(DataType.FLOAT, 20))), DataType.FLOAT);
+
+        ModelSummary s = ModelSummary.of(model, 1);
+
+        assertThat(s.rows().get(1).nonTrainable()).isEqualTo(8);
+        assertThat(s.rows().get(2).nonTrainable()).isEqualTo(0);
+        assertThat(s.nonTrainableParameters()).isEqualTo(8);
+    }
+
+    @Test
     void rendersAnAlignedTable() {
         String expected = String.join("\n",
                 " Layer  | Kind      | Output shape | Trainable | Non-trainable | Activations",

@@ -61,6 +61,11 @@ class OptimizerStateTest {
     }
 
     @Test
+    void adamWContinuesExactly() {
+        assertContinuesExactly(() -> AdamW.builder().lr(0.05).weightDecay(0.1).build());
+    }
+
+    @Test
     void sgdWithMomentumContinuesExactly() {
         assertContinuesExactly(() -> Sgd.builder(0.05).momentum(0.9).nesterov(true).build());
     }

@@ -4,6 +4,7 @@ import dev.lamina.processor.ir.Dataflow;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.ModelIR;
+import dev.lamina.processor.lint.Blocks;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Layers;
 import dev.lamina.processor.lint.LintContext;
@@ -12,6 +13,7 @@ import dev.lamina.processor.lint.Rule;
 import dev.lamina.processor.lint.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -29,6 +31,10 @@ import java.util.function.Predicate;
  *       is preceded by activation → BN → dropout (pooling may follow the activation).
  * </ul>
  * Off until {@code -Alamina.lint.BlockTemplate.template} is set, then a note.
+ *
+ * <p>In residual networks: projection shortcuts (a conv, optionally with BN, He et al. 2016) are not
+ * held to the template, and in {@code classic} the activation may come after the block's addition
+ * or concatenation (the original residual unit is conv → BN, add, ReLU).
  */
 @Rule(id = "BlockTemplate",
         severity = Severity.OFF,
@@ -50,13 +56,16 @@ public final class BlockTemplate implements LintRule {
 
     private static final Step BN_AFTER = new Step("a batch norm", Layers.BATCH_NORM, Layers.FLATTEN);
     private static final Step ACT_AFTER_BN = new Step("an activation", Layers.ELEMENTWISE_ACTIVATION,
-            Layers.FLATTEN.or(Layers.POOL));
+            Layers.FLATTEN.or(Layers.POOL).or(Layers.GLOBAL_POOL).or(Layers.JUNCTION));
 
     @Override
     public void check(ModelIR model, LintContext context) {
         String template = context.parameter("template").orElse("");
         Dataflow flow = Dataflow.of(model);
-        List<LayerNode> weights = flow.nodes().stream().filter(n -> n.spec().isWeightLayer()).toList();
+        Set<String> shortcuts = Blocks.shortcutLayers(model);
+        List<LayerNode> weights = flow.nodes().stream()
+                .filter(n -> n.spec().isWeightLayer() && !shortcuts.contains(n.name()))
+                .toList();
         for (int w = 0; w < weights.size(); w++) {
             LayerNode weight = weights.get(w);
             switch (template) {
@@ -70,7 +79,8 @@ public final class BlockTemplate implements LintRule {
                     if (w > 0) {
                         expect(context, flow, weight, false, template, "batch norm -> activation -> weight",
                                 List.of(new Step("an activation", Layers.ELEMENTWISE_ACTIVATION,
-                                                Layers.FLATTEN.or(Layers.POOL).or(Layers.DROPOUT)),
+                                                Layers.FLATTEN.or(Layers.POOL).or(Layers.GLOBAL_POOL)
+                                                        .or(Layers.DROPOUT)),
                                         new Step("a batch norm", Layers.BATCH_NORM, Layers.FLATTEN)));
                     }
                 }
@@ -80,7 +90,7 @@ public final class BlockTemplate implements LintRule {
                                 List.of(new Step("a dropout", Layers.DROPOUT, Layers.FLATTEN),
                                         new Step("a batch norm", Layers.BATCH_NORM, Layers.FLATTEN),
                                         new Step("an activation", Layers.ELEMENTWISE_ACTIVATION,
-                                                Layers.FLATTEN.or(Layers.POOL))));
+                                                Layers.FLATTEN.or(Layers.POOL).or(Layers.GLOBAL_POOL))));
                     }
                 }
                 default -> {

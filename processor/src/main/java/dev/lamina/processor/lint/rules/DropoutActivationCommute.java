@@ -6,6 +6,7 @@ import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Layers;
 import dev.lamina.processor.lint.LintContext;
 import dev.lamina.processor.lint.LintRule;
 import dev.lamina.processor.lint.Rule;
@@ -30,7 +31,8 @@ public final class DropoutActivationCommute implements LintRule {
     public void check(ModelIR model, LintContext context) {
         Dataflow flow = Dataflow.of(model);
         for (LayerNode dropout : flow.nodes()) {
-            if (!(dropout.spec() instanceof LayerSpec.Dropout)) {
+            // A dropout whose output also goes elsewhere (into a block) cannot swap with one of its readers.
+            if (!(dropout.spec() instanceof LayerSpec.Dropout) || !Layers.readOnce(flow, dropout)) {
                 continue;
             }
             for (LayerNode weight : flow.predecessors(dropout)) {

@@ -25,22 +25,32 @@ import java.util.function.Predicate;
  * many units and attenuates the shift as its width grows (Li et al.: why Wide ResNet tolerates
  * dropout), so by default it stops the match; with {@code minWidth} set, weight layers narrower than
  * that are passed and such findings are reported as notes at most. Softmax stops the match.
+ *
+ * <p>Through blocks: a concatenation passes the dropped-out channels on unchanged, and an addition
+ * adds their variance to the other path's, so both carry the shift to a batch norm after them; so
+ * does global average pooling. Li et al. measured exactly this in DenseNet, where each bottleneck's
+ * dropout reaches the next layer's batch norm through the concatenation: 77.42% CIFAR-100 test
+ * accuracy without dropout against 68.55% with dropout 0.5 in every bottleneck (Fig. 1). A dropout
+ * whose output reaches several batch norms (each later unit's, through identity shortcuts) is
+ * reported once, naming the first.
  */
 @Rule(id = "DropoutBeforeBatchNorm",
         severity = Severity.WARNING,
         summary = "dropout before batch norm makes its statistics differ between training and inference",
-        pattern = "`@Dropout` → ... → `@BatchNorm` with only flatten, pooling, elementwise activations or dropout"
-                + " between (a weight layer between is not matched)",
+        pattern = "`@Dropout` → ... → `@BatchNorm` with only flatten, pooling, global pooling, elementwise"
+                + " activations, dropout, residual additions or concatenations between (a weight layer between is"
+                + " not matched)",
         rationale = "Variance shift: batch norm's running variance is estimated on dropped-out activations, which"
-                + " inference never sees; DenseNet on CIFAR-100 lost 9 points of accuracy to it",
+                + " inference never sees; DenseNet on CIFAR-100, with dropout reaching each next batch norm through"
+                + " the concatenation, lost 9 points of accuracy to it (77.42% without dropout, 68.55% with)",
         citation = "Li et al. 2018, arXiv 1801.05134; NeuraLint f006",
         fix = "move the dropout after the last batch norm, e.g. just before the output layer",
         parameters = @Rule.Parameter(name = "minWidth", type = Rule.Parameter.Type.POSITIVE_INT,
                 description = "also match through weight layers narrower than this many units or filters,"
                         + " reported as notes (unset: a weight layer stops the match)"))
 public final class DropoutBeforeBatchNorm implements LintRule {
-    private static final Predicate<LayerSpec> CARRIES_SHIFT =
-            Layers.FLATTEN.or(Layers.POOL).or(Layers.ELEMENTWISE_ACTIVATION).or(Layers.DROPOUT);
+    private static final Predicate<LayerSpec> CARRIES_SHIFT = Layers.FLATTEN.or(Layers.POOL).or(Layers.GLOBAL_POOL)
+            .or(Layers.ELEMENTWISE_ACTIVATION).or(Layers.DROPOUT).or(Layers.JUNCTION);
 
     @Override
     public void check(ModelIR model, LintContext context) {
@@ -53,24 +63,35 @@ public final class DropoutBeforeBatchNorm implements LintRule {
             if (!(dropout.spec() instanceof LayerSpec.Dropout d) || d.rate() == 0) {
                 continue;
             }
-            for (Layers.Walk walk : Layers.forward(flow, dropout, pass)) {
-                if (!walk.stopped() || !(walk.stop().spec() instanceof LayerSpec.BatchNorm)) {
-                    continue;
-                }
-                LayerNode bn = walk.stop();
-                boolean throughWeights = walk.passed().stream().anyMatch(n -> n.spec().isWeightLayer());
-                Finding f = Finding.on(dropout, context.describe(dropout) + " reaches " + context.describe(bn)
-                                + context.through(walk.passed()) + ": in training '" + bn.name()
-                                + "' normalises activations whose variance dropout scaled by about 1/(1 - "
-                                + Layers.number(d.rate()) + "), at inference dropout is the identity and '" + bn.name()
-                                + "' keeps the running variance from training"
-                                + (throughWeights ? "; the weight layers between are narrower than minWidth = "
-                                        + minWidth.get() + " and attenuate the shift only in part" : ""))
-                        .fix("move '" + dropout.name() + "' after the last batch norm, e.g. just before the output"
-                                + " layer")
-                        .related(bn);
-                context.report(throughWeights ? f.atMost(Severity.NOTE) : f);
+            List<Layers.Walk> toBatchNorm = Layers.forward(flow, dropout, pass).stream()
+                    .filter(w -> w.stopped() && w.stop().spec() instanceof LayerSpec.BatchNorm)
+                    .toList();
+            if (toBatchNorm.isEmpty()) {
+                continue;
             }
+            // Report the first path without weight layers, else the first path; name how many more there are.
+            Layers.Walk walk = toBatchNorm.stream().filter(w -> !throughWeights(w)).findFirst()
+                    .orElse(toBatchNorm.get(0));
+            LayerNode bn = walk.stop();
+            boolean throughWeights = throughWeights(walk);
+            long more = toBatchNorm.stream().map(w -> w.stop().name()).distinct().count() - 1;
+            Finding f = Finding.on(dropout, context.describe(dropout) + " reaches " + context.describe(bn)
+                            + context.through(walk.passed()) + ": in training '" + bn.name()
+                            + "' normalises activations whose variance dropout scaled by about 1/(1 - "
+                            + Layers.number(d.rate()) + "), at inference dropout is the identity and '" + bn.name()
+                            + "' keeps the running variance from training"
+                            + (throughWeights ? "; the weight layers between are narrower than minWidth = "
+                                    + minWidth.get() + " and attenuate the shift only in part" : "")
+                            + (more == 0 ? "" : "; it reaches " + more + " more batch norm" + (more == 1 ? "" : "s")
+                                    + " after it the same way"))
+                    .fix("move '" + dropout.name() + "' after the last batch norm, e.g. just before the output"
+                            + " layer")
+                    .related(bn);
+            context.report(throughWeights ? f.atMost(Severity.NOTE) : f);
         }
+    }
+
+    private static boolean throughWeights(Layers.Walk walk) {
+        return walk.passed().stream().anyMatch(n -> n.spec().isWeightLayer());
     }
 }

@@ -27,7 +27,7 @@ public final class DropoutBeforePooling implements LintRule {
     public void check(ModelIR model, LintContext context) {
         Dataflow flow = Dataflow.of(model);
         for (LayerNode dropout : flow.nodes()) {
-            if (!Layers.DROPOUT.test(dropout.spec())) {
+            if (!Layers.DROPOUT.test(dropout.spec()) || !Layers.readOnce(flow, dropout)) {
                 continue;
             }
             for (LayerNode pool : flow.successors(dropout)) {

@@ -18,31 +18,38 @@ import java.util.function.Predicate;
  * {@code W2 (W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2)}, whose rank is at most the size of the
  * smallest tensor along the way (per example).
  * Layers that are affine at inference do not break the collapse, so they may stand between: batch
- * norm, dropout, flatten and average pooling. Max pooling and activations are nonlinear and stop
- * the match.
+ * norm, dropout, flatten, average pooling and global average pooling. Max pooling and activations
+ * are nonlinear and stop the match.
+ *
+ * <p>Only a straight run collapses: a junction stops the match (after an addition the second layer
+ * reads the sum with another path, which may be nonlinear; after a concatenation it reads other
+ * channels too), and so does a layer whose output is also read elsewhere, such as the layer before
+ * a block (the first weight layer's output is still needed on the other path, so the two cannot be
+ * merged; a projection shortcut after a plain stem conv is such a case).
  */
 @Rule(id = "LinearStackCollapse",
         severity = Severity.WARNING,
         summary = "two weight layers with no activation between collapse into one",
-        pattern = "`@Conv2d`/`@Dense` → ... → `@Conv2d`/`@Dense` with only batch norm, dropout, flatten or average"
-                + " pooling between",
+        pattern = "`@Conv2d`/`@Dense` → ... → `@Conv2d`/`@Dense` with only batch norm, dropout, flatten, average"
+                + " pooling or global average pooling between, in a straight run (no fork or junction between)",
         rationale = "A product of affine maps is one affine map, of rank at most the smallest tensor along the way,"
                 + " so the second layer adds parameters but no capacity",
         citation = "FluxML/model-zoo#339; ultralytics/yolov5#5580; NeuraLint f009",
         fix = "add an activation such as @ReLU between the two weight layers, or merge them")
 public final class LinearStackCollapse implements LintRule {
     private static final Predicate<LayerSpec> AFFINE = Layers.BATCH_NORM.or(Layers.DROPOUT).or(Layers.FLATTEN)
-            .or(s -> s instanceof LayerSpec.Pool2d p && p.mode() == LayerSpec.Pool2d.Mode.AVG);
+            .or(Layers.GLOBAL_POOL).or(s -> s instanceof LayerSpec.Pool2d p && p.mode() == LayerSpec.Pool2d.Mode.AVG);
 
     @Override
     public void check(ModelIR model, LintContext context) {
         Dataflow flow = Dataflow.of(model);
         for (LayerNode first : flow.nodes()) {
-            if (!first.spec().isWeightLayer()) {
+            if (!first.spec().isWeightLayer() || !Layers.readOnce(flow, first)) {
                 continue;
             }
             for (Layers.Walk walk : Layers.forward(flow, first, AFFINE)) {
-                if (!walk.stopped() || !walk.stop().spec().isWeightLayer()) {
+                if (!walk.stopped() || !walk.stop().spec().isWeightLayer()
+                        || !walk.passed().stream().allMatch(n -> Layers.readOnce(flow, n))) {
                     continue;
                 }
                 LayerNode second = walk.stop();

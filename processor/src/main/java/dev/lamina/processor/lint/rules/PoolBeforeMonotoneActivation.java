@@ -6,6 +6,7 @@ import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.Finding;
+import dev.lamina.processor.lint.Layers;
 import dev.lamina.processor.lint.LintContext;
 import dev.lamina.processor.lint.LintRule;
 import dev.lamina.processor.lint.Rule;
@@ -31,7 +32,8 @@ public final class PoolBeforeMonotoneActivation implements LintRule {
     public void check(ModelIR model, LintContext context) {
         Dataflow flow = Dataflow.of(model);
         for (LayerNode act : flow.nodes()) {
-            if (!(act.spec() instanceof Activation a) || !a.isMonotone()) {
+            // Only an activation read by the pool alone can move behind it; a fork (the input of a block) cannot.
+            if (!(act.spec() instanceof Activation a) || !a.isMonotone() || !Layers.readOnce(flow, act)) {
                 continue;
             }
             for (LayerNode pool : flow.successors(act)) {

@@ -35,19 +35,18 @@ public final class StochasticLayerAfterOutput implements LintRule {
                     || Layers.forward(flow, n, Layers.WEIGHT.negate()).stream().anyMatch(Layers.Walk::stopped)) {
                 continue;
             }
-            // No weight layer after it; the nearest one before it is the output layer it follows.
-            for (Layers.Walk back : Layers.backward(flow, n, Layers.WEIGHT.negate())) {
-                if (!back.stopped()) {
-                    continue;
-                }
-                LayerNode weight = back.stop();
-                context.report(Finding.on(n, context.describe(n) + " comes after the last weight layer, "
-                                + context.describe(weight) + ", so in training the loss sees outputs with random units"
-                                + " set to 0 and the others scaled by 1/(1 - " + Layers.number(d.rate())
-                                + "), which inference never does")
-                        .fix("move '" + n.name() + "' before '" + weight.name() + "'")
-                        .related(weight));
-            }
+            // No weight layer after it; the nearest one before it is the output layer it follows (after a
+            // junction, one per path: the first is named).
+            Layers.backward(flow, n, Layers.WEIGHT.negate()).stream().filter(Layers.Walk::stopped).findFirst()
+                    .ifPresent(back -> {
+                        LayerNode weight = back.stop();
+                        context.report(Finding.on(n, context.describe(n) + " comes after the last weight layer, "
+                                        + context.describe(weight) + ", so in training the loss sees outputs with random"
+                                        + " units set to 0 and the others scaled by 1/(1 - " + Layers.number(d.rate())
+                                        + "), which inference never does")
+                                .fix("move '" + n.name() + "' before '" + weight.name() + "'")
+                                .related(weight));
+                    });
         }
     }
 }

@@ -15,12 +15,15 @@ import dev.lamina.processor.lint.Severity;
  * A window that does not tile its input: with no padding, {@code (in - window) mod stride} trailing
  * rows or columns are never read (DL4J's {@code ConvolutionMode.Strict} rejects this). Matches
  * {@code @Conv2d} with {@code padding = VALID} and both poolings, on NCHW input. Windows larger than
- * the input are the shape inference's error, not this rule's.
+ * the input are the shape inference's error, not this rule's. A stride longer than the window (a 1x1
+ * projection shortcut with stride 2, He et al. 2015) skips {@code stride - window} rows between every
+ * two windows by design, so the rows it leaves at the end are no different and are not matched.
  */
 @Rule(id = "StrictWindowTruncation",
         severity = Severity.NOTE,
         summary = "the window does not tile the input, so trailing rows or columns are dropped",
-        pattern = "`@Conv2d(padding = VALID)`, `@MaxPool2d`, `@AvgPool2d` with (in - window) mod stride != 0",
+        pattern = "`@Conv2d(padding = VALID)`, `@MaxPool2d`, `@AvgPool2d` with (in - window) mod stride != 0 and"
+                + " stride <= window",
         rationale = "The last (in - window) mod stride rows or columns never reach the output, silently",
         citation = "DL4J ConvolutionMode.Strict (ConvolutionUtils)",
         fix = "choose window and stride so that stride divides (input - window), or pad the input")
@@ -43,7 +46,7 @@ public final class StrictWindowTruncation implements LintRule {
                 continue;
             }
             Shape in = n.input();
-            if (!in.isImage() || stride <= 0 || in.dim(1) < window || in.dim(2) < window) {
+            if (!in.isImage() || stride <= 0 || stride > window || in.dim(1) < window || in.dim(2) < window) {
                 continue;
             }
             int rows = (in.dim(1) - window) % stride;

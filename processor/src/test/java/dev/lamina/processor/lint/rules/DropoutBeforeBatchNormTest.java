@@ -118,4 +118,42 @@ class DropoutBeforeBatchNormTest extends RuleCompilationTest {
         assertThat(narrow.get(0).why()).contains("narrower than minWidth = 16");
         assertThat(check(rule, model, Map.of("minWidth", "4"))).isEmpty();
     }
+
+    /**
+     * Li et al. 2018's DenseNet case: dropout after each bottleneck's last conv reaches the next
+     * layer's batch norm through the concatenation (and the last one the transition's).
+     */
+    @Test
+    void irDenseNetWithDropoutInEveryBottleneckThroughTheConcatenation() {
+        List<Finding> f = check(rule, Ir.input(3, 16, 16).convSame("conv0", 8, 3, 1, false)
+                .repeat("block", 2, u -> u.concat("layer", true, Ir.branch("b", b -> b.batchNorm("bn1").relu("relu1")
+                        .convSame("conv1", 16, 1, 1, false).batchNorm("bn2").relu("relu2")
+                        .convSame("conv2", 4, 3, 1, false).dropout("drop", 0.2))))
+                .batchNorm("bn").relu("relu").globalAvgPool("gap").dense("fc", 10).build());
+        assertThat(at(f)).containsExactly("block[0].layer.b.drop", "block[1].layer.b.drop").inOrder();
+        assertThat(f.get(0).why()).startsWith("dropout 'block[0].layer.b.drop' reaches batch norm 'block[1].layer.b.bn1'"
+                + " through concatenation 'block[0].layer':");
+        assertThat(f.get(0).why()).endsWith("; it reaches 1 more batch norm after it the same way");
+        assertThat(f.get(1).why()).startsWith("dropout 'block[1].layer.b.drop' reaches batch norm 'bn' through"
+                + " concatenation 'block[1].layer':");
+    }
+
+    @Test
+    void irThroughAnAdditionAndGlobalPooling() {
+        assertThat(at(check(rule, Ir.input(4, 8, 8).convSame("c", 4, 3, 1, false).batchNorm("b").relu("r")
+                .residual("res", b -> b.convSame("convA", 4, 3, 1, false).batchNorm("bnA").dropout("drop", 0.3))
+                .relu("r2").batchNorm("bnAfter").dense("fc", 2).build()))).containsExactly("res.drop");
+        assertThat(at(check(rule, Ir.input(4, 8, 8).convSame("c", 4, 3, 1, false).dropout("drop", 0.3)
+                .globalAvgPool("gap").batchNorm("bn").dense("fc", 2).build()))).containsExactly("drop");
+    }
+
+    /** Wide ResNet's dropout between the two convs of a unit: a weight layer follows, so it is not matched. */
+    @Test
+    void irWideResNetDropoutBetweenConvsIsFine() {
+        assertThat(check(rule, Ir.input(4, 8, 8).convSame("c", 4, 3, 1, false)
+                .repeat("stage", 2, u -> u.residual("res", b -> b.batchNorm("bn1").relu("relu1")
+                        .convSame("conv1", 4, 3, 1, false).batchNorm("bn2").relu("relu2").dropout("drop", 0.3)
+                        .convSame("conv2", 4, 3, 1, false)))
+                .batchNorm("bn").relu("relu").globalAvgPool("gap").dense("fc", 10).build())).isEmpty();
+    }
 }

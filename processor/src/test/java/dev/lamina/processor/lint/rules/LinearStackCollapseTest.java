@@ -79,4 +79,30 @@ class LinearStackCollapseTest extends RuleCompilationTest {
         assertThat(check(rule, Ir.input(1, 8, 8).conv("c1", 4, 3).maxPool("p", 2).conv("c2", 4, 3).build()))
                 .isEmpty();
     }
+
+    /** The second conv reads the sum with another path, which may be nonlinear: not a collapse. */
+    @Test
+    void irNotAcrossAnAddition() {
+        assertThat(check(rule, Ir.input(4, 8, 8).convSame("c", 4, 3, 1, false).relu("r")
+                .residual("res", b -> b.convSame("convA", 4, 3, 1, false).relu("rA").convSame("convB", 4, 3, 1, false))
+                .convSame("after", 4, 3, 1, false).relu("r2").dense("fc", 2).build())).isEmpty();
+    }
+
+    /** A plain stem conv followed by a unit with a projection shortcut: the stem's output is needed by both paths. */
+    @Test
+    void irNotFromALayerWhoseOutputForks() {
+        assertThat(check(rule, Ir.input(3, 8, 8).convSame("stem", 4, 3, 1, false)
+                .residual("res", b -> b.batchNorm("bn1").relu("relu1").convSame("conv1", 8, 3, 2, false),
+                        s -> s.convSame("proj", 8, 1, 2, false))
+                .batchNorm("bn").relu("relu").globalAvgPool("gap").dense("fc", 2).build())).isEmpty();
+    }
+
+    @Test
+    void irInsideABodyAndThroughGlobalPooling() {
+        assertThat(at(check(rule, Ir.input(4, 8, 8).residual("res", b -> b.convSame("convA", 4, 3, 1, false)
+                .batchNorm("bnA").convSame("convB", 4, 3, 1, false)).relu("r").dense("fc", 2).build())))
+                .containsExactly("res.convA");
+        assertThat(at(check(rule, Ir.input(4, 8, 8).convSame("last", 8, 3, 1).globalAvgPool("gap").dense("fc", 2)
+                .build()))).containsExactly("last");
+    }
 }

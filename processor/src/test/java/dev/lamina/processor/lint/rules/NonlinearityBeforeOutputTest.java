@@ -81,4 +81,28 @@ class NonlinearityBeforeOutputTest extends RuleCompilationTest {
                 .isEmpty();
         assertThat(check(rule, Ir.input(8).dense("h", 3).relu("r").dense("out", 3).build())).isEmpty();
     }
+
+    /** SqueezeNet's head: conv10, ReLU, global average pool as the logits; every logit is >= 0. */
+    @Test
+    void irSqueezeNetReluBeforeTheGlobalPool() {
+        List<Finding> f = check(rule, Ir.input(3, 8, 8).convSame("conv10", 10, 1, 1).relu("relu10")
+                .globalAvgPool("gap").build());
+        assertThat(at(f)).containsExactly("relu10");
+        assertThat(f.get(0).why()).startsWith("SOFTMAX_CROSS_ENTROPY takes logits, but ReLU 'relu10' produces them"
+                + " through global average pool 'gap' and clips them at 0");
+    }
+
+    @Test
+    void irThroughPoolingFlattenAndDropoutIntoAnOutputSoftmax() {
+        List<Finding> f = check(rule, Ir.input(3, 8, 8).convSame("c", 4, 3, 1).tanh("t").avgPool("p", 2)
+                .flatten("f").dropout("d", 0.1).softmax("s").build(Loss.MSE));
+        assertThat(at(f)).containsExactly("t");
+        assertThat(f.get(0).why()).contains("through average pool 'p', flatten 'f' and dropout 'd'");
+    }
+
+    @Test
+    void irADenseClassifierAfterThePoolIsFine() {
+        assertThat(check(rule, Ir.input(3, 8, 8).convSame("c", 4, 3, 1).relu("r").globalAvgPool("gap")
+                .dense("fc", 10).build())).isEmpty();
+    }
 }

@@ -84,4 +84,14 @@ class PoolBeforeMonotoneActivationTest extends RuleCompilationTest {
                 .isEmpty();
         assertThat(check(rule, Ir.input(1, 4, 4).relu("r").maxPool("p", 1).build())).isEmpty();
     }
+
+    /** The ReLU also feeds the other branches of an Inception module: it cannot move behind the pool. */
+    @Test
+    void irNotWhenTheActivationFeedsABlock() {
+        assertThat(check(rule, dev.lamina.processor.lint.Textbook.inception())).isEmpty();
+        assertThat(check(rule, Ir.input(3, 8, 8).convSame("c", 4, 3, 1).relu("r")
+                .concat("mixed", false, Ir.branch("a", b -> b.maxPool("pool", 2)),
+                        Ir.branch("b", b -> b.maxPool("pool", 2)))
+                .flatten("f").dense("fc", 2).build())).isEmpty();
+    }
 }

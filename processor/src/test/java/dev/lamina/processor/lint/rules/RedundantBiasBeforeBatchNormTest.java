@@ -82,4 +82,31 @@ class RedundantBiasBeforeBatchNormTest extends RuleCompilationTest {
         assertThat(check(rule, Ir.input(8).dense("h", 4).relu("r").batchNorm("bn").build())).isEmpty();
         assertThat(check(rule, Ir.input(8).dense("h", 4).dropout("d", 0.1).batchNorm("bn").build())).isEmpty();
     }
+
+    /** A concatenation keeps each channel's offset, and every layer after it starts with batch norm. */
+    @Test
+    void irThroughConcatenationsWhenEveryPathEndsAtBatchNorm() {
+        List<Finding> f = check(rule, Ir.input(3, 8, 8).convSame("conv0", 8, 3, 1, true)
+                .repeat("block", 2, u -> u.concat("layer", true, Ir.branch("b", b -> b.batchNorm("bn1").relu("relu1")
+                        .convSame("conv1", 4, 3, 1, false))))
+                .batchNorm("bn").relu("relu").globalAvgPool("gap").dense("fc", 2).build());
+        assertThat(at(f)).containsExactly("conv0");
+        assertThat(f.get(0).why()).contains("(as do the 2 other batch norms its output reaches)");
+    }
+
+    /** The same bias also reaches a ReLU on the identity path: it is not redundant there. */
+    @Test
+    void irNotWhenOnePathUsesTheBias() {
+        assertThat(check(rule, Ir.input(3, 8, 8).convSame("conv0", 4, 3, 1, true)
+                .residual("res", b -> b.batchNorm("bn1").relu("relu1").convSame("conv1", 4, 3, 1, false))
+                .relu("relu").globalAvgPool("gap").dense("fc", 2).build())).isEmpty();
+    }
+
+    /** Through an addition: the sum carries the bias as a per-channel constant into the batch norm. */
+    @Test
+    void irThroughAnAddition() {
+        assertThat(at(check(rule, Ir.input(4, 8, 8).convSame("c", 4, 3, 1, false).relu("r")
+                .residual("res", b -> b.convSame("convA", 4, 3, 1, true))
+                .batchNorm("bn").relu("r2").dense("fc", 2).build()))).containsExactly("res.convA");
+    }
 }

@@ -71,4 +71,12 @@ class StochasticLayerAfterOutputTest extends RuleCompilationTest {
                 .isEmpty();
         assertThat(check(rule, Ir.input(8).dense("out", 3).dropout("d", 0).build())).isEmpty();
     }
+
+    /** After an addition the dropout follows two weight layers; it is reported once. */
+    @Test
+    void irAfterAnAdditionReportedOnce() {
+        List<Finding> f = check(rule, Ir.input(8).dense("h", 8).residual("res", b -> b.dense("fc1", 8),
+                s -> s.dense("proj", 8)).dropout("d", 0.5).build());
+        assertThat(at(f)).containsExactly("d");
+    }
 }

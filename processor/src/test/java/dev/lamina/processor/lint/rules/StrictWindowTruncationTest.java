@@ -77,4 +77,11 @@ class StrictWindowTruncationTest extends RuleCompilationTest {
         assertThat(check(rule, Ir.input(1, 11, 11).convSame("c", 2, 3, 2).build())).isEmpty();
         assertThat(check(rule, Ir.input(1, 11, 11).pool("p", LayerSpec.Pool2d.Mode.AVG, 3, 2).build())).isEmpty();
     }
+
+    /** A 1x1 projection shortcut with stride 2 skips every other row by design, the last one included. */
+    @Test
+    void irStrideLongerThanTheWindowIsNotMatched() {
+        assertThat(check(rule, Ir.input(4, 32, 32).conv("proj", 8, 1, 2, false).build())).isEmpty();
+        assertThat(check(rule, Ir.input(4, 9, 9).pool("p", LayerSpec.Pool2d.Mode.MAX, 2, 3).build())).isEmpty();
+    }
 }

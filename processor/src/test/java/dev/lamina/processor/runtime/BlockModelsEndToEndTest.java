@@ -28,11 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The issue's TinyResNet, scaled down, through the whole processor (read, shapes, lint, rewrites,
- * generator) and the runtime: it compiles without a warning, names its layers by their nesting,
- * learns, and resumes from a checkpoint to the same parameters as a run that never stopped.
+ * Models with blocks through the whole processor (read, shapes, lint, rewrites, generator) and the
+ * runtime. The issue's TinyResNet, scaled down, compiles without a warning, names its layers by their
+ * nesting, learns, and resumes from a checkpoint to the same parameters as a run that never stopped;
+ * an Inception module and DenseNet layers in a repeat compile without a warning and run forward and
+ * backward.
  */
-class ResidualModelEndToEndTest {
+class BlockModelsEndToEndTest {
     private static final JavaFileObject TINY_RES_NET = model("TinyResNet", "input = {1, 6, 6}",
             "@Conv2d(filters = 4, kernel = 3, padding = Padding.SAME, bias = false) Layer conv1();",
             "@BatchNorm Layer bn1();",
@@ -63,6 +65,7 @@ class ResidualModelEndToEndTest {
             "}");
 
     private static Class<?> generated;
+    private static String source;
 
     /** A new model from {@code seed}; the class is compiled once, by the first call. */
     private static synchronized Model create(long seed) throws ReflectiveOperationException {
@@ -70,6 +73,12 @@ class ResidualModelEndToEndTest {
             Compilation compilation = Compiler.javac().withProcessors(new LaminaProcessor()).compile(TINY_RES_NET);
             assertThat(compilation).succeededWithoutWarnings();
             generated = new GeneratedClassLoader(compilation).loadClass("test.LaminaTinyResNet");
+            try {
+                source = compilation.generatedSourceFile("test.LaminaTinyResNet").orElseThrow()
+                        .getCharContent(false).toString();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         return (Model) generated.getMethod("create", long.class).invoke(null, seed);
     }
@@ -114,6 +123,61 @@ class ResidualModelEndToEndTest {
         Layer down2 = (Layer) model.getClass().getMethod("down2").invoke(model);
         assertThat(down2.outputShape()).isEqualTo(new int[] {8, 3, 3});
         assertThat(model.summary()).contains("stage1[1].res.bn2");
+    }
+
+    @Test
+    void inceptionModuleAndRepeatedDenseNetLayers_compileWithoutWarningsAndRun() throws Exception {
+        JavaFileObject source = model("Mixed", "input = {2, 8, 8}",
+                "@Conv2d(filters = 4, kernel = 3, padding = Padding.SAME, bias = false) Layer stem();",
+                "@BatchNorm Layer bn();",
+                "@ReLU Layer relu();",
+                "@Concat({Branch1x1.class, Branch3x3.class, BranchPool.class}) Layer inception();",
+                "@Repeat(value = DenseLayer.class, times = 2) Layer dense();",
+                "@BatchNorm Layer bnFinal();",
+                "@ReLU Layer reluFinal();",
+                "@GlobalAvgPool2d Layer gap();",
+                "@Dense(3) Layer fc();",
+                "@Block interface Branch1x1 { @Conv2d(filters = 2, kernel = 1) Layer conv(); @ReLU Layer relu(); }",
+                "@Block interface Branch3x3 {",
+                "    @Conv2d(filters = 2, kernel = 1) Layer reduce(); @ReLU Layer relu1();",
+                "    @Conv2d(filters = 3, kernel = 3, padding = Padding.SAME) Layer conv(); @ReLU Layer relu2();",
+                "}",
+                // Pooling has no padding yet (issue 13): the fourth branch is the pool's 1x1 projection alone.
+                "@Block interface BranchPool { @Conv2d(filters = 4, kernel = 1) Layer proj(); @ReLU Layer relu(); }",
+                "@Block interface DenseLayer { @Concat(value = Bottleneck.class, withInput = true) Layer grow(); }",
+                "@Block interface Bottleneck {",
+                "    @BatchNorm Layer bn1(); @ReLU Layer relu1(); @Conv2d(filters = 4, kernel = 1, bias = false) Layer conv1();",
+                "    @BatchNorm Layer bn2(); @ReLU Layer relu2();",
+                "    @Conv2d(filters = 2, kernel = 3, padding = Padding.SAME, bias = false) Layer conv2();",
+                "}");
+        Compilation compilation = Compiler.javac().withProcessors(new LaminaProcessor()).compile(source);
+        assertThat(compilation).succeededWithoutWarnings();
+        Model model = (Model) new GeneratedClassLoader(compilation).loadClass("test.LaminaMixed")
+                .getMethod("create", long.class).invoke(null, 3L);
+
+        org.nd4j.linalg.api.ndarray.INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 2, 8, 8);
+        org.nd4j.linalg.api.ndarray.INDArray y = model.forward(x, true);
+        model.zeroGrad();
+        model.backward(Nd4j.onesLike(y));
+
+        assertThat(y.shape()).isEqualTo(new long[] {4, 3});
+        Layer inception = (Layer) model.getClass().getMethod("inception").invoke(model);
+        assertThat(inception.outputShape()).isEqualTo(new int[] {2 + 3 + 4, 8, 8});
+        Layer dense = (Layer) model.getClass().getMethod("dense").invoke(model);
+        assertThat(dense.outputShape()).isEqualTo(new int[] {9 + 2 + 2, 8, 8});
+        assertThat(model.parameters().stream()
+                .filter(p -> p.name().startsWith("dense[1].grow.bottleneck.conv2"))
+                .mapToDouble(p -> p.grad().norm2Number().doubleValue()).sum()).isGreaterThan(0.0);
+        assertThat(model.forward(x, false).shape()).isEqualTo(new long[] {4, 3});
+    }
+
+    @Test
+    void rewritesAndFusionsApplyInsideBlocks() throws Exception {
+        create(1);
+        assertThat(source).contains("fusion BatchNormActivation: backward of stage1[1].res.bn1 + stage1[1].res.relu");
+        assertThat(source).contains("rewrite BatchNormFold: folds 'down2.shortcut.bn' into this layer");
+        // The BatchNorm that ends a body is followed by the addition, not an activation: not fused.
+        assertThat(source).doesNotContain("backward of stage1[1].res.bn2 +");
     }
 
     @Test
