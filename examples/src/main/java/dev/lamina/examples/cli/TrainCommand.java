@@ -1,6 +1,7 @@
 package dev.lamina.examples.cli;
 
 import dev.lamina.examples.models.MnistModels;
+import dev.lamina.examples.models.MnistModels.LrSchedule;
 import dev.lamina.examples.report.MetricsCsv;
 import dev.lamina.examples.report.ProgressBarReport;
 import dev.lamina.examples.report.TrainingCurves;
@@ -10,6 +11,7 @@ import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.data.Mnist;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.optim.Adam;
+import dev.lamina.runtime.optim.LearningRateSchedule;
 import dev.lamina.runtime.optim.Optimizer;
 import dev.lamina.runtime.optim.Sgd;
 import dev.lamina.runtime.train.EarlyStopping;
@@ -91,6 +93,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learning rate (default: ${DEFAULT-VALUE}, PyTorch's Adam default; try 0.05 with SGD).")
     double learningRate;
 
+    @Option(names = "--lr-schedule", paramLabel = "CONSTANT|COSINE",
+            description = "CONSTANT: --lr throughout. COSINE: from --lr down to 0 at the end of --epochs (a resumed run"
+                    + " follows the schedule of its own --epochs). Default: the model's; CONSTANT for seed, COSINE for"
+                    + " resnet.")
+    LrSchedule lrSchedule;
+
     @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "M",
             description = "SGD momentum; ignored by Adam (default: ${DEFAULT-VALUE}).")
     double momentum;
@@ -152,10 +160,15 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(dir);
 
         Model model = network.create(seed);
+        LrSchedule schedule = lrSchedule != null ? lrSchedule : network.schedule();
+        // Trainer's batches: ceil(N / batch size) per epoch, the last one partial.
+        long steps = (long) epochs * ((train.size() + batchSize - 1) / batchSize);
         out.println("Lamina " + network.title() + " (generated at compile time from " + network.source() + "):");
         out.print(model.summary(batchSize));
-        out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s, seed %d%n",
-                train.size(), test.size(), epochs, batchSize, optimizer, learningRate, seed);
+        out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s%s, seed %d%n",
+                train.size(), test.size(), epochs, batchSize, optimizer, learningRate,
+                schedule == LrSchedule.COSINE ? String.format(Locale.ROOT, " annealed to 0 over %,d steps (cosine)", steps)
+                        : "", seed);
         out.println("Writing to " + dir + (dir.isAbsolute() ? "" : " (in " + Path.of("").toAbsolutePath() + ")"));
         if (System.getenv("OMP_WAIT_POLICY") == null) {
             out.println("Note: OMP_WAIT_POLICY is not set, so idle native threads spin and take cores from the"
@@ -185,6 +198,9 @@ final class TrainCommand implements Callable<Integer> {
                 .listener(curves);
         if (stopping != null) {
             trainer.listener(stopping);
+        }
+        if (schedule == LrSchedule.COSINE) {
+            trainer.schedule(LearningRateSchedule.warmupCosine(0, steps, 0));
         }
         if (resume != null) {
             trainer.resumeFrom(resume);

@@ -16,6 +16,18 @@ import java.util.function.LongFunction;
  * gives 10 logits. A new model is one more line in {@link #builtIn()}.
  */
 public final class MnistModels {
+    /** How {@code train} varies the learning rate over a run unless {@code --lr-schedule} says otherwise. */
+    public enum LrSchedule {
+        /** The configured rate at every step. */
+        CONSTANT,
+        /**
+         * From the configured rate down to 0 at the last step of the run, along half a cosine period
+         * (Loshchilov &amp; Hutter 2017, "SGDR", without restarts; {@code LearningRateSchedule.warmupCosine}
+         * without warm-up).
+         */
+        COSINE
+    }
+
     /**
      * One model.
      *
@@ -24,9 +36,10 @@ public final class MnistModels {
      * @param source  the declaring file, e.g. {@code SeedNet.java}
      * @param type    the generated class, whose name checkpoints record
      * @param factory the generated class's {@code create(seed)}
+     * @param schedule the learning-rate schedule {@code train} uses by default
      */
     public record Entry(String name, String title, String source, Class<? extends Model> type,
-            LongFunction<? extends Model> factory) {
+            LongFunction<? extends Model> factory, LrSchedule schedule) {
         /** Checks that no component is null. */
         public Entry {
             Objects.requireNonNull(name, "name");
@@ -34,6 +47,7 @@ public final class MnistModels {
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(factory, "factory");
+            Objects.requireNonNull(schedule, "schedule");
         }
 
         /**
@@ -73,12 +87,21 @@ public final class MnistModels {
         }
     }
 
-    /** {@return the models of the examples: {@code seed} (the default) and {@code resnet}} */
+    /**
+     * The models of the examples: {@code seed} (the default), at a constant learning rate, and
+     * {@code resnet}, with the rate annealed to 0 over the run: at Adam's constant 1e-3 its BatchNorm
+     * running statistics trail the weights, which still move fast at the end of an epoch (after 2 epochs,
+     * 96.2% test accuracy with them, 98.8% with statistics recomputed for the final weights; 99.2% with
+     * the cosine schedule).
+     *
+     * @return the registry
+     */
     public static MnistModels builtIn() {
         return new MnistModels(List.of(
-                new Entry("seed", "seed network", "SeedNet.java", LaminaSeedNet.class, LaminaSeedNet::create),
+                new Entry("seed", "seed network", "SeedNet.java", LaminaSeedNet.class, LaminaSeedNet::create,
+                        LrSchedule.CONSTANT),
                 new Entry("resnet", "MNIST ResNet", "MnistResNet.java", LaminaMnistResNet.class,
-                        LaminaMnistResNet::create)));
+                        LaminaMnistResNet::create, LrSchedule.COSINE)));
     }
 
     /** {@return the model used when none is named: the first} */

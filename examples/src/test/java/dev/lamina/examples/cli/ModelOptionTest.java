@@ -18,9 +18,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine;
 
 /**
@@ -31,7 +33,7 @@ import picocli.CommandLine;
  */
 class ModelOptionTest {
     private static final Entry OTHER = new Entry("other", "other network", "ConvBnActPoolDrop.java",
-            LaminaConvBnActPoolDrop.class, LaminaConvBnActPoolDrop::create);
+            LaminaConvBnActPoolDrop.class, LaminaConvBnActPoolDrop::create, MnistModels.LrSchedule.CONSTANT);
     private static final MnistModels WITH_OTHER = new MnistModels(
             concat(MnistModels.builtIn().all(), OTHER));
     private static final String SEED_CLASS = LaminaSeedNet.class.getName();
@@ -256,6 +258,44 @@ class ModelOptionTest {
         assertThat(wrongResume.exitCode).isEqualTo(1);
         assertThat(wrongResume.err).contains("checkpoint is of model resnet (" + resnet + "), not of --model seed");
         assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(1 + 2);
+    }
+
+    /** The parameters after one epoch of two steps on synthetic data, trained with {@code extra} arguments. */
+    private static Map<String, INDArray> parametersAfterTraining(Path run, List<String> printed, String... extra)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("train", "--epochs", "1", "--batch-size", "32", "-o",
+                run.toString()));
+        args.addAll(Arrays.asList(extra));
+        Cli cli = Cli.run(c -> Cli.command(c, "train", TrainCommand.class).data = options -> SyntheticDigits.mnist(64, 32),
+                args.toArray(String[]::new));
+        assertWithMessage("stderr: %s", cli.err).that(cli.exitCode).isEqualTo(0);
+        printed.add(cli.out);
+        return CheckpointFile.read(run.resolve("checkpoint-epoch-1.lamina")).parameters();
+    }
+
+    @Test
+    void theResNetAnnealsItsLearningRateByDefaultAndTheSeedNetworkKeepsItConstant(@TempDir Path dir) throws Exception {
+        List<String> out = new ArrayList<>();
+        Map<String, INDArray> resnet = parametersAfterTraining(dir.resolve("r"), out, "--model", "resnet");
+        Map<String, INDArray> resnetCosine = parametersAfterTraining(dir.resolve("rc"), out, "--model", "resnet",
+                "--lr-schedule", "cosine");
+        Map<String, INDArray> resnetConstant = parametersAfterTraining(dir.resolve("rk"), out, "--model", "resnet",
+                "--lr-schedule", "CONSTANT");
+        Map<String, INDArray> seed = parametersAfterTraining(dir.resolve("s"), out);
+        Map<String, INDArray> seedConstant = parametersAfterTraining(dir.resolve("sk"), out, "--lr-schedule",
+                "constant");
+        Map<String, INDArray> seedCosine = parametersAfterTraining(dir.resolve("sc"), out, "--lr-schedule", "cosine");
+
+        // Two steps: cosine runs the second at half the rate, so only the first step's update is the same.
+        assertThat(resnet).isEqualTo(resnetCosine);
+        assertThat(resnet).isNotEqualTo(resnetConstant);
+        assertThat(seed).isEqualTo(seedConstant);
+        assertThat(seed).isNotEqualTo(seedCosine);
+        assertThat(out.get(0)).contains("ADAM lr 0.001 annealed to 0 over 2 steps (cosine), seed 42");
+        assertThat(out.get(2)).contains("ADAM lr 0.001, seed 42");
+        // The seed network's line is as it always was.
+        assertThat(out.get(3)).contains("Training on 64 images, testing on 32; 1 epoch(s), batch 32, ADAM lr 0.001, seed 42\n");
+        assertThat(out.get(5)).contains("ADAM lr 0.001 annealed to 0 over 2 steps (cosine), seed 42");
     }
 
     @Test
