@@ -1,6 +1,7 @@
 package dev.lamina.bench;
 
 import dev.lamina.runtime.Natives;
+import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.optim.Adam;
 import dev.lamina.runtime.train.StepWorkspace;
 import dev.lamina.runtime.train.TrainingStep;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,17 +20,19 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Seed-network throughput of Lamina and Deeplearning4j in one JVM run, on random MNIST-shaped
+ * Throughput of one network ({@code --model}: the seed network, or the examples' MNIST ResNet; see
+ * {@link BenchModel}) in Lamina and in Deeplearning4j in one JVM run, on random MNIST-shaped
  * data ({@code [N, 1, 28, 28]} uniform in [0, 1), random one-hot labels over 10 classes), FLOAT, at
  * each batch size: training steps (forward, loss gradient, backward, Adam 1e-3) and inference
  * forward passes. Each measurement is a warm-up, then repeated timed windows of at least
  * {@code --window} seconds each; images/s is reported as min/median/max over the windows, with the
- * achieved GFLOP/s of the median (19.5 MFLOP per training image, 6.5 per inference image: the conv
- * and dense layers) against the sgemm rate measured at the start of the run. Also: peak resident
- * memory ({@code VmHWM}) after each framework, and the processor's compile-time cost.
+ * achieved GFLOP/s of the median (the conv and dense layers; seed network: 19.5 MFLOP per training
+ * image, 6.5 per inference image) against the sgemm rate measured at the start of the run. Also: peak
+ * resident memory ({@code VmHWM}) after each framework, and the processor's compile-time cost.
  *
- * <p>Usage: {@code Benchmark [--only lamina|dl4j] [--batches 32,128] [--windows 5] [--window 2]
- * [--warmup 3] [--no-compile] [--dl4j-helpers auto|on|off]}. Both frameworks share one JVM and one
+ * <p>Usage: {@code Benchmark [--model seed|resnet] [--only lamina|dl4j] [--batches 32,128] [--windows 5]
+ * [--window 2] [--warmup 3] [--no-compile] [--dl4j-helpers auto|on|off]}. One model per run, so that
+ * peak memory is the model's. Both frameworks share one JVM and one
  * heap unless {@code --only} runs one, which is how peak memory should be compared.
  *
  * <p>Both frameworks run on the natives on the class path: with {@code -Pbench} Lamina's default,
@@ -41,8 +43,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * which configuration ran (from {@link Natives#describe}) and the footer whether the helpers stayed in use.
  */
 public final class Benchmark {
-    private static final double TRAIN_FLOP = 19.5e6;
-    private static final double INFER_FLOP = 6.5e6;
     private static final int DATA_BATCHES = 4;
 
     private Benchmark() {}
@@ -52,6 +52,12 @@ public final class Benchmark {
     /** Runs the benchmark; see the class comment for the arguments. */
     public static void main(String[] args) throws IOException {
         Map<String, String> options = parse(args);
+        String modelName = options.getOrDefault("model", BenchModel.ALL.keySet().iterator().next());
+        BenchModel model = BenchModel.ALL.get(modelName);
+        if (model == null) {
+            throw new IllegalArgumentException("--model must be one of " + String.join(", ", BenchModel.ALL.keySet())
+                    + ", not " + modelName);
+        }
         String only = options.getOrDefault("only", "both");
         if (!List.of("both", "lamina", "dl4j").contains(only)) {
             throw new IllegalArgumentException("--only must be lamina or dl4j, not " + only);
@@ -70,33 +76,33 @@ public final class Benchmark {
         boolean oneDnnNatives = Natives.oneDnn();
         boolean useHelpers = helpers.equals("on") || (helpers.equals("auto") && oneDnnNatives);
 
-        System.out.printf(Locale.ROOT, "Lamina vs DL4J 1.0.0-M2.1, seed network, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
+        System.out.printf(Locale.ROOT, "Lamina vs DL4J 1.0.0-M2.1, %s, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
                         + "OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, java %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
+                model.title(), Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
                 System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"),
                 System.getProperty("java.version"));
-        List<MultiLayerNetwork> dl4jNets = new ArrayList<>();
+        List<Dl4jNet> dl4jNets = new ArrayList<>();
         String helperKinds = "";
         if (useHelpers) {
-            MultiLayerNetwork probe = Dl4jSeedNet.create(42);
-            helperKinds = String.join(", ", Dl4jSeedNet.installOneDnnHelpers(probe));
+            helperKinds = String.join(", ", Dl4jOneDnn.install(model.dl4j().apply(42).layers()));
         }
         System.out.printf(Locale.ROOT, "ND4J BLAS: %s; natives: %s (both frameworks); DL4J: %s%n",
                 Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor"),
                 Natives.describe(),
-                (oneDnnNatives ? "oneDNN natives, " : "stock natives, ")
+                model.dl4jKind() + ", " + (oneDnnNatives ? "oneDNN natives, " : "stock natives, ")
                         + (useHelpers ? "oneDNN helpers on: " + helperKinds : "no helpers"));
         double sgemm = sgemmGflops();
         System.out.printf(Locale.ROOT, "sgemm (Nd4j.gemm 2048x2048 float into 'f'): %.1f GFLOP/s "
-                + "(training limit at that rate: %.0f img/s)%n", sgemm, sgemm * 1e9 / TRAIN_FLOP);
+                + "(training limit at that rate: %.0f img/s at %.1f MFLOP per image)%n", sgemm,
+                sgemm * 1e9 / model.trainFlop(), model.trainFlop() / 1e6);
 
         List<Row> rows = new ArrayList<>();
         Map<String, Long> peakKb = new LinkedHashMap<>();
         if (!only.equals("dl4j")) {
             for (int batch : batches) {
                 Data data = Data.random(batch, 1);
-                rows.add(new Row("train", batch, "lamina", time(warmup, windows, window, batch, lamina(data, true))));
-                rows.add(new Row("infer", batch, "lamina", time(warmup, windows, window, batch, lamina(data, false))));
+                rows.add(new Row("train", batch, "lamina", time(warmup, windows, window, batch, lamina(model, data, true))));
+                rows.add(new Row("infer", batch, "lamina", time(warmup, windows, window, batch, lamina(model, data, false))));
             }
             peakKb.put("after lamina", vmHwmKb());
         }
@@ -104,23 +110,23 @@ public final class Benchmark {
             for (int batch : batches) {
                 Data data = Data.random(batch, 1);
                 rows.add(new Row("train", batch, "dl4j", time(warmup, windows, window, batch,
-                        dl4j(data, true, useHelpers, dl4jNets))));
+                        dl4j(model, data, true, useHelpers, dl4jNets))));
                 rows.add(new Row("infer", batch, "dl4j", time(warmup, windows, window, batch,
-                        dl4j(data, false, useHelpers, dl4jNets))));
+                        dl4j(model, data, false, useHelpers, dl4jNets))));
             }
             peakKb.put("after dl4j", vmHwmKb());
         }
-        printTable(rows, sgemm);
-        for (MultiLayerNetwork net : dl4jNets) {
-            System.out.println("DL4J helpers after the run: " + Dl4jSeedNet.helperStatus(net));
+        printTable(rows, sgemm, model);
+        for (Dl4jNet net : dl4jNets) {
+            System.out.println("DL4J helpers after the run: " + Dl4jOneDnn.status(net.layers()));
         }
         peakKb.forEach((when, kb) -> System.out.printf(Locale.ROOT, "peak RSS (VmHWM) %s: %.0f MB%n", when,
                 kb / 1024.0));
         if (!options.containsKey("no-compile")) {
-            CompileCost.Result cost = CompileCost.measure(3, 5);
-            System.out.printf(Locale.ROOT, "compile time, seed network (javac in-process, median of %d): "
+            CompileCost.Result cost = CompileCost.measure(model.interfaceName(), model.source(), 3, 5);
+            System.out.printf(Locale.ROOT, "compile time, %s (javac in-process, median of %d): "
                             + "%.0f ms with the Lamina processor, %.0f ms without (-proc:none): processor and "
-                            + "generated class cost %.0f ms%n", cost.runs(), cost.withProcessorMs(),
+                            + "generated class cost %.0f ms%n", model.title(), cost.runs(), cost.withProcessorMs(),
                     cost.withoutProcessorMs(), cost.withProcessorMs() - cost.withoutProcessorMs());
         }
     }
@@ -147,8 +153,8 @@ public final class Benchmark {
         }
     }
 
-    private static Runnable lamina(Data data, boolean training) {
-        LaminaSeedNet model = LaminaSeedNet.create(42);
+    private static Runnable lamina(BenchModel benchModel, Data data, boolean training) {
+        Model model = benchModel.lamina().apply(42);
         int[] next = {0};
         if (!training) {
             // As Evaluator runs it: each batch in a reused workspace.
@@ -167,15 +173,16 @@ public final class Benchmark {
         };
     }
 
-    private static Runnable dl4j(Data data, boolean training, boolean oneDnnHelpers, List<MultiLayerNetwork> nets) {
-        MultiLayerNetwork net = Dl4jSeedNet.create(42);
+    private static Runnable dl4j(BenchModel benchModel, Data data, boolean training, boolean oneDnnHelpers,
+            List<Dl4jNet> nets) {
+        Dl4jNet net = benchModel.dl4j().apply(42);
         if (oneDnnHelpers) {
-            Dl4jSeedNet.installOneDnnHelpers(net);
+            Dl4jOneDnn.install(net.layers());
         }
         nets.add(net);
         int[] next = {0};
         if (!training) {
-            return () -> net.output(data.features().get(next[0]++ % DATA_BATCHES), false);
+            return () -> net.infer(data.features().get(next[0]++ % DATA_BATCHES));
         }
         return () -> net.fit(data.dataSets().get(next[0]++ % DATA_BATCHES));
     }
@@ -221,12 +228,12 @@ public final class Benchmark {
         return Stats.median(rates);
     }
 
-    private static void printTable(List<Row> rows, double sgemm) {
+    private static void printTable(List<Row> rows, double sgemm, BenchModel model) {
         System.out.println();
         System.out.printf(Locale.ROOT, "%-6s %5s  %-7s %9s %9s %9s  %8s %7s%n", "mode", "batch", "impl", "min img/s",
                 "median", "max", "GFLOP/s", "%sgemm");
         for (Row r : rows) {
-            double gflops = r.imagesPerSecond().median() * (r.mode().equals("train") ? TRAIN_FLOP : INFER_FLOP) / 1e9;
+            double gflops = r.imagesPerSecond().median() * (r.mode().equals("train") ? model.trainFlop() : model.inferFlop()) / 1e9;
             System.out.printf(Locale.ROOT, "%-6s %5d  %-7s %9.0f %9.0f %9.0f  %8.2f %6.1f%%%n", r.mode(), r.batch(),
                     r.framework(), r.imagesPerSecond().min(), r.imagesPerSecond().median(), r.imagesPerSecond().max(),
                     gflops, 100 * gflops / sgemm);
@@ -258,11 +265,13 @@ public final class Benchmark {
         return -1;
     }
 
-    private static final String USAGE = "usage: Benchmark [--only lamina|dl4j] [--batches 32,128] [--windows 5]"
-            + " [--window 2] [--warmup 3] [--dl4j-helpers auto|on|off] [--no-compile]\n"
+    private static final String USAGE = "usage: Benchmark [--model " + String.join("|", BenchModel.ALL.keySet())
+            + "] [--only lamina|dl4j] [--batches 32,128] [--windows 5] [--window 2] [--warmup 3]"
+            + " [--dl4j-helpers auto|on|off] [--no-compile]\n"
+            + "  --model: the network (default " + BenchModel.ALL.keySet().iterator().next() + "); one per run\n"
             + "  natives: the class path's (-Pbench: oneDNN, Lamina's default; -Pbench,stock: stock linux-x86_64);\n"
             + "  --dl4j-helpers auto: DL4J's oneDNN helpers on exactly when the natives have oneDNN";
-    private static final List<String> VALUED = List.of("only", "batches", "windows", "window", "warmup",
+    private static final List<String> VALUED = List.of("model", "only", "batches", "windows", "window", "warmup",
             "dl4j-helpers");
 
     /** The options, or the usage and exit status 2 on an unknown option or a missing value. */

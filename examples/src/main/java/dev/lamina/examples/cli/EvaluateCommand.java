@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Test loss and accuracy of a checkpoint on the MNIST test set. A NaN or infinite loss is an error
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {"Measure a checkpoint written by `train` on the 10,000 MNIST test images:",
                 "mean loss and accuracy, in inference mode (BatchNorm running statistics,",
-                "no dropout).",
+                "no dropout). The checkpoint says which model it holds.",
                 "",
                 MnistOptions.WHERE},
         footerHeading = "%nExample:%n",
@@ -45,7 +47,13 @@ final class EvaluateCommand implements Callable<Integer> {
     int batchSize;
 
     @Mixin
+    ModelOption modelOption;
+
+    @Mixin
     MnistOptions mnist;
+
+    @Spec
+    CommandSpec spec;
 
     DataSource data = MnistOptions::loadTest;
     PrintStream out = System.out;
@@ -55,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batchSize < 1 || (testExamples != null && testExamples < 1)) {
             throw new IllegalArgumentException("--batch-size and --test-examples must be at least 1");
         }
-        SavedModel saved = SavedModel.load(checkpoint);
+        SavedModel saved = SavedModel.load(checkpoint, modelOption, spec.commandLine());
         Dataset test = MnistOptions.first(data.loadTest(mnist), testExamples);
         Evaluation result = Evaluator.evaluate(saved.model(), test, batchSize);
         if (!Double.isFinite(result.loss())) {

@@ -14,7 +14,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Classifies PNG digit images with a checkpoint written by {@code train}. */
 @Command(name = "predict", 
@@ -44,6 +47,12 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--invert", description = "The images show a dark digit on a light background: invert them.")
     boolean invert;
 
+    @Mixin
+    ModelOption modelOption;
+
+    @Spec
+    CommandSpec spec;
+
     PrintStream out = System.out;
 
     /** One row of the output. */
@@ -51,8 +60,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        modelOption.check(spec.commandLine());
         List<Path> files = imageFiles(images);
-        SavedModel saved = SavedModel.load(checkpoint);
+        SavedModel saved = SavedModel.load(checkpoint, modelOption, spec.commandLine());
         List<Prediction> predictions = new ArrayList<>();
         List<Path> readable = new ArrayList<>();
         List<float[]> pixels = new ArrayList<>();

@@ -1,14 +1,17 @@
 package dev.lamina.examples.cli;
 
-import dev.lamina.examples.models.LaminaSeedNet;
+import dev.lamina.examples.models.MnistModels;
+import dev.lamina.examples.models.MnistModels.LrSchedule;
 import dev.lamina.examples.report.MetricsCsv;
 import dev.lamina.examples.report.ProgressBarReport;
 import dev.lamina.examples.report.TrainingCurves;
+import dev.lamina.runtime.checkpoint.CheckpointFile;
 import dev.lamina.runtime.checkpoint.TrainingPosition;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.data.Mnist;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.optim.Adam;
+import dev.lamina.runtime.optim.LearningRateSchedule;
 import dev.lamina.runtime.optim.Optimizer;
 import dev.lamina.runtime.optim.Sgd;
 import dev.lamina.runtime.train.EarlyStopping;
@@ -35,7 +38,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Trains the seed network on MNIST and writes a run directory: {@code metrics.csv} (a row per epoch),
+ * Trains the seed network (or {@code --model}) on MNIST and writes a run directory: {@code metrics.csv} (a row per epoch),
  * {@code curves.png} (loss and accuracy per epoch, train and test; redrawn after every epoch) and
  * {@code checkpoint-epoch-N.lamina} per epoch. Each epoch writes its checkpoint first, then its row,
  * then the curves, each file atomically. {@code --resume} into the run's own directory keeps the
@@ -43,11 +46,11 @@ import picocli.CommandLine.Spec;
  * checkpoint's {@code metrics.csv}.
  */
 @Command(name = "train", 
-        header = "Train the seed network on MNIST; write metrics, curves and checkpoints.",
+        header = "Train a network on MNIST; write metrics, curves and checkpoints.",
         mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Train the seed network on MNIST. Shows a progress bar per epoch",
-                "(images/second, ETA) and a line per epoch: train loss and accuracy, test",
-                "loss and accuracy.",
+        description = {"Train the seed network (or --model) on MNIST. Shows a progress bar per",
+                "epoch (images/second, ETA) and a line per epoch: train loss and accuracy,",
+                "test loss and accuracy.",
                 "",
                 "Writes to the output directory (default: runs/<date>-<time>, created in",
                 "the current directory):",
@@ -61,6 +64,7 @@ import picocli.CommandLine.Spec;
         footer = {"  lamina train                        one epoch on all 60,000 images",
                 "  lamina train --train-examples 2000  a quick try",
                 "  lamina train --epochs 10 --early-stopping-patience 2",
+                "  lamina train --model resnet --epochs 2",
                 "  lamina train --epochs 5 --resume runs/<run>/checkpoint-epoch-3.lamina"})
 final class TrainCommand implements Callable<Integer> {
     enum OptimizerKind { ADAM, SGD }
@@ -88,6 +92,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "RATE",
             description = "Learning rate (default: ${DEFAULT-VALUE}, PyTorch's Adam default; try 0.05 with SGD).")
     double learningRate;
+
+    @Option(names = "--lr-schedule", paramLabel = "CONSTANT|COSINE",
+            description = "CONSTANT: --lr throughout. COSINE: from --lr down to 0 at the end of --epochs (a resumed run"
+                    + " follows the schedule of its own --epochs). Default: the model's; CONSTANT for seed, COSINE for"
+                    + " resnet.")
+    LrSchedule lrSchedule;
 
     @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "M",
             description = "SGD momentum; ignored by Adam (default: ${DEFAULT-VALUE}).")
@@ -129,6 +139,9 @@ final class TrainCommand implements Callable<Integer> {
     Integer testExamples;
 
     @Mixin
+    ModelOption modelOption;
+
+    @Mixin
     MnistOptions mnist;
 
     DataSource data = MnistOptions::load;
@@ -137,17 +150,25 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
+        // A resumed run is of the checkpoint's model, which --model, when given, must name.
+        MnistModels.Entry network = resume == null ? modelOption.resolve(spec.commandLine())
+                : modelOption.forCheckpoint(CheckpointFile.read(resume), resume, spec.commandLine());
         Mnist loaded = data.load(mnist);
         Dataset train = MnistOptions.first(loaded.train(), trainExamples);
         Dataset test = MnistOptions.first(loaded.test(), testExamples);
         Path dir = outputDir != null ? outputDir : newRunDirectory(Path.of("runs"));
         Files.createDirectories(dir);
 
-        Model model = LaminaSeedNet.create(seed);
-        out.println("Lamina seed network (generated at compile time from SeedNet.java):");
+        Model model = network.create(seed);
+        LrSchedule schedule = lrSchedule != null ? lrSchedule : network.schedule();
+        // Trainer's batches: ceil(N / batch size) per epoch, the last one partial.
+        long steps = (long) epochs * ((train.size() + batchSize - 1) / batchSize);
+        out.println("Lamina " + network.title() + " (generated at compile time from " + network.source() + "):");
         out.print(model.summary(batchSize));
-        out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s, seed %d%n",
-                train.size(), test.size(), epochs, batchSize, optimizer, learningRate, seed);
+        out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s%s, seed %d%n",
+                train.size(), test.size(), epochs, batchSize, optimizer, learningRate,
+                schedule == LrSchedule.COSINE ? String.format(Locale.ROOT, " annealed to 0 over %,d steps (cosine)", steps)
+                        : "", seed);
         out.println("Writing to " + dir + (dir.isAbsolute() ? "" : " (in " + Path.of("").toAbsolutePath() + ")"));
         if (System.getenv("OMP_WAIT_POLICY") == null) {
             out.println("Note: OMP_WAIT_POLICY is not set, so idle native threads spin and take cores from the"
@@ -177,6 +198,9 @@ final class TrainCommand implements Callable<Integer> {
                 .listener(curves);
         if (stopping != null) {
             trainer.listener(stopping);
+        }
+        if (schedule == LrSchedule.COSINE) {
+            trainer.schedule(LearningRateSchedule.warmupCosine(0, steps, 0));
         }
         if (resume != null) {
             trainer.resumeFrom(resume);
@@ -218,6 +242,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (testExamples != null && testExamples < 1) {
             problems.add("--test-examples must be at least 1, found " + testExamples);
+        }
+        if (modelOption.problem() != null) {
+            problems.add(modelOption.problem());
         }
         if (resume != null && !Files.isRegularFile(resume)) {
             problems.add("--resume: no such checkpoint file: " + resume);

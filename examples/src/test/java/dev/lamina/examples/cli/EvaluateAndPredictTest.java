@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.lamina.examples.images.DigitImages;
 import dev.lamina.examples.models.LaminaSeedNet;
+import dev.lamina.examples.models.MnistModels;
 import dev.lamina.runtime.checkpoint.Checkpoint;
 import dev.lamina.runtime.checkpoint.CheckpointFile;
 import dev.lamina.runtime.checkpoint.TrainingPosition;
@@ -181,7 +182,12 @@ class EvaluateAndPredictTest {
         Cli cli = Cli.run(c -> Cli.command(c, "evaluate", EvaluateCommand.class).data =
                 options -> SyntheticDigits.dataset(10, 1), "evaluate", "-c", file.toString());
         assertThat(cli.exitCode).isEqualTo(1);
-        assertThat(cli.err).isEqualTo("error: " + file + ": checkpoint is of model com.example.LaminaOtherNet, not of"
-                + " dev.lamina.examples.models.LaminaSeedNet\n");
+        // Names the checkpoint's model and every model the command line knows.
+        assertThat(cli.err).startsWith("error: " + file + ": checkpoint is of model com.example.LaminaOtherNet, which is"
+                + " none of this command's models: seed (dev.lamina.examples.models.LaminaSeedNet)");
+        for (MnistModels.Entry known : MnistModels.builtIn().all()) {
+            assertThat(cli.err).contains(known.describe());
+        }
+        assertThat(cli.err.lines().count()).isEqualTo(1);
     }
 }
