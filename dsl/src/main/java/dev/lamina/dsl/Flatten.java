@@ -6,7 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** Flattens {@code [N, C, H, W]} to {@code [N, C * H * W]} in C (row-major) order. */
+/**
+ * Flattens {@code [N, C, H, W]} to {@code [N, C * H * W]} in C (row-major) order; likewise a
+ * sequence {@code [N, T, D]} or a signal {@code [N, C, L]}.
+ */
 @Documented
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)

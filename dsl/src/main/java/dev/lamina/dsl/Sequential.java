@@ -22,6 +22,17 @@ import java.lang.annotation.Target;
  *     @Dense(10) Layer logits();
  * }
  * }</pre>
+ *
+ * <p>A GPT-style decoder reads token ids:
+ *
+ * <pre>{@code
+ * @Sequential(input = {64}, tokens = true)
+ * public interface TinyGpt {
+ *     @Embedding(vocabulary = 100, dim = 32) Layer embed();
+ *     @PositionalEmbedding Layer position();
+ *     ...
+ * }
+ * }</pre>
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -29,9 +40,17 @@ import java.lang.annotation.Target;
 public @interface Sequential {
     /**
      * {@return the shape of one input example without the batch axis} {@code {C, H, W}} for images
-     * (NCHW) or {@code {features}} for vectors. Every entry must be positive.
+     * (NCHW), {@code {C, L}} for signals (PyTorch's {@code Conv1d} layout), {@code {features}} for
+     * vectors, or {@code {T}} for token ids with {@link #tokens()}. Every entry must be positive.
      */
     int[] input();
+
+    /**
+     * {@return whether the input is integer token ids} With {@code tokens = true}, {@code input =
+     * {T}} declares sequences of T ids: the model takes an {@code INT} or {@code LONG} array
+     * {@code [N, T]}, whose first layer is an {@link Embedding}. Sequences have this fixed length.
+     */
+    boolean tokens() default false;
 
     /** {@return the loss the network trains on} It consumes the last layer's output. */
     Loss loss() default Loss.SOFTMAX_CROSS_ENTROPY;

@@ -9,8 +9,9 @@
  * through methods annotated {@link dev.lamina.dsl.Residual}, {@link dev.lamina.dsl.Concat} or
  * {@link dev.lamina.dsl.Repeat}; their layers are named under the use ({@code stage1[2].res.conv1}).
  *
- * <p>Tensors are NCHW (batch, channels, height, width) for images and NF (batch, features) for
- * vectors. The batch dimension is implicit in every declaration: {@code input = {1, 28, 28}} means
+ * <p>Tensors are NCHW (batch, channels, height, width) for images, NF (batch, features) for
+ * vectors, NTD (batch, tokens, features) for token sequences and NCL (batch, channels, length) for
+ * signals; token ids are NT. The batch dimension is implicit in every declaration: {@code input = {1, 28, 28}} means
  * a batch of one-channel 28x28 images, shape {@code [N, 1, 28, 28]}.
  *
  * <p>Defaults follow PyTorch unless a member's documentation says otherwise.

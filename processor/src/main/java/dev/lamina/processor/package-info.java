@@ -29,11 +29,13 @@
  * The files a new layer kind touches:
  * <ol>
  *   <li>{@code dsl}: its annotation;
- *   <li>{@code diag/Messages.LAYER_ANNOTATIONS} and one {@code case} in {@code read/ModelReader}
+ *   <li>{@code diag/Messages.LAYER_ANNOTATIONS} and one {@code case} in {@code read/LayerReader}
  *       that reads its values into its spec;
  *   <li>{@code ir/LayerSpec}: one record with its kind, noun, shape rule, parameter count and
  *       {@code accept}, plus a method in {@code LayerSpec.Visitor}: javac then rejects every stage
- *       that does not handle the kind ({@code codegen/LayerEmitters} today);
+ *       that does not handle the kind ({@code codegen/LayerEmitters} today). The shape rule says
+ *       which layouts ({@code Shape.Layout}: vector, image, token sequence, signal, token ids) the
+ *       kind takes, through {@code ShapeProblems.wrongLayout} for the others;
  *   <li>{@code codegen}: its emitter ({@code <Kind>Emitter}: tensors, hyperparameter constants,
  *       forward and backward code), its case in {@code LayerEmitters}, and its kernel's name in
  *       {@code RuntimeTypes}; a new kind of hyperparameter or kept tensor also adds a constant to

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -39,8 +40,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code LayerSpec}); give it a sample below.
  */
 class EveryLayerKindTest {
-    /** Where a sample layer goes: on the image, on the flattened vector, or in Flatten's place. */
-    private enum Place { IMAGE, VECTOR, TO_VECTOR }
+    /**
+     * Where a sample layer goes: on the image, on the flattened vector, or in Flatten's place; in a
+     * model of token ids, on the embedded sequence, in its Flatten's place, or as its embedding;
+     * right after the image's convolution, to make a sequence of it; on a signal input, before its
+     * Flatten.
+     */
+    private enum Place { IMAGE, VECTOR, TO_VECTOR, SEQUENCE, SEQUENCE_TO_VECTOR, EMBEDDING, IMAGE_TO_SEQUENCE, SIGNAL }
 
     /** A sample declaration per layer annotation. */
     private record Sample(String declaration, Place place) {}
@@ -60,7 +66,19 @@ class EveryLayerKindTest {
             Map.entry("MaxPool2d", new Sample("@MaxPool2d(2) Layer kind();", Place.IMAGE)),
             Map.entry("AvgPool2d", new Sample("@AvgPool2d(2) Layer kind();", Place.IMAGE)),
             Map.entry("GlobalAvgPool2d", new Sample("@GlobalAvgPool2d Layer kind();", Place.TO_VECTOR)),
-            Map.entry("Flatten", new Sample("@Flatten Layer kind();", Place.TO_VECTOR)));
+            Map.entry("Flatten", new Sample("@Flatten Layer kind();", Place.TO_VECTOR)),
+            Map.entry("GELU", new Sample("@GELU Layer kind();", Place.IMAGE)),
+            Map.entry("SiLU", new Sample("@SiLU Layer kind();", Place.IMAGE)),
+            Map.entry("LayerNorm", new Sample("@LayerNorm Layer kind();", Place.SEQUENCE)),
+            Map.entry("PositionalEmbedding", new Sample("@PositionalEmbedding Layer kind();", Place.SEQUENCE)),
+            Map.entry("MultiHeadAttention", new Sample(
+                    "@MultiHeadAttention(heads = 2, causal = true, dropout = 0.1) Layer kind();", Place.SEQUENCE)),
+            Map.entry("Patches", new Sample("@Patches(size = 2) Layer kind();", Place.IMAGE_TO_SEQUENCE)),
+            Map.entry("GlobalAvgPool1d", new Sample("@GlobalAvgPool1d Layer kind();", Place.SEQUENCE_TO_VECTOR)),
+            Map.entry("Conv1d", new Sample("@Conv1d(filters = 3, kernel = 3, stride = 2, padding = Padding.SAME)"
+                    + " Layer kind();", Place.SIGNAL)),
+            Map.entry("MaxPool1d", new Sample("@MaxPool1d(2) Layer kind();", Place.SIGNAL)),
+            Map.entry("Embedding", new Sample("@Embedding(vocabulary = 10, dim = 4) Layer kind();", Place.EMBEDDING)));
 
     /**
      * The DSL's layer annotations: its annotation types that go on methods, except the block uses
@@ -105,13 +123,28 @@ class EveryLayerKindTest {
         Sample sample = SAMPLES.get(annotation);
         assertWithMessage("a sample declaration of @%s in this test", annotation).that(sample).isNotNull();
 
-        // input [1, 6, 6] -> (image layers) -> flatten -> (vector layers) -> out [2]
+        boolean tokens = EnumSet.of(Place.SEQUENCE, Place.SEQUENCE_TO_VECTOR, Place.EMBEDDING).contains(sample.place());
         List<String> layers = new ArrayList<>();
-        layers.add("@Conv2d(filters = 2, kernel = 3) Layer conv();");
-        if (sample.place() == Place.IMAGE) {
+        if (tokens) {
+            // input ids [4] -> embedding [4, 4] -> (sequence layers) -> flatten -> (vector layers) -> out [2]
+            layers.add(sample.place() == Place.EMBEDDING ? sample.declaration()
+                    : "@Embedding(vocabulary = 10, dim = 4) Layer embed();");
+            if (sample.place() == Place.SEQUENCE) {
+                layers.add(sample.declaration());
+            }
+            layers.add(sample.place() == Place.SEQUENCE_TO_VECTOR ? sample.declaration() : "@Flatten Layer flatten();");
+        } else if (sample.place() == Place.SIGNAL) {
+            // input [2, 8] -> (signal layers) -> flatten -> (vector layers) -> out [2]
             layers.add(sample.declaration());
+            layers.add("@Flatten Layer flatten();");
+        } else {
+            // input [1, 6, 6] -> (image layers) -> flatten -> (vector layers) -> out [2]
+            layers.add("@Conv2d(filters = 2, kernel = 3) Layer conv();");
+            if (sample.place() == Place.IMAGE || sample.place() == Place.IMAGE_TO_SEQUENCE) {
+                layers.add(sample.declaration());
+            }
+            layers.add(sample.place() == Place.TO_VECTOR ? sample.declaration() : "@Flatten Layer flatten();");
         }
-        layers.add(sample.place() == Place.TO_VECTOR ? sample.declaration() : "@Flatten Layer flatten();");
         layers.add("@Dense(4) Layer hidden();");
         if (sample.place() == Place.VECTOR) {
             layers.add(sample.declaration());
@@ -119,7 +152,9 @@ class EveryLayerKindTest {
         layers.add("@Dense(2) Layer out();");
         List<String> lines = new ArrayList<>(List.of("package test;", "import dev.lamina.dsl.*;",
                 "@SuppressWarnings(\"Lamina\")",
-                "@Sequential(input = {1, 6, 6}, loss = Loss.MSE)",
+                tokens ? "@Sequential(input = {4}, tokens = true, loss = Loss.MSE)"
+                        : sample.place() == Place.SIGNAL ? "@Sequential(input = {2, 8}, loss = Loss.MSE)"
+                        : "@Sequential(input = {1, 6, 6}, loss = Loss.MSE)",
                 "public interface Kind {"));
         layers.forEach(l -> lines.add("    " + l));
         lines.add("}");
@@ -130,7 +165,9 @@ class EveryLayerKindTest {
         Model model = (Model) new GeneratedClassLoader(c).loadClass("test.LaminaKind")
                 .getMethod("create", long.class, DataType.class).invoke(null, 1L, DataType.DOUBLE);
         Nd4j.getRandom().setSeed(3);
-        INDArray input = Nd4j.rand(DataType.DOUBLE, 3, 1, 6, 6);
+        INDArray input = tokens ? Nd4j.createFromArray(new int[][] {{1, 2, 3, 9}, {0, 0, 5, 5}, {7, 8, 1, 2}})
+                : sample.place() == Place.SIGNAL ? Nd4j.rand(DataType.DOUBLE, 3, 2, 8)
+                : Nd4j.rand(DataType.DOUBLE, 3, 1, 6, 6);
         INDArray output = model.forward(input, true);
         assertThat(output.shape()).isEqualTo(new long[] {3, 2});
         model.backward(Nd4j.onesLike(output));

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The activations: one kernel class per function, {@code forward(x[, parameter])} and
- * {@code backward(x, y, dy[, parameter])}, where the parameter is ELU's alpha or LeakyReLU's slope.
+ * {@code backward(x, y, dy[, parameter])}, where the parameter is ELU's alpha or LeakyReLU's slope, or
+ * {@code GELU.Approximation.TANH} for GELU's tanh form (the exact form is the kernel's default).
  */
 final class ActivationEmitter implements LayerEmitter {
 
@@ -34,6 +35,11 @@ final class ActivationEmitter implements LayerEmitter {
                 return RuntimeTypes.SIGMOID;
             case SOFTMAX:
                 return RuntimeTypes.SOFTMAX;
+            case GELU:
+            case GELU_TANH:
+                return RuntimeTypes.GELU;
+            case SILU:
+                return RuntimeTypes.SILU;
         }
         throw new AssertionError(function);
     }
@@ -60,6 +66,9 @@ final class ActivationEmitter implements LayerEmitter {
         if (activation.function() == Function.SOFTMAX) {
             return "Softmax over features";
         }
+        if (activation.function() == Function.GELU_TANH) {
+            return "GELU, tanh approximation";
+        }
         return activation.kind();
     }
 
@@ -84,10 +93,14 @@ final class ActivationEmitter implements LayerEmitter {
                 new Cache(Role.OUTPUT, RuntimeTypes.INDARRAY, CacheDocs.of("Output", node, node.output()), null));
     }
 
-    /** The tensors followed by the function's parameter, if it has one. */
+    /** The tensors followed by the function's parameter, if it has one, or GELU's approximation. */
     private static CodeBlock arguments(LayerContext layer, CodeBlock... tensors) {
         CodeBlock joined = Literals.arguments(tensors);
-        Hyperparameter parameter = parameter(spec(layer.node()).function());
+        Function function = spec(layer.node()).function();
+        if (function == Function.GELU_TANH) {
+            return CodeBlock.of("$L, $T.TANH", joined, RuntimeTypes.GELU_APPROXIMATION);
+        }
+        Hyperparameter parameter = parameter(function);
         return parameter == null ? joined : CodeBlock.of("$L, $L", joined, layer.setting(parameter));
     }
 

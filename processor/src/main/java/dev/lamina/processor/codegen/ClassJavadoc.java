@@ -10,6 +10,10 @@ import java.util.Locale;
 
 /** The generated class's Javadoc: source model, layer table, initialisation, how to get an instance. */
 final class ClassJavadoc {
+    /** Kinds whose initialisation the paragraph on PyTorch's defaults adds a sentence for. */
+    private static final java.util.Set<String> SEQUENCE_LAYERS = java.util.Set.of("LayerNorm", "Embedding",
+            "PositionalEmbedding", "MultiHeadAttention");
+
     private ClassJavadoc() {}
 
     static CodeBlock of(ClassLayout plan, ClassName modelInterface, ClassName generated,
@@ -44,6 +48,11 @@ final class ClassJavadoc {
                 .add("and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0 and running\n")
                 .add("variance 1. Parameters are drawn in declaration order from one generator seeded with the seed\n")
                 .add("given to {@code create}, so the same seed gives the same model.");
+        if (plan.layers().stream().anyMatch(l -> SEQUENCE_LAYERS.contains(l.node().spec().kind()))) {
+            doc.add(" LayerNorm starts with gamma 1 and beta 0;\n")
+                    .add("embedding tables are N(0, 1), as {@code nn.Embedding}; learned positions N(0, 0.02^2), as GPT-2\n")
+                    .add("and ViT; each of attention's four projections is drawn as a Dense layer of fan_in D.");
+        }
         if (plan.hasDropout()) {
             doc.add(" Dropout masks come from a\n")
                     .add("second generator, derived from the same seed; {@link #seedDropout(long)} re-seeds it.");

@@ -50,9 +50,12 @@ final class ClassLayout {
         for (String reserved : List.of(Members.DATA_TYPE, Members.INIT_RNG, Members.DROPOUT_RNG,
                 Members.INPUT_SHAPE, Members.OUTPUT_SHAPE, Members.LAYERS, Members.DROPOUT_SEED_MIX, Members.INPUT,
                 Members.TRAINING, Members.D_OUTPUT, Members.INFERENCE_PASS, Members.LINT_FINDINGS, Members.INPUT_GRADIENT,
-                Members.NO_INPUT_GRADIENT, "seed",
+                Members.NO_INPUT_GRADIENT, Members.TOKEN_IDS, "seed",
                 "buffers")) {
             names.newName(reserved);
+        }
+        for (String type : RuntimeTypes.simpleNames()) {
+            names.newName(type);
         }
 
         TrainingPass training = plan.training();
@@ -260,8 +263,10 @@ final class ClassLayout {
         return producers.stream().map(p -> p.equals(Graph.INPUT) ? Members.INPUT : layer(p).out()).toList();
     }
 
+    /** Whether a layer draws dropout masks: a Dropout layer, or attention with a dropout rate. */
     boolean hasDropout() {
-        return layers.stream().anyMatch(l -> l.emitter() instanceof DropoutEmitter);
+        return layers.stream().anyMatch(l -> l.emitter() instanceof DropoutEmitter
+                || l.emitter() instanceof MultiHeadAttentionEmitter && MultiHeadAttentionEmitter.dropsOut(l.node()));
     }
 
     /**

@@ -19,13 +19,13 @@ final class DenseEmitter implements LayerEmitter {
     @Override
     public String summary(LayerNode node) {
         LayerSpec.Dense dense = spec(node);
-        return "Dense " + node.input().dim(0) + "->" + dense.units() + (dense.bias() ? "" : ", no bias");
+        return "Dense " + node.input().last() + "->" + dense.units() + (dense.bias() ? "" : ", no bias");
     }
 
     @Override
     public List<Tensor> parameters(LayerNode node) {
         LayerSpec.Dense dense = spec(node);
-        long fanIn = node.input().dim(0);
+        long fanIn = node.input().last();
         List<Tensor> tensors = new ArrayList<>();
         tensors.add(Conv2dEmitter.uniform(Role.WEIGHT, new long[] {fanIn, dense.units()}, "inputs, units", fanIn));
         if (dense.bias()) {
@@ -39,14 +39,14 @@ final class DenseEmitter implements LayerEmitter {
         if (!node.has(RewriteFact.BiasElided.class)) {
             return List.of();
         }
-        long fanIn = node.input().dim(0);
+        long fanIn = node.input().last();
         return List.of(Conv2dEmitter.uniform(Role.ELIDED_BIAS, new long[] {spec(node).units()}, "units", fanIn));
     }
 
     @Override
     public String initSummary(LayerNode node) {
         return (spec(node).bias() || node.has(RewriteFact.BiasElided.class) ? "weight and bias" : "weight")
-                + " uniform in +-1/sqrt(fan_in), fan_in = " + node.input().dim(0);
+                + " uniform in +-1/sqrt(fan_in), fan_in = " + node.input().last();
     }
 
     @Override
@@ -59,7 +59,7 @@ final class DenseEmitter implements LayerEmitter {
     @Override
     public List<Tensor> scratch(LayerNode node) {
         int units = spec(node).units();
-        return FoldedBatchNorm.scratch(node, new long[] {node.input().dim(0), units}, "inputs, units", units, "units");
+        return FoldedBatchNorm.scratch(node, new long[] {node.input().last(), units}, "inputs, units", units, "units");
     }
 
     @Override

@@ -14,12 +14,24 @@ enum Hyperparameter {
     ALPHA,
     /** LeakyReLU's negative slope. */
     SLOPE,
-    /** Dropout's probability of dropping. */
+    /** Dropout's probability of dropping, also attention dropout's. */
     RATE,
     /** A pooling window's side. */
     WINDOW,
-    /** A pooling window's step. */
+    /** A pooling window's step, or a 1-D convolution's. */
     STRIDE,
     /** A convolution's stride, padding and output size ({@code Conv2d.Geometry}). */
-    GEOMETRY
+    GEOMETRY,
+    /** Attention's number of heads. */
+    HEADS,
+    /** Whether attention is causal. */
+    CAUSAL,
+    /** A patch's side. */
+    SIZE,
+    /** The batch axis a pooling averages over. */
+    AXIS,
+    /** Zeros left of a 1-D convolution's input. */
+    PAD_LEFT,
+    /** A 1-D convolution's output length. */
+    OUT_LENGTH
 }

@@ -33,6 +33,8 @@ final class Members {
     /** The base class's constants for a weight layer's backward: compute the input gradient or not. */
     static final String INPUT_GRADIENT = "INPUT_GRADIENT";
     static final String NO_INPUT_GRADIENT = "NO_INPUT_GRADIENT";
+    /** {@code GeneratedModel.TOKEN_IDS}: the constructor argument of a model of token ids. */
+    static final String TOKEN_IDS = "TOKEN_IDS";
     /** Constant: the lint findings reported at compile time (only when there were some). */
     static final String LINT_FINDINGS = "LINT_FINDINGS";
 }

@@ -18,6 +18,7 @@ import dev.lamina.processor.ir.Step;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.lint.ReportedFinding;
 import dev.lamina.processor.ir.RewriteFact;
+import dev.lamina.processor.ir.Shape;
 import dev.lamina.processor.plan.ExecutionPlan;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -275,9 +276,10 @@ public final class ModelGenerator {
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(TypeName.LONG, "seed")
                 .addParameter(RuntimeTypes.DATA_TYPE, Members.DATA_TYPE)
-                .addStatement("super($S, $T.$L, $N, $N, $N, $N)", plan.model().interfaceName(), RuntimeTypes.LOSS,
+                .addStatement("super($S, $T.$L, $N, $N, $N, $N$L)", plan.model().interfaceName(), RuntimeTypes.LOSS,
                         plan.model().loss().name(), Members.INPUT_SHAPE, Members.OUTPUT_SHAPE, Members.LAYERS,
-                        Members.DATA_TYPE);
+                        Members.DATA_TYPE, plan.model().input().layout() == Shape.Layout.TOKENS
+                                ? CodeBlock.of(", $N", Members.TOKEN_IDS) : CodeBlock.of(""));
         boolean random = plan.layers().stream()
                 .flatMap(l -> l.emitter().parameters(l.node()).stream())
                 .anyMatch(LayerEmitter.Tensor::random);

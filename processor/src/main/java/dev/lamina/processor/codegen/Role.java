@@ -11,6 +11,8 @@ import java.util.Locale;
 enum Role {
     /** Parameters. */
     WEIGHT, BIAS, GAMMA, BETA,
+    /** Attention's four projections ({@code attention.query_weight}, ...). */
+    QUERY_WEIGHT, QUERY_BIAS, KEY_WEIGHT, KEY_BIAS, VALUE_WEIGHT, VALUE_BIAS, OUTPUT_WEIGHT, OUTPUT_BIAS,
     /** BatchNorm's buffers. */
     RUNNING_MEAN, RUNNING_VAR,
     /** A bias that {@code BiasBeforeBatchNorm} elided: drawn into a constructor local, not kept. */

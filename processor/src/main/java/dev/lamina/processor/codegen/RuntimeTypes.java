@@ -54,10 +54,23 @@ final class RuntimeTypes {
     static final ClassName TANH = kernel("Tanh");
     static final ClassName SIGMOID = kernel("Sigmoid");
     static final ClassName SOFTMAX = kernel("Softmax");
+    static final ClassName GELU = kernel("GELU");
+    static final ClassName GELU_APPROXIMATION = GELU.nestedClass("Approximation");
+    static final ClassName SILU = kernel("SiLU");
+    static final ClassName LAYER_NORM = kernel("LayerNorm");
+    static final ClassName EMBEDDING = kernel("Embedding");
+    static final ClassName PATCHES = kernel("Patches");
+    static final ClassName CONV1D = kernel("Conv1d");
+    static final ClassName MAX_POOL1D = kernel("MaxPool1d");
+    static final ClassName GLOBAL_AVG_POOL1D = kernel("GlobalAvgPool1d");
+    static final ClassName MULTI_HEAD_ATTENTION = kernel("MultiHeadAttention");
+    static final ClassName MULTI_HEAD_ATTENTION_CACHE = MULTI_HEAD_ATTENTION.nestedClass("Cache");
+    static final ClassName POSITIONAL_EMBEDDING = kernel("PositionalEmbedding");
+    static final ClassName LAYER_NORM_CACHE = LAYER_NORM.nestedClass("Cache");
 
     /** Nested types the generated code names through their enclosing type ({@code BatchNorm.Cache}). */
     private static final List<ClassName> NESTED = List.of(BATCH_NORM_CACHE, BATCH_NORM_ACTIVATION_FUNCTION,
-            CONV2D_GEOMETRY);
+            CONV2D_GEOMETRY, GELU_APPROXIMATION, LAYER_NORM_CACHE, MULTI_HEAD_ATTENTION_CACHE);
 
     /**
      * The simple names JavaPoet must always qualify so that none is taken for a field of the model
@@ -72,6 +85,25 @@ final class RuntimeTypes {
             }
         }
         return names.toArray(String[]::new);
+    }
+
+    /**
+     * The simple names of every type above, which the generated class imports: no constant, field or
+     * local may take one of them, or it would shadow the type ({@code GELU.forward(...)} on a layer
+     * named {@code gelu}, whose constant is {@code GELU}).
+     */
+    static List<String> simpleNames() {
+        List<String> names = new ArrayList<>();
+        for (java.lang.reflect.Field field : RuntimeTypes.class.getDeclaredFields()) {
+            if (field.getType() == ClassName.class) {
+                try {
+                    names.add(((ClassName) field.get(null)).simpleName());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return names;
     }
 
     private static ClassName kernel(String simpleName) {

@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  * wording (Dagger's {@code ErrorMessages}). Each message starts with its stable ID in brackets,
  * {@code [Lamina/<Id>]}: one of the constants below, or a lint rule's ID ({@code
  * dev.lamina.processor.lint.Rule#id}). A layer is named by its kind and method name, {@code Conv2d
- * 'conv1'}, and shapes are one example without the batch axis, {@code [C, H, W]} or {@code [F]}.
+ * 'conv1'}, and shapes are one example without the batch axis, {@code [C, H, W]} or {@code [F]};
+ * the layouts that could be taken for those name their axes ({@code [T=16, D=64]}, {@code [C=2, L=100]},
+ * {@code [T=16]}, see {@link Shape#toString}).
  */
 public final class Messages {
     private Messages() {}
@@ -51,11 +53,17 @@ public final class Messages {
     public static final String SHAPE_MISMATCH = "ShapeMismatch";
     /** A model that, with every block use expanded, has more than {@link #MAX_LAYERS} layers. */
     public static final String TOO_MANY_LAYERS = "TooManyLayers";
+    /**
+     * A layer fed a layout it cannot take: a token sequence {@code [T, D]} where it needs a signal
+     * {@code [C, L]} of the same rank, token ids where it needs features, ...
+     */
+    public static final String LAYOUT_MISMATCH = "LayoutMismatch";
 
     /** Every ID above, for tests and documentation. */
     public static final List<String> IDS = List.of(MALFORMED_MODEL, INVALID_HYPERPARAMETER, INFEASIBLE_WINDOW,
             MISSING_FLATTEN, RANK_MISMATCH, TENSOR_TOO_LARGE, INTERNAL_ERROR, WRITE_FAILED, BAD_OPTION,
-            OPTION_WITHOUT_EFFECT, SUMMARY, UNKNOWN_SUPPRESSION, LAYER_OUTSIDE_MODEL, SHAPE_MISMATCH, TOO_MANY_LAYERS);
+            OPTION_WITHOUT_EFFECT, SUMMARY, UNKNOWN_SUPPRESSION, LAYER_OUTSIDE_MODEL, SHAPE_MISMATCH, TOO_MANY_LAYERS,
+            LAYOUT_MISMATCH);
 
     /** The largest number of elements in one example's tensor, or in one weight tensor. */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
@@ -72,7 +80,8 @@ public final class Messages {
      */
     public static final List<String> LAYER_ANNOTATIONS = List.of("Conv2d", "Dense", "BatchNorm", "ReLU",
             "ELU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax", "Dropout", "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d",
-            "Flatten", "Residual", "Concat", "Repeat");
+            "Flatten", "Embedding", "PositionalEmbedding", "LayerNorm", "MultiHeadAttention", "GELU", "SiLU",
+            "Patches", "GlobalAvgPool1d", "Conv1d", "MaxPool1d", "Residual", "Concat", "Repeat");
 
     /** The annotations of {@link #LAYER_ANNOTATIONS} whose method uses {@code @Block}s rather than being one layer. */
     public static final List<String> BLOCK_USES = List.of("Residual", "Concat", "Repeat");
@@ -118,8 +127,15 @@ public final class Messages {
     }
 
     public static String inputRank(int[] input) {
-        return format(MALFORMED_MODEL, "@Sequential input must have 1 entry {features} or 3 entries"
-                + " {channels, height, width}, but has " + input.length + ": " + braces(input));
+        return format(MALFORMED_MODEL, "@Sequential input must have 1 entry {features}, 2 entries {channels,"
+                + " length} or 3 entries {channels, height, width}, but has " + input.length + ": " + braces(input));
+    }
+
+    /** {@code @Sequential(tokens = true)} with an input of other than one entry. */
+    public static String tokensInputRank(int[] input) {
+        return format(MALFORMED_MODEL, "@Sequential(tokens = true) takes token ids, so input must have 1 entry"
+                + " {tokens}, but has " + input.length + ": " + braces(input) + "; remove tokens = true, or declare"
+                + " input = {tokens}");
     }
 
     public static String inputNotPositive(int[] input, int index) {
@@ -292,7 +308,7 @@ public final class Messages {
 
     /**
      * A window ({@code what}: "kernel" or "window") that does not fit its input along {@code axis}
-     * ("height" or "width") of size {@code axisSize}.
+     * ("height" or "width", "length" for a signal) of size {@code axisSize}.
      */
     public static String infeasibleWindow(String kind, String name, String what, int size, Shape input,
             String axis, int axisSize) {
@@ -324,9 +340,95 @@ public final class Messages {
                 + " height, width] but gets " + input);
     }
 
+    /**
+     * A layer given a layout it cannot take; {@code accepted} are the layouts it takes, named in the
+     * message with the input's own.
+     */
+    public static String wrongLayout(String kind, String name, List<Shape.Layout> accepted, Shape input) {
+        String takes = accepted.stream().map(Shape.Layout::describe).collect(Collectors.joining(" or "));
+        return format(LAYOUT_MISMATCH, layer(kind, name) + " takes " + takes + ", but gets " + input.describe()
+                + layoutHint(accepted, input.layout()));
+    }
+
+    /** What turns {@code actual} into one of {@code accepted}, where the DSL has it; else empty. */
+    private static String layoutHint(List<Shape.Layout> accepted, Shape.Layout actual) {
+        if (accepted.contains(Shape.Layout.TOKENS)) {
+            return "; only the model's input can be token ids: declare @Sequential(input = {T}, tokens = true)"
+                    + " and put this layer first";
+        }
+        if (actual == Shape.Layout.TOKENS) {
+            return "; token ids become a sequence through @Embedding first";
+        }
+        if (accepted.contains(Shape.Layout.SEQUENCE) && actual == Shape.Layout.IMAGE) {
+            return "; @Patches cuts an image into a token sequence";
+        }
+        if (accepted.contains(Shape.Layout.VECTOR) && actual.rank() == 2) {
+            return "; @GlobalAvgPool1d or @Flatten make it a vector";
+        }
+        return "";
+    }
+
+    /** Token ids fed to a layer other than {@code @Embedding}. */
+    public static String tokensNeedEmbedding(String kind, String name, Shape input) {
+        return format(LAYOUT_MISMATCH, layer(kind, name) + " gets " + input.describe() + ", which only @Embedding"
+                + " takes; put @Embedding(vocabulary = ..., dim = ...) first to turn the ids into a token sequence"
+                + " [T, D]");
+    }
+
+    /** {@code @Patches(size)} on an image whose height or width is not a multiple of {@code size}. */
+    public static String patchesDoNotDivide(String name, int size, Shape input) {
+        List<String> axes = new java.util.ArrayList<>();
+        if (input.dim(1) % size != 0) {
+            axes.add("height " + input.dim(1));
+        }
+        if (input.dim(2) % size != 0) {
+            axes.add("width " + input.dim(2));
+        }
+        List<Integer> fitting = divisors(gcd(input.dim(1), input.dim(2)));
+        String fix = fitting.isEmpty() ? "no patch size above 1 divides both; resize the input"
+                : "patch sizes that divide both are " + fitting.stream().map(String::valueOf)
+                        .collect(Collectors.joining(", "));
+        return format(INFEASIBLE_WINDOW, layer("Patches", name) + ": patch size " + size + " does not divide the"
+                + " " + String.join(" and ", axes) + " of its input " + input + "; " + fix);
+    }
+
+    /**
+     * {@code @MultiHeadAttention(heads)} over {@code input} {@code [T, D]} whose D is not a multiple
+     * of {@code heads}.
+     */
+    public static String headsDoNotDivide(String kind, String name, int heads, Shape input) {
+        int width = input.last();
+        List<Integer> fitting = divisors(width).stream().filter(h -> h <= Math.max(16, heads)).toList();
+        return format(INVALID_HYPERPARAMETER, layer(kind, name) + ": heads " + heads + " does not divide the"
+                + " features D=" + width + " of its input " + input + "; each head takes D / heads features,"
+                + " so use a divisor of " + width + (fitting.isEmpty() ? "" : " such as "
+                + fitting.stream().map(String::valueOf).collect(Collectors.joining(", "))));
+    }
+
+    /** The divisors of {@code n} above 1, ascending. */
+    private static List<Integer> divisors(int n) {
+        List<Integer> divisors = new java.util.ArrayList<>();
+        for (int d = 2; d <= n; d++) {
+            if (n % d == 0) {
+                divisors.add(d);
+            }
+        }
+        return divisors;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
     /** The loss consumes {@code [N, K]}; {@code lastLayer} is null for a model without layers. */
     public static String lossNeedsVector(String loss, String lastLayer, Shape output) {
         String source = lastLayer == null ? "the input" : "the last layer '" + lastLayer + "'";
+        if (!output.isImage()) {
+            return format(RANK_MISMATCH, "loss " + loss + " needs a vector output [units]"
+                    + (loss.equals("SOFTMAX_CROSS_ENTROPY") ? " or a token sequence [T, classes] (a prediction per"
+                            + " position)" : "")
+                    + " but " + source + " gives " + output.describe());
+        }
         return format(RANK_MISMATCH, "loss " + loss + " needs a vector output [units] but " + source
                 + " gives " + output + "; end the model with @Flatten and @Dense");
     }
@@ -363,6 +465,12 @@ public final class Messages {
         return format(RANK_MISMATCH, "@Concat '" + name + "' mixes images and vectors: " + String.join(", ", parts)
                 + "; make every part an image, or every part a vector (e.g. with @GlobalAvgPool2d or @Flatten"
                 + " at the end of each image branch)");
+    }
+
+    /** The parts of a {@code @Concat}, described as for {@link #concatSpatialSizes}, include a sequence or a signal. */
+    public static String concatLayout(String name, List<String> parts) {
+        return format(LAYOUT_MISMATCH, "@Concat '" + name + "' concatenates images or vectors only, but "
+                + String.join(", ", parts));
     }
 
     /**

@@ -73,6 +73,22 @@ public sealed interface LayerSpec {
         R add(Add spec);
 
         R concat(Concat spec);
+
+        R embedding(Embedding spec);
+
+        R positionalEmbedding(PositionalEmbedding spec);
+
+        R layerNorm(LayerNorm spec);
+
+        R multiHeadAttention(MultiHeadAttention spec);
+
+        R patches(Patches spec);
+
+        R globalAvgPool1d(GlobalAvgPool1d spec);
+
+        R conv1d(Conv1d spec);
+
+        R maxPool1d(MaxPool1d spec);
     }
 
     /** Whether this is a junction that reads several tensors: a residual {@link Add} or a {@link Concat}. */
@@ -120,7 +136,7 @@ public sealed interface LayerSpec {
         @Override public <R> R accept(Visitor<R> visitor) { return visitor.conv2d(this); }
     }
 
-    /** {@code @Dense}: {@code [F] -> [units]}. */
+    /** {@code @Dense}: {@code [F] -> [units]}, and on the last axis of a sequence, {@code [T, D] -> [T, units]}. */
     record Dense(int units, boolean bias) implements LayerSpec {
         @Override public String kind() { return "Dense"; }
         @Override public String noun() { return "dense"; }
@@ -129,30 +145,41 @@ public sealed interface LayerSpec {
 
         @Override
         public Shape outputShape(Shape in, ShapeProblems problems) {
-            return in.isVector() ? Shape.of(units) : problems.missingFlatten();
+            if (in.isVector()) {
+                return Shape.of(units);
+            }
+            if (in.isSequence()) {
+                return Shape.sequence(in.dim(0), units);
+            }
+            return in.isImage() ? problems.missingFlatten() : problems.wrongLayout(Shape.Layout.VECTOR,
+                    Shape.Layout.SEQUENCE);
         }
 
         @Override
         public long parameterCount(Shape in) {
-            return (long) units * in.dim(0) + (bias ? units : 0);
+            return (long) units * in.last() + (bias ? units : 0);
         }
 
         @Override
         public int[] weightDims(Shape in) {
-            return new int[] {in.dim(0), units};
+            return new int[] {in.last(), units};
         }
 
         @Override public <R> R accept(Visitor<R> visitor) { return visitor.dense(this); }
     }
 
-    /** {@code @BatchNorm}, PyTorch momentum convention; per channel of an image, per feature of a vector. */
+    /**
+     * {@code @BatchNorm}, PyTorch momentum convention; per channel of an image or a signal, per feature
+     * of a vector.
+     */
     record BatchNorm(double momentum, double epsilon) implements LayerSpec {
         @Override public String kind() { return "BatchNorm"; }
         @Override public String noun() { return "batch norm"; }
 
         @Override
         public Shape outputShape(Shape in, ShapeProblems problems) {
-            return in.isImage() || in.isVector() ? in : problems.needsVectorOrImage();
+            return in.isImage() || in.isVector() || in.layout() == Shape.Layout.SIGNAL ? in
+                    : problems.wrongLayout(Shape.Layout.VECTOR, Shape.Layout.IMAGE, Shape.Layout.SIGNAL);
         }
 
         /** gamma and beta, one per channel. */
@@ -164,25 +191,36 @@ public sealed interface LayerSpec {
         @Override public <R> R accept(Visitor<R> visitor) { return visitor.batchNorm(this); }
     }
 
-    /** An elementwise or row-wise activation: {@code @ReLU, @ELU, @LeakyReLU, @Tanh, @Sigmoid, @Softmax}. */
+    /**
+     * An elementwise or row-wise activation: {@code @ReLU, @ELU, @LeakyReLU, @Tanh, @Sigmoid, @Softmax,
+     * @GELU, @SiLU}.
+     */
     record Activation(Function function, double parameter) implements LayerSpec {
         /** The activation function; {@code parameter} is ELU's alpha or LeakyReLU's slope, else 0. */
         public enum Function {
-            RELU("ReLU", true, true),
-            ELU("ELU", true, false),
-            LEAKY_RELU("LeakyReLU", true, true),
-            TANH("Tanh", true, false),
-            SIGMOID("Sigmoid", true, false),
-            SOFTMAX("Softmax", false, false);
+            RELU("ReLU", true, true, true),
+            ELU("ELU", true, false, true),
+            LEAKY_RELU("LeakyReLU", true, true, true),
+            TANH("Tanh", true, false, true),
+            SIGMOID("Sigmoid", true, false, true),
+            SOFTMAX("Softmax", false, false, false),
+            /** {@code x * Phi(x)}, the exact (erf) form; dips to about -0.17 near x = -0.75. */
+            GELU("GELU", true, false, false),
+            /** GELU's tanh approximation (Hendrycks and Gimpel 2016), {@code @GELU(approximate = TANH)}. */
+            GELU_TANH("GELU", true, false, false),
+            /** {@code x * sigmoid(x)}; dips to about -0.28 near x = -1.28. */
+            SILU("SiLU", true, false, false);
 
             private final String kind;
             private final boolean elementwise;
             private final boolean positivelyHomogeneous;
+            private final boolean nonDecreasing;
 
-            Function(String kind, boolean elementwise, boolean positivelyHomogeneous) {
+            Function(String kind, boolean elementwise, boolean positivelyHomogeneous, boolean nonDecreasing) {
                 this.kind = kind;
                 this.elementwise = elementwise;
                 this.positivelyHomogeneous = positivelyHomogeneous;
+                this.nonDecreasing = nonDecreasing;
             }
 
             public String kind() { return kind; }
@@ -200,18 +238,21 @@ public sealed interface LayerSpec {
         /** Keeps the shape; Softmax needs a vector (it normalises over the features). */
         @Override
         public Shape outputShape(Shape in, ShapeProblems problems) {
-            return function == Function.SOFTMAX && !in.isVector() ? problems.missingFlatten() : in;
+            if (function != Function.SOFTMAX || in.isVector()) {
+                return in;
+            }
+            return in.isImage() ? problems.missingFlatten() : problems.wrongLayout(Shape.Layout.VECTOR);
         }
 
         @Override public long parameterCount(Shape in) { return 0; }
 
         /**
          * Non-decreasing, so that it commutes with max pooling: every elementwise function here
-         * except LeakyReLU with a negative slope and ELU with a negative alpha (both decrease for
-         * negative inputs).
+         * except GELU and SiLU (both dip below 0 and rise again for negative inputs), LeakyReLU with a
+         * negative slope and ELU with a negative alpha (both decrease for negative inputs).
          */
         public boolean isMonotone() {
-            return function.isElementwise() && !(parameter < 0
+            return function.isElementwise() && function.nonDecreasing && !(parameter < 0
                     && (function == Function.LEAKY_RELU || function == Function.ELU));
         }
 
@@ -267,15 +308,16 @@ public sealed interface LayerSpec {
         @Override public <R> R accept(Visitor<R> visitor) { return visitor.globalAvgPool2d(this); }
     }
 
-    /** {@code @Flatten}: {@code [C, H, W] -> [C * H * W]}. */
+    /** {@code @Flatten}: {@code [C, H, W] -> [C * H * W]}; also {@code [T, D] -> [T * D]} and {@code [C, L] -> [C * L]}. */
     record Flatten() implements LayerSpec {
         @Override public String kind() { return "Flatten"; }
         @Override public String noun() { return "flatten"; }
 
         @Override
         public Shape outputShape(Shape in, ShapeProblems problems) {
-            if (!in.isImage()) {
-                return in.isVector() ? problems.nothingToFlatten() : problems.needsImage();
+            if (in.rank() < 2) {
+                return in.isVector() ? problems.nothingToFlatten() : problems.wrongLayout(Shape.Layout.IMAGE,
+                        Shape.Layout.SEQUENCE, Shape.Layout.SIGNAL);
             }
             // Fits in an int: shape inference checks every tensor before this one against its element limit.
             return Shape.of(Math.toIntExact(in.size()));
@@ -329,5 +371,198 @@ public sealed interface LayerSpec {
 
         @Override public long parameterCount(Shape in) { return 0; }
         @Override public <R> R accept(Visitor<R> visitor) { return visitor.concat(this); }
+    }
+
+    /**
+     * {@code @Embedding}: token ids {@code [T] -> [T, dim]}, a learned row of {@code dim} features per
+     * id of the vocabulary.
+     */
+    record Embedding(int vocabulary, int dim) implements LayerSpec {
+        @Override public String kind() { return "Embedding"; }
+        @Override public String noun() { return "embedding"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            return in.layout() == Shape.Layout.TOKENS ? Shape.sequence(in.dim(0), dim)
+                    : problems.wrongLayout(Shape.Layout.TOKENS);
+        }
+
+        /** The table, {@code vocabulary x dim}. */
+        @Override public long parameterCount(Shape in) { return (long) vocabulary * dim; }
+
+        @Override public int[] weightDims(Shape in) { return new int[] {vocabulary, dim}; }
+
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.embedding(this); }
+    }
+
+    /** {@code @PositionalEmbedding}: a learned {@code [T, D]} added to a sequence {@code [T, D]}. */
+    record PositionalEmbedding() implements LayerSpec {
+        @Override public String kind() { return "PositionalEmbedding"; }
+        @Override public String noun() { return "positional embedding"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            return in.isSequence() ? in : problems.wrongLayout(Shape.Layout.SEQUENCE);
+        }
+
+        /** One row of D per position. */
+        @Override public long parameterCount(Shape in) { return in.size(); }
+
+        @Override public int[] weightDims(Shape in) { return in.dims(); }
+
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.positionalEmbedding(this); }
+    }
+
+    /**
+     * {@code @LayerNorm}: each example's vector, or each token's features, normalised over the last
+     * axis and then scaled and shifted per feature (PyTorch's {@code nn.LayerNorm(D)}). Keeps the shape.
+     */
+    record LayerNorm(double epsilon) implements LayerSpec {
+        @Override public String kind() { return "LayerNorm"; }
+        @Override public String noun() { return "layer norm"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            return in.isVector() || in.isSequence() ? in
+                    : problems.wrongLayout(Shape.Layout.VECTOR, Shape.Layout.SEQUENCE);
+        }
+
+        /** gamma and beta, one per feature of the last axis. */
+        @Override public long parameterCount(Shape in) { return 2L * in.last(); }
+
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.layerNorm(this); }
+    }
+
+    /**
+     * {@code @MultiHeadAttention}: scaled dot-product self-attention of a sequence {@code [T, D]} with
+     * {@code heads} heads of {@code D / heads} features, query, key, value and output projections
+     * (each {@code D x D} with a bias), optionally causal, with dropout on the attention weights.
+     * Keeps the shape.
+     */
+    record MultiHeadAttention(int heads, boolean causal, double dropout) implements LayerSpec {
+        @Override public String kind() { return "MultiHeadAttention"; }
+        @Override public String noun() { return "attention"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            if (!in.isSequence()) {
+                return problems.wrongLayout(Shape.Layout.SEQUENCE);
+            }
+            return in.dim(1) % heads == 0 ? in : problems.headsDoNotDivide(heads);
+        }
+
+        /** Four {@code D x D} projections and their biases. */
+        @Override public long parameterCount(Shape in) { return 4L * in.last() * in.last() + 4L * in.last(); }
+
+        @Override public int[] weightDims(Shape in) { return new int[] {in.last(), in.last()}; }
+
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.multiHeadAttention(this); }
+    }
+
+    /**
+     * {@code @Patches}: an image {@code [C, H, W]} cut into non-overlapping {@code size x size}
+     * patches, each flattened (channel, row, column) into one token: {@code [(H/size)(W/size),
+     * C*size*size]}, patches in row-major order.
+     */
+    record Patches(int size) implements LayerSpec {
+        @Override public String kind() { return "Patches"; }
+        @Override public String noun() { return "patch embedding"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            if (!in.isImage()) {
+                return problems.needsImage();
+            }
+            if (in.dim(1) % size != 0 || in.dim(2) % size != 0) {
+                return problems.patchesDoNotDivide(size);
+            }
+            long tokens = (long) (in.dim(1) / size) * (in.dim(2) / size);
+            long features = (long) in.dim(0) * size * size;
+            // Both at most the input's element count, which shape inference checked against an int.
+            return Shape.sequence(Math.toIntExact(tokens), Math.toIntExact(features));
+        }
+
+        @Override public long parameterCount(Shape in) { return 0; }
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.patches(this); }
+    }
+
+    /**
+     * {@code @GlobalAvgPool1d}: the mean over the sequence, {@code [T, D] -> [D]}, or over the length of
+     * a signal, {@code [C, L] -> [C]}.
+     */
+    record GlobalAvgPool1d() implements LayerSpec {
+        @Override public String kind() { return "GlobalAvgPool1d"; }
+        @Override public String noun() { return "global average pool"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            if (in.isSequence()) {
+                return Shape.of(in.dim(1));
+            }
+            return in.layout() == Shape.Layout.SIGNAL ? Shape.of(in.dim(0))
+                    : problems.wrongLayout(Shape.Layout.SEQUENCE, Shape.Layout.SIGNAL);
+        }
+
+        @Override public long parameterCount(Shape in) { return 0; }
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.globalAvgPool1d(this); }
+    }
+
+    /**
+     * {@code @Conv1d}: a signal {@code [C, L] -> [filters, L']}, {@code L'} as for {@link Conv2d} on one
+     * axis: VALID {@code floor((L - kernel) / stride) + 1}, SAME {@code ceil(L / stride)}.
+     */
+    record Conv1d(int filters, int kernel, int stride, Conv2d.Padding padding, boolean bias) implements LayerSpec {
+        @Override public String kind() { return "Conv1d"; }
+        @Override public String noun() { return "conv"; }
+        @Override public boolean isWeightLayer() { return true; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            if (in.layout() != Shape.Layout.SIGNAL) {
+                return problems.wrongLayout(Shape.Layout.SIGNAL);
+            }
+            if (padding == Conv2d.Padding.SAME) {
+                return Shape.of(filters, Windows.ceilDiv(in.dim(1), stride));
+            }
+            if (kernel > in.dim(1)) {
+                return problems.windowTooLarge("kernel", "kernel", kernel);
+            }
+            return Shape.of(filters, Windows.slide(in.dim(1), kernel, stride));
+        }
+
+        @Override
+        public long parameterCount(Shape in) {
+            return (long) filters * in.dim(0) * kernel + (bias ? filters : 0);
+        }
+
+        @Override
+        public int[] weightDims(Shape in) {
+            return new int[] {filters, in.dim(0), kernel};
+        }
+
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.conv1d(this); }
+    }
+
+    /**
+     * {@code @MaxPool1d}; stride already defaulted to the window size. A signal {@code [C, L] -> [C,
+     * floor((L - size) / stride) + 1]}, which needs {@code size <= L}.
+     */
+    record MaxPool1d(int size, int stride) implements LayerSpec {
+        @Override public String kind() { return "MaxPool1d"; }
+        @Override public String noun() { return "max pool"; }
+
+        @Override
+        public Shape outputShape(Shape in, ShapeProblems problems) {
+            if (in.layout() != Shape.Layout.SIGNAL) {
+                return problems.wrongLayout(Shape.Layout.SIGNAL);
+            }
+            if (size > in.dim(1)) {
+                return problems.windowTooLarge("value", "window", size);
+            }
+            return Shape.of(in.dim(0), Windows.slide(in.dim(1), size, stride));
+        }
+
+        @Override public long parameterCount(Shape in) { return 0; }
+        @Override public <R> R accept(Visitor<R> visitor) { return visitor.maxPool1d(this); }
     }
 }

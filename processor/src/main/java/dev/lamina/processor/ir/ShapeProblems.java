@@ -19,11 +19,20 @@ public interface ShapeProblems {
     Shape needsVectorOrImage();
 
     /**
-     * A square window larger than the image on some axis.
+     * A square window larger than the image on some axis, or a window longer than a signal.
      *
      * @param member the annotation member that set the size ({@code "kernel"}, {@code "value"})
      * @param what   what the message calls the window ({@code "kernel"}, {@code "window"})
      * @param size   the window's side
      */
     Shape windowTooLarge(String member, String what, int size);
+
+    /** The layer takes only the {@code accepted} layouts, and its input has another. */
+    Shape wrongLayout(Shape.Layout... accepted);
+
+    /** Patches of side {@code size} do not tile the image: its height or width is not a multiple. */
+    Shape patchesDoNotDivide(int size);
+
+    /** Attention's {@code heads} do not divide the sequence's features {@code D}. */
+    Shape headsDoNotDivide(int heads);
 }

@@ -30,7 +30,7 @@ public final class Layers {
 
     public static final Predicate<LayerSpec> BATCH_NORM = s -> s instanceof LayerSpec.BatchNorm;
 
-    /** Conv2d or Dense. */
+    /** Conv2d, Conv1d or Dense. */
     public static final Predicate<LayerSpec> WEIGHT = LayerSpec::isWeightLayer;
 
     /** Global average pooling: the mean of each channel, {@code [C, H, W] -> [C]}. */
@@ -149,11 +149,13 @@ public final class Layers {
         return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
-    /** Units of a Dense layer or filters of a Conv2d; 0 for other layers. */
+    /** Units of a Dense layer or filters of a Conv2d or Conv1d; 0 for other layers. */
     public static int width(LayerSpec spec) {
         if (spec instanceof LayerSpec.Dense d) {
             return d.units();
         } else if (spec instanceof LayerSpec.Conv2d c) {
+            return c.filters();
+        } else if (spec instanceof LayerSpec.Conv1d c) {
             return c.filters();
         }
         return 0;

@@ -54,6 +54,23 @@ final class LayerReader {
             case "AvgPool2d" -> pool(LayerSpec.Pool2d.Mode.AVG);
             case "GlobalAvgPool2d" -> new LayerSpec.GlobalAvgPool2d();
             case "Flatten" -> new LayerSpec.Flatten();
+            case "Embedding" -> new LayerSpec.Embedding(positive("vocabulary", "vocabulary"), positive("dim", "dim"));
+            case "PositionalEmbedding" -> new LayerSpec.PositionalEmbedding();
+            case "LayerNorm" -> new LayerSpec.LayerNorm(positiveFinite("eps", "eps"));
+            case "MultiHeadAttention" -> new LayerSpec.MultiHeadAttention(positive("heads", "heads"), bool("causal"),
+                    rate("dropout"));
+            case "GELU" -> activation(enumConstant("approximate", "NONE").equals("TANH")
+                    ? LayerSpec.Activation.Function.GELU_TANH : LayerSpec.Activation.Function.GELU, 0);
+            case "SiLU" -> activation(LayerSpec.Activation.Function.SILU, 0);
+            case "Patches" -> new LayerSpec.Patches(positive("size", "size"));
+            case "GlobalAvgPool1d" -> new LayerSpec.GlobalAvgPool1d();
+            case "Conv1d" -> new LayerSpec.Conv1d(
+                    positive("filters", "filters"),
+                    positive("kernel", "kernel"),
+                    positive("stride", "stride"),
+                    LayerSpec.Conv2d.Padding.valueOf(enumConstant("padding", "VALID")),
+                    bool("bias"));
+            case "MaxPool1d" -> maxPool1d();
             default -> throw new IllegalStateException("layer annotation without a reader: " + kind);
         };
         return unreadableMembers.isEmpty()
@@ -75,10 +92,24 @@ final class LayerReader {
         return new LayerSpec.Pool2d(mode, window, stride == 0 ? window : stride);
     }
 
+    private LayerSpec maxPool1d() {
+        int window = positive("value", "window");
+        int stride = integer("stride");
+        if (stride < 0 && read("stride")) {
+            context.report.error(source, "stride", Messages.negativePoolStride(kind, name, stride));
+        }
+        return new LayerSpec.MaxPool1d(window, stride == 0 ? window : stride);
+    }
+
     private double dropoutRate() {
-        double rate = real("rate");
-        if (!(rate >= 0 && rate < 1) && read("rate")) { // also rejects NaN
-            context.report.error(source, "rate", Messages.outOfRange(kind, name, "rate", "[0, 1)", rate));
+        return rate("rate");
+    }
+
+    /** A probability of dropping, in [0, 1). */
+    private double rate(String member) {
+        double rate = real(member);
+        if (!(rate >= 0 && rate < 1) && read(member)) { // also rejects NaN
+            context.report.error(source, member, Messages.outOfRange(kind, name, member, "[0, 1)", rate));
         }
         return rate;
     }
@@ -92,11 +123,15 @@ final class LayerReader {
     }
 
     private double epsilon() {
-        double epsilon = real("epsilon");
-        if (!(epsilon > 0 && Double.isFinite(epsilon)) && read("epsilon")) {
-            context.report.error(source, "epsilon", Messages.notPositiveFinite(kind, name, "epsilon", epsilon));
+        return positiveFinite("epsilon", "epsilon");
+    }
+
+    private double positiveFinite(String member, String what) {
+        double value = real(member);
+        if (!(value > 0 && Double.isFinite(value)) && read(member)) {
+            context.report.error(source, member, Messages.notPositiveFinite(kind, name, what, value));
         }
-        return epsilon;
+        return value;
     }
 
     /** {@code what}: the name the message uses ("units" for {@code @Dense}'s {@code value}). */

@@ -142,7 +142,22 @@ public final class ModelReader {
                 }
                 dims[i] = dim;
             }
-            if (dims.length != 1 && dims.length != 3) {
+            // An older lamina-dsl without the member declares no token input.
+            AnnotationValue tokensValue = context.valuesWithDefaults(sequential).get("tokens");
+            if (tokensValue != null && !(tokensValue.getValue() instanceof Boolean)) {
+                context.markIncomplete();
+                return null;
+            }
+            boolean tokens = tokensValue != null && (Boolean) tokensValue.getValue();
+            if (tokens && dims.length != 1) {
+                report.add(Diagnostic.Kind.ERROR, Messages.tokensInputRank(dims), type, sequential,
+                        sequential.getElementValues().entrySet().stream()
+                                .filter(e -> e.getKey().getSimpleName().contentEquals("tokens"))
+                                .<AnnotationValue>map(java.util.Map.Entry::getValue)
+                                .findFirst().orElse(value));
+                return null;
+            }
+            if (dims.length < 1 || dims.length > 3) {
                 report.add(Diagnostic.Kind.ERROR, Messages.inputRank(dims), type, sequential, value);
                 return null;
             }
@@ -154,7 +169,11 @@ public final class ModelReader {
                     positive = false;
                 }
             }
-            return positive ? Shape.of(dims) : null;
+            if (!positive) {
+                return null;
+            }
+            // A 2-D input is a signal [C, L]; token sequences [T, D] come from @Embedding and @Patches.
+            return tokens ? Shape.tokens(dims[0]) : Shape.of(dims);
         }
 
         private Loss readLoss(AnnotationMirror sequential) {

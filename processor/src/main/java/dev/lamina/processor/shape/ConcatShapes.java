@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The shape rule of a concatenation: images {@code [C1, H, W], [C2, H, W], ...} join on the channel
  * axis into {@code [C1 + C2 + ..., H, W]}, vectors on the feature axis; the parts must all be
- * images of one height and width, or all vectors.
+ * images of one height and width, or all vectors (sequences and signals are not concatenated yet).
  */
 final class ConcatShapes {
     private ConcatShapes() {}
@@ -21,6 +21,11 @@ final class ConcatShapes {
      * @param labels each part described for the message, e.g. "branch 'mixed.a' gives [8, 4, 4]"
      */
     static String problem(String name, List<Shape> parts, List<String> labels) {
+        for (Shape part : parts) {
+            if (!part.isImage() && !part.isVector()) {
+                return Messages.concatLayout(name, labels);
+            }
+        }
         boolean images = parts.stream().anyMatch(Shape::isImage);
         boolean vectors = parts.stream().anyMatch(Shape::isVector);
         if (images && vectors) {

@@ -6,7 +6,8 @@ import dev.lamina.processor.ir.Shape;
  * The projection shortcut that maps a residual's input to its body's output shape, suggested when
  * the two differ: a 1x1 {@code @Conv2d} with the body's filters and the stride that gives its
  * height and width, then {@code @BatchNorm} (He et al. 2016, arXiv 1512.03385, option B, as
- * torchvision's ResNet writes it); for vectors, a {@code @Dense} without bias.
+ * torchvision's ResNet writes it), or its 1-D twin for signals; for vectors, and for sequences of one
+ * length, a {@code @Dense} without bias.
  */
 final class ProjectionShortcut {
     private ProjectionShortcut() {}
@@ -15,6 +16,14 @@ final class ProjectionShortcut {
     static String suggest(Shape input, Shape target) {
         if (input.isVector() && target.isVector()) {
             return "a @Block with @Dense(value = " + target.dim(0) + ", bias = false)";
+        }
+        if (input.isSequence() && target.isSequence() && input.dim(0) == target.dim(0)) {
+            return "a @Block with @Dense(value = " + target.dim(1) + ", bias = false)";
+        }
+        if (input.layout() == Shape.Layout.SIGNAL && target.layout() == Shape.Layout.SIGNAL) {
+            int stride = stride(input.dim(1), input.dim(1), target.dim(1), target.dim(1));
+            return stride == 0 ? null : "a @Block with @Conv1d(filters = " + target.dim(0) + ", kernel = 1"
+                    + (stride == 1 ? "" : ", stride = " + stride) + ", bias = false) and @BatchNorm";
         }
         if (!input.isImage() || !target.isImage()) {
             return null;

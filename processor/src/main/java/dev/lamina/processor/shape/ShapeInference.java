@@ -3,6 +3,7 @@ package dev.lamina.processor.shape;
 import dev.lamina.processor.diag.Messages;
 import dev.lamina.processor.diag.Report;
 import dev.lamina.processor.ir.LayerNode;
+import dev.lamina.processor.ir.Loss;
 import dev.lamina.processor.ir.ModelIR;
 import dev.lamina.processor.ir.Shape;
 import dev.lamina.processor.ir.Step;
@@ -20,11 +21,15 @@ import javax.tools.Diagnostic;
 /**
  * Infers every layer's input and output shape; impossible shapes are errors on the layer.
  *
- * <p>Shapes are one example without the batch axis: {@code [C, H, W]} (NCHW images) or {@code [F]}.
+ * <p>Shapes are one example without the batch axis, with their layout ({@link Shape.Layout}):
+ * {@code [C, H, W]} (NCHW images), {@code [F]}, {@code [T, D]} (token sequences), {@code [C, L]}
+ * (signals) or {@code [T]} (token ids).
  * Each layer kind's rule is {@link dev.lamina.processor.ir.LayerSpec#outputShape} on its spec record;
  * {@link StepShapes} runs them in order, through every block use with the input it gets there, and
  * turns their problems into errors on the layer (and on the model's block use that holds it).
- * The loss consumes {@code [N, K]} (see {@code LossFunction}), so the model's output must be a vector.
+ * The loss consumes {@code [N, K]} (see {@code LossFunction}), so the model's output must be a vector,
+ * or for {@code SOFTMAX_CROSS_ENTROPY} a sequence {@code [T, K]}, a prediction per position
+ * ({@code [N, T, K]} with the batch axis).
  * Every tensor, per example, and every weight tensor must hold at most {@link Messages#MAX_ELEMENTS}
  * elements, so later stages can count them in {@code int} and {@code long} without overflow.
  * Inference stops at the first error: the shapes after it are unknown.
@@ -48,7 +53,8 @@ public final class ShapeInference {
         }
         ModelIR inferred = model.withSteps(steps);
         Shape output = inferred.output();
-        if (!output.isVector()) {
+        boolean perPosition = output.isSequence() && model.loss() == Loss.SOFTMAX_CROSS_ENTROPY;
+        if (!output.isVector() && !perPosition) {
             List<LayerNode> layers = inferred.layers();
             String last = layers.isEmpty() ? null : layers.get(layers.size() - 1).name();
             errorOnModel(model, "loss", Messages.lossNeedsVector(model.loss().name(), last, output), report);

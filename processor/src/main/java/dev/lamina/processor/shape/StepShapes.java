@@ -177,6 +177,11 @@ final class StepShapes {
     private Shape outputOf(LayerNode layer, Shape in, UseSite site) {
         String kind = layer.spec().kind();
         String name = layer.name();
+        if (in.layout() == Shape.Layout.TOKENS && !(layer.spec() instanceof LayerSpec.Embedding)) {
+            // Ids are not values: no layer but the lookup may read them, elementwise ones included.
+            fail(layer.source(), null, Messages.tokensNeedEmbedding(kind, name, in), site);
+            return null;
+        }
         return layer.spec().outputShape(in, new ShapeProblems() {
             @Override
             public Shape needsImage() {
@@ -200,9 +205,27 @@ final class StepShapes {
 
             @Override
             public Shape windowTooLarge(String member, String what, int size) {
+                if (in.layout() == Shape.Layout.SIGNAL) {
+                    return error(member, Messages.infeasibleWindow(kind, name, what, size, in, "length", in.dim(1)));
+                }
                 String axis = size > in.dim(1) ? "height" : "width";
                 int axisSize = axis.equals("height") ? in.dim(1) : in.dim(2);
                 return error(member, Messages.infeasibleWindow(kind, name, what, size, in, axis, axisSize));
+            }
+
+            @Override
+            public Shape wrongLayout(Shape.Layout... accepted) {
+                return error(null, Messages.wrongLayout(kind, name, List.of(accepted), in));
+            }
+
+            @Override
+            public Shape patchesDoNotDivide(int size) {
+                return error("size", Messages.patchesDoNotDivide(name, size, in));
+            }
+
+            @Override
+            public Shape headsDoNotDivide(int heads) {
+                return error("heads", Messages.headsDoNotDivide(kind, name, heads, in));
             }
 
             private Shape error(String member, String message) {

@@ -91,6 +91,72 @@ class ModelReaderTest {
     }
 
     @Test
+    void readsTheSequenceLayerKindsOfATokenModel() {
+        ModelIR model = readAndInfer(model("Tokens", "input = {6}, tokens = true",
+                "@Embedding(vocabulary = 11, dim = 8) Layer embed();",
+                "@PositionalEmbedding Layer position();",
+                "@LayerNorm(eps = 1e-6) Layer ln();",
+                "@MultiHeadAttention(heads = 2, causal = true, dropout = 0.1) Layer attention();",
+                "@GELU Layer gelu();",
+                "@GELU(approximate = GELU.Approximation.TANH) Layer geluTanh();",
+                "@SiLU Layer silu();",
+                "@LayerNorm Layer lnDefault();",
+                "@MultiHeadAttention(heads = 4) Layer attentionDefault();",
+                "@Dense(5) Layer logits();"));
+
+        assertThat(model.input()).isEqualTo(Shape.tokens(6));
+        assertThat(model.layers().stream().map(LayerNode::spec).toList()).containsExactly(
+                new LayerSpec.Embedding(11, 8),
+                new LayerSpec.PositionalEmbedding(),
+                new LayerSpec.LayerNorm(1e-6),
+                new LayerSpec.MultiHeadAttention(2, true, 0.1),
+                new LayerSpec.Activation(LayerSpec.Activation.Function.GELU, 0),
+                new LayerSpec.Activation(LayerSpec.Activation.Function.GELU_TANH, 0),
+                new LayerSpec.Activation(LayerSpec.Activation.Function.SILU, 0),
+                new LayerSpec.LayerNorm(1e-5),
+                new LayerSpec.MultiHeadAttention(4, false, 0.0),
+                new LayerSpec.Dense(5, true)).inOrder();
+        assertThat(model.output()).isEqualTo(Shape.sequence(6, 5));
+    }
+
+    @Test
+    void readsPatchesAndSequencePooling() {
+        ModelIR model = readAndInfer(model("Vit", "input = {1, 8, 8}",
+                "@Patches(size = 4) Layer patches();",
+                "@GlobalAvgPool1d Layer pool();",
+                "@Dense(3) Layer logits();"));
+
+        assertThat(model.layers().stream().map(LayerNode::spec).toList()).containsExactly(
+                new LayerSpec.Patches(4), new LayerSpec.GlobalAvgPool1d(), new LayerSpec.Dense(3, true)).inOrder();
+    }
+
+    @Test
+    void inputWithTwoEntriesIsASignal() {
+        ModelIR model = readAndInfer(model("Signal", "input = {2, 50}",
+                "@GlobalAvgPool1d Layer pool();",
+                "@Dense(3) Layer logits();"));
+
+        assertThat(model.input()).isEqualTo(Shape.of(2, 50));
+        assertThat(model.input().layout()).isEqualTo(Shape.Layout.SIGNAL);
+        assertThat(model.layers().get(0).output()).isEqualTo(Shape.of(2));
+    }
+
+    @Test
+    void tokenInputWithMoreThanOneEntry() {
+        JavaFileObject source = model("Tokens2d", "input = {4, 6}, tokens = true",
+                "@Embedding(vocabulary = 10, dim = 4) Layer embed();",
+                "@GlobalAvgPool1d Layer pool();",
+                "@Dense(2) Layer out();");
+
+        Compilation compilation = compileWithLamina(source);
+
+        assertThat(compilation).hadErrorCount(1);
+        assertErrorAt(compilation, "[Lamina/MalformedModel] @Sequential(tokens = true) takes token ids, so input"
+                + " must have 1 entry {tokens}, but has 2: {4, 6}; remove tokens = true, or declare input ="
+                + " {tokens}", source, "@Sequential", "true");
+    }
+
+        @Test
     void sourceRefCarriesTheMethodTheAnnotationAndOnlyTheExplicitValues() {
         ModelIR model = readAndInfer(model("Explicit", "input = {1, 8, 8}",
                 "@Conv2d(filters = 2, kernel = 3, padding = Padding.VALID) Layer conv1();",
@@ -185,6 +251,28 @@ class ModelReaderTest {
                 Arguments.of("@BatchNorm(epsilon = Double.POSITIVE_INFINITY) Layer bn1();",
                         "[Lamina/InvalidHyperparameter] BatchNorm 'bn1': epsilon must be positive and finite,"
                                 + " was Infinity", ".POSITIVE_INFINITY"),
+                Arguments.of("@Embedding(vocabulary = 0, dim = 4) Layer embed();",
+                        "[Lamina/InvalidHyperparameter] Embedding 'embed': vocabulary must be positive, was 0", "0,"),
+                Arguments.of("@Embedding(vocabulary = 10, dim = -4) Layer embed();",
+                        "[Lamina/InvalidHyperparameter] Embedding 'embed': dim must be positive, was -4", "-4"),
+                Arguments.of("@LayerNorm(eps = 0) Layer ln();",
+                        "[Lamina/InvalidHyperparameter] LayerNorm 'ln': eps must be positive and finite, was 0.0",
+                        "0)"),
+                Arguments.of("@MultiHeadAttention(heads = 0) Layer attention();",
+                        "[Lamina/InvalidHyperparameter] MultiHeadAttention 'attention': heads must be positive, was 0",
+                        "0)"),
+                Arguments.of("@MultiHeadAttention(heads = 2, dropout = 1.0) Layer attention();",
+                        "[Lamina/InvalidHyperparameter] MultiHeadAttention 'attention': dropout must be in [0, 1),"
+                                + " was 1.0", "1.0"),
+                Arguments.of("@Conv1d(filters = 0, kernel = 3) Layer conv();",
+                        "[Lamina/InvalidHyperparameter] Conv1d 'conv': filters must be positive, was 0", "0,"),
+                Arguments.of("@MaxPool1d(0) Layer pool();",
+                        "[Lamina/InvalidHyperparameter] MaxPool1d 'pool': window must be positive, was 0", "0)"),
+                Arguments.of("@MaxPool1d(value = 2, stride = -1) Layer pool();",
+                        "[Lamina/InvalidHyperparameter] MaxPool1d 'pool': stride must be positive, or 0 for the"
+                                + " window size, was -1", "-1"),
+                Arguments.of("@Patches(size = 0) Layer patches();",
+                        "[Lamina/InvalidHyperparameter] Patches 'patches': size must be positive, was 0", "0)"),
                 Arguments.of("@LeakyReLU(Double.NaN) Layer act1();",
                         "[Lamina/InvalidHyperparameter] LeakyReLU 'act1': slope must be finite, was NaN", ".NaN"),
                 Arguments.of("@ELU(alpha = Double.NEGATIVE_INFINITY) Layer act1();",
@@ -257,8 +345,9 @@ class ModelReaderTest {
         assertThat(compilation).hadErrorCount(1);
         assertErrorAt(compilation, "[Lamina/MalformedModel] method 'helper' has no layer annotation; annotate it"
                 + " with exactly one of @Conv2d, @Dense, @BatchNorm, @ReLU, @ELU, @LeakyReLU, @Tanh, @Sigmoid,"
-                + " @Softmax, @Dropout, @MaxPool2d, @AvgPool2d, @GlobalAvgPool2d, @Flatten, @Residual, @Concat, @Repeat,"
-                + " or give it a default body",
+                + " @Softmax, @Dropout, @MaxPool2d, @AvgPool2d, @GlobalAvgPool2d, @Flatten, @Embedding,"
+                + " @PositionalEmbedding, @LayerNorm, @MultiHeadAttention, @GELU, @SiLU, @Patches, @GlobalAvgPool1d,"
+                + " @Conv1d, @MaxPool1d, @Residual, @Concat, @Repeat, or give it a default body",
                 source, "helper()", "helper");
     }
 
@@ -362,14 +451,15 @@ class ModelReaderTest {
     }
 
     @Test
-    void inputWithTwoEntries() {
-        JavaFileObject source = model("TwoD", "input = {28, 28}", "@Dense(1) Layer out();");
+    void inputWithFourEntries() {
+        JavaFileObject source = model("FourD", "input = {1, 1, 28, 28}", "@Dense(1) Layer out();");
 
         Compilation compilation = compileWithLamina(source);
 
         assertThat(compilation).hadErrorCount(1);
-        assertErrorAt(compilation, "[Lamina/MalformedModel] @Sequential input must have 1 entry {features} or"
-                + " 3 entries {channels, height, width}, but has 2: {28, 28}", source, "@Sequential", "{28");
+        assertErrorAt(compilation, "[Lamina/MalformedModel] @Sequential input must have 1 entry {features}, 2"
+                + " entries {channels, length} or 3 entries {channels, height, width}, but has 4: {1, 1, 28, 28}",
+                source, "@Sequential", "{1");
     }
 
     @Test

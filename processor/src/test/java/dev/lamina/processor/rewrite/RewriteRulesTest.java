@@ -183,4 +183,22 @@ class RewriteRulesTest {
         assertThat(order(Rewrites.forInference(model))).containsExactly("conv1", "act1", "pool1", "conv2", "act2",
                 "pool2", "flatten", "logits").inOrder();
     }
+
+    @Test
+    void maxPoolStays_afterGeluAndSilu_whichDipBelowZero() {
+        // GELU and SiLU fall, then rise, for negative inputs: max does not commute with them.
+        ModelIR model = Rewrites.apply(read("{1, 8, 8}",
+                "@Conv2d(filters = 2, kernel = 3) Layer conv1();",
+                "@GELU Layer act1();",
+                "@MaxPool2d(2) Layer pool1();",
+                "@SiLU Layer act2();",
+                "@MaxPool2d(1) Layer pool2();",
+                "@Flatten Layer flatten();",
+                "@Dense(3) Layer logits();"));
+
+        assertThat(order(model)).containsExactly("conv1", "act1", "pool1", "act2", "pool2", "flatten", "logits")
+                .inOrder();
+        assertThat(order(Rewrites.forInference(model))).containsExactly("conv1", "act1", "pool1", "act2", "pool2",
+                "flatten", "logits").inOrder();
+    }
 }

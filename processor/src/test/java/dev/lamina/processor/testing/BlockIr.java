@@ -36,10 +36,20 @@ public final class BlockIr {
         @Override public Shape windowTooLarge(String member, String what, int size) {
             throw new IllegalArgumentException("window too large");
         }
+        @Override public Shape wrongLayout(Shape.Layout... accepted) {
+            throw new IllegalArgumentException("wrong layout");
+        }
+        @Override public Shape patchesDoNotDivide(int size) { throw new IllegalArgumentException("patches"); }
+        @Override public Shape headsDoNotDivide(int heads) { throw new IllegalArgumentException("heads"); }
     };
 
     public static ModelIR model(String interfaceName, Loss loss, int[] input, Part... parts) {
-        return ModelIR.of("test", interfaceName, null, Shape.of(input), loss, run("", Shape.of(input), List.of(parts)));
+        return model(interfaceName, loss, Shape.of(input), parts);
+    }
+
+    /** A model whose input has a layout of its own: token ids ({@link Shape#tokens}), say. */
+    public static ModelIR model(String interfaceName, Loss loss, Shape input, Part... parts) {
+        return ModelIR.of("test", interfaceName, null, input, loss, run("", input, List.of(parts)));
     }
 
     public static Part layer(String name, LayerSpec spec) {

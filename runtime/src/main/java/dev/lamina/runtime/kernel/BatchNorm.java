@@ -11,11 +11,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Batch normalisation over axis 1 of {@code [N, C]} or {@code [N, C, H, W]} (Ioffe and Szegedy
- * 2015), PyTorch conventions: biased batch variance to normalise, unbiased in the running variance,
+ * Batch normalisation over axis 1 of {@code [N, C]}, {@code [N, C, L]} (a signal, as PyTorch's
+ * {@code BatchNorm1d}) or {@code [N, C, H, W]} (Ioffe and Szegedy 2015), PyTorch conventions: biased
+ * batch variance to normalise, unbiased in the running variance,
  * {@code running = (1 - momentum) running + momentum batch}. gamma, beta, runningMean, runningVar: {@code [C]}.
  *
- * <p>Statistics are per channel over the M = N (rank 2) or M = N*H*W (rank 4) values of that channel:
+ * <p>Statistics are per channel over the M = N (rank 2), M = N*L (rank 3) or M = N*H*W (rank 4) values of
+ * that channel:
  * <pre>
  *   mean = sum x / M,   var = sum (x - mean)^2 / M,   invStd = 1 / sqrt(var + eps)
  *   xHat = (x - mean) * invStd,   y = gamma * xHat + beta
@@ -46,7 +48,7 @@ public final class BatchNorm {
     /**
      * Training forward: normalises with batch statistics, updates running statistics in place, fills cache.
      *
-     * @param x           {@code [N, C]} or {@code [N, C, H, W]}
+     * @param x           {@code [N, C]}, {@code [N, C, L]} or {@code [N, C, H, W]}
      * @param gamma       scale {@code [C]}
      * @param beta        shift {@code [C]}
      * @param runningMean {@code [C]}, updated in place
@@ -169,7 +171,7 @@ public final class BatchNorm {
      * Inference forward with the running statistics:
      * {@code y = (x - runningMean) / sqrt(runningVar + eps) * gamma + beta}.
      *
-     * @param x           {@code [N, C]} or {@code [N, C, H, W]}
+     * @param x           {@code [N, C]}, {@code [N, C, L]} or {@code [N, C, H, W]}
      * @param gamma       scale {@code [C]}
      * @param beta        shift {@code [C]}
      * @param runningMean {@code [C]}, read only
@@ -274,7 +276,7 @@ public final class BatchNorm {
             x = Support.denseC(a);
             n = (int) a.size(0);
             c = (int) a.size(1);
-            inner = a.rank() == 4 ? (int) (a.size(2) * a.size(3)) : 1;
+            inner = (int) (a.length() / Math.max(1, (long) n * c));
         }
 
         int start(int batch, int channel) {
@@ -282,7 +284,10 @@ public final class BatchNorm {
         }
     }
 
-    /** Checks the arguments of a backward pass against the cached xHat ({@code [N, C]} or {@code [N, C, H, W]}). */
+    /**
+     * Checks the arguments of a backward pass against the cached xHat ({@code [N, C]}, {@code [N, C, L]}
+     * or {@code [N, C, H, W]}).
+     */
     static void checkBackward(INDArray xHat, INDArray gamma, INDArray dy, INDArray dGamma, INDArray dBeta) {
         check(xHat, gamma, null);
         Support.checkSameShape(xHat, "the cached xHat", dy, "dy");
@@ -296,9 +301,9 @@ public final class BatchNorm {
     /** Checks x's rank, gamma and beta (beta may be null). */
     static void check(INDArray x, INDArray gamma, INDArray beta) {
         Support.checkFloating(x, "x");
-        if (x.rank() != 2 && x.rank() != 4) {
+        if (x.rank() < 2 || x.rank() > 4) {
             throw new IllegalArgumentException(
-                    "x must be [N, C] or [N, C, H, W], was " + java.util.Arrays.toString(x.shape()));
+                    "x must be [N, C], [N, C, L] or [N, C, H, W], was " + java.util.Arrays.toString(x.shape()));
         }
         long c = x.size(1);
         checkShape(gamma, "gamma", c);

@@ -9,6 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Fully connected layer: x {@code [N, I]}, w {@code [I, O]}, b {@code [O]} or null, y {@code [N, O]}.
+ * On a token sequence x {@code [N, T, I]} it acts on the last axis, as PyTorch's {@code nn.Linear}
+ * and Keras' {@code Dense} do: y {@code [N, T, O]}, every token through the same weights (computed as
+ * the rank-2 case on x reshaped to {@code [N*T, I]}).
  *
  * <p>Both passes are gemm calls into preallocated results ({@link Nd4j#gemm}), which ran 1.8-3x
  * faster than {@code INDArray.mmul} here. FLOAT or DOUBLE; all arrays share x's type. Inputs are
@@ -20,13 +23,17 @@ public final class Dense {
     /**
      * {@code y = x w + b}.
      *
-     * @param x input {@code [N, I]}
+     * @param x input {@code [N, I]}, or {@code [N, T, I]} (a token sequence)
      * @param w weights {@code [I, O]}
      * @param b bias {@code [O]}, or null
-     * @return y {@code [N, O]}, a new C-order array
+     * @return y {@code [N, O]} (or {@code [N, T, O]}), a new C-order array
      * @throws IllegalArgumentException on ranks, shapes or types that do not fit together
      */
     public static INDArray forward(INDArray x, INDArray w, INDArray b) {
+        if (x != null && x.rank() == 3) {
+            check(x, w, b);
+            return forward(tokens(x), w, b).reshape('c', x.size(0), x.size(1), w.size(1));
+        }
         check(x, w, b);
         INDArray y = Support.newArray(x.dataType(), x.size(0), w.size(1));
         if (b == null) {
@@ -46,17 +53,26 @@ public final class Dense {
     /**
      * Accumulates {@code dw += x^T dy} and {@code db += sum_n dy} (if db is not null).
      *
-     * @param x  the forward input {@code [N, I]}
+     * <p>For a token sequence, x is {@code [N, T, I]}, dy {@code [N, T, O]} and dx {@code [N, T, I]};
+     * the sums run over the N*T tokens.
+     *
+     * @param x  the forward input {@code [N, I]} (or {@code [N, T, I]})
      * @param w  the forward weights {@code [I, O]}
-     * @param dy dL/dy {@code [N, O]}
+     * @param dy dL/dy {@code [N, O]} (or {@code [N, T, O]})
      * @param dw accumulator {@code [I, O]}, updated in place
      * @param db accumulator {@code [O]}, updated in place, or null
      * @param needInputGrad false skips dL/dx (first layer)
-     * @return {@code dx = dy w^T} {@code [N, I]}, or null when {@code needInputGrad} is false
+     * @return {@code dx = dy w^T} {@code [N, I]} (or {@code [N, T, I]}), or null when {@code needInputGrad} is false
      * @throws IllegalArgumentException on ranks, shapes or types that do not fit together
      */
     public static INDArray backward(INDArray x, INDArray w, INDArray dy, INDArray dw, INDArray db,
             boolean needInputGrad) {
+        if (x != null && x.rank() == 3) {
+            check(x, w, null);
+            checkShape(dy, "dy", x.size(0), x.size(1), w.size(1));
+            INDArray dx = backward(tokens(x), w, tokens(dy), dw, db, needInputGrad);
+            return dx == null ? null : dx.reshape('c', x.shape());
+        }
         check(x, w, null);
         checkShape(dy, "dy", x.size(0), w.size(1));
         checkSameType(x, dy, "dy");
@@ -87,12 +103,23 @@ public final class Dense {
         return dx;
     }
 
+    /** {@code [N, T, F]} as {@code [N*T, F]} (a view when dense, else a dense copy). */
+    private static INDArray tokens(INDArray a) {
+        return Support.denseC(a).reshape('c', a.size(0) * a.size(1), a.size(2));
+    }
+
+    /** Checks x ({@code [N, I]} or {@code [N, T, I]}), w {@code [I, O]} and b ({@code [O]} or null). */
     private static void check(INDArray x, INDArray w, INDArray b) {
-        checkRank(x, 2, "x");
+        Support.checkFloating(x, "x");
+        if (x.rank() != 2 && x.rank() != 3) {
+            throw new IllegalArgumentException(
+                    "x must be [N, I] or [N, T, I], was " + java.util.Arrays.toString(x.shape()));
+        }
         checkRank(w, 2, "w");
         checkSameType(x, w, "w");
-        if (w.size(0) != x.size(1)) {
-            throw new IllegalArgumentException("w must be [" + x.size(1) + ", O] for x "
+        long in = x.size(x.rank() - 1);
+        if (w.size(0) != in) {
+            throw new IllegalArgumentException("w must be [" + in + ", O] for x "
                     + java.util.Arrays.toString(x.shape()) + ", was " + java.util.Arrays.toString(w.shape()));
         }
         if (b != null) {

@@ -3,7 +3,9 @@
  *
  * <p>Dimension key: N batch, C input channels, F output channels (filters), H x W input height and
  * width, K square kernel size, OH x OW output height and width, I and O dense input and output
- * features. Tensors are NCHW; every shape is given in the method's Javadoc.
+ * features. Images are NCHW. Token sequences are {@code [N, T, D]}: T tokens (positions) of width D;
+ * V is a vocabulary size, H (in attention) the number of heads and d = D / H a head's width, P a patch
+ * side. Every shape is given in the method's Javadoc.
  *
  * <p>Conventions shared by all kernels:
  * <ul>

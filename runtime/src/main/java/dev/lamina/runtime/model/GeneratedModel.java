@@ -45,6 +45,8 @@ public abstract class GeneratedModel implements Model {
     protected static final boolean INPUT_GRADIENT = true;
     /** The same, for the first layer with parameters: nothing before it needs dL/d(input). */
     protected static final boolean NO_INPUT_GRADIENT = false;
+    /** The last constructor argument of a model declared with {@code tokens = true}: its input is token ids. */
+    protected static final boolean TOKEN_IDS = true;
 
     private final String modelName;
     private final Loss loss;
@@ -53,6 +55,8 @@ public abstract class GeneratedModel implements Model {
     private final List<Layer> layers;
     /** The element type of parameters and activations. */
     protected final DataType dataType;
+    /** Whether the input is token ids {@code [N, T]} of type INT or LONG ({@code tokens = true}). */
+    private final boolean tokenInput;
 
     /**
      * The first BatchNorm layer with one value per channel per example (after a Dense layer, or on a
@@ -98,6 +102,25 @@ public abstract class GeneratedModel implements Model {
      */
     protected GeneratedModel(String modelName, Loss loss, int[] inputShape, int[] outputShape, List<Layer> layers,
             DataType dataType) {
+        this(modelName, loss, inputShape, outputShape, layers, dataType, false);
+    }
+
+    /**
+     * The shared state of a generated model whose input may be token ids.
+     *
+     * @param modelName   the model interface's simple name, for messages
+     * @param loss        the declared loss
+     * @param inputShape  one input example's shape, without the batch axis ({@code [T]} for token ids)
+     * @param outputShape one output example's shape, without the batch axis
+     * @param layers      the declared layers, in declaration order
+     * @param dataType    the element type of parameters and activations
+     * @param tokenInput  {@link #TOKEN_IDS} when the model is declared with {@code tokens = true}: forward
+     *                    then takes INT or LONG ids {@code [N, T]}
+     * @throws IllegalArgumentException if {@code dataType} is not a floating-point type
+     */
+    protected GeneratedModel(String modelName, Loss loss, int[] inputShape, int[] outputShape, List<Layer> layers,
+            DataType dataType, boolean tokenInput) {
+        this.tokenInput = tokenInput;
         if (!dataType.isFPType()) {
             throw new IllegalArgumentException("dataType must be a floating-point type, not " + dataType);
         }
@@ -212,11 +235,18 @@ public abstract class GeneratedModel implements Model {
      * @param input    the batch, {@code [N, ...inputShape]}
      * @param training the forward pass's flag
      * @throws IllegalArgumentException naming both example shapes if {@code input} is not a batch of
-     *     input examples; naming the layer if a training pass gives a BatchNorm layer one value per
-     *     channel (a batch of one example where the layer normalises one value per example and channel)
+     *     input examples; naming the type if a model of token ids gets values that are not INT or LONG
+     *     (an id out of range is the embedding kernel's exception, naming the id); naming the layer if a
+     *     training pass gives a BatchNorm layer one value per channel (a batch of one example where the
+     *     layer normalises one value per example and channel)
      */
     protected final void startForward(INDArray input, boolean training) {
         checkExampleShape("input", input, inputShape);
+        if (tokenInput && input.dataType() != DataType.INT && input.dataType() != DataType.LONG) {
+            throw new IllegalArgumentException("input of " + modelName + " holds " + input.dataType() + " values, but "
+                    + modelName + " takes token ids: an INT or LONG array " + Arrays.toString(batchShape(inputShape))
+                    + " (N sequences of " + inputShape[0] + " ids)");
+        }
         if (training && input.size(0) < 2 && batchOfOneBreaks != null) {
             throw new IllegalArgumentException("layer '" + batchOfOneBreaks.name() + "' (BatchNorm over "
                     + Arrays.toString(batchOfOneBreaks.outputShape()) + ") of " + modelName
@@ -277,6 +307,16 @@ public abstract class GeneratedModel implements Model {
             throw new IllegalStateException("call forward(input, true) before backward()");
         }
         checkExampleShape("dOutput", dOutput, outputShape);
+    }
+
+    /** {@code [N, ...exampleShape]}, for messages. */
+    private static String[] batchShape(int[] exampleShape) {
+        String[] shape = new String[exampleShape.length + 1];
+        shape[0] = "N";
+        for (int axis = 0; axis < exampleShape.length; axis++) {
+            shape[axis + 1] = Integer.toString(exampleShape[axis]);
+        }
+        return shape;
     }
 
     /** Checks that {@code array} is a batch of examples of {@code exampleShape}: {@code [N, ...exampleShape]}. */

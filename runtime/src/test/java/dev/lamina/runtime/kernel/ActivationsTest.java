@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** ReLU, ELU, LeakyReLU, Tanh and Sigmoid: values, finite-difference gradients, FLOAT paths. */
+/** ReLU, ELU, LeakyReLU, Tanh, Sigmoid, GELU (both forms) and SiLU: values, finite-difference gradients, FLOAT paths. */
 class ActivationsTest {
     /** A kernel pair under test, with the scalar function it must compute. */
     record Activation(String name, UnaryOperator<INDArray> forward, Backward backward, DoubleUnaryOperator scalar) {
@@ -44,7 +44,13 @@ class ActivationsTest {
                         (x, y, dy) -> LeakyReLU.backward(x, y, dy, 0.1), v -> v > 0 ? v : 0.1 * v)),
                 Arguments.of(new Activation("Tanh", Tanh::forward, Tanh::backward, Math::tanh)),
                 Arguments.of(new Activation("Sigmoid", Sigmoid::forward, Sigmoid::backward,
-                        v -> 1 / (1 + Math.exp(-v)))));
+                        v -> 1 / (1 + Math.exp(-v)))),
+                Arguments.of(new Activation("GELU", GELU::forward, GELU::backward,
+                        v -> 0.5 * v * (1 + GELUTest.erf(v / Math.sqrt(2))))),
+                Arguments.of(new Activation("GELU(tanh)", x -> GELU.forward(x, GELU.Approximation.TANH),
+                        (x, y, dy) -> GELU.backward(x, y, dy, GELU.Approximation.TANH),
+                        v -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))))),
+                Arguments.of(new Activation("SiLU", SiLU::forward, SiLU::backward, v -> v / (1 + Math.exp(-v)))));
     }
 
     @ParameterizedTest

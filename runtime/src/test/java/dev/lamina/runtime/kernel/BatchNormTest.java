@@ -22,9 +22,9 @@ class BatchNormTest {
     private static final double EPS = 1e-5;
     private static final double MOMENTUM = 0.1;
 
-    /** [N, C] and [N, C, H, W] inputs. */
+    /** [N, C], [N, C, L] (a signal) and [N, C, H, W] inputs. */
     static Stream<long[]> shapes() {
-        return Stream.of(new long[] {5, 3}, new long[] {3, 4, 3, 5});
+        return Stream.of(new long[] {5, 3}, new long[] {3, 4, 6}, new long[] {3, 4, 3, 5});
     }
 
     private static INDArray input(long seed, long[] shape) {
@@ -216,7 +216,9 @@ class BatchNormTest {
                 c3.dup(), MOMENTUM, EPS, new BatchNorm.Cache()));
         assertThrows(IllegalArgumentException.class, () -> BatchNorm.forwardTrain(randn(1, 4, 2), c3, c3, c3.dup(),
                 c3.dup(), MOMENTUM, EPS, new BatchNorm.Cache()));
-        assertThrows(IllegalArgumentException.class, () -> BatchNorm.forwardTrain(randn(1, 2, 3, 4), c3, c3,
+        assertThrows(IllegalArgumentException.class, () -> BatchNorm.forwardTrain(randn(1, 2, 4, 4), c3, c3,
+                c3.dup(), c3.dup(), MOMENTUM, EPS, new BatchNorm.Cache()));
+        assertThrows(IllegalArgumentException.class, () -> BatchNorm.forwardTrain(randn(1, 2, 3, 4, 4, 4), c3, c3,
                 c3.dup(), c3.dup(), MOMENTUM, EPS, new BatchNorm.Cache()));
         assertThrows(IllegalStateException.class, () -> BatchNorm.backward(randn(1, 4, 3), c3, new BatchNorm.Cache(),
                 c3.dup(), c3.dup()));

@@ -112,7 +112,55 @@ class DenseTest {
     }
 
     @Test
+    void tokenSequencesGoThroughTheLastAxis() {
+        INDArray x = randn(20, 2, 3, 5);
+        INDArray w = randn(21, 5, 4);
+        INDArray b = randn(22, 4);
+
+        INDArray y = Dense.forward(x, w, b);
+
+        assertThat(y.shape()).isEqualTo(new long[] {2, 3, 4});
+        for (int n = 0; n < 2; n++) {
+            INDArray tokens = x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(n)).dup();
+            assertClose("example " + n, Dense.forward(tokens, w, b), y.get(org.nd4j.linalg.indexing.NDArrayIndex.point(n)),
+                    1e-14);
+        }
+        // a strided sequence gives its dense copy's result
+        INDArray view = randn(23, 2, 5, 3).permute(0, 2, 1);
+        assertClose("view", Dense.forward(view.dup('c'), w, b), Dense.forward(view, w, b), 1e-14);
+    }
+
+    @Test
+    void tokenSequenceBackwardMatchesFiniteDifferences() {
+        INDArray x = randn(24, 2, 3, 5);
+        INDArray w = randn(25, 5, 4);
+        INDArray b = randn(26, 4);
+        INDArray r = randn(27, 2, 3, 4);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, 5, 4);
+        INDArray db = Nd4j.zeros(DataType.DOUBLE, 4);
+
+        INDArray dx = Dense.backward(x, w, r, dw, db, true);
+
+        assertThat(dx.shape()).isEqualTo(x.shape());
+        Supplier<Double> loss = () -> weightedSum(Dense.forward(x, w, b), r);
+        assertGradient("dx", dx, numeric(loss, x));
+        assertGradient("dw", dw, numeric(loss, w));
+        assertGradient("db", db, numeric(loss, b));
+        assertThat(Dense.backward(x, w, r, dw, db, false)).isNull();
+        assertClose("dw accumulates", numeric(loss, w).mul(2), dw, 1e-6);
+        // float
+        INDArray dwF = Nd4j.zeros(DataType.FLOAT, 5, 4);
+        assertClose("float y", Dense.forward(x, w, b), Dense.forward(toFloat(x), toFloat(w), toFloat(b)), 1e-5);
+        assertClose("float dx", dx, Dense.backward(toFloat(x), toFloat(w), toFloat(r), dwF, null, true), 1e-5);
+    }
+
+    @Test
     void rejectsMismatchedShapes() {
+        assertThrows(IllegalArgumentException.class, () -> Dense.forward(randn(1, 2, 3, 5), randn(2, 4, 2), null));
+        assertThrows(IllegalArgumentException.class, () -> Dense.forward(randn(1, 2, 3, 5, 1), randn(2, 5, 2), null));
+        assertThrows(IllegalArgumentException.class, () -> Dense.forward(randn(1, 5), randn(2, 5, 2), null));
+        assertThrows(IllegalArgumentException.class, () -> Dense.backward(randn(1, 2, 3, 5), randn(2, 5, 2),
+                randn(3, 6, 2), Nd4j.zeros(DataType.DOUBLE, 5, 2), null, true));
         assertThrows(IllegalArgumentException.class, () -> Dense.forward(randn(1, 3, 5), randn(2, 4, 2), null));
         assertThrows(IllegalArgumentException.class, () -> Dense.forward(randn(1, 3, 5), randn(2, 5, 2), randn(3, 3)));
     }

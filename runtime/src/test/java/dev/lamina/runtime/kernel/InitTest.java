@@ -42,4 +42,26 @@ class InitTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Init.uniformFanIn(new long[] {2}, 0, Nd4j.getRandom(), DataType.FLOAT));
     }
+
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void normalHasItsStandardDeviation(DataType type) {
+        INDArray w = Init.normal(new long[] {100, 200}, 0.02, Nd4j.getRandomFactory().getNewRandomInstance(5), type);
+
+        assertThat(w.dataType()).isEqualTo(type);
+        assertThat(w.shape()).isEqualTo(new long[] {100, 200});
+        // 20,000 draws: the mean's standard error is 0.02 / sqrt(20000) = 1.4e-4
+        assertThat(w.meanNumber().doubleValue()).isWithin(6e-4).of(0.0);
+        assertThat(w.stdNumber().doubleValue()).isWithin(0.0006).of(0.02);
+        INDArray again = Init.normal(new long[] {100, 200}, 0.02, Nd4j.getRandomFactory().getNewRandomInstance(5), type);
+        assertThat(w.equals(again)).isTrue();
+    }
+
+    @Test
+    void rejectsBadStandardDeviation() {
+        assertThrows(IllegalArgumentException.class,
+                () -> Init.normal(new long[] {2}, 0, Nd4j.getRandom(), DataType.FLOAT));
+        assertThrows(IllegalArgumentException.class,
+                () -> Init.normal(new long[] {2}, Double.NaN, Nd4j.getRandom(), DataType.FLOAT));
+    }
 }

@@ -89,6 +89,71 @@ class InputsUnchangedTest {
         INDArray probs = watch("softmax y", Softmax.forward(logits));
         Softmax.backward(logits, probs, watch("softmax dy", randn(18, 8, 10)));
 
+        sequenceKernelsLeaveTheirInputsAlone();
         assertAllUnchanged();
+    }
+
+    /** The token-sequence kernels: LayerNorm, GELU, SiLU, embeddings, attention. */
+    private void sequenceKernelsLeaveTheirInputsAlone() {
+        INDArray seq = watch("layer norm x", randn(30, 8, 16, 64));
+        INDArray lnGamma = watch("layer norm gamma", randn(31, 64));
+        LayerNorm.Cache lnCache = new LayerNorm.Cache();
+        INDArray lnY = LayerNorm.forward(seq, lnGamma, watch("layer norm beta", randn(32, 64)), 1e-5, lnCache);
+        LayerNorm.backward(watch("layer norm dy", randn(33, lnY.shape())), lnGamma, lnCache,
+                Nd4j.zeros(DataType.DOUBLE, 64), Nd4j.zeros(DataType.DOUBLE, 64));
+
+        INDArray seqDy = watch("sequence activation dy", randn(34, seq.shape()));
+        INDArray y = watch("gelu y", GELU.forward(seq));
+        GELU.backward(seq, y, seqDy);
+        y = watch("gelu tanh y", GELU.forward(seq, GELU.Approximation.TANH));
+        GELU.backward(seq, y, seqDy, GELU.Approximation.TANH);
+        y = watch("silu y", SiLU.forward(seq));
+        SiLU.backward(seq, y, seqDy);
+
+        INDArray ids = watch("embedding ids", Nd4j.createFromArray(new int[][] {{1, 4, 4, 0}, {3, 2, 1, 4}}));
+        INDArray table = watch("embedding table", randn(35, 5, 64));
+        INDArray tokens = Embedding.forward(ids, table);
+        Embedding.backward(ids, watch("embedding dy", randn(36, tokens.shape())), Nd4j.zeros(DataType.DOUBLE, 5, 64));
+        INDArray positions = watch("positions", randn(37, 16, 64));
+        PositionalEmbedding.forward(seq, positions);
+        PositionalEmbedding.backward(seqDy, Nd4j.zeros(DataType.DOUBLE, 16, 64));
+
+        INDArray[] w = new INDArray[8];
+        INDArray[] g = new INDArray[8];
+        for (int i = 0; i < 8; i++) {
+            w[i] = watch("attention parameter " + i, i % 2 == 0 ? randn(40 + i, 64, 64).muli(0.125) : randn(40 + i, 64));
+            g[i] = Nd4j.zeros(DataType.DOUBLE, w[i].shape());
+        }
+        INDArray attentionMask = watch("attention mask",
+                Dropout.sampleMask(new long[] {8, 4, 16, 16}, 0.1, Nd4j.getRandom(), DataType.DOUBLE));
+        MultiHeadAttention.Cache attention = new MultiHeadAttention.Cache();
+        MultiHeadAttention.forward(seq, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], 4, true, attentionMask,
+                attention);
+        INDArray images = watch("patches x", randn(53, 16, 1, 28, 28));
+        INDArray patches = Patches.forward(images, 7);
+        Patches.backward(images, watch("patches dy", randn(54, patches.shape())), 7);
+        GlobalAvgPool1d.backward(seq, watch("pool1d dy", randn(55, 8, 64)), 1);
+        GlobalAvgPool1d.forward(seq, 1);
+        GlobalAvgPool1d.forward(seq, 2);
+
+        INDArray signal = watch("conv1d x", randn(56, 8, 8, 30));
+        INDArray filters1d = watch("conv1d w", randn(57, 16, 8, 3));
+        INDArray conv1d = Conv1d.forward(signal, filters1d, watch("conv1d b", randn(58, 16)), 1, 1, 30);
+        Conv1d.backward(signal, filters1d, watch("conv1d dy", randn(59, conv1d.shape())),
+                Nd4j.zeros(DataType.DOUBLE, 16, 8, 3), Nd4j.zeros(DataType.DOUBLE, 16), 1, 1, true);
+
+        INDArray pooled1d = watch("max pool 1d y", MaxPool1d.forward(signal, 2, 2));
+        MaxPool1d.backward(signal, pooled1d, watch("max pool 1d dy", randn(60, pooled1d.shape())), 2, 2);
+
+        INDArray tokenW = watch("token dense w", randn(50, 64, 32));
+        INDArray tokenY = Dense.forward(seq, tokenW, watch("token dense b", randn(51, 32)));
+        Dense.backward(seq, tokenW, watch("token dense dy", randn(52, tokenY.shape())),
+                Nd4j.zeros(DataType.DOUBLE, 64, 32), Nd4j.zeros(DataType.DOUBLE, 32), true);
+        INDArray keyMask = Nd4j.ones(DataType.INT, 8, 16);
+        keyMask.getRow(3).putScalar(15, 0);
+        MultiHeadAttention.forward(seq, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], 4, false,
+                watch("attention key mask", keyMask), null, null);
+        MultiHeadAttention.backward(seqDy, w[0], w[2], w[4], w[6], attention, g[0], g[1], g[2], g[3], g[4], g[5], g[6],
+                g[7], true);
     }
 }

@@ -92,7 +92,7 @@ final class Reference {
     static INDArray batchNorm(INDArray x, double[] mean, double[] var, INDArray gamma, INDArray beta, double eps) {
         INDArray y = x.castTo(DataType.DOUBLE).dup('c');
         long c = x.size(1);
-        long inner = x.rank() == 4 ? x.size(2) * x.size(3) : 1;
+        long inner = x.length() / (x.size(0) * x.size(1));
         INDArray flat = y.reshape(y.length());
         for (long i = 0; i < flat.length(); i++) {
             int ch = (int) ((i / inner) % c);
@@ -106,7 +106,7 @@ final class Reference {
     private static double[][] byChannel(INDArray x) {
         INDArray d = x.castTo(DataType.DOUBLE).dup('c');
         int c = (int) d.size(1);
-        long inner = d.rank() == 4 ? d.size(2) * d.size(3) : 1;
+        long inner = d.length() / (d.size(0) * d.size(1));
         int m = (int) (d.length() / c);
         double[][] values = new double[c][m];
         int[] fill = new int[c];

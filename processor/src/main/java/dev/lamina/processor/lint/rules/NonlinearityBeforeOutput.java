@@ -112,6 +112,8 @@ public final class NonlinearityBeforeOutput implements LintRule {
             case SIGMOID -> sigmoidToo ? Optional.of("squashes them into (0, 1), which bounds how confident any"
                     + " prediction can be and flattens the gradient") : Optional.empty();
             case SOFTMAX -> Optional.empty();
+            case GELU, GELU_TANH, SILU -> Optional.of("bounds them below at about -"
+                    + (a.function() == Function.SILU ? "0.28" : "0.17") + ", so a wrong class cannot be pushed lower");
         };
     }
 
