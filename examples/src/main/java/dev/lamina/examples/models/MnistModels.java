@@ -24,16 +24,32 @@ public final class MnistModels {
      * @param source  the declaring file, e.g. {@code SeedNet.java}
      * @param type    the generated class, whose name checkpoints record
      * @param factory the generated class's {@code create(seed)}
+     * @param defaults the recommended training settings, for the options {@code lamina train} is not given
      */
     public record Entry(String name, String title, String source, Class<? extends Model> type,
-            LongFunction<? extends Model> factory) {
+            LongFunction<? extends Model> factory, TrainingDefaults defaults) {
         /** Checks that no component is null. */
         public Entry {
+            Objects.requireNonNull(defaults, "defaults");
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(title, "title");
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(factory, "factory");
+        }
+
+        /**
+         * A model trained by default with Adam at 1e-3, without schedule or clipping ({@link TrainingDefaults#ADAM}).
+         *
+         * @param name    the {@code --model} value
+         * @param title   for messages
+         * @param source  the declaring file
+         * @param type    the generated class
+         * @param factory the generated class's {@code create(seed)}
+         */
+        public Entry(String name, String title, String source, Class<? extends Model> type,
+                LongFunction<? extends Model> factory) {
+            this(name, title, source, type, factory, TrainingDefaults.ADAM);
         }
 
         /**
@@ -51,6 +67,13 @@ public final class MnistModels {
             return name + " (" + type.getName() + ")";
         }
     }
+
+    /**
+     * The ViT's recipe (see {@link MnistViT}): AdamW with weight decay 0.05 at a peak rate of 2e-3,
+     * 300 steps of linear warm-up, cosine decay to 1e-5, gradients clipped to global norm 1.
+     */
+    public static final TrainingDefaults VIT_DEFAULTS = new TrainingDefaults(TrainingDefaults.Optimizer.ADAMW, 2e-3,
+            0.05, TrainingDefaults.Schedule.WARMUP_COSINE, 300, 1e-5, 1.0);
 
     private final Map<String, Entry> byName = new LinkedHashMap<>();
 
@@ -73,12 +96,14 @@ public final class MnistModels {
         }
     }
 
-    /** {@return the models of the examples: {@code seed} (the default) and {@code resnet}} */
+    /** {@return the models of the examples: {@code seed} (the default), {@code resnet} and {@code vit}} */
     public static MnistModels builtIn() {
         return new MnistModels(List.of(
                 new Entry("seed", "seed network", "SeedNet.java", LaminaSeedNet.class, LaminaSeedNet::create),
                 new Entry("resnet", "MNIST ResNet", "MnistResNet.java", LaminaMnistResNet.class,
-                        LaminaMnistResNet::create)));
+                        LaminaMnistResNet::create),
+                new Entry("vit", "MNIST Vision Transformer", "MnistViT.java", LaminaMnistViT.class,
+                        LaminaMnistViT::create, VIT_DEFAULTS)));
     }
 
     /** {@return the model used when none is named: the first} */
