@@ -14,6 +14,8 @@ import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.model.Parameter;
 import dev.lamina.runtime.optim.Adam;
+import dev.lamina.runtime.optim.AdamW;
+import dev.lamina.runtime.optim.LearningRateSchedule;
 import dev.lamina.runtime.train.EpochMetrics;
 import dev.lamina.runtime.train.Trainer;
 import java.io.ByteArrayOutputStream;
@@ -28,13 +30,13 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Transformer models through the whole processor and the runtime (issue 13): the ViT encoder learns a
  * toy image task with the trainer; the GPT-style decoder learns to predict the previous token, which
- * only attention can do, trained here by hand (softmax cross-entropy per position, Adam); the README's
- * TinyGpt compiles without a warning; parameters are named per layer and projection.
+ * only attention can do, with the trainer's token batches and cross-entropy per position (AdamW,
+ * warm-up, clipping); the README's TinyGpt compiles without a warning; parameters are named per layer
+ * and projection.
  */
 class TransformerModelsEndToEndTest {
 
@@ -80,40 +82,36 @@ class TransformerModelsEndToEndTest {
         assertThat(epochs.get(epochs.size() - 1).testAccuracy()).isGreaterThan(0.8);
     }
 
-    /**
-     * Next-token training by hand: logits {@code [N, T, V]}, targets the previous token (position 0:
-     * token 0), loss the mean over N*T positions of softmax cross-entropy.
-     */
-    @Test
-    void causalDecoderLearnsToPredictThePreviousToken() throws Exception {
-        Model model = compileAndCreate(Models.model("Gpt", Transformers.GPT_INPUT, Transformers.GPT), "LaminaGpt", 3);
-        Adam adam = new Adam(0.01);
-        Random random = new Random(11);
-        double first = Double.NaN;
-        double last = Double.NaN;
-        for (int step = 0; step < 150; step++) {
-            int n = 16;
-            int[][] ids = new int[n][5];
-            float[][][] targets = new float[n][5][7];
-            for (int i = 0; i < n; i++) {
-                for (int t = 0; t < 5; t++) {
-                    ids[i][t] = random.nextInt(7);
-                    targets[i][t][t == 0 ? 0 : ids[i][t - 1]] = 1;
-                }
+    /** Sequences of 5 random ids below 7, labelled per position with the previous id (0 at position 0). */
+    private static Dataset previousToken(int n, long seed) {
+        Random random = new Random(seed);
+        int[][] ids = new int[n][5];
+        int[][] labels = new int[n][5];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < 5; t++) {
+                ids[i][t] = random.nextInt(7);
+                labels[i][t] = t == 0 ? 0 : ids[i][t - 1];
             }
-            INDArray logits = model.forward(Nd4j.createFromArray(ids), true);
-            INDArray y = Nd4j.createFromArray(targets);
-            INDArray probabilities = Transforms.softmax(logits.reshape(n * 5, 7), true).reshape(n, 5, 7);
-            double loss = -Transforms.log(probabilities, true).mul(y).sumNumber().doubleValue() / (n * 5);
-            first = step == 0 ? loss : first;
-            last = loss;
-            model.zeroGrad();
-            model.backward(probabilities.sub(y).div(n * 5));
-            adam.step(model.parameters());
         }
+        return Dataset.perPosition(Nd4j.createFromArray(ids), Nd4j.createFromArray(labels), 7);
+    }
 
-        assertThat(first).isGreaterThan(1.5); // about ln 7 = 1.95 at the start
-        assertThat(last).isLessThan(0.3);
+    /** Token batches, cross-entropy per position, AdamW, warm-up and clipping: the previous token in 4 epochs. */
+    @Test
+    void causalDecoderLearnsWithTheTrainer() throws Exception {
+        Model model = compileAndCreate(Models.model("Gpt", Transformers.GPT_INPUT, Transformers.GPT), "LaminaGpt", 3);
+        Trainer trainer = Trainer.builder(model, new AdamW(0.02)).epochs(4).batchSize(16).evalBatchSize(64).seed(5)
+                .schedule(LearningRateSchedule.warmupConstant(5))
+                .clipGradNorm(1.0)
+                .out(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .rewriteProgress(false)
+                .build();
+
+        List<EpochMetrics> epochs = trainer.fit(previousToken(384, 1), previousToken(128, 2));
+
+        assertThat(epochs.get(0).trainLoss()).isGreaterThan(1.0);
+        assertThat(epochs.get(epochs.size() - 1).testLoss()).isLessThan(0.3);
+        assertThat(epochs.get(epochs.size() - 1).testAccuracy()).isGreaterThan(0.95);
     }
 
     @Test
