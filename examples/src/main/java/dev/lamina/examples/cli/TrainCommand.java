@@ -187,12 +187,12 @@ final class TrainCommand implements Callable<Integer> {
         Mnist loaded = data.load(mnist);
         Dataset train = MnistOptions.first(loaded.train(), trainExamples);
         Dataset test = MnistOptions.first(loaded.test(), testExamples);
+        // Checked before anything is written: the run's length bounds the warm-up.
+        Recipe recipe = recipe(network, (long) epochs * ((train.size() + batchSize - 1) / batchSize));
         Path dir = outputDir != null ? outputDir : newRunDirectory(Path.of("runs"));
         Files.createDirectories(dir);
 
         Model model = network.create(seed);
-        long totalSteps = (long) epochs * ((train.size() + batchSize - 1) / batchSize);
-        Recipe recipe = recipe(network, totalSteps);
         out.println("Lamina " + network.title() + " (generated at compile time from " + network.source() + "):");
         out.print(model.summary(batchSize));
         out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s, seed %d%n",
@@ -350,7 +350,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join("; ", problems));
         }
-        return new Recipe(kind, lr, decay, sched, warmup, min, clip, totalSteps, network.name(), d);
+        return new Recipe(kind, lr, decay, sched, warmup, min, clip, totalSteps, network.name());
     }
 
     /**
@@ -365,11 +365,9 @@ final class TrainCommand implements Callable<Integer> {
      * @param clipGradNorm  the largest global gradient norm, 0 for none
      * @param totalSteps    the run's optimizer steps, where warmup-cosine reaches its end
      * @param model         the {@code --model} name, for the report
-     * @param defaults      that model's defaults
      */
     record Recipe(OptimizerKind optimizerKind, double lr, double weightDecay, TrainingDefaults.Schedule scheduleKind,
-            long warmupSteps, double minLr, double clipGradNorm, long totalSteps, String model,
-            TrainingDefaults defaults) {
+            long warmupSteps, double minLr, double clipGradNorm, long totalSteps, String model) {
         /** A fresh optimizer; {@code momentum} is SGD's. */
         Optimizer optimizer(double momentum) {
             return switch (optimizerKind) {

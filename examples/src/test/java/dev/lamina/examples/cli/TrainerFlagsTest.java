@@ -69,7 +69,7 @@ class TrainerFlagsTest {
             assertWithMessage("%s: %s", Arrays.toString(cases[i]), cli.err).that(cli.exitCode).isEqualTo(2);
             assertWithMessage("%s", Arrays.toString(cases[i])).that(first).isEqualTo(expected[i]);
             assertThat(cli.err.lines().filter(l -> l.startsWith("error:")).count()).isEqualTo(1);
-            assertThat(Files.exists(run.resolve("metrics.csv"))).isFalse();
+            assertWithMessage("%s", Arrays.toString(cases[i])).that(Files.exists(run)).isFalse();
         }
     }
 
