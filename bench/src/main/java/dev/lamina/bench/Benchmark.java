@@ -2,7 +2,6 @@ package dev.lamina.bench;
 
 import dev.lamina.runtime.Natives;
 import dev.lamina.runtime.model.Model;
-import dev.lamina.runtime.optim.Adam;
 import dev.lamina.runtime.train.StepWorkspace;
 import dev.lamina.runtime.train.TrainingStep;
 import java.io.IOException;
@@ -20,8 +19,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Throughput of one network ({@code --model}: the seed network, or the examples' MNIST ResNet; see
- * {@link BenchModel}) in Lamina and in Deeplearning4j in one JVM run, on random MNIST-shaped
+ * Throughput of one network ({@code --model}: the seed network, the examples' MNIST ResNet, or their
+ * MNIST Vision Transformer, which only Lamina runs (DL4J has no comparable ready-made transformer);
+ * see {@link BenchModel}) in Lamina and in Deeplearning4j in one JVM run, on random MNIST-shaped
  * data ({@code [N, 1, 28, 28]} uniform in [0, 1), random one-hot labels over 10 classes), FLOAT, at
  * each batch size: training steps (forward, loss gradient, backward, Adam 1e-3) and inference
  * forward passes. Each measurement is a warm-up, then repeated timed windows of at least
@@ -30,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * image, 6.5 per inference image) against the sgemm rate measured at the start of the run. Also: peak
  * resident memory ({@code VmHWM}) after each framework, and the processor's compile-time cost.
  *
- * <p>Usage: {@code Benchmark [--model seed|resnet] [--only lamina|dl4j] [--batches 32,128] [--windows 5]
+ * <p>Usage: {@code Benchmark [--model seed|resnet|vit] [--only lamina|dl4j] [--batches 32,128] [--windows 5]
  * [--window 2] [--warmup 3] [--no-compile] [--dl4j-helpers auto|on|off]}. One model per run, so that
  * peak memory is the model's. Both frameworks share one JVM and one
  * heap unless {@code --only} runs one, which is how peak memory should be compared.
@@ -73,10 +73,18 @@ public final class Benchmark {
         if (!List.of("auto", "on", "off").contains(helpers)) {
             throw new IllegalArgumentException("--dl4j-helpers must be auto, on or off, not " + helpers);
         }
+        if (!model.hasDl4j()) {
+            if (only.equals("dl4j")) {
+                throw new IllegalArgumentException("--only dl4j: DL4J has no " + model.title() + " (" + model.dl4jKind()
+                        + ")");
+            }
+            only = "lamina";
+        }
         boolean oneDnnNatives = Natives.oneDnn();
-        boolean useHelpers = helpers.equals("on") || (helpers.equals("auto") && oneDnnNatives);
+        boolean useHelpers = model.hasDl4j() && (helpers.equals("on") || (helpers.equals("auto") && oneDnnNatives));
 
-        System.out.printf(Locale.ROOT, "Lamina vs DL4J 1.0.0-M2.1, %s, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
+        System.out.printf(Locale.ROOT, (model.hasDl4j() ? "Lamina vs DL4J 1.0.0-M2.1" : "Lamina only")
+                + ", %s, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
                         + "OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, java %s%n",
                 model.title(), Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
                 System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"),
@@ -86,11 +94,13 @@ public final class Benchmark {
         if (useHelpers) {
             helperKinds = String.join(", ", Dl4jOneDnn.install(model.dl4j().apply(42).layers()));
         }
-        System.out.printf(Locale.ROOT, "ND4J BLAS: %s; natives: %s (both frameworks); DL4J: %s%n",
+        System.out.printf(Locale.ROOT, "ND4J BLAS: %s; natives: %s" + (model.hasDl4j() ? " (both frameworks)" : "")
+                + "; DL4J: %s%n",
                 Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor"),
                 Natives.describe(),
-                model.dl4jKind() + ", " + (oneDnnNatives ? "oneDNN natives, " : "stock natives, ")
-                        + (useHelpers ? "oneDNN helpers on: " + helperKinds : "no helpers"));
+                !model.hasDl4j() ? model.dl4jKind()
+                        : model.dl4jKind() + ", " + (oneDnnNatives ? "oneDNN natives, " : "stock natives, ")
+                                + (useHelpers ? "oneDNN helpers on: " + helperKinds : "no helpers"));
         double sgemm = sgemmGflops();
         System.out.printf(Locale.ROOT, "sgemm (Nd4j.gemm 2048x2048 float into 'f'): %.1f GFLOP/s "
                 + "(training limit at that rate: %.0f img/s at %.1f MFLOP per image)%n", sgemm,
@@ -165,8 +175,9 @@ public final class Benchmark {
                 }
             };
         }
-        // As Trainer runs it: forward and backward in a reused workspace, then Adam.
-        TrainingStep step = new TrainingStep(model, new Adam(1e-3));
+        // As Trainer runs it: forward and backward in a reused workspace, then the optimizer (Adam; the
+        // ViT's AdamW with clipping).
+        TrainingStep step = benchModel.trainingStep().apply(model);
         return () -> {
             int i = next[0]++ % DATA_BATCHES;
             step.run(data.features().get(i), data.labels().get(i), i);

@@ -15,8 +15,8 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
 /**
- * The processor's compile-time cost per model: javac on a model's interface ({@link #SEED_NET} or
- * {@link #MNIST_RESNET}) in this JVM
+ * The processor's compile-time cost per model: javac on a model's interface ({@link #SEED_NET},
+ * {@link #MNIST_RESNET} or {@link #MNIST_VIT}) in this JVM
  * (javax.tools), with the Lamina processor (read, infer, lint, rewrite, generate, and compiling the
  * generated class) and without it ({@code -proc:none}, the interface alone). Each run is a fresh
  * compiler task into a fresh directory; the first runs warm the JIT and are dropped.
@@ -102,6 +102,32 @@ final class CompileCost {
             "        @SuppressWarnings(\"Lamina/StrictWindowTruncation\")",
             "        @Conv2d(filters = 64, kernel = 1, stride = 2, bias = false) Layer conv();",
             "        @BatchNorm Layer bn();",
+            "    }",
+            "}");
+
+    /** The MNIST ViT, as the examples' {@code MnistViT} without its comments. */
+    static final String MNIST_VIT = String.join("\n",
+            "package bench;",
+            "import dev.lamina.dsl.*;",
+            "@Sequential(input = {1, 28, 28}, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+            "public interface MnistViT {",
+            "    @Patches(size = 7) Layer patches();",
+            "    @Dense(64) Layer embed();",
+            "    @PositionalEmbedding Layer position();",
+            "    @Repeat(value = EncoderUnit.class, times = 4) Layer encoder();",
+            "    @LayerNorm Layer norm();",
+            "    @GlobalAvgPool1d Layer pool();",
+            "    @Dense(10) Layer head();",
+            "    @Block interface EncoderUnit {",
+            "        @Residual(AttentionBranch.class) Layer attention();",
+            "        @Residual(MlpBranch.class) Layer mlp();",
+            "    }",
+            "    @Block interface AttentionBranch { @LayerNorm Layer ln(); @MultiHeadAttention(heads = 4) Layer attention(); }",
+            "    @Block interface MlpBranch {",
+            "        @LayerNorm Layer ln();",
+            "        @Dense(128) Layer fc1();",
+            "        @GELU Layer gelu();",
+            "        @Dense(64) Layer fc2();",
             "    }",
             "}");
 

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,9 +56,6 @@ class MnistResNetTest {
     }
 
     @Test
-    @Disabled("ModelSummary.of counts the buffers of the layers inside a Residual once more on the Residual's row"
-            + " (it matches buffers by the prefix '<layer>.'), so `lamina summary --model resnet` says 1,568"
-            + " non-trainable parameters where the processor's summary says 800; enable once that is fixed in runtime")
     void theRuntimeSummaryCountsEachBufferOnce() {
         LaminaMnistResNet model = LaminaMnistResNet.create(0);
         long buffers = model.buffers().values().stream().mapToLong(INDArray::length).sum();

@@ -1,7 +1,7 @@
 package dev.lamina.examples.cli;
 
 import dev.lamina.examples.models.MnistModels;
-import dev.lamina.examples.models.MnistModels.LrSchedule;
+import dev.lamina.examples.models.TrainingDefaults;
 import dev.lamina.examples.report.MetricsCsv;
 import dev.lamina.examples.report.ProgressBarReport;
 import dev.lamina.examples.report.TrainingCurves;
@@ -11,6 +11,7 @@ import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.data.Mnist;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.optim.Adam;
+import dev.lamina.runtime.optim.AdamW;
 import dev.lamina.runtime.optim.LearningRateSchedule;
 import dev.lamina.runtime.optim.Optimizer;
 import dev.lamina.runtime.optim.Sgd;
@@ -65,9 +66,13 @@ import picocli.CommandLine.Spec;
                 "  lamina train --train-examples 2000  a quick try",
                 "  lamina train --epochs 10 --early-stopping-patience 2",
                 "  lamina train --model resnet --epochs 2",
+                "  lamina train --model vit --epochs 3  AdamW, warm-up and cosine decay",
+                "  lamina train --optimizer adamw --weight-decay 0.05 --schedule warmup-cosine \\",
+                "      --warmup-steps 10% --clip-grad-norm 1",
                 "  lamina train --epochs 5 --resume runs/<run>/checkpoint-epoch-3.lamina"})
 final class TrainCommand implements Callable<Integer> {
-    enum OptimizerKind { ADAM, SGD }
+    /** The optimizers of {@code --optimizer}. */
+    enum OptimizerKind { ADAM, ADAMW, SGD }
 
     /** Loads MNIST; tests replace it with small synthetic data. */
     interface DataSource {
@@ -85,19 +90,43 @@ final class TrainCommand implements Callable<Integer> {
             description = "Images per optimizer step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--optimizer", defaultValue = "ADAM", paramLabel = "ADAM|SGD",
-            description = "ADAM or SGD (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", paramLabel = "ADAM|ADAMW|SGD",
+            description = "ADAM, ADAMW (Adam with decoupled weight decay) or SGD (default: the model's; ADAM for"
+                    + " seed and resnet, ADAMW for vit).")
     OptimizerKind optimizer;
 
-    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "RATE",
-            description = "Learning rate (default: ${DEFAULT-VALUE}, PyTorch's Adam default; try 0.05 with SGD).")
-    double learningRate;
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Learning rate; with a schedule, its peak (default: the model's; 1e-3, PyTorch's Adam"
+                    + " default, for seed and resnet, 2e-3 for vit; try 0.05 with SGD).")
+    Double learningRate;
 
-    @Option(names = "--lr-schedule", paramLabel = "CONSTANT|COSINE",
-            description = "CONSTANT: --lr throughout. COSINE: from --lr down to 0 at the end of --epochs (a resumed run"
-                    + " follows the schedule of its own --epochs). Default: the model's; CONSTANT for seed, COSINE for"
-                    + " resnet.")
-    LrSchedule lrSchedule;
+    @Option(names = "--weight-decay", paramLabel = "WD",
+            description = "AdamW's decoupled weight decay: every step multiplies each weight by 1 - lr * WD"
+                    + " (default: the model's; 0.05 for vit, else 0.01, PyTorch's AdamW default). ADAMW only.")
+    Double weightDecay;
+
+    @Option(names = "--schedule", paramLabel = "constant|warmup-cosine",
+            description = "The learning rate per step: constant (after --warmup-steps of linear warm-up, if"
+                    + " given) or warmup-cosine (linear warm-up from 0, then half a cosine down to --min-lr at"
+                    + " the end of the run, step epochs x batches per epoch) (default: the model's; constant for"
+                    + " seed and resnet, warmup-cosine for vit).")
+    String schedule;
+
+    @Option(names = "--warmup-steps", paramLabel = "N|P%",
+            description = "Steps of linear warm-up from 0 to --lr: a number of optimizer steps, or a percentage of"
+                    + " the run's steps (10%%) (default: the model's; 0 for seed and resnet, 300 for vit, or a fifth"
+                    + " of the run if that is less).")
+    String warmupSteps;
+
+    @Option(names = "--min-lr", paramLabel = "RATE",
+            description = "The rate warmup-cosine ends on (default: the model's; 1e-5 for vit, else 0).")
+    Double minLr;
+
+    @Option(names = "--clip-grad-norm", paramLabel = "X",
+            description = "Scale the gradients down to global L2 norm X when it is larger, as PyTorch's"
+                    + " clip_grad_norm_; 0 turns clipping off (default: the model's; 1 for vit, else off)."
+                    + " With clipping on, the progress shows the norm before clipping.")
+    Double clipGradNorm;
 
     @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "M",
             description = "SGD momentum; ignored by Adam (default: ${DEFAULT-VALUE}).")
@@ -125,7 +154,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "FILE",
             description = "Continue the run that wrote this checkpoint, up to --epochs in total. Give the same"
-                    + " --seed, --batch-size, --optimizer and --train-examples as that run. With -o set to that"
+                    + " --seed, --batch-size, --optimizer and --train-examples as that run (and the same --lr and"
+                    + " schedule options: the schedule continues from the checkpoint's step count; a larger --epochs"
+                    + " stretches the cosine from there on). With -o set to that"
                     + " run's directory, the new epochs' rows are appended to its metrics.csv (kept as it is if the"
                     + " checkpoint is refused); elsewhere, the new metrics.csv starts with that run's earlier rows.")
     Path resume;
@@ -156,19 +187,17 @@ final class TrainCommand implements Callable<Integer> {
         Mnist loaded = data.load(mnist);
         Dataset train = MnistOptions.first(loaded.train(), trainExamples);
         Dataset test = MnistOptions.first(loaded.test(), testExamples);
+        // Checked before anything is written: the run's length bounds the warm-up.
+        Recipe recipe = recipe(network, (long) epochs * ((train.size() + batchSize - 1) / batchSize));
         Path dir = outputDir != null ? outputDir : newRunDirectory(Path.of("runs"));
         Files.createDirectories(dir);
 
         Model model = network.create(seed);
-        LrSchedule schedule = lrSchedule != null ? lrSchedule : network.schedule();
-        // Trainer's batches: ceil(N / batch size) per epoch, the last one partial.
-        long steps = (long) epochs * ((train.size() + batchSize - 1) / batchSize);
         out.println("Lamina " + network.title() + " (generated at compile time from " + network.source() + "):");
         out.print(model.summary(batchSize));
-        out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s%s, seed %d%n",
-                train.size(), test.size(), epochs, batchSize, optimizer, learningRate,
-                schedule == LrSchedule.COSINE ? String.format(Locale.ROOT, " annealed to 0 over %,d steps (cosine)", steps)
-                        : "", seed);
+        out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s, seed %d%n",
+                train.size(), test.size(), epochs, batchSize, recipe.optimizerKind(), recipe.lr(), seed);
+        out.println(recipe.describe());
         out.println("Writing to " + dir + (dir.isAbsolute() ? "" : " (in " + Path.of("").toAbsolutePath() + ")"));
         if (System.getenv("OMP_WAIT_POLICY") == null) {
             out.println("Note: OMP_WAIT_POLICY is not set, so idle native threads spin and take cores from the"
@@ -176,9 +205,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " faster on 2 cores (mvn -Ptrain sets it).");
         }
 
-        Optimizer opt = optimizer == OptimizerKind.ADAM
-                ? Adam.builder().lr(learningRate).build()
-                : Sgd.builder(learningRate).momentum(momentum).build();
+        Optimizer opt = recipe.optimizer(momentum);
         TrainingListener progress = ProgressBarReport.forConsole(out);
         EpochCheckpoints checkpoints = new EpochCheckpoints(model, opt, dir);
         // A resumed run keeps its history: the file is read, and rewritten, only once the checkpoint is accepted.
@@ -199,8 +226,9 @@ final class TrainCommand implements Callable<Integer> {
         if (stopping != null) {
             trainer.listener(stopping);
         }
-        if (schedule == LrSchedule.COSINE) {
-            trainer.schedule(LearningRateSchedule.warmupCosine(0, steps, 0));
+        trainer.schedule(recipe.schedule());
+        if (recipe.clipGradNorm() > 0) {
+            trainer.clipGradNorm(recipe.clipGradNorm());
         }
         if (resume != null) {
             trainer.resumeFrom(resume);
@@ -228,8 +256,27 @@ final class TrainCommand implements Callable<Integer> {
         if (batchSize < 1) {
             problems.add("--batch-size must be at least 1, found " + batchSize);
         }
-        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+        if (learningRate != null && (!(learningRate >= 0) || Double.isInfinite(learningRate))) {
             problems.add("--lr must be a finite number >= 0, found " + learningRate);
+        }
+        if (weightDecay != null && (!(weightDecay >= 0) || Double.isInfinite(weightDecay))) {
+            problems.add("--weight-decay must be a finite number >= 0, found " + weightDecay);
+        }
+        if (schedule != null && TrainingDefaults.Schedule.parse(schedule) == null) {
+            problems.add("--schedule must be constant or warmup-cosine, found '" + schedule + "'");
+        }
+        if (warmupSteps != null && !WARMUP.matcher(warmupSteps).matches()) {
+            problems.add("--warmup-steps must be a number of steps >= 0 or a percentage from 0% to 100%, found '"
+                    + warmupSteps + "'");
+        } else if (warmupSteps != null && warmupSteps.endsWith("%")
+                && Double.parseDouble(warmupSteps.substring(0, warmupSteps.length() - 1)) > 100) {
+            problems.add("--warmup-steps must be a percentage from 0% to 100% of the run, found " + warmupSteps);
+        }
+        if (minLr != null && (!(minLr >= 0) || Double.isInfinite(minLr))) {
+            problems.add("--min-lr must be a finite number >= 0, found " + minLr);
+        }
+        if (clipGradNorm != null && (!(clipGradNorm >= 0) || Double.isInfinite(clipGradNorm))) {
+            problems.add("--clip-grad-norm must be a finite number > 0, or 0 for no clipping, found " + clipGradNorm);
         }
         if (patience != null && patience < 1) {
             problems.add("--early-stopping-patience must be at least 1 epoch, found " + patience);
@@ -256,6 +303,105 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+    }
+
+    /** A warm-up: steps, or a percentage of the run. */
+    private static final java.util.regex.Pattern WARMUP =
+            java.util.regex.Pattern.compile("\\d{1,18}|(\\d{1,3}(\\.\\d*)?|\\.\\d+)%");
+
+    /**
+     * The optimizer, schedule and clipping of this run: the model's defaults ({@link TrainingDefaults}),
+     * overridden by every option given.
+     *
+     * @param network    the model
+     * @param totalSteps the run's optimizer steps, epochs x batches per epoch
+     * @throws ParameterException (exit code 2) for options that do not fit together
+     */
+    Recipe recipe(MnistModels.Entry network, long totalSteps) {
+        TrainingDefaults d = network.defaults();
+        OptimizerKind kind = optimizer != null ? optimizer : OptimizerKind.valueOf(d.optimizer().name());
+        double lr = learningRate != null ? learningRate : d.lr();
+        TrainingDefaults.Schedule sched = schedule != null ? TrainingDefaults.Schedule.parse(schedule) : d.schedule();
+        List<String> problems = new ArrayList<>();
+        if (weightDecay != null && kind != OptimizerKind.ADAMW) {
+            problems.add("--weight-decay is AdamW's decoupled decay; it needs --optimizer adamw, not " + kind);
+        }
+        double decay = weightDecay != null ? weightDecay : Double.isNaN(d.weightDecay()) ? 0.01 : d.weightDecay();
+        if (minLr != null && sched != TrainingDefaults.Schedule.WARMUP_COSINE) {
+            problems.add("--min-lr is the rate warmup-cosine ends on; it needs --schedule warmup-cosine");
+        }
+        double min = minLr != null ? minLr : d.minLr();
+        long warmup;
+        if (warmupSteps == null) {
+            warmup = d.warmupFor(totalSteps);
+        } else if (warmupSteps.endsWith("%")) {
+            double percent = Double.parseDouble(warmupSteps.substring(0, warmupSteps.length() - 1));
+            warmup = Math.round(totalSteps * percent / 100);
+        } else {
+            warmup = Long.parseLong(warmupSteps);
+            if (warmup > totalSteps && sched == TrainingDefaults.Schedule.WARMUP_COSINE) {
+                problems.add("--warmup-steps " + warmup + " is longer than the run, whose cosine ends at step "
+                        + totalSteps + " (" + epochs + " epoch(s) x " + totalSteps / epochs + " batches); give fewer"
+                        + " steps or a percentage such as 10%");
+            }
+        }
+        double clip = clipGradNorm != null ? clipGradNorm : d.clipGradNorm();
+        if (!problems.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+        return new Recipe(kind, lr, decay, sched, warmup, min, clip, totalSteps, network.name());
+    }
+
+    /**
+     * What a run trains with.
+     *
+     * @param optimizerKind the optimizer
+     * @param lr            its (peak) learning rate
+     * @param weightDecay   AdamW's decoupled decay (unused by the others)
+     * @param scheduleKind  the schedule
+     * @param warmupSteps   steps of linear warm-up
+     * @param minLr         the rate warmup-cosine ends on
+     * @param clipGradNorm  the largest global gradient norm, 0 for none
+     * @param totalSteps    the run's optimizer steps, where warmup-cosine reaches its end
+     * @param model         the {@code --model} name, for the report
+     */
+    record Recipe(OptimizerKind optimizerKind, double lr, double weightDecay, TrainingDefaults.Schedule scheduleKind,
+            long warmupSteps, double minLr, double clipGradNorm, long totalSteps, String model) {
+        /** A fresh optimizer; {@code momentum} is SGD's. */
+        Optimizer optimizer(double momentum) {
+            return switch (optimizerKind) {
+                case ADAM -> Adam.builder().lr(lr).build();
+                case ADAMW -> AdamW.builder().lr(lr).weightDecay(weightDecay).build();
+                case SGD -> Sgd.builder(lr).momentum(momentum).build();
+            };
+        }
+
+        /** The trainer's schedule. */
+        LearningRateSchedule schedule() {
+            if (scheduleKind == TrainingDefaults.Schedule.WARMUP_COSINE) {
+                return LearningRateSchedule.warmupCosine(warmupSteps, totalSteps, minLr);
+            }
+            return warmupSteps > 0 ? LearningRateSchedule.warmupConstant(warmupSteps) : LearningRateSchedule.constant();
+        }
+
+        /** One line: the optimizer, schedule and clipping, e.g. for the run's header. */
+        String describe() {
+            StringBuilder s = new StringBuilder("Optimizer ").append(optimizerKind.name().toLowerCase(Locale.ROOT))
+                    .append(" lr ").append(lr);
+            if (optimizerKind == OptimizerKind.ADAMW) {
+                s.append(" weight decay ").append(weightDecay);
+            }
+            s.append("; schedule ");
+            if (scheduleKind == TrainingDefaults.Schedule.WARMUP_COSINE) {
+                s.append(warmupSteps > 0 ? "warm-up " + warmupSteps + " steps, " : "").append("cosine to ").append(minLr)
+                        .append(" at step ").append(totalSteps);
+            } else {
+                s.append(warmupSteps > 0 ? "warm-up " + warmupSteps + " steps, then constant" : "constant");
+            }
+            s.append("; ").append(clipGradNorm > 0 ? "gradients clipped to norm " + clipGradNorm : "no clipping");
+            s.append(" (--model ").append(model).append("'s defaults unless given)");
+            return s.toString();
         }
     }
 

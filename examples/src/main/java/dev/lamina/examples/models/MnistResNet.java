@@ -83,7 +83,6 @@ public interface MnistResNet {
      * reads every other row and column, as in the paper; the branch beside it reads all of them.
      */
     @Block interface Proj32 {
-        @SuppressWarnings("Lamina/StrictWindowTruncation")
         @Conv2d(filters = 32, kernel = 1, stride = 2, bias = false) Layer conv();
         @BatchNorm Layer bn();
     }
@@ -114,7 +113,6 @@ public interface MnistResNet {
 
     /** Its projection shortcut: {@code [32, 14, 14] -> [64, 7, 7]}, reading every other row and column. */
     @Block interface Proj64 {
-        @SuppressWarnings("Lamina/StrictWindowTruncation")
         @Conv2d(filters = 64, kernel = 1, stride = 2, bias = false) Layer conv();
         @BatchNorm Layer bn();
     }

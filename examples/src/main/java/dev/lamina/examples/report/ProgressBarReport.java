@@ -18,7 +18,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Training progress as a progress bar per epoch (me.tongfei:progressbar), for a terminal: percent,
- * images done of the epoch, elapsed time and ETA, images/second, running train loss and accuracy.
+ * images done of the epoch, elapsed time and ETA, images/second, running train loss and accuracy, and
+ * the step's learning rate and gradient norm when the trainer reports them.
  * When the epoch ends the bar is cleared and replaced by the one-line epoch report of
  * {@link ConsoleProgress}. Where no terminal is attached use
  * {@link ConsoleProgress} instead (about ten plain lines per epoch): {@link #forConsole} picks.
@@ -72,7 +73,8 @@ public final class ProgressBarReport implements TrainingListener {
         }
         // Message first, so that a rendering of the new count never shows the previous message.
         bar.setExtraMessage(p.batch() == p.batchCount() ? " evaluating on the test set..."
-                : String.format(Locale.ROOT, " loss %.4f, acc %.1f%%", p.trainLoss(), 100 * p.trainAccuracy()));
+                : String.format(Locale.ROOT, " loss %.4f, acc %.1f%%%s", p.trainLoss(), 100 * p.trainAccuracy(),
+                        ConsoleProgress.rateAndNorm(p).replace("  ", ", ")));
         bar.stepTo(p.examples());
     }
 

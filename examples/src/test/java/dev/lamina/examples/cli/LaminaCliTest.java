@@ -3,6 +3,8 @@ package dev.lamina.examples.cli;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
+import dev.lamina.examples.models.MnistModels;
+import dev.lamina.runtime.optim.LearningRateSchedule;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +74,17 @@ class LaminaCliTest {
         new CommandLine(defaults).parseArgs();
         assertThat(defaults.epochs).isEqualTo(1);
         assertThat(defaults.batchSize).isEqualTo(128);
-        assertThat(defaults.optimizer).isEqualTo(TrainCommand.OptimizerKind.ADAM);
+        // Optimizer, rate, schedule and clipping left out: the model's defaults (the seed network's: Adam 1e-3).
+        assertThat(defaults.optimizer).isNull();
+        TrainCommand.Recipe recipe = defaults.recipe(MnistModels.builtIn().defaultModel(), 469);
+        assertThat(recipe.optimizerKind()).isEqualTo(TrainCommand.OptimizerKind.ADAM);
+        assertThat(recipe.lr()).isEqualTo(1e-3);
+        assertThat(recipe.schedule()).isEqualTo(LearningRateSchedule.constant());
+        assertThat(recipe.clipGradNorm()).isEqualTo(0.0);
+        TrainCommand.Recipe vit = defaults.recipe(MnistModels.builtIn().byName("vit").orElseThrow(), 3 * 469);
+        assertThat(vit.optimizerKind()).isEqualTo(TrainCommand.OptimizerKind.ADAMW);
+        assertThat(vit.schedule()).isEqualTo(LearningRateSchedule.warmupCosine(281, 3 * 469, 1e-5));
+        assertThat(vit.clipGradNorm()).isEqualTo(1.0);
         assertThat(defaults.outputDir).isNull();
         assertThat(defaults.patience).isNull();
     }

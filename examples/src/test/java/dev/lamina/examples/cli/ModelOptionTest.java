@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lamina.examples.images.DigitImages;
 import dev.lamina.examples.models.LaminaMnistResNet;
+import dev.lamina.examples.models.LaminaMnistViT;
 import dev.lamina.examples.models.LaminaSeedNet;
 import dev.lamina.examples.models.MnistModels;
 import dev.lamina.examples.models.MnistModels.Entry;
@@ -13,6 +14,7 @@ import dev.lamina.examples.report.PngChecks;
 import dev.lamina.examples.study.LaminaConvBnActPoolDrop;
 import dev.lamina.runtime.checkpoint.CheckpointFile;
 import dev.lamina.runtime.model.Model;
+import dev.lamina.runtime.optim.AdamW;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +35,7 @@ import picocli.CommandLine;
  */
 class ModelOptionTest {
     private static final Entry OTHER = new Entry("other", "other network", "ConvBnActPoolDrop.java",
-            LaminaConvBnActPoolDrop.class, LaminaConvBnActPoolDrop::create, MnistModels.LrSchedule.CONSTANT);
+            LaminaConvBnActPoolDrop.class, LaminaConvBnActPoolDrop::create);
     private static final MnistModels WITH_OTHER = new MnistModels(
             concat(MnistModels.builtIn().all(), OTHER));
     private static final String SEED_CLASS = LaminaSeedNet.class.getName();
@@ -278,24 +280,78 @@ class ModelOptionTest {
         List<String> out = new ArrayList<>();
         Map<String, INDArray> resnet = parametersAfterTraining(dir.resolve("r"), out, "--model", "resnet");
         Map<String, INDArray> resnetCosine = parametersAfterTraining(dir.resolve("rc"), out, "--model", "resnet",
-                "--lr-schedule", "cosine");
+                "--schedule", "warmup-cosine");
         Map<String, INDArray> resnetConstant = parametersAfterTraining(dir.resolve("rk"), out, "--model", "resnet",
-                "--lr-schedule", "CONSTANT");
+                "--schedule", "constant");
         Map<String, INDArray> seed = parametersAfterTraining(dir.resolve("s"), out);
-        Map<String, INDArray> seedConstant = parametersAfterTraining(dir.resolve("sk"), out, "--lr-schedule",
+        Map<String, INDArray> seedConstant = parametersAfterTraining(dir.resolve("sk"), out, "--schedule",
                 "constant");
-        Map<String, INDArray> seedCosine = parametersAfterTraining(dir.resolve("sc"), out, "--lr-schedule", "cosine");
+        Map<String, INDArray> seedCosine = parametersAfterTraining(dir.resolve("sc"), out, "--schedule", "warmup-cosine");
 
         // Two steps: cosine runs the second at half the rate, so only the first step's update is the same.
         assertThat(resnet).isEqualTo(resnetCosine);
         assertThat(resnet).isNotEqualTo(resnetConstant);
         assertThat(seed).isEqualTo(seedConstant);
         assertThat(seed).isNotEqualTo(seedCosine);
-        assertThat(out.get(0)).contains("ADAM lr 0.001 annealed to 0 over 2 steps (cosine), seed 42");
-        assertThat(out.get(2)).contains("ADAM lr 0.001, seed 42");
-        // The seed network's line is as it always was.
-        assertThat(out.get(3)).contains("Training on 64 images, testing on 32; 1 epoch(s), batch 32, ADAM lr 0.001, seed 42\n");
-        assertThat(out.get(5)).contains("ADAM lr 0.001 annealed to 0 over 2 steps (cosine), seed 42");
+        assertThat(out.get(0)).contains("schedule cosine to 0.0 at step 2");
+        assertThat(out.get(2)).contains("schedule constant;");
+        assertThat(out.get(3)).contains("schedule constant;");
+        assertThat(out.get(5)).contains("schedule cosine to 0.0 at step 2");
+    }
+
+    @Test
+    void theViTTrainsWithItsOwnDefaultsResumesEvaluatesAndPredicts(@TempDir Path dir) throws Exception {
+        String vit = LaminaMnistViT.class.getName();
+        Cli summary = Cli.run("summary", "--model", "vit");
+        assertThat(summary.exitCode).isEqualTo(0);
+        assertThat(summary.out).isEqualTo(LaminaMnistViT.create(0).summary(128));
+
+        Consumer<CommandLine> data = cli -> {
+            Cli.command(cli, "train", TrainCommand.class).data = options -> SyntheticDigits.mnist(64, 32);
+            Cli.command(cli, "evaluate", EvaluateCommand.class).data = options -> SyntheticDigits.dataset(32, 2);
+        };
+        Path run = dir.resolve("run");
+        Cli train = Cli.run(data, "train", "--model", "vit", "--epochs", "1", "--batch-size", "16", "-o",
+                run.toString());
+        assertWithMessage("stderr: %s", train.err).that(train.exitCode).isEqualTo(0);
+        assertThat(train.out).contains("Lamina MNIST Vision Transformer (generated at compile time from MnistViT.java):");
+        assertThat(train.out).containsMatch("(?m)^Trainable parameters: +138,890 ");
+        // The model's recipe; on a run of 4 steps the 300-step warm-up shrinks to a fifth of it.
+        assertThat(train.out).contains("batch 16, ADAMW lr 0.002, seed 42");
+        assertThat(train.out).contains("Optimizer adamw lr 0.002 weight decay 0.05; schedule cosine to"
+                + " 1.0E-5 at step 4; gradients clipped to norm 1.0 (--model vit's defaults unless given)");
+        assertThat(train.out).containsMatch("(?m)^  epoch 1/1  25% \\(batch 1/4\\).* lr 2\\.00e-03  grad norm ");
+        Path first = run.resolve("checkpoint-epoch-1.lamina");
+        assertThat(CheckpointFile.read(first).model()).isEqualTo(vit);
+        assertThat(CheckpointFile.read(first).optimizer()).isEqualTo(AdamW.class.getName());
+
+        // A flag overrides the model's default; the resumed run keeps AdamW without being told.
+        Cli resumed = Cli.run(data, "train", "--epochs", "2", "--batch-size", "16", "--clip-grad-norm", "0", "-o",
+                run.toString(), "--resume", first.toString());
+        assertWithMessage("stderr: %s", resumed.err).that(resumed.exitCode).isEqualTo(0);
+        assertThat(resumed.out).contains("Lamina MNIST Vision Transformer");
+        assertThat(resumed.out).contains("schedule warm-up 1 steps, cosine to 1.0E-5 at step 8; no clipping");
+        assertThat(resumed.out).contains("resumed from " + first + " at step 4 (epoch 2, batch 0/4)");
+        assertThat(resumed.out).doesNotContain("grad norm");
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(1 + 2);
+        PngChecks.assertChart(run.resolve("curves.png"), 1280, 440);
+        Path second = run.resolve("checkpoint-epoch-2.lamina");
+        assertThat(CheckpointFile.read(second).model()).isEqualTo(vit);
+
+        Cli evaluate = Cli.run(data, "evaluate", "-c", second.toString());
+        assertWithMessage("stderr: %s", evaluate.err).that(evaluate.exitCode).isEqualTo(0);
+        assertThat(evaluate.out).contains("test accuracy");
+        Path images = dir.resolve("images");
+        DigitImages.writePng(SyntheticDigits.pixels(SyntheticDigits.dataset(1, 9), 0), images.resolve("a.png"));
+        Cli predict = Cli.run("predict", "-c", second.toString(), "--images", images.toString());
+        assertWithMessage("stderr: %s", predict.err).that(predict.exitCode).isEqualTo(0);
+        assertThat(predict.out).containsMatch("(?m)^a\\.png  +\\d  +\\d+\\.\\d\\d%$");
+
+        // An Adam run cannot continue from the ViT's AdamW checkpoint.
+        Cli adam = Cli.run(data, "train", "--epochs", "3", "--batch-size", "16", "--optimizer", "adam", "-o",
+                dir.resolve("adam").toString(), "--resume", second.toString());
+        assertThat(adam.exitCode).isEqualTo(1);
+        assertThat(adam.err).contains(AdamW.class.getName());
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.Objects;
 /**
  * The trainer's default report, in plain text: during an epoch a progress line about every 10% of
  * batches (epoch, percent, batch, running train loss, images/second, estimated time to the end of the
- * epoch), then one line per epoch with its {@link EpochMetrics}, and a line per checkpoint written or
+ * epoch, and the step's learning rate and gradient norm when the trainer reports them), then one line per epoch with its {@link EpochMetrics}, and a line per checkpoint written or
  * resumed. On a terminal the progress line is rewritten in place with {@code \r}; elsewhere (logs, CI,
  * Maven's exec:java without a console) each is printed as its own line, about ten per epoch.
  */
@@ -69,10 +69,29 @@ public final class ConsoleProgress implements TrainingListener {
     @Override
     public void onBatchEnd(BatchProgress p) {
         if (p.batch() % progressEvery == 0 && p.batch() < p.batchCount()) {
-            progress(String.format(Locale.ROOT, "epoch %d/%d %3d%% (batch %d/%d)  train loss %.4f  %.0f img/s  ETA %s",
+            progress(String.format(Locale.ROOT, "epoch %d/%d %3d%% (batch %d/%d)  train loss %.4f  %.0f img/s  ETA %s%s",
                     p.epoch(), p.epochs(), 100L * p.batch() / p.batchCount(), p.batch(), p.batchCount(),
-                    p.trainLoss(), p.imagesPerSecond(), duration(p.etaSeconds())));
+                    p.trainLoss(), p.imagesPerSecond(), duration(p.etaSeconds()), rateAndNorm(p)));
         }
+    }
+
+    /**
+     * The learning rate and gradient norm of a step, for a progress line: {@code "  lr 1.20e-03  grad norm 0.842"},
+     * each part only when the trainer reported it (finite), so {@code ""} for an optimizer without a rate
+     * and without clipping.
+     *
+     * @param p the step's progress
+     * @return the text, starting with two spaces unless empty
+     */
+    public static String rateAndNorm(BatchProgress p) {
+        StringBuilder s = new StringBuilder();
+        if (Double.isFinite(p.learningRate())) {
+            s.append(String.format(Locale.ROOT, "  lr %.2e", p.learningRate()));
+        }
+        if (Double.isFinite(p.gradNorm())) {
+            s.append(String.format(Locale.ROOT, "  grad norm %.3f", p.gradNorm()));
+        }
+        return s.toString();
     }
 
     @Override

@@ -122,7 +122,7 @@ class TrainerTest {
         List<String> progress = text.lines().filter(l -> l.startsWith("  epoch 1/2 ")).toList();
         assertThat(progress).hasSize(14);
         assertThat(progress.get(0)).contains("(batch 1/15)");
-        assertThat(progress.get(0)).containsMatch("img/s  ETA \\d+ s$");
+        assertThat(progress.get(0)).containsMatch("img/s  ETA \\d+ s  lr 5\\.00e-01$");
     }
 
     @Test
