@@ -139,6 +139,26 @@ class BlockModelsTest {
         assertGradientsMatch(model, 3, new int[] {3});
     }
 
+    /**
+     * Paths that inference empties: a shortcut and a concatenated branch of Dropout alone become the
+     * identity when the inference pass drops them, at the very start of the model and after it.
+     */
+    @Test
+    void pathsThatInferenceEmpties_giveTheDeclaredOutputsAndGradients() throws Exception {
+        ModelIR model = BlockIr.model("Emptied", Loss.SOFTMAX_CROSS_ENTROPY, new int[] {4},
+                residual("res", parts(layer("drop", new LayerSpec.Dropout(0.0)), layer("fc", dense(4))),
+                        parts(layer("drop", new LayerSpec.Dropout(0.0)))),
+                concat("cat", true, parts(layer("drop", new LayerSpec.Dropout(0.0)))),
+                layer("fc", dense(3)));
+        assertGradientsMatch(model, 3, new int[] {4});
+        INDArray x = uniform(8, 5, 4).sub(0.5);
+        INDArray expected = create(model, false, 2).forward(x, false);
+        INDArray actual = create(model, true, 2).forward(x, false);
+        assertWithMessage("max |difference|").that(Transforms.abs(expected.sub(actual)).maxNumber().doubleValue())
+                .isLessThan(1e-12);
+        assertThat(generate(model, true).toString()).contains("private INDArray inferencePass(");
+    }
+
     @Test
     void rewrittenInferencePass_equalsTheDeclaredLayers() throws Exception {
         ModelIR model = resNet();
