@@ -12,6 +12,7 @@ import dev.lamina.processor.plan.ExecutionPlan;
 import dev.lamina.processor.plan.Fusion;
 import dev.lamina.processor.plan.TrainingPass;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -109,7 +110,7 @@ final class ClassLayout {
                                 + capitalize(javaName(reader.name())));
                     }
                     dIns.computeIfAbsent(reader.name(), k -> new ArrayList<>(
-                            java.util.Collections.nCopies(inputs.size(), null))).set(j, share);
+                            Collections.nCopies(inputs.size(), null))).set(j, share);
                     shares.add(share);
                     dOut = share;
                 }
@@ -163,13 +164,8 @@ final class ClassLayout {
                 throw new IllegalArgumentException(node.name() + " folds a BatchNorm that does not follow it");
             }
             List<String> inputs = graph.inputsOf(node);
-            List<String> nodeDIns = dIns.getOrDefault(node.name(),
-                    new ArrayList<>(java.util.Collections.nCopies(inputs.size(), null)));
-            for (int j = 0; j < inputs.size(); j++) {
-                if (!inBackward.contains(inputs.get(j))) {
-                    nodeDIns.set(j, null);
-                }
-            }
+            // Only inputs whose producer is in backward got a gradient local above; the others stay null.
+            List<String> nodeDIns = dIns.getOrDefault(node.name(), Collections.nCopies(inputs.size(), null));
             layers[i] = new LayerContext(node, emitters.get(i), constants.get(i), fieldsByLayer.get(i),
                     settingsByLayer.get(i),
                     inputs.stream().map(outs::get).toList(),
@@ -183,16 +179,15 @@ final class ClassLayout {
     }
 
     /**
-     * The names of the {@code @Repeat} uses among {@code steps} (not inside blocks): the part of each
-     * unit's name before {@code [}, once per repeat, in order.
+     * The names of the {@code @Repeat} uses among {@code steps} (not inside blocks), once per repeat,
+     * in order.
      */
     private static List<String> repeats(List<Step> steps) {
         List<String> repeats = new ArrayList<>();
         for (Step step : steps) {
             if (step instanceof Group group) {
-                String repeat = group.name().substring(0, group.name().indexOf('['));
-                if (!repeats.contains(repeat)) {
-                    repeats.add(repeat);
+                if (!repeats.contains(group.repeat())) {
+                    repeats.add(group.repeat());
                 }
             }
         }

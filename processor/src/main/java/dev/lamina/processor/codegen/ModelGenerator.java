@@ -125,7 +125,7 @@ public final class ModelGenerator {
         List<MethodSpec> methods = new ArrayList<>();
         Set<String> written = new HashSet<>();
         for (Step step : declared.steps()) {
-            String method = step instanceof Group ? step.name().substring(0, step.name().indexOf('[')) : step.name();
+            String method = step instanceof Group group ? group.repeat() : step.name();
             if (!written.add(method)) {
                 continue;
             }
@@ -147,7 +147,7 @@ public final class ModelGenerator {
     private static void addRepeatConstants(TypeSpec.Builder type, ClassLayout plan, ModelIR declared) {
         plan.repeatConstants().forEach((repeat, constant) -> {
             List<Group> units = declared.steps().stream()
-                    .filter(s -> s instanceof Group g && g.name().startsWith(repeat + "["))
+                    .filter(s -> s instanceof Group g && g.repeat().equals(repeat))
                     .map(Group.class::cast)
                     .toList();
             long parameters = units.stream().flatMap(g -> g.layers().stream()).mapToLong(LayerNode::parameterCount).sum();

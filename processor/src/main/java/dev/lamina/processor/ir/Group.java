@@ -19,6 +19,11 @@ public record Group(String name, String block, List<Step> steps, SourceRef sourc
         steps = List.copyOf(steps);
     }
 
+    /** The name of the {@code @Repeat} use this unit belongs to: {@code stage1} for {@code stage1[2]}. */
+    public String repeat() {
+        return name.substring(0, name.lastIndexOf('['));
+    }
+
     @Override public Shape input() { return steps.isEmpty() ? null : steps.get(0).input(); }
     @Override public Shape output() { return steps.isEmpty() ? null : steps.get(steps.size() - 1).output(); }
     @Override public List<LayerNode> layers() { return Steps.layers(steps); }

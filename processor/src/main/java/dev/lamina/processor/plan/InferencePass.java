@@ -1,7 +1,6 @@
 package dev.lamina.processor.plan;
 
 import dev.lamina.processor.ir.Graph;
-import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.Step;
 import java.util.List;
 
@@ -21,10 +20,5 @@ public record InferencePass(List<Step> steps) {
     /** The steps flattened into layers and the tensors between them. */
     public Graph graph() {
         return Graph.of(steps);
-    }
-
-    /** Every layer node inference runs, in execution order. */
-    public List<LayerNode> layers() {
-        return graph().nodes();
     }
 }

@@ -11,7 +11,7 @@ import java.util.Set;
  * The training forward pass, every layer in execution order, and the backward pass, in reverse over
  * the layers that need it: a layer is in backward when it or a layer whose output reaches it has
  * trainable parameters ({@link #inBackward}). A layer computes the gradient of an input only when
- * that input's producer is in backward ({@link #needsGradient}); in a straight stack, backward thus
+ * that input's producer is in backward; in a straight stack, backward thus
  * ends at the first layer with parameters, which computes no input gradient, and the layers before
  * it keep nothing for backward.
  *
@@ -30,17 +30,7 @@ public record TrainingPass(List<Step> steps, List<Fusion> fusions) {
         return Graph.of(steps);
     }
 
-    /** Every layer node, junctions included, in execution order. */
-    public List<LayerNode> layers() {
-        return graph().nodes();
-    }
-
-    /** The names of the layers that backward runs: those with parameters, and every layer they reach. */
-    public Set<String> inBackward() {
-        return inBackward(graph());
-    }
-
-    /** The names of the layers of {@code graph} that backward runs. */
+    /** The names of the layers of {@code graph} that backward runs: those with parameters, and every layer they reach. */
     public static Set<String> inBackward(Graph graph) {
         Set<String> in = new HashSet<>();
         for (LayerNode node : graph.nodes()) {
@@ -49,10 +39,5 @@ public record TrainingPass(List<Step> steps, List<Fusion> fusions) {
             }
         }
         return in;
-    }
-
-    /** Whether backward computes the gradient of the output of {@code producer} (a layer name or {@link Graph#INPUT}). */
-    public static boolean needsGradient(Set<String> inBackward, String producer) {
-        return inBackward.contains(producer);
     }
 }

@@ -330,7 +330,7 @@ class BlockModelsTest {
     private static javax.tools.JavaFileObject modelInterface(ModelIR ir) {
         Set<String> methods = new LinkedHashSet<>();
         for (Step step : ir.steps()) {
-            methods.add(step instanceof Group ? step.name().substring(0, step.name().indexOf('[')) : step.name());
+            methods.add(step instanceof Group group ? group.repeat() : step.name());
         }
         StringBuilder source = new StringBuilder("package test;\nimport dev.lamina.dsl.Layer;\npublic interface ")
                 .append(ir.interfaceName()).append(" {\n");
