@@ -4,14 +4,11 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.lamina.examples.models.LaminaMnistResNet;
-import dev.lamina.runtime.loss.LossFunction;
+import dev.lamina.examples.testing.CentralDifferences;
 import dev.lamina.runtime.model.ModelSummary;
 import dev.lamina.runtime.model.Parameter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -68,47 +65,17 @@ class MnistResNetTest {
     @Test
     void everyParameterGradientMatchesCentralDifferences() {
         LaminaMnistResNet model = LaminaMnistResNet.create(3, DataType.DOUBLE);
-        LossFunction loss = LossFunction.of(model.loss());
         Nd4j.getRandom().setSeed(11);
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 1, 28, 28);
         INDArray y = Nd4j.zeros(DataType.DOUBLE, 3, 10);
         y.putScalar(0, 4, 1.0).putScalar(1, 0, 1.0).putScalar(2, 9, 1.0);
 
-        model.zeroGrad();
-        INDArray out = model.forward(x, true);
-        model.backward(loss.gradient(out, y));
-
-        Random pick = new Random(5);
-        List<String> failures = new ArrayList<>();
-        double worst = 0;
-        int checked = 0;
-        for (Parameter p : model.parameters()) {
-            INDArray flat = p.value().reshape(p.value().length());
-            INDArray grad = p.grad().reshape(p.grad().length());
-            for (int s = 0; s < 3; s++) {
-                long i = (long) (pick.nextDouble() * flat.length());
-                double original = flat.getDouble(i);
-                flat.putScalar(i, original + H);
-                double plus = loss.loss(model.forward(x, true), y);
-                flat.putScalar(i, original - H);
-                double minus = loss.loss(model.forward(x, true), y);
-                flat.putScalar(i, original);
-                double numeric = (plus - minus) / (2 * H);
-                double analytic = grad.getDouble(i);
-                double error = Math.abs(numeric - analytic) / (1e-3 + Math.max(Math.abs(numeric), Math.abs(analytic)));
-                worst = Math.max(worst, error);
-                checked++;
-                if (error > 1e-4) {
-                    failures.add(p.name() + "[" + i + "]: analytic " + analytic + ", numeric " + numeric);
-                }
-            }
-        }
-        // Every parameter tensor, the shortcut projections' and the first unit's among them.
-        assertThat(checked).isEqualTo(3 * model.parameters().size());
+        CentralDifferences.Result r = CentralDifferences.check(model, x, y, 3, H);
+        assertThat(r.checked()).isEqualTo(3 * model.parameters().size());
         assertThat(model.parameters().stream().map(Parameter::name).toList())
                 .containsAtLeast("conv1.weight", "stage1[0].res.conv1.weight", "down2.shortcut.conv.weight",
                         "down3.shortcut.bn.gamma", "fc.weight");
-        assertWithMessage("max relative error %s; mismatches:\n%s", worst, String.join("\n", failures))
-                .that(failures).isEmpty();
+        assertWithMessage("max relative error %s; mismatches:\n%s", r.worst(), String.join("\n", r.failures()))
+                .that(r.failures()).isEmpty();
     }
 }

@@ -4,14 +4,11 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.lamina.examples.models.LaminaMnistViT;
-import dev.lamina.runtime.loss.LossFunction;
+import dev.lamina.examples.testing.CentralDifferences;
 import dev.lamina.runtime.model.ModelSummary;
 import dev.lamina.runtime.model.Parameter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -54,46 +51,17 @@ class MnistViTTest {
     @Test
     void everyParameterGradientMatchesCentralDifferences() {
         LaminaMnistViT model = LaminaMnistViT.create(3, DataType.DOUBLE);
-        LossFunction loss = LossFunction.of(model.loss());
         Nd4j.getRandom().setSeed(11);
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 1, 28, 28);
         INDArray y = Nd4j.zeros(DataType.DOUBLE, 2, 10);
         y.putScalar(0, 4, 1.0).putScalar(1, 9, 1.0);
 
-        model.zeroGrad();
-        INDArray out = model.forward(x, true);
-        model.backward(loss.gradient(out, y));
-
-        Random pick = new Random(5);
-        List<String> failures = new ArrayList<>();
-        double worst = 0;
-        int checked = 0;
-        for (Parameter p : model.parameters()) {
-            INDArray flat = p.value().reshape(p.value().length());
-            INDArray grad = p.grad().reshape(p.grad().length());
-            for (int s = 0; s < 1; s++) {
-                long i = (long) (pick.nextDouble() * flat.length());
-                double original = flat.getDouble(i);
-                flat.putScalar(i, original + H);
-                double plus = loss.loss(model.forward(x, true), y);
-                flat.putScalar(i, original - H);
-                double minus = loss.loss(model.forward(x, true), y);
-                flat.putScalar(i, original);
-                double numeric = (plus - minus) / (2 * H);
-                double analytic = grad.getDouble(i);
-                double error = Math.abs(numeric - analytic) / (1e-3 + Math.max(Math.abs(numeric), Math.abs(analytic)));
-                worst = Math.max(worst, error);
-                checked++;
-                if (error > 1e-4) {
-                    failures.add(p.name() + "[" + i + "]: analytic " + analytic + ", numeric " + numeric);
-                }
-            }
-        }
-        assertThat(checked).isEqualTo(model.parameters().size());
+        CentralDifferences.Result r = CentralDifferences.check(model, x, y, 1, H);
+        assertThat(r.checked()).isEqualTo(model.parameters().size());
         assertThat(model.parameters().stream().map(Parameter::name).toList())
                 .containsAtLeast("embed.weight", "position.weight", "encoder[0].attention.attention.query_weight",
                         "encoder[3].mlp.fc2.bias", "norm.gamma", "head.weight");
-        assertWithMessage("max relative error %s; mismatches:\n%s", worst, String.join("\n", failures))
-                .that(failures).isEmpty();
+        assertWithMessage("max relative error %s; mismatches:\n%s", r.worst(), String.join("\n", r.failures()))
+                .that(r.failures()).isEmpty();
     }
 }
