@@ -13,6 +13,7 @@ import dev.lamina.runtime.kernel.Flatten;
 import dev.lamina.runtime.kernel.Init;
 import dev.lamina.runtime.kernel.LeakyReLU;
 import dev.lamina.runtime.kernel.MaxPool2d;
+import dev.lamina.runtime.kernel.PoolGeometry;
 import dev.lamina.runtime.kernel.ReLU;
 import dev.lamina.runtime.model.GeneratedModel;
 import dev.lamina.runtime.model.LayerInfo;
@@ -58,10 +59,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * values that the BatchNorm after their layer cancels (see the comments in {@code forward}).
  *
  * <p>Initialisation follows PyTorch's defaults: Conv2d and Dense weights and biases are uniform in
- * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel * kernel for Conv2d
- * and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0 and running
- * variance 1. Parameters are drawn in declaration order from one generator seeded with the seed
- * given to {@code create}, so the same seed gives the same model. Dropout masks come from a
+ * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel height * kernel width
+ * for Conv2d and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0
+ * and running variance 1. Parameters are drawn in declaration order from one generator seeded with
+ * the seed given to {@code create}, so the same seed gives the same model. Dropout masks come from a
  * second generator, derived from the same seed; {@link #seedDropout(long)} re-seeds it.
  *
  * <p>Threads: inference ({@code forward(input, false)}, also with a layer observer, and
@@ -131,9 +132,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
     private static final double BN1_EPSILON = 1.0E-5;
 
-    private static final int POOL1_WINDOW = 2;
-
-    private static final int POOL1_STRIDE = 2;
+    private static final PoolGeometry POOL1_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(6, 6);
 
     private static final Conv2d.Geometry CONV2_GEOMETRY = Conv2d.Geometry.stride(1).padding(0, 0).output(4, 4);
 
@@ -145,9 +144,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
     private static final double DROP2_RATE = 0.25;
 
-    private static final int POOL2_WINDOW = 2;
-
-    private static final int POOL2_STRIDE = 2;
+    private static final PoolGeometry POOL2_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(2, 2);
 
     private static final double BN3_MOMENTUM = 0.1;
 
@@ -576,7 +573,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu1' (exact: max commutes with non-decreasing functions)
-        INDArray pool1Out = MaxPool2d.forward(bn1Out, POOL1_WINDOW, POOL1_STRIDE);
+        INDArray pool1Out = MaxPool2d.forward(bn1Out, POOL1_GEOMETRY);
         afterLayer("pool1", pool1Out);
 
         // relu1: ReLU -> [N, 8, 6, 6]
@@ -616,7 +613,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_WINDOW, POOL2_STRIDE);
+        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
         afterLayer("pool2", pool2Out);
 
         // flatten: Flatten [16, 2, 2] to [64] -> [N, 64]
@@ -695,7 +692,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu1' (exact: max commutes with non-decreasing functions)
-        INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);
+        INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_GEOMETRY);
 
         // relu1: ReLU -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
@@ -712,7 +709,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
         // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
-        INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_WINDOW, POOL2_STRIDE);
+        INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_GEOMETRY);
 
         // act2: LeakyReLU slope 0.1 -> [N, 16, 2, 2]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
@@ -761,8 +758,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_WINDOW,
-                POOL2_STRIDE);
+        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
 
         // drop2: Dropout rate 0.25
         // act2: LeakyReLU slope 0.1
@@ -780,8 +776,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         INDArray dPool1Out = ReLU.backward(relu1Input, relu1Output, dRelu1Out);
 
         // pool1: MaxPool2d 2x2, stride 2
-        INDArray dBn1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW,
-                POOL1_STRIDE);
+        INDArray dBn1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);
 
         // bn1: BatchNorm over 8 channels, momentum 0.1, eps 1.0E-5
         INDArray dConv1Out = BatchNorm.backward(dBn1Out, bn1Gamma.value(), bn1Cache,

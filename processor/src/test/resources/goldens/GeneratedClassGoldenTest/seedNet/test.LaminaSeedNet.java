@@ -12,6 +12,7 @@ import dev.lamina.runtime.kernel.ELU;
 import dev.lamina.runtime.kernel.Flatten;
 import dev.lamina.runtime.kernel.Init;
 import dev.lamina.runtime.kernel.MaxPool2d;
+import dev.lamina.runtime.kernel.PoolGeometry;
 import dev.lamina.runtime.model.GeneratedModel;
 import dev.lamina.runtime.model.LayerInfo;
 import dev.lamina.runtime.model.Parameter;
@@ -55,10 +56,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * values that the BatchNorm after their layer cancels (see the comments in {@code forward}).
  *
  * <p>Initialisation follows PyTorch's defaults: Conv2d and Dense weights and biases are uniform in
- * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel * kernel for Conv2d
- * and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0 and running
- * variance 1. Parameters are drawn in declaration order from one generator seeded with the seed
- * given to {@code create}, so the same seed gives the same model. Dropout masks come from a
+ * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel height * kernel width
+ * for Conv2d and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0
+ * and running variance 1. Parameters are drawn in declaration order from one generator seeded with
+ * the seed given to {@code create}, so the same seed gives the same model. Dropout masks come from a
  * second generator, derived from the same seed; {@link #seedDropout(long)} re-seeds it.
  *
  * <p>Threads: inference ({@code forward(input, false)}, also with a layer observer, and
@@ -129,9 +130,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
     private static final double DROP1_RATE = 0.2;
 
-    private static final int POOL1_WINDOW = 2;
-
-    private static final int POOL1_STRIDE = 2;
+    private static final PoolGeometry POOL1_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(13, 13);
 
     private static final Conv2d.Geometry CONV2_GEOMETRY = Conv2d.Geometry.stride(1).padding(0, 0).output(11, 11);
 
@@ -143,9 +142,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
     private static final double DROP2_RATE = 0.3;
 
-    private static final int POOL2_WINDOW = 2;
-
-    private static final int POOL2_STRIDE = 2;
+    private static final PoolGeometry POOL2_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(5, 5);
 
     private static final double ACT3_ALPHA = 1.0;
 
@@ -531,7 +528,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         afterLayer("drop1", drop1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
-        INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_WINDOW, POOL1_STRIDE);
+        INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_GEOMETRY);
         afterLayer("pool1", pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
@@ -566,7 +563,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_WINDOW, POOL2_STRIDE);
+        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
         afterLayer("pool2", pool2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
@@ -623,7 +620,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
         // rewrite DropoutAtInference: 'drop1' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (exact: max commutes with non-decreasing functions)
-        INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);
+        INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_GEOMETRY);
 
         // act1: ELU alpha 1.0 -> [N, 32, 13, 13]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
@@ -640,7 +637,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
         // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
-        INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_WINDOW, POOL2_STRIDE);
+        INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_GEOMETRY);
 
         // act2: ELU alpha 1.0 -> [N, 64, 5, 5]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
@@ -679,8 +676,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_WINDOW,
-                POOL2_STRIDE);
+        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
 
         // drop2: Dropout rate 0.3
         // act2: ELU alpha 1.0
@@ -695,8 +691,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
                 conv2Weight.grad(), null, CONV2_GEOMETRY, INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
-        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW,
-                POOL1_STRIDE);
+        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);
 
         // drop1: Dropout rate 0.2
         // act1: ELU alpha 1.0

@@ -44,6 +44,7 @@ final class RuntimeTypes {
     static final ClassName DROPOUT = kernel("Dropout");
     static final ClassName MAX_POOL2D = kernel("MaxPool2d");
     static final ClassName AVG_POOL2D = kernel("AvgPool2d");
+    static final ClassName POOL_GEOMETRY = kernel("PoolGeometry");
     static final ClassName FLATTEN = kernel("Flatten");
     static final ClassName GLOBAL_AVG_POOL2D = kernel("GlobalAvgPool2d");
     static final ClassName ADD = kernel("Add");

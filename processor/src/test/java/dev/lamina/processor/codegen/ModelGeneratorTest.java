@@ -156,8 +156,8 @@ class ModelGeneratorTest {
         assertThat(flat).contains("INDArray drop1Out = act1Out; if (training) { drop1Mask = "
                 + "Dropout.sampleMask(act1Out.shape(), DROP1_RATE, dropoutRng, dataType); "
                 + "drop1Out = Dropout.forward(act1Out, drop1Mask); }");
-        assertThat(flat).contains("INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_WINDOW, POOL1_STRIDE);");
-        assertThat(flat).contains("private static final int POOL1_WINDOW = 2;");
+        assertThat(flat).contains("INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_GEOMETRY);");
+        assertThat(flat).contains("private static final PoolGeometry POOL1_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(13, 13);");
         assertThat(flat).contains("INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), "
                 + "logitsBias.value());");
         assertThat(flat).contains("if (training) { // Keep what backward() reads");
@@ -220,7 +220,7 @@ class ModelGeneratorTest {
         assertThat(flat).contains("INDArray dAct2Out = Dropout.backward(dDrop2Out, drop2Mask);");
         assertThat(flat).contains("INDArray dConv2Out = BatchNorm.backward(dBn2Out, bn2Gamma.value(), bn2Cache, "
                 + "bn2Gamma.grad(), bn2Beta.grad());");
-        assertThat(flat).contains("INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW, POOL1_STRIDE);");
+        assertThat(flat).contains("INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);");
         assertThat(flat).contains("INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out, "
                 + "conv2Weight.grad(), conv2Bias.grad(), CONV2_GEOMETRY, INPUT_GRADIENT);");
         // The first weight layer computes no input gradient, and backward ends there.
@@ -359,8 +359,8 @@ class ModelGeneratorTest {
                 "    @ReLU Layer act1();",
                 "    @Dense(3) Layer out();",
                 "}"));
-        assertThat(flat).contains("INDArray pool1Out = AvgPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);");
-        assertThat(flat).contains("INDArray dConv1Out = AvgPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW, POOL1_STRIDE);");
+        assertThat(flat).contains("INDArray pool1Out = AvgPool2d.forward(conv1Out, POOL1_GEOMETRY);");
+        assertThat(flat).contains("INDArray dConv1Out = AvgPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);");
         assertThat(source).contains("// bn1: BatchNorm over 10 features, momentum 0.2, eps 0.001 -> [N, 10]\n");
         assertThat(flat).contains("BatchNorm.forwardTrain(fc1Out, bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, "
                 + "bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache);");
