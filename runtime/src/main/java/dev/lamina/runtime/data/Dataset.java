@@ -452,7 +452,7 @@ public record Dataset(INDArray features, INDArray labels, int[] classes, int num
 
     /** A copy of rows {@code rows} along axis 0 of {@code array}. */
     private static INDArray gather(INDArray array, int[] rows) {
-        long[] shape = array.shape();
+        long[] shape = array.shape().clone(); // shape() may be the array's own: never write to it
         // pullRows gathers rows of a matrix: view [N, ...] as [N, D].
         INDArray flat = array.dup('c').reshape('c', shape[0], array.length() / shape[0]);
         INDArray out = Nd4j.create(array.dataType(), new long[] {rows.length, flat.size(1)}, 'c');
