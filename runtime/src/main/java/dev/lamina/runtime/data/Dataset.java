@@ -96,9 +96,8 @@ public record Dataset(INDArray features, INDArray labels, int[] classes, int num
                     + (ids ? ", N * T for per-position labels" : "") + ") must have the same number of examples N");
         }
         if (numClasses < 1 || !ids && labels.size(1) != numClasses) {
-            throw new IllegalArgumentException("numClasses must be >= 1 (0 for regression)" + (ids ? ""
-                    : " and the width of the one-hot labels " + Arrays.toString(labels.shape())) + ", found "
-                    + numClasses);
+            throw new IllegalArgumentException("numClasses must be >= 1" + (ids ? "" : " and the width of the one-hot"
+                    + " labels " + Arrays.toString(labels.shape())) + ", found " + numClasses);
         }
         if (ids) {
             long[] stored = labels.dup('c').data().asLong();
