@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -257,9 +258,13 @@ public final class CsvDataset {
         } catch (IOException e) {
             throw new DataFileException(file, "cannot be read (" + e + ")", "check that it is a readable file", e);
         } catch (UncheckedIOException e) {
-            // Commons CSV reports malformed input (an unclosed quote) from its iterator this way.
-            throw new DataFileException(file, "not valid CSV: " + e.getCause().getMessage(),
-                    "close every quoted field with a '\"'", e);
+            // Commons CSV's iterator reports malformed input (an unclosed quote) and read errors this way.
+            if (e.getCause() instanceof CSVException) {
+                throw new DataFileException(file, "not valid CSV: " + e.getCause().getMessage(),
+                        "close every quoted field with a '\"'", e);
+            }
+            throw new DataFileException(file, "cannot be read (" + e.getCause() + ")",
+                    "check that it is a readable file", e);
         }
         if (rows.isEmpty()) {
             throw new DataFileException(file, "no data rows" + (header ? " after the header" : ""),
