@@ -43,11 +43,12 @@ class ReadmeYourDataTest {
                     .that(normalized(Files.readString(SOURCES.resolve(file))))
                     .isEqualTo(normalized(block));
         }
+        TreeSet<String> present;
         try (Stream<Path> files = Files.list(SOURCES)) {
-            assertWithMessage("source files of src/it/your-data (each must be a README block)")
-                    .that(files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new)))
-                    .isEqualTo(named);
+            present = files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
         }
+        assertWithMessage("source files of src/it/your-data (each must be a README block)").that(present)
+                .isEqualTo(named);
     }
 
     @Test
