@@ -127,6 +127,21 @@ class FusedLoopsTest {
         }
     }
 
+    @Test
+    void eluForward_vectorEqualsScalarAndTheFunction() {
+        // 3 blocks of 4096 and a tail, so that the blocks split across threads.
+        INDArray x = randn(40, 3, 4100).muli(2).castTo(DataType.FLOAT);
+        INDArray s = Nd4j.createUninitialized(DataType.FLOAT, 3, 4100), v = s.ulike();
+        ELU.forwardOnLoops(x, s, 0.9f, FusedLoops.scalar());
+        ELU.forwardOnLoops(x, v, 0.9f, vector());
+        assertUlps("ELU", s.ravel().toFloatVector(), v.ravel().toFloatVector(), 2);
+        double[] expected = x.ravel().toDoubleVector();
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = expected[i] > 0 ? expected[i] : 0.9 * Math.expm1(expected[i]);
+        }
+        assertClose("ELU forward", Nd4j.create(expected, new long[] {3, 4100}, 'c'), v, 1e-6);
+    }
+
     /** The whole fused chain at a first-block-like shape, forward and backward, on both loops. */
     @ParameterizedTest
     @EnumSource(Activation.class)
