@@ -233,6 +233,13 @@ final class ClassLayout {
         return layers;
     }
 
+    /** The fused group whose first layer is {@code layer}, if any. */
+    Optional<Fusion> fusionStartingAt(LayerContext layer) {
+        return plan.training().fusions().stream()
+                .filter(f -> f.layers().get(0).equals(layer.name()))
+                .findFirst();
+    }
+
     /** The fused group whose last layer is {@code layer}, if any. */
     Optional<Fusion> fusionEndingAt(LayerContext layer) {
         return plan.training().fusions().stream()
