@@ -53,7 +53,11 @@ final class FusedForward {
         LayerContext dropout = fusion.dropout().map(layout::layer).orElse(null);
         LayerSpec.Activation act = (LayerSpec.Activation) activation.node().spec();
         String outputs = batchNorm.name() + "Fused";
-        CodeBlock.Builder code = CodeBlock.builder()
+        CodeBlock.Builder code = CodeBlock.builder();
+        if (dropout == null) {
+            code.add("// No Dropout follows $L: drop rate 0.0 and no generator.\n", activation.name());
+        }
+        code
                 .addStatement("$T $N = $T.forward($L)", RuntimeTypes.BATCH_NORM_ACTIVATION_OUTPUTS, outputs,
                         RuntimeTypes.BATCH_NORM_ACTIVATION, arguments(
                                 CodeBlock.of("$N", batchNorm.in()),
@@ -70,7 +74,7 @@ final class FusedForward {
                                 act.function() == Function.RELU ? CodeBlock.of("0.0") : activation.setting(
                                         act.function() == Function.ELU ? Hyperparameter.ALPHA : Hyperparameter.SLOPE),
                                 dropout == null ? CodeBlock.of("0.0") : dropout.setting(Hyperparameter.RATE),
-                                CodeBlock.of(dropout == null ? "null" : "$N", Members.DROPOUT_RNG)))
+                                dropout == null ? CodeBlock.of("null") : CodeBlock.of("$N", Members.DROPOUT_RNG)))
                 .addStatement("$T $N = $N.normalised()", RuntimeTypes.INDARRAY, batchNorm.out(), outputs)
                 .addStatement("afterLayer($S, $N)", batchNorm.name(), batchNorm.out())
                 .addStatement("$T $N = $N.activated()", RuntimeTypes.INDARRAY, activation.out(), outputs);
