@@ -52,7 +52,7 @@ final class FusedForward {
         LayerContext activation = layout.layer(fusion.activation());
         LayerContext dropout = fusion.dropout().map(layout::layer).orElse(null);
         LayerSpec.Activation act = (LayerSpec.Activation) activation.node().spec();
-        String outputs = batchNorm.name() + "Fused";
+        String outputs = layout.fusedOutputs(fusion);
         CodeBlock.Builder code = CodeBlock.builder();
         if (dropout == null) {
             code.add("// No Dropout follows $L: drop rate 0.0 and no generator.\n", activation.name());
