@@ -52,6 +52,17 @@ public final class BatchNormActivation {
     }
 
     /**
+     * Which loops the FLOAT fused kernels run on in this JVM, for logs and benchmark headers: the Vector
+     * API's (with the vector width) when the JVM was started with {@code --add-modules
+     * jdk.incubator.vector}, else scalar loops. Decided once, when the kernels first load.
+     *
+     * @return for example {@code "Vector API, 512-bit vectors (16 floats)"} or {@code "scalar loops"}
+     */
+    public static String loops() {
+        return FusedLoops.get().description();
+    }
+
+    /**
      * What {@link #forward} returns: each fused layer's output, x's shape.
      *
      * @param normalised the BatchNorm's output z
