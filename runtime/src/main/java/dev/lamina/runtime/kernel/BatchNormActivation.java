@@ -33,7 +33,7 @@ import org.nd4j.linalg.api.rng.Random;
  * ELU alpha. ELU (Clevert, Unterthiner and Hochreiter 2016) gets its derivative from its output,
  * {@code f'(z) = a + alpha} for z &lt;= 0, so backward needs no exp.
  *
- * <p>FLOAT tensors run on {@link FusedLoops}: the JDK's Vector API when the JVM was started with
+ * <p>FLOAT tensors run on {@code FusedLoops}: the JDK's Vector API when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}, scalar loops with the same results otherwise (one log line
  * says which). DOUBLE tensors run scalar loops. All arrays share x's type; inputs are not modified;
  * results are allocated as in every kernel (from the open workspace, if any).

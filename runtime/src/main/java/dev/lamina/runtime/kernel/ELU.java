@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * does: {@code dy/dx = 1} for y > 0, else {@code y + alpha}, so it needs no exp. x, y, dy share one
  * shape; FLOAT or DOUBLE. Inputs are not modified.
  *
- * <p>FLOAT forward, on a JVM that runs the Vector API loops ({@link FusedLoops}): one pass,
+ * <p>FLOAT forward, on a JVM that runs the Vector API loops ({@code FusedLoops}): one pass,
  * {@code y = x > 0 ? x : alpha * expm1(x)} with a vectorised expm1. Otherwise branch-free per element,
  * {@code y = alpha * (exp(min(x, 0)) - 1) + max(x, 0)}, the min and exp as libnd4j transforms and the
  * rest as one Java pass: a scalar Java loop calls libm's expm1 per element, which measured slower than
