@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param features the example's input flattened in row-major (C) order: {@code prod(model.inputShape())}
  *                 values (MNIST: the 784 pixels of {@code [1, 28, 28]}, NCHW)
  * @param label    the class, in {@code [0, K)} with {@code [K] = model.outputShape()}
+ * @serial exclude Spark's transport between driver and executors of one version, not a storage format
  */
 public record Example(float[] features, int label) implements Serializable {
     private static final long serialVersionUID = 1L;
