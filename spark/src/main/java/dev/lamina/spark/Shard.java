@@ -85,6 +85,14 @@ record Shard(int partition, float[] features, int[] labels, int width) implement
         return dataset;
     }
 
+    /**
+     * Drops the tensors of run {@code run} from this JVM: the driver's at the end of a run (in local
+     * mode, the executors' too); a cluster's executors drop theirs when the next run's first task comes.
+     */
+    static void forget(String run) {
+        TENSORS.keySet().removeIf(k -> k.startsWith(run + "/"));
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Shard s && partition == s.partition && width == s.width

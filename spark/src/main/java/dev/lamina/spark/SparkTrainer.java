@@ -198,6 +198,7 @@ public final class SparkTrainer {
             return train(shards, run, examples, batchCount, test);
         } finally {
             shards.unpersist(false);
+            Shard.forget(run.id());
         }
     }
 

@@ -128,6 +128,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
     PrintStream out = System.out;
 
+    /** A command whose options picocli fills in from the command line. */
+    public SparkTrainCommand() {}
+
     /**
      * Runs the command and exits with its code.
      *
