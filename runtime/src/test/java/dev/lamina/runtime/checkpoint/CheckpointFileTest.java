@@ -116,6 +116,26 @@ class CheckpointFileTest {
     }
 
     @Test
+    void bytesInMemoryAreTheFileAndDecodeWithTheSameChecks() throws Exception {
+        Path file = written();
+        byte[] onDisk = Files.readAllBytes(file);
+        Checkpoint fromFile = CheckpointFile.read(file);
+
+        byte[] inMemory = CheckpointFile.toBytes(fromFile);
+        Checkpoint decoded = CheckpointFile.fromBytes(inMemory, Path.of("broadcast"));
+
+        assertThat(inMemory).isEqualTo(onDisk);
+        assertThat(decoded.position()).isEqualTo(fromFile.position());
+        assertThat(decoded.parameters().keySet()).containsExactlyElementsIn(fromFile.parameters().keySet()).inOrder();
+        byte[] corrupt = inMemory.clone();
+        corrupt[inMemory.length / 2] ^= 0x10;
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> CheckpointFile.fromBytes(corrupt, Path.of("broadcast")));
+        assertThat(e).hasMessageThat().startsWith("broadcast");
+        assertThat(e).hasMessageThat().contains("checksum mismatch");
+    }
+
+    @Test
     void truncatedFileIsAnError() throws Exception {
         Path file = written();
         byte[] bytes = Files.readAllBytes(file);
