@@ -212,7 +212,7 @@ final class TrainCommand implements Callable<Integer> {
         if (System.getenv("OMP_WAIT_POLICY") == null) {
             out.println("Note: OMP_WAIT_POLICY is not set, so idle native threads spin and take cores from the"
                     + " kernels; `export OMP_WAIT_POLICY=PASSIVE` before starting Java trains 1.5x (idle) to 3x (busy)"
-                    + " faster on 2 cores (mvn -Ptrain sets it).");
+                    + " faster on 2 cores (bin/lamina and mvn -Ptrain set it).");
         }
 
         TrainingListener progress = ProgressBarReport.forConsole(out);
