@@ -142,7 +142,7 @@ class TransformerModelsEndToEndTest {
                 + declaration).split("\n"));
 
         Model model = compileAndCreate(source, "LaminaTinyGpt", 1);
-        INDArray logits = model.forward(Nd4j.zeros(DataType.INT, 2, 64), false);
+        INDArray logits = model.forward(Nd4j.zeros(DataType.INT32, 2, 64), false);
 
         assertThat(logits.shape()).isEqualTo(new long[] {2, 64, 100});
     }

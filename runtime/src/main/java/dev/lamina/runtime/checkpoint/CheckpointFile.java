@@ -302,7 +302,7 @@ public final class CheckpointFile {
             String role = tensors == parameters ? "parameter" : tensors == buffers ? "buffer" : "optimizer state";
             for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
                 INDArray t = e.getValue();
-                if (t.dataType() == DataType.LONG || t.length() == 0) {
+                if (t.dataType() == DataType.INT64 || t.length() == 0) {
                     continue;
                 }
                 double[] values = t.data().asDouble();
@@ -326,7 +326,7 @@ public final class CheckpointFile {
         DataType type = switch (code) {
             case 1 -> DataType.FLOAT;
             case 2 -> DataType.DOUBLE;
-            case 3 -> DataType.LONG;
+            case 3 -> DataType.INT64;
             default -> throw new CheckpointException(file, "malformed checkpoint: tensor " + name
                     + " has unknown data type code " + code);
         };

@@ -44,6 +44,7 @@ public final class Evaluator {
      * @throws IllegalArgumentException if the dataset is empty, its shapes do not fit the model, a
      *     regression dataset meets a model whose loss is not {@code MSE}, or {@code batchSize < 1}
      */
+    @SuppressWarnings("try")  // the workspace is open for the block; its handle is not read
     public static Evaluation evaluate(Model model, Dataset dataset, int batchSize) {
         if (dataset.size() == 0) {
             throw new IllegalArgumentException("cannot evaluate on an empty dataset");

@@ -84,7 +84,7 @@ class CheckpointFileTest {
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         tensors.put("d", Nd4j.createFromArray(new double[][] {{1e-300, -0.0}, {Double.MAX_VALUE, Math.PI}}));
         tensors.put("l", Nd4j.createFromArray(new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}));
-        tensors.put("scalar", Nd4j.scalar(DataType.LONG, 42L));
+        tensors.put("scalar", Nd4j.scalar(DataType.INT64, 42L));
         Checkpoint c = new Checkpoint("m", "o", POSITION, tensors, Map.of(), Map.of());
         Path file = dir.resolve("types.ckpt");
 
@@ -213,7 +213,7 @@ class CheckpointFileTest {
         Path file = written();
         byte[] before = Files.readAllBytes(file);
         Checkpoint unsupported = new Checkpoint("m", "o", POSITION,
-                Map.of("half", Nd4j.zeros(DataType.HALF, 2)), Map.of(), Map.of());
+                Map.of("half", Nd4j.zeros(DataType.FLOAT16, 2)), Map.of(), Map.of());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CheckpointFile.write(file, unsupported));
@@ -312,7 +312,7 @@ class CheckpointFileTest {
         buffers.put("bn.running_var", Nd4j.createFromArray(0f, 2f));
         Map<String, INDArray> state = new LinkedHashMap<>();
         state.put("fc.weight/exp_avg_sq", Nd4j.createFromArray(new double[][] {{0, 1e-8}, {1, 2}}));
-        state.put("fc.weight/step", Nd4j.scalar(DataType.LONG, 3L));
+        state.put("fc.weight/step", Nd4j.scalar(DataType.INT64, 3L));
         Map<String, INDArray> target = switch (role) {
             case "parameter" -> parameters;
             case "buffer" -> buffers;

@@ -216,7 +216,7 @@ class MultiHeadAttentionTest {
         assertGradient("dx", dx, numeric(loss, x));
         assertGradient("dWk", g[2], numeric(loss, p[2]));
         assertGradient("dWq", g[0], numeric(loss, p[0]));
-        assertThrows(IllegalArgumentException.class, () -> forward(x, p, 2, true, Nd4j.ones(DataType.INT, 2, 4), null,
+        assertThrows(IllegalArgumentException.class, () -> forward(x, p, 2, true, Nd4j.ones(DataType.INT32, 2, 4), null,
                 null));
     }
 
