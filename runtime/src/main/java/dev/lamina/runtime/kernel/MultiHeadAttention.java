@@ -37,7 +37,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * copied to {@code [N*H, T, d]} blocks in Java (the 1/sqrt(d) scale folded into Q's copy) and the two
  * products per head run as libnd4j's batched {@code matmul} over the N*H heads; the softmax over
  * rows of {@code [N*H*T, T]}, with the causal limit and the dropout mask fused in, and its backward are
- * Java loops in double over per-thread row blocks. FLOAT or DOUBLE; all arrays share x's type. Inputs are not modified.
+ * Java loops in double over per-thread row blocks. Temporaries that do not outlive a call (head outputs,
+ * the backward pass's per-head gradients) live in per-thread {@link Scratch} buffers. FLOAT or DOUBLE;
+ * all arrays share x's type. Inputs are not modified.
  */
 public final class MultiHeadAttention {
     private MultiHeadAttention() {}
