@@ -38,7 +38,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * products per head run as libnd4j's batched {@code matmul} over the N*H heads; the softmax over
  * rows of {@code [N*H*T, T]}, with the causal limit and the dropout mask fused in, and its backward are
  * Java loops in double over per-thread row blocks. Temporaries that do not outlive a call (head outputs,
- * the backward pass's per-head gradients) live in per-thread {@link Scratch} buffers. FLOAT or DOUBLE;
+ * the backward pass's per-head gradients) live in per-thread scratch buffers. FLOAT or DOUBLE;
  * all arrays share x's type. Inputs are not modified.
  */
 public final class MultiHeadAttention {
