@@ -7,7 +7,6 @@ import dev.lamina.runtime.kernel.BatchNormActivation;
 import dev.lamina.runtime.kernel.BatchNormFold;
 import dev.lamina.runtime.kernel.Conv2d;
 import dev.lamina.runtime.kernel.Dense;
-import dev.lamina.runtime.kernel.Dropout;
 import dev.lamina.runtime.kernel.ELU;
 import dev.lamina.runtime.kernel.Flatten;
 import dev.lamina.runtime.kernel.Init;
@@ -590,26 +589,18 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // bn2: BatchNorm over 16 channels, momentum 0.1, eps 1.0E-5 -> [N, 16, 4, 4]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv2.bias
         // rewrite BatchNormFold: folded into 'conv2' for inference
-        INDArray bn2Out;
-        if (training) {
-            bn2Out = BatchNorm.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, BN2_MOMENTUM, BN2_EPSILON, bn2Cache);
-        } else {
-            bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, BN2_EPSILON);
-        }
-        afterLayer("bn2", bn2Out);
-
         // act2: LeakyReLU slope 0.1 -> [N, 16, 4, 4]
-        INDArray act2Out = LeakyReLU.forward(bn2Out, ACT2_SLOPE);
-        afterLayer("act2", act2Out);
-
         // drop2: Dropout rate 0.25 -> [N, 16, 4, 4]
-        INDArray drop2Out = act2Out;
-        if (training) {
-            drop2Mask = Dropout.sampleMask(act2Out.shape(), DROP2_RATE, dropoutRng, dataType);
-            drop2Out = Dropout.forward(act2Out, drop2Mask);
-        }
+        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 in one pass
+        BatchNormActivation.Outputs bn2Fused = BatchNormActivation.forward(conv2Out,
+                bn2Gamma.value(), bn2Beta.value(), bn2RunningMean, bn2RunningVar, BN2_MOMENTUM,
+                BN2_EPSILON, bn2Cache, training, BatchNormActivation.Activation.LEAKY_RELU,
+                ACT2_SLOPE, DROP2_RATE, dropoutRng);
+        INDArray bn2Out = bn2Fused.normalised();
+        afterLayer("bn2", bn2Out);
+        INDArray act2Out = bn2Fused.activated();
+        afterLayer("act2", act2Out);
+        INDArray drop2Out = bn2Fused.output();
         afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
@@ -629,26 +620,17 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // bn3: BatchNorm over 32 features, momentum 0.1, eps 1.0E-5 -> [N, 32]
         // rewrite BiasBeforeBatchNorm: running mean starts at -fc1.bias
         // rewrite BatchNormFold: folded into 'fc1' for inference
-        INDArray bn3Out;
-        if (training) {
-            bn3Out = BatchNorm.forwardTrain(fc1Out, bn3Gamma.value(), bn3Beta.value(),
-                    bn3RunningMean, bn3RunningVar, BN3_MOMENTUM, BN3_EPSILON, bn3Cache);
-        } else {
-            bn3Out = BatchNorm.forwardInference(fc1Out, bn3Gamma.value(), bn3Beta.value(),
-                    bn3RunningMean, bn3RunningVar, BN3_EPSILON);
-        }
-        afterLayer("bn3", bn3Out);
-
         // act3: ELU alpha 1.0 -> [N, 32]
-        INDArray act3Out = ELU.forward(bn3Out, ACT3_ALPHA);
-        afterLayer("act3", act3Out);
-
         // drop3: Dropout rate 0.5 -> [N, 32]
-        INDArray drop3Out = act3Out;
-        if (training) {
-            drop3Mask = Dropout.sampleMask(act3Out.shape(), DROP3_RATE, dropoutRng, dataType);
-            drop3Out = Dropout.forward(act3Out, drop3Mask);
-        }
+        // fusion BatchNormActivation: forward of bn3 + act3 + drop3 in one pass
+        BatchNormActivation.Outputs bn3Fused = BatchNormActivation.forward(fc1Out, bn3Gamma.value(),
+                bn3Beta.value(), bn3RunningMean, bn3RunningVar, BN3_MOMENTUM, BN3_EPSILON, bn3Cache,
+                training, BatchNormActivation.Activation.ELU, ACT3_ALPHA, DROP3_RATE, dropoutRng);
+        INDArray bn3Out = bn3Fused.normalised();
+        afterLayer("bn3", bn3Out);
+        INDArray act3Out = bn3Fused.activated();
+        afterLayer("act3", act3Out);
+        INDArray drop3Out = bn3Fused.output();
         afterLayer("drop3", drop3Out);
 
         // logits: Dense 32->10 -> [N, 10]
@@ -665,12 +647,14 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
             conv2Input = relu1Out;
             act2Input = bn2Out;
             act2Output = act2Out;
+            drop2Mask = bn2Fused.mask();
             pool2Input = drop2Out;
             pool2Output = pool2Out;
             flattenInput = pool2Out;
             fc1Input = flattenOut;
             act3Input = bn3Out;
             act3Output = act3Out;
+            drop3Mask = bn3Fused.mask();
             logitsInput = drop3Out;
             finishTrainingForward();
         }

@@ -7,7 +7,6 @@ import dev.lamina.runtime.kernel.BatchNormActivation;
 import dev.lamina.runtime.kernel.BatchNormFold;
 import dev.lamina.runtime.kernel.Conv2d;
 import dev.lamina.runtime.kernel.Dense;
-import dev.lamina.runtime.kernel.Dropout;
 import dev.lamina.runtime.kernel.ELU;
 import dev.lamina.runtime.kernel.Flatten;
 import dev.lamina.runtime.kernel.Init;
@@ -505,26 +504,18 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv1.bias
         // rewrite BatchNormFold: folded into 'conv1' for inference
-        INDArray bn1Out;
-        if (training) {
-            bn1Out = BatchNorm.forwardTrain(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                    bn1RunningMean, bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache);
-        } else {
-            bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                    bn1RunningMean, bn1RunningVar, BN1_EPSILON);
-        }
-        afterLayer("bn1", bn1Out);
-
         // act1: ELU alpha 1.0 -> [N, 32, 26, 26]
-        INDArray act1Out = ELU.forward(bn1Out, ACT1_ALPHA);
-        afterLayer("act1", act1Out);
-
         // drop1: Dropout rate 0.2 -> [N, 32, 26, 26]
-        INDArray drop1Out = act1Out;
-        if (training) {
-            drop1Mask = Dropout.sampleMask(act1Out.shape(), DROP1_RATE, dropoutRng, dataType);
-            drop1Out = Dropout.forward(act1Out, drop1Mask);
-        }
+        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 in one pass
+        BatchNormActivation.Outputs bn1Fused = BatchNormActivation.forward(conv1Out,
+                bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_MOMENTUM,
+                BN1_EPSILON, bn1Cache, training, BatchNormActivation.Activation.ELU, ACT1_ALPHA,
+                DROP1_RATE, dropoutRng);
+        INDArray bn1Out = bn1Fused.normalised();
+        afterLayer("bn1", bn1Out);
+        INDArray act1Out = bn1Fused.activated();
+        afterLayer("act1", act1Out);
+        INDArray drop1Out = bn1Fused.output();
         afterLayer("drop1", drop1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
@@ -540,26 +531,18 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv2.bias
         // rewrite BatchNormFold: folded into 'conv2' for inference
-        INDArray bn2Out;
-        if (training) {
-            bn2Out = BatchNorm.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, BN2_MOMENTUM, BN2_EPSILON, bn2Cache);
-        } else {
-            bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, BN2_EPSILON);
-        }
-        afterLayer("bn2", bn2Out);
-
         // act2: ELU alpha 1.0 -> [N, 64, 11, 11]
-        INDArray act2Out = ELU.forward(bn2Out, ACT2_ALPHA);
-        afterLayer("act2", act2Out);
-
         // drop2: Dropout rate 0.3 -> [N, 64, 11, 11]
-        INDArray drop2Out = act2Out;
-        if (training) {
-            drop2Mask = Dropout.sampleMask(act2Out.shape(), DROP2_RATE, dropoutRng, dataType);
-            drop2Out = Dropout.forward(act2Out, drop2Mask);
-        }
+        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 in one pass
+        BatchNormActivation.Outputs bn2Fused = BatchNormActivation.forward(conv2Out,
+                bn2Gamma.value(), bn2Beta.value(), bn2RunningMean, bn2RunningVar, BN2_MOMENTUM,
+                BN2_EPSILON, bn2Cache, training, BatchNormActivation.Activation.ELU, ACT2_ALPHA,
+                DROP2_RATE, dropoutRng);
+        INDArray bn2Out = bn2Fused.normalised();
+        afterLayer("bn2", bn2Out);
+        INDArray act2Out = bn2Fused.activated();
+        afterLayer("act2", act2Out);
+        INDArray drop2Out = bn2Fused.output();
         afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
@@ -587,11 +570,13 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
             conv1Input = input;
             act1Input = bn1Out;
             act1Output = act1Out;
+            drop1Mask = bn1Fused.mask();
             pool1Input = drop1Out;
             pool1Output = pool1Out;
             conv2Input = pool1Out;
             act2Input = bn2Out;
             act2Output = act2Out;
+            drop2Mask = bn2Fused.mask();
             pool2Input = drop2Out;
             pool2Output = pool2Out;
             flattenInput = pool2Out;
