@@ -25,13 +25,16 @@ final class Pooling {
         return PoolGeometry.window(size).stride(stride).valid(x.size(2), x.size(3));
     }
 
-    /** Checks that g's windows lie on x: each starts inside x or its top/left padding, and reads x. */
+    /**
+     * Checks that each of g's windows reads x: the first does since g's padding is smaller than the
+     * window, the last must start inside x. Rows and columns past x at the bottom and right are
+     * padding, as many as the output size needs.
+     */
     static void check(INDArray x, PoolGeometry g) {
         Support.checkRank(x, 4, "x");
         long h = x.size(2), w = x.size(3);
         if ((long) (g.outHeight() - 1) * g.strideHeight() - g.padTop() >= h
-                || (long) (g.outWidth() - 1) * g.strideWidth() - g.padLeft() >= w
-                || (g.padTop() == 0 && h < g.windowHeight()) || (g.padLeft() == 0 && w < g.windowWidth())) {
+                || (long) (g.outWidth() - 1) * g.strideWidth() - g.padLeft() >= w) {
             throw new IllegalArgumentException("output " + g.outHeight() + "x" + g.outWidth() + " does not fit input "
                     + h + "x" + w + " with window " + g.windowHeight() + "x" + g.windowWidth() + ", stride "
                     + g.strideHeight() + "x" + g.strideWidth() + " and padding top " + g.padTop() + ", left "

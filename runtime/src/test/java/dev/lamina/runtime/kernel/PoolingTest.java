@@ -146,7 +146,9 @@ class PoolingTest {
                 // SAME, {3, 2} stride {2, 1} on 6x5: padded top 0 / bottom 1, left 0 / right 1
                 Arguments.of(2, 1, 6, 5, PoolGeometry.window(3, 2).stride(2, 1).padding(0, 0).output(3, 5)),
                 // SAME, 3x3 stride 2 on 7x7: padded 1 on every side
-                Arguments.of(1, 1, 7, 7, PoolGeometry.window(3).stride(2).padding(1, 1).output(4, 4)));
+                Arguments.of(1, 1, 7, 7, PoolGeometry.window(3).stride(2).padding(1, 1).output(4, 4)),
+                // SAME, 2x2 stride 2 on 1x3: a window taller than the input, padded below
+                Arguments.of(2, 1, 1, 3, PoolGeometry.window(2).stride(2).padding(0, 0).output(1, 2)));
     }
 
     @ParameterizedTest
@@ -210,7 +212,7 @@ class PoolingTest {
         assertThrows(IllegalArgumentException.class,
                 () -> MaxPool2d.forward(randn(1, 1, 1, 4, 4), PoolGeometry.window(2).stride(2).output(3, 2)));
         assertThrows(IllegalArgumentException.class,
-                () -> AvgPool2d.forward(randn(1, 1, 1, 1, 4), PoolGeometry.window(2).stride(1).output(1, 3)));
+                () -> AvgPool2d.forward(randn(1, 1, 1, 1, 4), PoolGeometry.window(2).stride(1).output(2, 3)));
     }
 
     @Test
