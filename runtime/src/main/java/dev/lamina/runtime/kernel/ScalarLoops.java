@@ -57,13 +57,16 @@ final class ScalarLoops extends FusedLoops {
         }
     }
 
-    /** f'(z) from act: ReLU {@code [z > 0]}, LeakyReLU {@code z > 0 ? 1 : slope}, ELU {@code a > 0 ? 1 : a + alpha}. */
-    static float slope(float act, Activation f, float p) {
-        return switch (f) {
-            case RELU -> act > 0f ? 1f : 0f;
-            case LEAKY_RELU -> act > 0f ? 1f : p;
-            case ELU -> act > 0f ? 1f : act + p;
-        };
+    /**
+     * All 32 bits set if {@code act > 0}, else none: the slope is 1 there and the gradient passes as is;
+     * elsewhere it is ReLU's 0, LeakyReLU's slope or ELU's {@code a + alpha}. NaN counts as inactive,
+     * as in the vector loops' compare.
+     */
+    static int activeBits(float act) {
+        int bits = Float.floatToRawIntBits(act);
+        // The sign of -bits & ~bits is set for bits > 0 (positive floats, +inf and NaNs with a clear sign
+        // bit), that of bits - 0x7F800001 for bits below the first NaN.
+        return (-bits & ~bits & (bits - 0x7F800001)) >> 31;
     }
 
     @Override
@@ -72,7 +75,16 @@ final class ScalarLoops extends FusedLoops {
         double s = 0, sh = 0;
         for (int k = 0; k < len; k++) {
             float d = mask == null ? dy[io + k] : dy[io + k] * mask[io + k];
-            float v = f == Activation.RELU ? (act[io + k] > 0f ? d : 0f) : d * slope(act[io + k], f, p);
+            float a = act[io + k];
+            // Selected by bits, without a branch (signs of activations are random: a branch mispredicts).
+            int active = activeBits(a);
+            float inactive = switch (f) {
+                case RELU -> 0f;
+                case LEAKY_RELU -> d * p;
+                case ELU -> d * (a + p);
+            };
+            float v = Float.intBitsToFloat(Float.floatToRawIntBits(d) & active
+                    | Float.floatToRawIntBits(inactive) & ~active);
             g[go + k] = v;
             s += v;
             sh += v * xHat[ho + k];
