@@ -559,7 +559,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn1' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference
         INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), null, CONV1_GEOMETRY);
-        afterLayer("conv1", conv1Out);
+        afterLayer("conv1", input, conv1Out);
 
         // bn1: BatchNorm over 8 channels, momentum 0.1, eps 1.0E-5 -> [N, 8, 12, 12]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv1.bias
@@ -572,23 +572,23 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
             bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
                     bn1RunningMean, bn1RunningVar, BN1_EPSILON);
         }
-        afterLayer("bn1", bn1Out);
+        afterLayer("bn1", conv1Out, bn1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu1' (exact: max commutes with non-decreasing functions)
         INDArray pool1Out = MaxPool2d.forward(bn1Out, POOL1_WINDOW, POOL1_STRIDE);
-        afterLayer("pool1", pool1Out);
+        afterLayer("pool1", bn1Out, pool1Out);
 
         // relu1: ReLU -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
         INDArray relu1Out = ReLU.forward(pool1Out);
-        afterLayer("relu1", relu1Out);
+        afterLayer("relu1", pool1Out, relu1Out);
 
         // conv2: Conv2d 8->16, 3x3, stride 1, VALID, no bias -> [N, 16, 4, 4]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference
         INDArray conv2Out = Conv2d.forward(relu1Out, conv2Weight.value(), null, CONV2_GEOMETRY);
-        afterLayer("conv2", conv2Out);
+        afterLayer("conv2", relu1Out, conv2Out);
 
         // bn2: BatchNorm over 16 channels, momentum 0.1, eps 1.0E-5 -> [N, 16, 4, 4]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv2.bias
@@ -601,11 +601,11 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
             bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
                     bn2RunningMean, bn2RunningVar, BN2_EPSILON);
         }
-        afterLayer("bn2", bn2Out);
+        afterLayer("bn2", conv2Out, bn2Out);
 
         // act2: LeakyReLU slope 0.1 -> [N, 16, 4, 4]
         INDArray act2Out = LeakyReLU.forward(bn2Out, ACT2_SLOPE);
-        afterLayer("act2", act2Out);
+        afterLayer("act2", bn2Out, act2Out);
 
         // drop2: Dropout rate 0.25 -> [N, 16, 4, 4]
         INDArray drop2Out = act2Out;
@@ -613,21 +613,21 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
             drop2Mask = Dropout.sampleMask(act2Out.shape(), DROP2_RATE, dropoutRng, dataType);
             drop2Out = Dropout.forward(act2Out, drop2Mask);
         }
-        afterLayer("drop2", drop2Out);
+        afterLayer("drop2", act2Out, drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
         INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_WINDOW, POOL2_STRIDE);
-        afterLayer("pool2", pool2Out);
+        afterLayer("pool2", drop2Out, pool2Out);
 
         // flatten: Flatten [16, 2, 2] to [64] -> [N, 64]
         INDArray flattenOut = Flatten.forward(pool2Out);
-        afterLayer("flatten", flattenOut);
+        afterLayer("flatten", pool2Out, flattenOut);
 
         // fc1: Dense 64->32, no bias -> [N, 32]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn3' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn3' into this layer's weight and bias for inference
         INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), null);
-        afterLayer("fc1", fc1Out);
+        afterLayer("fc1", flattenOut, fc1Out);
 
         // bn3: BatchNorm over 32 features, momentum 0.1, eps 1.0E-5 -> [N, 32]
         // rewrite BiasBeforeBatchNorm: running mean starts at -fc1.bias
@@ -640,11 +640,11 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
             bn3Out = BatchNorm.forwardInference(fc1Out, bn3Gamma.value(), bn3Beta.value(),
                     bn3RunningMean, bn3RunningVar, BN3_EPSILON);
         }
-        afterLayer("bn3", bn3Out);
+        afterLayer("bn3", fc1Out, bn3Out);
 
         // act3: ELU alpha 1.0 -> [N, 32]
         INDArray act3Out = ELU.forward(bn3Out, ACT3_ALPHA);
-        afterLayer("act3", act3Out);
+        afterLayer("act3", bn3Out, act3Out);
 
         // drop3: Dropout rate 0.5 -> [N, 32]
         INDArray drop3Out = act3Out;
@@ -652,11 +652,11 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
             drop3Mask = Dropout.sampleMask(act3Out.shape(), DROP3_RATE, dropoutRng, dataType);
             drop3Out = Dropout.forward(act3Out, drop3Mask);
         }
-        afterLayer("drop3", drop3Out);
+        afterLayer("drop3", act3Out, drop3Out);
 
         // logits: Dense 32->10 -> [N, 10]
         INDArray logitsOut = Dense.forward(drop3Out, logitsWeight.value(), logitsBias.value());
-        afterLayer("logits", logitsOut);
+        afterLayer("logits", drop3Out, logitsOut);
 
         if (training) {
             // Keep what backward() reads: the tensors around each layer that it visits.
@@ -692,14 +692,17 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
                 bn1RunningMean, bn1RunningVar, BN1_EPSILON, conv1FoldedWeight, conv1FoldedBias);
         INDArray conv1Out = Conv2d.forward(input, conv1FoldedWeight, conv1FoldedBias,
                 CONV1_GEOMETRY);
+        afterInferenceLayer("conv1", input, conv1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu1' (exact: max commutes with non-decreasing functions)
         INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);
+        afterInferenceLayer("pool1", conv1Out, pool1Out);
 
         // relu1: ReLU -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
         INDArray relu1Out = ReLU.forward(pool1Out);
+        afterInferenceLayer("relu1", pool1Out, relu1Out);
 
         // conv2: Conv2d 8->16, 3x3, stride 1, VALID, no bias -> [N, 16, 4, 4]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
@@ -708,18 +711,22 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
                 bn2RunningMean, bn2RunningVar, BN2_EPSILON, conv2FoldedWeight, conv2FoldedBias);
         INDArray conv2Out = Conv2d.forward(relu1Out, conv2FoldedWeight, conv2FoldedBias,
                 CONV2_GEOMETRY);
+        afterInferenceLayer("conv2", relu1Out, conv2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
         // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
         INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_WINDOW, POOL2_STRIDE);
+        afterInferenceLayer("pool2", conv2Out, pool2Out);
 
         // act2: LeakyReLU slope 0.1 -> [N, 16, 2, 2]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
         INDArray act2Out = LeakyReLU.forward(pool2Out, ACT2_SLOPE);
+        afterInferenceLayer("act2", pool2Out, act2Out);
 
         // flatten: Flatten [16, 2, 2] to [64] -> [N, 64]
         INDArray flattenOut = Flatten.forward(act2Out);
+        afterInferenceLayer("flatten", act2Out, flattenOut);
 
         // fc1: Dense 64->32, no bias -> [N, 32]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn3' subtracts it with the batch mean
@@ -727,13 +734,16 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         BatchNormFold.intoDense(fc1Weight.value(), null, bn3Gamma.value(), bn3Beta.value(),
                 bn3RunningMean, bn3RunningVar, BN3_EPSILON, fc1FoldedWeight, fc1FoldedBias);
         INDArray fc1Out = Dense.forward(flattenOut, fc1FoldedWeight, fc1FoldedBias);
+        afterInferenceLayer("fc1", flattenOut, fc1Out);
 
         // act3: ELU alpha 1.0 -> [N, 32]
         INDArray act3Out = ELU.forward(fc1Out, ACT3_ALPHA);
+        afterInferenceLayer("act3", fc1Out, act3Out);
 
         // logits: Dense 32->10 -> [N, 10]
         // rewrite DropoutAtInference: 'drop3' before this layer is removed (identity at inference)
         INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), logitsBias.value());
+        afterInferenceLayer("logits", act3Out, logitsOut);
         return logitsOut;
     }
 
@@ -744,6 +754,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // logits: Dense 32->10
         INDArray dDrop3Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput,
                 logitsWeight.grad(), logitsBias.grad(), INPUT_GRADIENT);
+        afterBackward("logits", INPUT_GRADIENT);
 
         // drop3: Dropout rate 0.5
         // act3: ELU alpha 1.0
@@ -752,17 +763,21 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         INDArray dFc1Out = BatchNormActivation.chainBackward(dDrop3Out, drop3Mask,
                 BatchNormActivation.Activation.ELU, ACT3_ALPHA, act3Input, act3Output,
                 bn3Gamma.value(), bn3Cache, bn3Gamma.grad(), bn3Beta.grad());
+        afterBackward("bn3+act3+drop3", INPUT_GRADIENT);
 
         // fc1: Dense 64->32, no bias
         INDArray dFlattenOut = Dense.backward(fc1Input, fc1Weight.value(), dFc1Out,
                 fc1Weight.grad(), null, INPUT_GRADIENT);
+        afterBackward("fc1", INPUT_GRADIENT);
 
         // flatten: Flatten [16, 2, 2] to [64]
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
+        afterBackward("flatten", INPUT_GRADIENT);
 
         // pool2: MaxPool2d 2x2, stride 2
         INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_WINDOW,
                 POOL2_STRIDE);
+        afterBackward("pool2", INPUT_GRADIENT);
 
         // drop2: Dropout rate 0.25
         // act2: LeakyReLU slope 0.1
@@ -771,26 +786,32 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask,
                 BatchNormActivation.Activation.LEAKY_RELU, ACT2_SLOPE, act2Input, act2Output,
                 bn2Gamma.value(), bn2Cache, bn2Gamma.grad(), bn2Beta.grad());
+        afterBackward("bn2+act2+drop2", INPUT_GRADIENT);
 
         // conv2: Conv2d 8->16, 3x3, stride 1, VALID, no bias
         INDArray dRelu1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
                 conv2Weight.grad(), null, CONV2_GEOMETRY, INPUT_GRADIENT);
+        afterBackward("conv2", INPUT_GRADIENT);
 
         // relu1: ReLU
         INDArray dPool1Out = ReLU.backward(relu1Input, relu1Output, dRelu1Out);
+        afterBackward("relu1", INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
         INDArray dBn1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW,
                 POOL1_STRIDE);
+        afterBackward("pool1", INPUT_GRADIENT);
 
         // bn1: BatchNorm over 8 channels, momentum 0.1, eps 1.0E-5
         INDArray dConv1Out = BatchNorm.backward(dBn1Out, bn1Gamma.value(), bn1Cache,
                 bn1Gamma.grad(), bn1Beta.grad());
+        afterBackward("bn1", INPUT_GRADIENT);
 
         // conv1: Conv2d 1->8, 3x3, stride 1, SAME (pad top 1, left 1), no bias
         // The first layer with parameters: nothing before it needs a gradient.
         Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(), null,
                 CONV1_GEOMETRY, NO_INPUT_GRADIENT);
+        afterBackward("conv1", NO_INPUT_GRADIENT);
     }
 
     @Override
