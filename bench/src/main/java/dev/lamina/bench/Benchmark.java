@@ -338,7 +338,10 @@ public final class Benchmark {
         return -1;
     }
 
-    /** {@code bench/target/results.csv}: next to the classes directory this class was loaded from, else in the working directory. */
+    /**
+     * {@code bench/target/results.csv}: next to the classes directory this class was loaded from, else in
+     * the working directory.
+     */
     private static Path defaultResultsFile() {
         try {
             Path classes = Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -26,7 +26,9 @@ final class ProfileHooks {
 
     private static CodeBlock after(String hook, LayerContext layer) {
         if (layer.ins().size() == 1) {
-            return CodeBlock.builder().addStatement("$L($S, $N, $N)", hook, layer.name(), layer.in(), layer.out()).build();
+            return CodeBlock.builder()
+                    .addStatement("$L($S, $N, $N)", hook, layer.name(), layer.in(), layer.out())
+                    .build();
         }
         return CodeBlock.builder().addStatement("$L($S, $N)", hook, layer.name(), layer.out()).build();
     }

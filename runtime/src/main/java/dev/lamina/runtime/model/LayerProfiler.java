@@ -28,8 +28,18 @@ import java.util.Map;
  * runs the declared layers ({@link Pass#FORWARD}), backward runs them in reverse, with a fused backward
  * (a BatchNorm, its activation and dropout) as one entry named {@code bn1+act1+drop1}
  * ({@link Pass#BACKWARD}), and inference runs the rewritten inference pass ({@link Pass#INFERENCE}), where
- * a folded BatchNorm's time is its convolution's and removed layers are absent. FLOP and bytes are
- * estimated as {@link LayerWork} says: matrix products only, and a lower bound on memory traffic.
+ * a folded BatchNorm's time is its convolution's and removed layers are absent.
+ *
+ * <p>The work is estimated from the shapes of the layer's tensors in that pass. FLOP count the
+ * multiply-adds of the matrix products as 2 each: a Conv2d or Conv1d {@code 2 * outputValues *
+ * channels * kernel area}, a Dense layer {@code 2 * outputValues * inputs}, MultiHeadAttention its four
+ * projections and two attention products ({@code 8 N T D^2 + 4 N T^2 D}); backward twice the forward
+ * FLOP (input and weight gradients), once where no input gradient is computed. Other layers (bias,
+ * normalisation, activations, pooling, dropout) count 0 FLOP and are judged by their GB/s. Bytes are a
+ * lower bound on memory traffic, each tensor a pass touches counted once: forward reads the input and
+ * the parameters and writes the output; backward reads the output gradient, the input (or kept tensors
+ * of its size) and the parameters, writes the parameter gradients and, if computed, the input gradient.
+ * A fused backward's work is the sum of its layers'.
  *
  * <p>Nothing is timed while no profiler is attached: the generated code's hooks then cost a field read
  * each. ND4J's CPU ops run synchronously, so a layer's kernels have finished when its time is taken.
@@ -48,16 +58,17 @@ public final class LayerProfiler {
     }
 
     /**
-     * The totals of one layer in one pass since the profiler was attached or last {@linkplain #reset reset}.
+     * The totals of one layer in one pass since the profiler was attached or last
+     * {@linkplain LayerProfiler#reset reset}.
      *
      * @param layer the layer's name as declared ({@code conv1}; fused layers joined by {@code +})
      * @param kind  the layer's kind ({@code Conv2d}; fused kinds joined by {@code +})
      * @param pass  the pass
      * @param calls how many times the layer ran in that pass
      * @param nanos the time of all those runs, in nanoseconds
-     * @param flop  the floating-point operations of all those runs (see {@link LayerWork}); 0 for layers
-     *              without matrix products
-     * @param bytes the bytes of memory traffic of all those runs, a lower bound (see {@link LayerWork})
+     * @param flop  the floating-point operations of all those runs (see the class documentation); 0 for
+     *              layers without matrix products
+     * @param bytes the bytes of memory traffic of all those runs, a lower bound (see the class documentation)
      */
     public record Entry(String layer, String kind, Pass pass, long calls, long nanos, double flop, double bytes) {
         /** {@return the mean time of one run, in milliseconds} */
