@@ -309,8 +309,9 @@ public abstract class GeneratedModel implements Model {
 
     /**
      * Called by forward after each junction (a residual addition, a concatenation), which reads several
-     * inputs: as {@link #afterLayer(String, INDArray, INDArray)}, with the profiler's estimate of the
-     * inputs derived from the output.
+     * inputs, and after each layer of a fused forward kernel, which computes them all in one call: as
+     * {@link #afterLayer(String, INDArray, INDArray)}, with the profiler's estimate of the inputs derived
+     * from the output (the fused kernel's time goes to its first layer).
      *
      * @param layer  the layer's declared name
      * @param output its output batch
