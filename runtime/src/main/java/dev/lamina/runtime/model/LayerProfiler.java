@@ -28,7 +28,10 @@ import java.util.Map;
  * runs the declared layers ({@link Pass#FORWARD}), backward runs them in reverse, with a fused backward
  * (a BatchNorm, its activation and dropout) as one entry named {@code bn1+act1+drop1}
  * ({@link Pass#BACKWARD}), and inference runs the rewritten inference pass ({@link Pass#INFERENCE}), where
- * a folded BatchNorm's time is its convolution's and removed layers are absent.
+ * a folded BatchNorm's time is its convolution's and removed layers are absent. In the training forward
+ * pass a fused BatchNorm-activation(-dropout) kernel computes all its layers in one call before they are
+ * reported, so its whole time is the BatchNorm's entry, and the activation's and dropout's entries hold
+ * only the moment it takes to hand out their outputs (their GB/s then mean nothing).
  *
  * <p>The work is estimated from the shapes of the layer's tensors in that pass. FLOP count the
  * multiply-adds of the matrix products as 2 each: a Conv2d or Conv1d {@code 2 * outputValues *
