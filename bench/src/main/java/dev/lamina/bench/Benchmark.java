@@ -2,6 +2,7 @@ package dev.lamina.bench;
 
 import dev.lamina.runtime.Natives;
 import dev.lamina.runtime.kernel.BatchNormActivation;
+import dev.lamina.runtime.model.LayerProfiler;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.train.StepWorkspace;
 import dev.lamina.runtime.train.TrainingStep;
@@ -22,19 +23,23 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Throughput of one network ({@code --model}: the seed network, the examples' MNIST ResNet, or their
  * MNIST Vision Transformer, which only Lamina runs (DL4J has no comparable ready-made transformer);
- * see {@link BenchModel}) in Lamina and in Deeplearning4j in one JVM run, on random MNIST-shaped
+ * see {@link BenchModel}) in Lamina, in Deeplearning4j and (seed network only) in PyTorch through DJL
+ * ({@link DjlSeedNet}) in one JVM run, each measured the same way, on random MNIST-shaped
  * data ({@code [N, 1, 28, 28]} uniform in [0, 1), random one-hot labels over 10 classes), FLOAT, at
  * each batch size: training steps (forward, loss gradient, backward, Adam 1e-3) and inference
  * forward passes. Each measurement is a warm-up, then repeated timed windows of at least
  * {@code --window} seconds each; images/s is reported as min/median/max over the windows, with the
  * achieved GFLOP/s of the median (the conv and dense layers; seed network: 19.5 MFLOP per training
  * image, 6.5 per inference image) against the sgemm rate measured at the start of the run. Also: peak
- * resident memory ({@code VmHWM}) after each framework, and the processor's compile-time cost.
+ * resident memory ({@code VmHWM}) after each framework, and the processor's compile-time cost. The
+ * table is also written to {@code bench/target/results.csv} ({@link ResultsCsv}; {@code --results FILE}
+ * elsewhere). {@code --profile} then times Lamina's layers ({@link LayerProfiler}) for one more window
+ * per mode and batch, and prints the per-layer table.
  *
- * <p>Usage: {@code Benchmark [--model seed|resnet|vit] [--only lamina|dl4j] [--batches 32,128] [--windows 5]
- * [--window 2] [--warmup 3] [--no-compile] [--dl4j-helpers auto|on|off]}. One model per run, so that
- * peak memory is the model's. Both frameworks share one JVM and one
- * heap unless {@code --only} runs one, which is how peak memory should be compared.
+ * <p>Usage: {@code Benchmark [--model seed|resnet|vit] [--only lamina|dl4j|pytorch] [--batches 32,128]
+ * [--windows 5] [--window 2] [--warmup 3] [--no-compile] [--dl4j-helpers auto|on|off] [--profile]
+ * [--results FILE]}. One model per run, so that peak memory is the model's. The frameworks share one JVM
+ * and one heap unless {@code --only} runs one, which is how peak memory should be compared.
  *
  * <p>Both frameworks run on the natives on the class path: with {@code -Pbench} Lamina's default,
  * libnd4j built with oneDNN ({@code linux-x86_64-onednn}), or with {@code -Pbench,stock} the stock
@@ -59,9 +64,12 @@ public final class Benchmark {
             throw new IllegalArgumentException("--model must be one of " + String.join(", ", BenchModel.ALL.keySet())
                     + ", not " + modelName);
         }
-        String only = options.getOrDefault("only", "both");
-        if (!List.of("both", "lamina", "dl4j").contains(only)) {
-            throw new IllegalArgumentException("--only must be lamina or dl4j, not " + only);
+        String only = options.getOrDefault("only", "all");
+        if (!List.of("all", "lamina", "dl4j", "pytorch").contains(only)) {
+            throw new IllegalArgumentException("--only must be lamina, dl4j or pytorch, not " + only);
+        }
+        if (only.equals("pytorch") && !model.hasPytorch()) {
+            throw new IllegalArgumentException("--only pytorch: the benchmark has no PyTorch " + model.title());
         }
         List<Integer> batches = new ArrayList<>();
         for (String b : options.getOrDefault("batches", "32,128").split(",")) {
@@ -79,12 +87,19 @@ public final class Benchmark {
                 throw new IllegalArgumentException("--only dl4j: DL4J has no " + model.title() + " (" + model.dl4jKind()
                         + ")");
             }
-            only = "lamina";
+            only = only.equals("all") && model.hasPytorch() ? "all" : "lamina";
         }
+        boolean runLamina = only.equals("all") || only.equals("lamina");
+        boolean runDl4j = model.hasDl4j() && (only.equals("all") || only.equals("dl4j"));
+        boolean runPytorch = model.hasPytorch() && (only.equals("all") || only.equals("pytorch"));
+        Path results = options.containsKey("results") ? Path.of(options.get("results")) : defaultResultsFile();
         boolean oneDnnNatives = Natives.oneDnn();
         boolean useHelpers = model.hasDl4j() && (helpers.equals("on") || (helpers.equals("auto") && oneDnnNatives));
 
+        // PyTorch first: its version goes into the header, and its natives load before the timing starts.
+        String pytorch = runPytorch ? DjlSeedNet.describe() : null;
         System.out.printf(Locale.ROOT, (model.hasDl4j() ? "Lamina vs DL4J 1.0.0-M2.1" : "Lamina only")
+                + (pytorch != null ? " vs " + pytorch : "")
                 + ", %s, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
                         + "OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, java %s; fused kernels: %s%n",
                 model.title(), Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
@@ -109,15 +124,23 @@ public final class Benchmark {
 
         List<Row> rows = new ArrayList<>();
         Map<String, Long> peakKb = new LinkedHashMap<>();
-        if (!only.equals("dl4j")) {
+        List<String> profiles = new ArrayList<>();
+        if (runLamina) {
             for (int batch : batches) {
                 Data data = Data.random(batch, 1);
-                rows.add(new Row("train", batch, "lamina", time(warmup, windows, window, batch, lamina(model, data, true))));
-                rows.add(new Row("infer", batch, "lamina", time(warmup, windows, window, batch, lamina(model, data, false))));
+                for (boolean training : new boolean[] {true, false}) {
+                    Model lamina = model.lamina().apply(42);
+                    Runnable step = lamina(model, lamina, data, training);
+                    rows.add(new Row(training ? "train" : "infer", batch, "lamina",
+                            time(warmup, windows, window, batch, step)));
+                    if (options.containsKey("profile")) {
+                        profiles.add(profile(lamina, step, window, training, batch));
+                    }
+                }
             }
-            peakKb.put("after lamina", vmHwmKb());
+            peakKb.put("lamina", vmHwmKb());
         }
-        if (!only.equals("lamina")) {
+        if (runDl4j) {
             for (int batch : batches) {
                 Data data = Data.random(batch, 1);
                 rows.add(new Row("train", batch, "dl4j", time(warmup, windows, window, batch,
@@ -125,14 +148,34 @@ public final class Benchmark {
                 rows.add(new Row("infer", batch, "dl4j", time(warmup, windows, window, batch,
                         dl4j(model, data, false, useHelpers, dl4jNets))));
             }
-            peakKb.put("after dl4j", vmHwmKb());
+            peakKb.put("dl4j", vmHwmKb());
+        }
+        if (runPytorch) {
+            for (int batch : batches) {
+                Data data = Data.random(batch, 1);
+                for (boolean training : new boolean[] {true, false}) {
+                    try (DjlSeedNet net = model.pytorch().create(batch, data.features(), data.labels())) {
+                        rows.add(new Row(training ? "train" : "infer", batch, "pytorch",
+                                time(warmup, windows, window, batch, training ? net::fit : net::infer)));
+                    }
+                }
+            }
+            peakKb.put("pytorch", vmHwmKb());
         }
         printTable(rows, sgemm, model);
+        List<ResultsCsv.Row> csv = new ArrayList<>();
+        for (Row r : rows) {
+            csv.add(new ResultsCsv.Row(r.framework(), r.mode(), r.batch(), r.imagesPerSecond(),
+                    peakKb.getOrDefault(r.framework(), -1L) / 1024.0));
+        }
+        ResultsCsv.write(results, csv);
+        System.out.println("results: " + results);
+        profiles.forEach(System.out::print);
         for (Dl4jNet net : dl4jNets) {
             System.out.println("DL4J helpers after the run: " + Dl4jOneDnn.status(net.layers()));
         }
-        peakKb.forEach((when, kb) -> System.out.printf(Locale.ROOT, "peak RSS (VmHWM) %s: %.0f MB%n", when,
-                kb / 1024.0));
+        peakKb.forEach((framework, kb) -> System.out.printf(Locale.ROOT, "peak RSS (VmHWM) after %s: %.0f MB%n",
+                framework, kb / 1024.0));
         if (!options.containsKey("no-compile")) {
             CompileCost.Result cost = CompileCost.measure(model.interfaceName(), model.source(), 3, 5);
             System.out.printf(Locale.ROOT, "compile time, %s (javac in-process, median of %d): "
@@ -164,8 +207,7 @@ public final class Benchmark {
         }
     }
 
-    private static Runnable lamina(BenchModel benchModel, Data data, boolean training) {
-        Model model = benchModel.lamina().apply(42);
+    private static Runnable lamina(BenchModel benchModel, Model model, Data data, boolean training) {
         int[] next = {0};
         if (!training) {
             // As Evaluator runs it: each batch in a reused workspace.
@@ -197,6 +239,24 @@ public final class Benchmark {
             return () -> net.infer(data.features().get(next[0]++ % DATA_BATCHES));
         }
         return () -> net.fit(data.dataSets().get(next[0]++ % DATA_BATCHES));
+    }
+
+    /**
+     * The per-layer profile of {@code step} on {@code model}: one window of at least {@code seconds} with a
+     * {@link LayerProfiler} attached, after the timed windows (which ran without it).
+     */
+    private static String profile(Model model, Runnable step, double seconds, boolean training, int batch) {
+        LayerProfiler profiler = new LayerProfiler();
+        model.setProfiler(profiler);
+        step.run(); // the first profiled step may still allocate; drop it
+        profiler.reset();
+        long stop = System.nanoTime() + (long) (seconds * 1e9);
+        do {
+            step.run();
+        } while (System.nanoTime() < stop);
+        model.setProfiler(null);
+        return String.format(Locale.ROOT, "%nprofile, Lamina %s, batch %d (means per %s):%n%s",
+                training ? "training steps" : "inference", batch, training ? "step" : "pass", profiler.table());
     }
 
     /** Warm-up, then {@code windows} windows of at least {@code seconds} each: images/s per window. */
@@ -250,14 +310,16 @@ public final class Benchmark {
                     r.framework(), r.imagesPerSecond().min(), r.imagesPerSecond().median(), r.imagesPerSecond().max(),
                     gflops, 100 * gflops / sgemm);
         }
-        for (Row l : rows) {
-            if (!l.framework().equals("lamina")) {
-                continue;
-            }
-            for (Row d : rows) {
-                if (d.framework().equals("dl4j") && d.mode().equals(l.mode()) && d.batch() == l.batch()) {
-                    System.out.printf(Locale.ROOT, "ratio lamina/dl4j, %s batch %d (medians): %.2fx%n", l.mode(),
-                            l.batch(), l.imagesPerSecond().median() / d.imagesPerSecond().median());
+        for (String peer : List.of("dl4j", "pytorch")) {
+            for (Row l : rows) {
+                if (!l.framework().equals("lamina")) {
+                    continue;
+                }
+                for (Row d : rows) {
+                    if (d.framework().equals(peer) && d.mode().equals(l.mode()) && d.batch() == l.batch()) {
+                        System.out.printf(Locale.ROOT, "ratio lamina/%s, %s batch %d (medians): %.2fx%n", peer,
+                                l.mode(), l.batch(), l.imagesPerSecond().median() / d.imagesPerSecond().median());
+                    }
                 }
             }
         }
@@ -277,14 +339,33 @@ public final class Benchmark {
         return -1;
     }
 
+    /**
+     * {@code bench/target/results.csv}: next to the classes directory this class was loaded from, else in
+     * the working directory.
+     */
+    private static Path defaultResultsFile() {
+        try {
+            Path classes = Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(classes) && classes.getFileName().toString().equals("classes")) {
+                return classes.resolveSibling("results.csv");
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall through to the working directory
+        }
+        return Path.of("results.csv");
+    }
+
     private static final String USAGE = "usage: Benchmark [--model " + String.join("|", BenchModel.ALL.keySet())
-            + "] [--only lamina|dl4j] [--batches 32,128] [--windows 5] [--window 2] [--warmup 3]"
-            + " [--dl4j-helpers auto|on|off] [--no-compile]\n"
+            + "] [--only lamina|dl4j|pytorch] [--batches 32,128] [--windows 5] [--window 2] [--warmup 3]"
+            + " [--dl4j-helpers auto|on|off] [--no-compile] [--profile] [--results FILE]\n"
             + "  --model: the network (default " + BenchModel.ALL.keySet().iterator().next() + "); one per run\n"
             + "  natives: the class path's (-Pbench: oneDNN, Lamina's default; -Pbench,stock: stock linux-x86_64);\n"
-            + "  --dl4j-helpers auto: DL4J's oneDNN helpers on exactly when the natives have oneDNN";
+            + "  --dl4j-helpers auto: DL4J's oneDNN helpers on exactly when the natives have oneDNN\n"
+            + "  --only pytorch: PyTorch through DJL (seed network only)\n"
+            + "  --profile: then Lamina's time per layer and pass, GFLOP/s and GB/s\n"
+            + "  --results: the CSV of the table (default bench/target/results.csv)";
     private static final List<String> VALUED = List.of("model", "only", "batches", "windows", "window", "warmup",
-            "dl4j-helpers");
+            "dl4j-helpers", "results");
 
     /** The options, or the usage and exit status 2 on an unknown option or a missing value. */
     private static Map<String, String> parse(String[] args) {
@@ -294,7 +375,7 @@ public final class Benchmark {
             if (key.equals("help")) {
                 System.out.println(USAGE);
                 System.exit(0);
-            } else if (key.equals("no-compile")) {
+            } else if (key.equals("no-compile") || key.equals("profile")) {
                 options.put(key, "true");
             } else if (VALUED.contains(key) && i + 1 < args.length) {
                 options.put(key, args[++i]);

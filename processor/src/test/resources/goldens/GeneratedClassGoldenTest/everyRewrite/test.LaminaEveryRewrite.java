@@ -555,7 +555,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn1' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference
         INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), null, CONV1_GEOMETRY);
-        afterLayer("conv1", conv1Out);
+        afterLayer("conv1", input, conv1Out);
 
         // bn1: BatchNorm over 8 channels, momentum 0.1, eps 1.0E-5 -> [N, 8, 12, 12]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv1.bias
@@ -568,23 +568,23 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
             bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
                     bn1RunningMean, bn1RunningVar, BN1_EPSILON);
         }
-        afterLayer("bn1", bn1Out);
+        afterLayer("bn1", conv1Out, bn1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu1' (exact: max commutes with non-decreasing functions)
         INDArray pool1Out = MaxPool2d.forward(bn1Out, POOL1_GEOMETRY);
-        afterLayer("pool1", pool1Out);
+        afterLayer("pool1", bn1Out, pool1Out);
 
         // relu1: ReLU -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
         INDArray relu1Out = ReLU.forward(pool1Out);
-        afterLayer("relu1", relu1Out);
+        afterLayer("relu1", pool1Out, relu1Out);
 
         // conv2: Conv2d 8->16, 3x3, stride 1, VALID, no bias -> [N, 16, 4, 4]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference
         INDArray conv2Out = Conv2d.forward(relu1Out, conv2Weight.value(), null, CONV2_GEOMETRY);
-        afterLayer("conv2", conv2Out);
+        afterLayer("conv2", relu1Out, conv2Out);
 
         // bn2: BatchNorm over 16 channels, momentum 0.1, eps 1.0E-5 -> [N, 16, 4, 4]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv2.bias
@@ -605,17 +605,17 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
         INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
-        afterLayer("pool2", pool2Out);
+        afterLayer("pool2", drop2Out, pool2Out);
 
         // flatten: Flatten [16, 2, 2] to [64] -> [N, 64]
         INDArray flattenOut = Flatten.forward(pool2Out);
-        afterLayer("flatten", flattenOut);
+        afterLayer("flatten", pool2Out, flattenOut);
 
         // fc1: Dense 64->32, no bias -> [N, 32]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn3' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn3' into this layer's weight and bias for inference
         INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), null);
-        afterLayer("fc1", fc1Out);
+        afterLayer("fc1", flattenOut, fc1Out);
 
         // bn3: BatchNorm over 32 features, momentum 0.1, eps 1.0E-5 -> [N, 32]
         // rewrite BiasBeforeBatchNorm: running mean starts at -fc1.bias
@@ -635,7 +635,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
         // logits: Dense 32->10 -> [N, 10]
         INDArray logitsOut = Dense.forward(drop3Out, logitsWeight.value(), logitsBias.value());
-        afterLayer("logits", logitsOut);
+        afterLayer("logits", drop3Out, logitsOut);
 
         if (training) {
             // Keep what backward() reads: the tensors around each layer that it visits.
@@ -673,14 +673,17 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
                 bn1RunningMean, bn1RunningVar, BN1_EPSILON, conv1FoldedWeight, conv1FoldedBias);
         INDArray conv1Out = Conv2d.forward(input, conv1FoldedWeight, conv1FoldedBias,
                 CONV1_GEOMETRY);
+        afterInferenceLayer("conv1", input, conv1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu1' (exact: max commutes with non-decreasing functions)
         INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_GEOMETRY);
+        afterInferenceLayer("pool1", conv1Out, pool1Out);
 
         // relu1: ReLU -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
         INDArray relu1Out = ReLU.forward(pool1Out);
+        afterInferenceLayer("relu1", pool1Out, relu1Out);
 
         // conv2: Conv2d 8->16, 3x3, stride 1, VALID, no bias -> [N, 16, 4, 4]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
@@ -689,18 +692,22 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
                 bn2RunningMean, bn2RunningVar, BN2_EPSILON, conv2FoldedWeight, conv2FoldedBias);
         INDArray conv2Out = Conv2d.forward(relu1Out, conv2FoldedWeight, conv2FoldedBias,
                 CONV2_GEOMETRY);
+        afterInferenceLayer("conv2", relu1Out, conv2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
         // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
         INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_GEOMETRY);
+        afterInferenceLayer("pool2", conv2Out, pool2Out);
 
         // act2: LeakyReLU slope 0.1 -> [N, 16, 2, 2]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
         INDArray act2Out = LeakyReLU.forward(pool2Out, ACT2_SLOPE);
+        afterInferenceLayer("act2", pool2Out, act2Out);
 
         // flatten: Flatten [16, 2, 2] to [64] -> [N, 64]
         INDArray flattenOut = Flatten.forward(act2Out);
+        afterInferenceLayer("flatten", act2Out, flattenOut);
 
         // fc1: Dense 64->32, no bias -> [N, 32]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn3' subtracts it with the batch mean
@@ -708,13 +715,16 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         BatchNormFold.intoDense(fc1Weight.value(), null, bn3Gamma.value(), bn3Beta.value(),
                 bn3RunningMean, bn3RunningVar, BN3_EPSILON, fc1FoldedWeight, fc1FoldedBias);
         INDArray fc1Out = Dense.forward(flattenOut, fc1FoldedWeight, fc1FoldedBias);
+        afterInferenceLayer("fc1", flattenOut, fc1Out);
 
         // act3: ELU alpha 1.0 -> [N, 32]
         INDArray act3Out = ELU.forward(fc1Out, ACT3_ALPHA);
+        afterInferenceLayer("act3", fc1Out, act3Out);
 
         // logits: Dense 32->10 -> [N, 10]
         // rewrite DropoutAtInference: 'drop3' before this layer is removed (identity at inference)
         INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), logitsBias.value());
+        afterInferenceLayer("logits", act3Out, logitsOut);
         return logitsOut;
     }
 
@@ -725,6 +735,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // logits: Dense 32->10
         INDArray dDrop3Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput,
                 logitsWeight.grad(), logitsBias.grad(), INPUT_GRADIENT);
+        afterBackward("logits", INPUT_GRADIENT);
 
         // drop3: Dropout rate 0.5
         // act3: ELU alpha 1.0
@@ -733,16 +744,20 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         INDArray dFc1Out = BatchNormActivation.chainBackward(dDrop3Out, drop3Mask,
                 BatchNormActivation.Activation.ELU, ACT3_ALPHA, act3Input, act3Output,
                 bn3Gamma.value(), bn3Cache, bn3Gamma.grad(), bn3Beta.grad());
+        afterBackward("bn3+act3+drop3", INPUT_GRADIENT);
 
         // fc1: Dense 64->32, no bias
         INDArray dFlattenOut = Dense.backward(fc1Input, fc1Weight.value(), dFc1Out,
                 fc1Weight.grad(), null, INPUT_GRADIENT);
+        afterBackward("fc1", INPUT_GRADIENT);
 
         // flatten: Flatten [16, 2, 2] to [64]
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
+        afterBackward("flatten", INPUT_GRADIENT);
 
         // pool2: MaxPool2d 2x2, stride 2
         INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
+        afterBackward("pool2", INPUT_GRADIENT);
 
         // drop2: Dropout rate 0.25
         // act2: LeakyReLU slope 0.1
@@ -751,25 +766,31 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask,
                 BatchNormActivation.Activation.LEAKY_RELU, ACT2_SLOPE, act2Input, act2Output,
                 bn2Gamma.value(), bn2Cache, bn2Gamma.grad(), bn2Beta.grad());
+        afterBackward("bn2+act2+drop2", INPUT_GRADIENT);
 
         // conv2: Conv2d 8->16, 3x3, stride 1, VALID, no bias
         INDArray dRelu1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
                 conv2Weight.grad(), null, CONV2_GEOMETRY, INPUT_GRADIENT);
+        afterBackward("conv2", INPUT_GRADIENT);
 
         // relu1: ReLU
         INDArray dPool1Out = ReLU.backward(relu1Input, relu1Output, dRelu1Out);
+        afterBackward("relu1", INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
         INDArray dBn1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);
+        afterBackward("pool1", INPUT_GRADIENT);
 
         // bn1: BatchNorm over 8 channels, momentum 0.1, eps 1.0E-5
         INDArray dConv1Out = BatchNorm.backward(dBn1Out, bn1Gamma.value(), bn1Cache,
                 bn1Gamma.grad(), bn1Beta.grad());
+        afterBackward("bn1", INPUT_GRADIENT);
 
         // conv1: Conv2d 1->8, 3x3, stride 1, SAME (pad top 1, left 1), no bias
         // The first layer with parameters: nothing before it needs a gradient.
         Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(), null,
                 CONV1_GEOMETRY, NO_INPUT_GRADIENT);
+        afterBackward("conv1", NO_INPUT_GRADIENT);
     }
 
     @Override

@@ -252,15 +252,15 @@ public final class LaminaMlp extends GeneratedModel implements Mlp {
 
         // flatten: Flatten [1, 28, 28] to [784] -> [N, 784]
         INDArray flattenOut = Flatten.forward(input);
-        afterLayer("flatten", flattenOut);
+        afterLayer("flatten", input, flattenOut);
 
         // fc1: Dense 784->128 -> [N, 128]
         INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), fc1Bias.value());
-        afterLayer("fc1", fc1Out);
+        afterLayer("fc1", flattenOut, fc1Out);
 
         // relu1: ReLU -> [N, 128]
         INDArray relu1Out = ReLU.forward(fc1Out);
-        afterLayer("relu1", relu1Out);
+        afterLayer("relu1", fc1Out, relu1Out);
 
         // drop1: Dropout rate 0.5 -> [N, 128]
         INDArray drop1Out = relu1Out;
@@ -268,19 +268,19 @@ public final class LaminaMlp extends GeneratedModel implements Mlp {
             drop1Mask = Dropout.sampleMask(relu1Out.shape(), DROP1_RATE, dropoutRng, dataType);
             drop1Out = Dropout.forward(relu1Out, drop1Mask);
         }
-        afterLayer("drop1", drop1Out);
+        afterLayer("drop1", relu1Out, drop1Out);
 
         // fc2: Dense 128->64 -> [N, 64]
         INDArray fc2Out = Dense.forward(drop1Out, fc2Weight.value(), fc2Bias.value());
-        afterLayer("fc2", fc2Out);
+        afterLayer("fc2", drop1Out, fc2Out);
 
         // tanh2: Tanh -> [N, 64]
         INDArray tanh2Out = Tanh.forward(fc2Out);
-        afterLayer("tanh2", tanh2Out);
+        afterLayer("tanh2", fc2Out, tanh2Out);
 
         // logits: Dense 64->10 -> [N, 10]
         INDArray logitsOut = Dense.forward(tanh2Out, logitsWeight.value(), logitsBias.value());
-        afterLayer("logits", logitsOut);
+        afterLayer("logits", tanh2Out, logitsOut);
 
         if (training) {
             // Keep what backward() reads: the tensors around each layer that it visits.
@@ -303,22 +303,28 @@ public final class LaminaMlp extends GeneratedModel implements Mlp {
     private INDArray inferencePass(INDArray input) {
         // flatten: Flatten [1, 28, 28] to [784] -> [N, 784]
         INDArray flattenOut = Flatten.forward(input);
+        afterInferenceLayer("flatten", input, flattenOut);
 
         // fc1: Dense 784->128 -> [N, 128]
         INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), fc1Bias.value());
+        afterInferenceLayer("fc1", flattenOut, fc1Out);
 
         // relu1: ReLU -> [N, 128]
         INDArray relu1Out = ReLU.forward(fc1Out);
+        afterInferenceLayer("relu1", fc1Out, relu1Out);
 
         // fc2: Dense 128->64 -> [N, 64]
         // rewrite DropoutAtInference: 'drop1' before this layer is removed (identity at inference)
         INDArray fc2Out = Dense.forward(relu1Out, fc2Weight.value(), fc2Bias.value());
+        afterInferenceLayer("fc2", relu1Out, fc2Out);
 
         // tanh2: Tanh -> [N, 64]
         INDArray tanh2Out = Tanh.forward(fc2Out);
+        afterInferenceLayer("tanh2", fc2Out, tanh2Out);
 
         // logits: Dense 64->10 -> [N, 10]
         INDArray logitsOut = Dense.forward(tanh2Out, logitsWeight.value(), logitsBias.value());
+        afterInferenceLayer("logits", tanh2Out, logitsOut);
         return logitsOut;
     }
 
@@ -329,24 +335,30 @@ public final class LaminaMlp extends GeneratedModel implements Mlp {
         // logits: Dense 64->10
         INDArray dTanh2Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput,
                 logitsWeight.grad(), logitsBias.grad(), INPUT_GRADIENT);
+        afterBackward("logits", INPUT_GRADIENT);
 
         // tanh2: Tanh
         INDArray dFc2Out = Tanh.backward(tanh2Input, tanh2Output, dTanh2Out);
+        afterBackward("tanh2", INPUT_GRADIENT);
 
         // fc2: Dense 128->64
         INDArray dDrop1Out = Dense.backward(fc2Input, fc2Weight.value(), dFc2Out, fc2Weight.grad(),
                 fc2Bias.grad(), INPUT_GRADIENT);
+        afterBackward("fc2", INPUT_GRADIENT);
 
         // drop1: Dropout rate 0.5
         INDArray dRelu1Out = Dropout.backward(dDrop1Out, drop1Mask);
+        afterBackward("drop1", INPUT_GRADIENT);
 
         // relu1: ReLU
         INDArray dFc1Out = ReLU.backward(relu1Input, relu1Output, dRelu1Out);
+        afterBackward("relu1", INPUT_GRADIENT);
 
         // fc1: Dense 784->128
         // The first layer with parameters: nothing before it needs a gradient.
         Dense.backward(fc1Input, fc1Weight.value(), dFc1Out, fc1Weight.grad(), fc1Bias.grad(),
                 NO_INPUT_GRADIENT);
+        afterBackward("fc1", NO_INPUT_GRADIENT);
     }
 
     @Override

@@ -499,7 +499,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn1' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn1' into this layer's weight and bias for inference
         INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), null, CONV1_GEOMETRY);
-        afterLayer("conv1", conv1Out);
+        afterLayer("conv1", input, conv1Out);
 
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv1.bias
@@ -520,13 +520,13 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
         INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_GEOMETRY);
-        afterLayer("pool1", pool1Out);
+        afterLayer("pool1", drop1Out, pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
         // rewrite BatchNormFold: folds 'bn2' into this layer's weight and bias for inference
         INDArray conv2Out = Conv2d.forward(pool1Out, conv2Weight.value(), null, CONV2_GEOMETRY);
-        afterLayer("conv2", conv2Out);
+        afterLayer("conv2", pool1Out, conv2Out);
 
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv2.bias
@@ -547,23 +547,23 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
         INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
-        afterLayer("pool2", pool2Out);
+        afterLayer("pool2", drop2Out, pool2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
         INDArray flattenOut = Flatten.forward(pool2Out);
-        afterLayer("flatten", flattenOut);
+        afterLayer("flatten", pool2Out, flattenOut);
 
         // fc1: Dense 1600->512 -> [N, 512]
         INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), fc1Bias.value());
-        afterLayer("fc1", fc1Out);
+        afterLayer("fc1", flattenOut, fc1Out);
 
         // act3: ELU alpha 1.0 -> [N, 512]
         INDArray act3Out = ELU.forward(fc1Out, ACT3_ALPHA);
-        afterLayer("act3", act3Out);
+        afterLayer("act3", fc1Out, act3Out);
 
         // logits: Dense 512->10 -> [N, 10]
         INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), logitsBias.value());
-        afterLayer("logits", logitsOut);
+        afterLayer("logits", act3Out, logitsOut);
 
         if (training) {
             // Keep what backward() reads: the tensors around each layer that it visits.
@@ -601,15 +601,18 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
                 bn1RunningMean, bn1RunningVar, BN1_EPSILON, conv1FoldedWeight, conv1FoldedBias);
         INDArray conv1Out = Conv2d.forward(input, conv1FoldedWeight, conv1FoldedBias,
                 CONV1_GEOMETRY);
+        afterInferenceLayer("conv1", input, conv1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
         // rewrite DropoutAtInference: 'drop1' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (exact: max commutes with non-decreasing functions)
         INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_GEOMETRY);
+        afterInferenceLayer("pool1", conv1Out, pool1Out);
 
         // act1: ELU alpha 1.0 -> [N, 32, 13, 13]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
         INDArray act1Out = ELU.forward(pool1Out, ACT1_ALPHA);
+        afterInferenceLayer("act1", pool1Out, act1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
@@ -618,27 +621,34 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
                 bn2RunningMean, bn2RunningVar, BN2_EPSILON, conv2FoldedWeight, conv2FoldedBias);
         INDArray conv2Out = Conv2d.forward(act1Out, conv2FoldedWeight, conv2FoldedBias,
                 CONV2_GEOMETRY);
+        afterInferenceLayer("conv2", act1Out, conv2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
         // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
         INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_GEOMETRY);
+        afterInferenceLayer("pool2", conv2Out, pool2Out);
 
         // act2: ELU alpha 1.0 -> [N, 64, 5, 5]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
         INDArray act2Out = ELU.forward(pool2Out, ACT2_ALPHA);
+        afterInferenceLayer("act2", pool2Out, act2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
         INDArray flattenOut = Flatten.forward(act2Out);
+        afterInferenceLayer("flatten", act2Out, flattenOut);
 
         // fc1: Dense 1600->512 -> [N, 512]
         INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), fc1Bias.value());
+        afterInferenceLayer("fc1", flattenOut, fc1Out);
 
         // act3: ELU alpha 1.0 -> [N, 512]
         INDArray act3Out = ELU.forward(fc1Out, ACT3_ALPHA);
+        afterInferenceLayer("act3", fc1Out, act3Out);
 
         // logits: Dense 512->10 -> [N, 10]
         INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), logitsBias.value());
+        afterInferenceLayer("logits", act3Out, logitsOut);
         return logitsOut;
     }
 
@@ -649,19 +659,24 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // logits: Dense 512->10
         INDArray dAct3Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput,
                 logitsWeight.grad(), logitsBias.grad(), INPUT_GRADIENT);
+        afterBackward("logits", INPUT_GRADIENT);
 
         // act3: ELU alpha 1.0
         INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, ACT3_ALPHA);
+        afterBackward("act3", INPUT_GRADIENT);
 
         // fc1: Dense 1600->512
         INDArray dFlattenOut = Dense.backward(fc1Input, fc1Weight.value(), dFc1Out,
                 fc1Weight.grad(), fc1Bias.grad(), INPUT_GRADIENT);
+        afterBackward("fc1", INPUT_GRADIENT);
 
         // flatten: Flatten [64, 5, 5] to [1600]
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
+        afterBackward("flatten", INPUT_GRADIENT);
 
         // pool2: MaxPool2d 2x2, stride 2
         INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
+        afterBackward("pool2", INPUT_GRADIENT);
 
         // drop2: Dropout rate 0.3
         // act2: ELU alpha 1.0
@@ -670,13 +685,16 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask,
                 BatchNormActivation.Activation.ELU, ACT2_ALPHA, act2Input, act2Output,
                 bn2Gamma.value(), bn2Cache, bn2Gamma.grad(), bn2Beta.grad());
+        afterBackward("bn2+act2+drop2", INPUT_GRADIENT);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias
         INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
                 conv2Weight.grad(), null, CONV2_GEOMETRY, INPUT_GRADIENT);
+        afterBackward("conv2", INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
         INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);
+        afterBackward("pool1", INPUT_GRADIENT);
 
         // drop1: Dropout rate 0.2
         // act1: ELU alpha 1.0
@@ -685,11 +703,13 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         INDArray dConv1Out = BatchNormActivation.chainBackward(dDrop1Out, drop1Mask,
                 BatchNormActivation.Activation.ELU, ACT1_ALPHA, act1Input, act1Output,
                 bn1Gamma.value(), bn1Cache, bn1Gamma.grad(), bn1Beta.grad());
+        afterBackward("bn1+act1+drop1", INPUT_GRADIENT);
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias
         // The first layer with parameters: nothing before it needs a gradient.
         Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(), null,
                 CONV1_GEOMETRY, NO_INPUT_GRADIENT);
+        afterBackward("conv1", NO_INPUT_GRADIENT);
     }
 
     @Override

@@ -472,7 +472,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID -> [N, 32, 26, 26]
         INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), conv1Bias.value(),
                 CONV1_GEOMETRY);
-        afterLayer("conv1", conv1Out);
+        afterLayer("conv1", input, conv1Out);
 
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
         INDArray bn1Out;
@@ -483,11 +483,11 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
             bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
                     bn1RunningMean, bn1RunningVar, BN1_EPSILON);
         }
-        afterLayer("bn1", bn1Out);
+        afterLayer("bn1", conv1Out, bn1Out);
 
         // act1: ELU alpha 1.0 -> [N, 32, 26, 26]
         INDArray act1Out = ELU.forward(bn1Out, ACT1_ALPHA);
-        afterLayer("act1", act1Out);
+        afterLayer("act1", bn1Out, act1Out);
 
         // drop1: Dropout rate 0.2 -> [N, 32, 26, 26]
         INDArray drop1Out = act1Out;
@@ -495,16 +495,16 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
             drop1Mask = Dropout.sampleMask(act1Out.shape(), DROP1_RATE, dropoutRng, dataType);
             drop1Out = Dropout.forward(act1Out, drop1Mask);
         }
-        afterLayer("drop1", drop1Out);
+        afterLayer("drop1", act1Out, drop1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
         INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_GEOMETRY);
-        afterLayer("pool1", pool1Out);
+        afterLayer("pool1", drop1Out, pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID -> [N, 64, 11, 11]
         INDArray conv2Out = Conv2d.forward(pool1Out, conv2Weight.value(), conv2Bias.value(),
                 CONV2_GEOMETRY);
-        afterLayer("conv2", conv2Out);
+        afterLayer("conv2", pool1Out, conv2Out);
 
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
         INDArray bn2Out;
@@ -515,11 +515,11 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
             bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
                     bn2RunningMean, bn2RunningVar, BN2_EPSILON);
         }
-        afterLayer("bn2", bn2Out);
+        afterLayer("bn2", conv2Out, bn2Out);
 
         // act2: ELU alpha 1.0 -> [N, 64, 11, 11]
         INDArray act2Out = ELU.forward(bn2Out, ACT2_ALPHA);
-        afterLayer("act2", act2Out);
+        afterLayer("act2", bn2Out, act2Out);
 
         // drop2: Dropout rate 0.3 -> [N, 64, 11, 11]
         INDArray drop2Out = act2Out;
@@ -527,27 +527,27 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
             drop2Mask = Dropout.sampleMask(act2Out.shape(), DROP2_RATE, dropoutRng, dataType);
             drop2Out = Dropout.forward(act2Out, drop2Mask);
         }
-        afterLayer("drop2", drop2Out);
+        afterLayer("drop2", act2Out, drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
         INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
-        afterLayer("pool2", pool2Out);
+        afterLayer("pool2", drop2Out, pool2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
         INDArray flattenOut = Flatten.forward(pool2Out);
-        afterLayer("flatten", flattenOut);
+        afterLayer("flatten", pool2Out, flattenOut);
 
         // fc1: Dense 1600->512 -> [N, 512]
         INDArray fc1Out = Dense.forward(flattenOut, fc1Weight.value(), fc1Bias.value());
-        afterLayer("fc1", fc1Out);
+        afterLayer("fc1", flattenOut, fc1Out);
 
         // act3: ELU alpha 1.0 -> [N, 512]
         INDArray act3Out = ELU.forward(fc1Out, ACT3_ALPHA);
-        afterLayer("act3", act3Out);
+        afterLayer("act3", fc1Out, act3Out);
 
         // logits: Dense 512->10 -> [N, 10]
         INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), logitsBias.value());
-        afterLayer("logits", logitsOut);
+        afterLayer("logits", act3Out, logitsOut);
 
         if (training) {
             // Keep what backward() reads: the tensors around each layer that it visits.
@@ -578,51 +578,65 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // logits: Dense 512->10
         INDArray dAct3Out = Dense.backward(logitsInput, logitsWeight.value(), dOutput,
                 logitsWeight.grad(), logitsBias.grad(), INPUT_GRADIENT);
+        afterBackward("logits", INPUT_GRADIENT);
 
         // act3: ELU alpha 1.0
         INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, ACT3_ALPHA);
+        afterBackward("act3", INPUT_GRADIENT);
 
         // fc1: Dense 1600->512
         INDArray dFlattenOut = Dense.backward(fc1Input, fc1Weight.value(), dFc1Out,
                 fc1Weight.grad(), fc1Bias.grad(), INPUT_GRADIENT);
+        afterBackward("fc1", INPUT_GRADIENT);
 
         // flatten: Flatten [64, 5, 5] to [1600]
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
+        afterBackward("flatten", INPUT_GRADIENT);
 
         // pool2: MaxPool2d 2x2, stride 2
         INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
+        afterBackward("pool2", INPUT_GRADIENT);
 
         // drop2: Dropout rate 0.3
         INDArray dAct2Out = Dropout.backward(dDrop2Out, drop2Mask);
+        afterBackward("drop2", INPUT_GRADIENT);
 
         // act2: ELU alpha 1.0
         INDArray dBn2Out = ELU.backward(act2Input, act2Output, dAct2Out, ACT2_ALPHA);
+        afterBackward("act2", INPUT_GRADIENT);
 
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5
         INDArray dConv2Out = BatchNorm.backward(dBn2Out, bn2Gamma.value(), bn2Cache,
                 bn2Gamma.grad(), bn2Beta.grad());
+        afterBackward("bn2", INPUT_GRADIENT);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID
         INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
                 conv2Weight.grad(), conv2Bias.grad(), CONV2_GEOMETRY, INPUT_GRADIENT);
+        afterBackward("conv2", INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
         INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);
+        afterBackward("pool1", INPUT_GRADIENT);
 
         // drop1: Dropout rate 0.2
         INDArray dAct1Out = Dropout.backward(dDrop1Out, drop1Mask);
+        afterBackward("drop1", INPUT_GRADIENT);
 
         // act1: ELU alpha 1.0
         INDArray dBn1Out = ELU.backward(act1Input, act1Output, dAct1Out, ACT1_ALPHA);
+        afterBackward("act1", INPUT_GRADIENT);
 
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5
         INDArray dConv1Out = BatchNorm.backward(dBn1Out, bn1Gamma.value(), bn1Cache,
                 bn1Gamma.grad(), bn1Beta.grad());
+        afterBackward("bn1", INPUT_GRADIENT);
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID
         // The first layer with parameters: nothing before it needs a gradient.
         Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(),
                 conv1Bias.grad(), CONV1_GEOMETRY, NO_INPUT_GRADIENT);
+        afterBackward("conv1", NO_INPUT_GRADIENT);
     }
 
     @Override

@@ -49,6 +49,7 @@ final class BackwardMethod {
             if (fusion.isPresent()) {
                 sumOfReaders(plan, layer, method);
                 i -= FusedBackward.write(fusion.get(), plan, method) - 1;
+                method.addCode(ProfileHooks.backward(fusion.get().layers().stream().map(plan::layer).toList()));
                 continue;
             }
             sumOfReaders(plan, layer, method);
@@ -58,6 +59,7 @@ final class BackwardMethod {
                 method.addComment("The first layer with parameters: nothing before it needs a gradient.");
             }
             method.addCode(code);
+            method.addCode(ProfileHooks.backward(List.of(layer)));
         }
         return method.build();
     }

@@ -9,7 +9,8 @@ import javax.lang.model.element.Modifier;
 /**
  * {@code forward(INDArray input, boolean training)}: the input check, then one commented block per
  * layer in execution order (under a heading per block use, see {@link BlockSections}), each ending with a call to the helper that runs the non-finite check of
- * {@code firstNonFiniteLayer} and the layer observer of {@code forward(input, training, observer)},
+ * {@code firstNonFiniteLayer}, the layer observer of {@code forward(input, training, observer)} and the
+ * layer profiler ({@link ProfileHooks}),
  * then (training only) the tensors that backward reads.
  */
 final class ForwardMethod {
@@ -50,7 +51,7 @@ final class ForwardMethod {
                             Literals.batchShape(layer.node().output()));
             layer.node().rewrites().forEach(fact -> method.addComment("$L", fact.comment()));
             method.addCode(layer.emitter().forward(layer));
-            method.addStatement("afterLayer($S, $N)", layer.name(), layer.out());
+            method.addCode(ProfileHooks.forward(layer));
             if (layer.inBackward()) {
                 saved.add(layer.emitter().saveForBackward(layer));
             }

@@ -37,6 +37,7 @@ final class InferenceMethod {
                             Literals.batchShape(node.output()));
             node.rewrites().forEach(fact -> method.addComment("$L", fact.comment()));
             method.addCode(layer.emitter().inference(layer));
+            method.addCode(ProfileHooks.inference(layer));
         }
         return method.addStatement("return $N", plan.outs(List.of(graph.output())).get(0)).build();
     }

@@ -248,7 +248,7 @@ class ModelGeneratorTest {
                 + "        // The first layer with parameters: nothing before it needs a gradient.\n"
                 + "        Conv2d.backward(");
         assertThat(flat).contains("Conv2d.backward(conv1Input, conv1Weight.value(), dConv1Out, conv1Weight.grad(), "
-                + "conv1Bias.grad(), CONV1_GEOMETRY, NO_INPUT_GRADIENT); }");
+                + "conv1Bias.grad(), CONV1_GEOMETRY, NO_INPUT_GRADIENT); afterBackward(\"conv1\", NO_INPUT_GRADIENT); }");
         assertThat(flat).doesNotContain("dInput");
         // Layers run in reverse: logits first, conv1 last.
         int backward = source.indexOf("public void backward(");
@@ -452,7 +452,7 @@ class ModelGeneratorTest {
         assertThat(source).doesNotContain("flattenInput");
         assertThat(source).doesNotContain("Flatten.backward");
         assertThat(flat).contains("Dense.backward(logitsInput, logitsWeight.value(), dOutput, logitsWeight.grad(), "
-                + "logitsBias.grad(), NO_INPUT_GRADIENT); }");
+                + "logitsBias.grad(), NO_INPUT_GRADIENT); afterBackward(\"logits\", NO_INPUT_GRADIENT); }");
     }
 
     @Test
@@ -475,7 +475,7 @@ class ModelGeneratorTest {
         assertThat(flat).contains("INDArray dNormOut = Dense.backward(fcInput, fcWeight.value(), dOutput, "
                 + "fcWeight.grad(), fcBias.grad(), INPUT_GRADIENT);");
         assertThat(flat).contains("needs a gradient. BatchNorm.backward(dNormOut, normGamma.value(), normCache, "
-                + "normGamma.grad(), normBeta.grad()); }");
+                + "normGamma.grad(), normBeta.grad()); afterBackward(\"norm\", NO_INPUT_GRADIENT); }");
     }
 
     @Test

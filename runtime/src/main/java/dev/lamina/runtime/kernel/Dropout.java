@@ -52,7 +52,7 @@ public final class Dropout {
      * finaliser (Appleby 2011) over {@code (i + seedLow) * 0x9E3779B9 ^ seedHigh}: counter-based, so
      * threads fill disjoint blocks independently and the mask depends on the seed alone. The keep
      * probability is exact to 2^-24. Integer arithmetic on heap blocks, measured faster than
-     * libnd4j's Bernoulli op plus the scaling pass (see the README's table of primitives).
+     * libnd4j's Bernoulli op plus the scaling pass (see the table of primitives in docs/performance.md).
      */
     static void fill(INDArray mask, long seed, double rate, double keptValue) {
         int n = (int) mask.length(), off = (int) mask.offset();

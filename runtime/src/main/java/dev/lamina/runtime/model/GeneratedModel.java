@@ -2,14 +2,17 @@ package dev.lamina.runtime.model;
 
 import dev.lamina.dsl.Layer;
 import dev.lamina.dsl.Loss;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -24,8 +27,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Not meant for hand-written models, which implement {@link Model} directly. A generated class
  * calls, in order: the constructor; {@link #register} at the end of its own constructor;
  * {@link #startForward} first in {@code forward}, {@link #afterLayer} after each layer and
- * {@link #finishTrainingForward} at the end of a training pass; {@link #startBackward} first in
- * {@code backward}.
+ * {@link #finishTrainingForward} at the end of a training pass; {@link #afterInferenceLayer} after each
+ * layer of the inference pass; {@link #startBackward} first in {@code backward} and {@link #afterBackward}
+ * after each layer's (or fusion's) backward. The hooks after layers feed the {@link LayerProfiler} while
+ * one is attached and cost a field read otherwise.
  *
  * <p><b>Threads.</b> What {@link Model} promises for generated models holds as follows. The layer
  * observer and the non-finite search are per call: they live in a {@link ThreadLocal} for the length
@@ -74,6 +79,15 @@ public abstract class GeneratedModel implements Model {
      * calling thread only, so that concurrent calls on other threads neither feed it nor see it.
      */
     private final ThreadLocal<Watch> watch = new ThreadLocal<>();
+
+    /** The attached profiler, or null: the one field every profiling hook reads first. */
+    private LayerProfiler profiler;
+    /** Each layer's parameters (weight first) by layer name, for the profiler's estimates; built on first attach. */
+    private Map<String, List<INDArray>> parametersByLayer;
+    /** Each layer's kind by name, for the profiler; built on first attach. */
+    private Map<String, String> kinds;
+    /** The shapes of each layer's last forward pass while profiling, which its backward estimate reads. */
+    private final Map<String, LayerWork.Shapes> forwardShapes = new ConcurrentHashMap<>();
 
     /** One watching call's state: its observer (or null) and, for the non-finite search, what it found. */
     private static final class Watch {
@@ -220,6 +234,29 @@ public abstract class GeneratedModel implements Model {
         }
     }
 
+    /**
+     * {@inheritDoc} The profiler times every layer of every pass from the next pass on: the training
+     * forward pass, backward, and the rewritten inference pass. Attaching one does not change what runs.
+     */
+    @Override
+    public final void setProfiler(LayerProfiler profiler) {
+        if (profiler != null && kinds == null) {
+            Map<String, String> byName = new HashMap<>();
+            for (Layer l : layers) {
+                byName.put(l.name(), l.kind());
+            }
+            Map<String, List<INDArray>> byLayer = new HashMap<>();
+            for (Parameter parameter : parameters) {
+                String name = parameter.name();
+                byLayer.computeIfAbsent(name.substring(0, Math.max(0, name.lastIndexOf('.'))), k -> new ArrayList<>())
+                        .add(parameter.value());
+            }
+            kinds = byName;
+            parametersByLayer = byLayer;
+        }
+        this.profiler = profiler;
+    }
+
     /** {@code SeedNet (Lamina; 14 layers, 843,850 parameters, FLOAT)}: the declared layers and parameters. */
     @Override
     public String toString() {
@@ -255,6 +292,7 @@ public abstract class GeneratedModel implements Model {
                     + " examples (drop a last batch of one)");
         }
         backwardReady = false;
+        startLap();
     }
 
     /**
@@ -270,13 +308,34 @@ public abstract class GeneratedModel implements Model {
     }
 
     /**
-     * Called by forward after each layer: notes {@code layer} if, while looking for it, it is the
-     * first whose {@code output} holds NaN or infinity, and hands the output to the layer observer, if any.
+     * Called by forward after each junction (a residual addition, a concatenation), which reads several
+     * inputs, and after each layer of a fused forward kernel, which computes them all in one call: as
+     * {@link #afterLayer(String, INDArray, INDArray)}, with the profiler's estimate of the inputs derived
+     * from the output (the fused kernel's time goes to its first layer).
      *
      * @param layer  the layer's declared name
      * @param output its output batch
      */
     protected final void afterLayer(String layer, INDArray output) {
+        afterLayer(layer, null, output);
+    }
+
+    /**
+     * Called by forward after each layer: times it for an attached {@link LayerProfiler}, notes
+     * {@code layer} if, while looking for it, it is the first whose {@code output} holds NaN or infinity,
+     * and hands the output to the layer observer, if any (whose time the profiler does not count).
+     *
+     * @param layer  the layer's declared name
+     * @param input  its input batch, or null for a junction
+     * @param output its output batch
+     */
+    protected final void afterLayer(String layer, INDArray input, INDArray output) {
+        LayerProfiler p = profiler;
+        if (p != null) {
+            LayerWork.Shapes shapes = LayerWork.shapes(kind(layer), input, output, parametersOf(layer));
+            forwardShapes.put(layer, shapes);
+            p.lap(LayerProfiler.Pass.FORWARD, layer, kind(layer), shapes.forward());
+        }
         Watch w = watch.get();
         if (w == null) {
             return;
@@ -287,6 +346,80 @@ public abstract class GeneratedModel implements Model {
         if (w.observer != null) {
             w.observer.layerOutput(layer, output);
         }
+        startLap();
+    }
+
+    /**
+     * Called by the inference pass after each junction, for an attached {@link LayerProfiler}: as
+     * {@link #afterInferenceLayer(String, INDArray, INDArray)} with the inputs derived from the output.
+     *
+     * @param layer  the layer's declared name
+     * @param output its output batch
+     */
+    protected final void afterInferenceLayer(String layer, INDArray output) {
+        afterInferenceLayer(layer, null, output);
+    }
+
+    /**
+     * Called by the inference pass after each layer, for an attached {@link LayerProfiler}.
+     *
+     * @param layer  the layer's declared name
+     * @param input  its input batch in this pass, or null for a junction (a residual addition, a
+     *               concatenation), whose inputs the estimate derives from its output
+     * @param output its output batch
+     */
+    protected final void afterInferenceLayer(String layer, INDArray input, INDArray output) {
+        LayerProfiler p = profiler;
+        if (p != null) {
+            p.lap(LayerProfiler.Pass.INFERENCE, layer, kind(layer),
+                    LayerWork.shapes(kind(layer), input, output, parametersOf(layer)).forward());
+        }
+    }
+
+    /**
+     * Called by backward after each layer's backward, or a fusion's, for an attached {@link LayerProfiler};
+     * the estimate uses the shapes of the layers' last profiled forward pass.
+     *
+     * @param layers        the layer's declared name, or the fused layers' names joined by {@code +} in
+     *                      forward order ({@code bn1+act1+drop1})
+     * @param inputGradient whether the backward computed dL/d(input) ({@link #INPUT_GRADIENT}) or not
+     */
+    protected final void afterBackward(String layers, boolean inputGradient) {
+        LayerProfiler p = profiler;
+        if (p == null) {
+            return;
+        }
+        double flop = 0;
+        double bytes = 0;
+        List<String> kindsOfLayers = new ArrayList<>();
+        for (String layer : layers.split("\\+")) {
+            kindsOfLayers.add(kind(layer));
+            LayerWork.Shapes shapes = forwardShapes.get(layer);
+            if (shapes != null) {
+                LayerWork work = shapes.backward(inputGradient);
+                flop += work.flop();
+                bytes += work.bytes();
+            }
+        }
+        p.lap(LayerProfiler.Pass.BACKWARD, layers, String.join("+", kindsOfLayers), new LayerWork(flop, bytes));
+    }
+
+    /** Restarts the attached profiler's clock on this thread, if one is attached. */
+    private void startLap() {
+        LayerProfiler p = profiler;
+        if (p != null) {
+            p.startLap();
+        }
+    }
+
+    /** The kind of a declared layer ({@code Conv2d}), for the profiler (attached, so the map exists). */
+    private String kind(String layer) {
+        return kinds.getOrDefault(layer, "");
+    }
+
+    /** The trainable parameters of a layer, in declaration order ({@code <layer>.<role>}), for the profiler. */
+    private List<INDArray> parametersOf(String layer) {
+        return parametersByLayer.getOrDefault(layer, List.of());
     }
 
     /** The end of a training forward pass, whose tensors {@link #backward} may now read. */
@@ -307,6 +440,7 @@ public abstract class GeneratedModel implements Model {
             throw new IllegalStateException("call forward(input, true) before backward()");
         }
         checkExampleShape("dOutput", dOutput, outputShape);
+        startLap();
     }
 
     /** {@code [N, ...exampleShape]}, for messages. */
