@@ -28,8 +28,10 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -233,6 +235,10 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             trainer.resumeFrom(resume);
         }
+        dropLastBatchOfOne(model, train.size()).ifPresent(note -> {
+            trainer.dropLast(true);
+            out.println(note);
+        });
         List<EpochMetrics> history;
         try {
             history = trainer.build().fit(train, test);
@@ -246,6 +252,22 @@ final class TrainCommand implements Callable<Integer> {
         }
         report(dir, history, checkpoints, stopping);
         return 0;
+    }
+
+    /**
+     * The note printed once when the training set leaves a last batch of one example and the model has
+     * a layer that cannot train on one ({@link Model#layerNeedingTwoExamples()}): the run then drops that
+     * batch (the trainer's drop-last, as PyTorch's {@code drop_last}); empty otherwise.
+     */
+    Optional<String> dropLastBatchOfOne(Model model, int trainExamples) {
+        if (trainExamples <= batchSize || trainExamples % batchSize != 1) {
+            return Optional.empty();
+        }
+        return model.layerNeedingTwoExamples().map(layer -> String.format(Locale.ROOT, "Note: %,d training images in"
+                + " batches of %d leave a last batch of 1 image, and layer '%s' (BatchNorm over %s) has one value per"
+                + " channel per image, so it cannot train on it: each epoch drops that batch (drop-last, as PyTorch's"
+                + " drop_last; a different image each epoch). Another --batch-size keeps every image.", trainExamples,
+                batchSize, layer.name(), Arrays.toString(layer.outputShape())));
     }
 
     private void validate() {

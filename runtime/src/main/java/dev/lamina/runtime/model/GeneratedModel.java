@@ -220,6 +220,11 @@ public abstract class GeneratedModel implements Model {
         }
     }
 
+    @Override
+    public final Optional<Layer> layerNeedingTwoExamples() {
+        return Optional.ofNullable(batchOfOneBreaks);
+    }
+
     /** {@code SeedNet (Lamina; 14 layers, 843,850 parameters, FLOAT)}: the declared layers and parameters. */
     @Override
     public String toString() {

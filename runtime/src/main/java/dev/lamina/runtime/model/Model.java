@@ -164,6 +164,18 @@ public interface Model {
     }
 
     /**
+     * {@return the first layer that cannot train on a batch of one example, or empty} Such a layer is a
+     * BatchNorm that normalises one value per channel per example (after a Dense layer, or on a 1x1 map):
+     * with one example its batch variance is 0, so a training pass on it fails, as in PyTorch ("Expected
+     * more than 1 value per channel when training"). A trainer avoids the case with drop-last
+     * ({@code Trainer.Builder.dropLast}) when the training set leaves a last batch of one. Empty by
+     * default; generated models know their layers.
+     */
+    default Optional<Layer> layerNeedingTwoExamples() {
+        return Optional.empty();
+    }
+
+    /**
      * Re-seeds the generator that draws dropout masks; the same seed gives the same masks.
      *
      * @param seed the new seed
