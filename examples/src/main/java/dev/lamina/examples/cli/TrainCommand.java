@@ -22,7 +22,6 @@ import dev.lamina.runtime.train.Trainer;
 import dev.lamina.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -214,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         MetricsCsv metrics = resume == null
                 ? new MetricsCsv(dir.resolve("metrics.csv"))
                 : MetricsCsv.resuming(dir.resolve("metrics.csv"), resumedRunMetrics());
-        CurvesWriter curves = new CurvesWriter(dir.resolve("curves.png"), metrics);
+        CurvesWriter curves = new CurvesWriter(dir.resolve("curves.png"), metrics, out);
         EarlyStopping stopping = patience == null ? null : new EarlyStopping(patience, minDelta);
         // In this order: an epoch's metrics row and curves only once its checkpoint is written.
         Trainer.Builder trainer = Trainer.builder(model, opt)
@@ -466,21 +465,33 @@ final class TrainCommand implements Callable<Integer> {
      * Redraws {@code curves.png} after every epoch from every row of {@code metrics.csv} (a resumed
      * run's earlier epochs included), so a run that stops early or fails still has its curves.
      */
+    /**
+     * Redraws the curves after every epoch. A chart is a view of metrics.csv, so failing to draw or write
+     * it never stops the run: the first failure is reported once, and later epochs try again.
+     */
     private static final class CurvesWriter implements TrainingListener {
         private final Path file;
         private final MetricsCsv metrics;
+        private final PrintStream out;
+        private boolean warned;
 
-        CurvesWriter(Path file, MetricsCsv metrics) {
+        CurvesWriter(Path file, MetricsCsv metrics, PrintStream out) {
             this.file = file;
             this.metrics = metrics;
+            this.out = out;
         }
 
         @Override
         public void onEpochEnd(EpochMetrics epoch, TrainingPosition position) {
             try {
                 TrainingCurves.write(metrics.rows(), file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                if (!warned) {
+                    warned = true;
+                    out.println("Warning: could not draw " + file + " after epoch " + epoch.epoch() + " ("
+                            + Failures.describe(e) + "); training goes on, and " + file.resolveSibling("metrics.csv")
+                            + " keeps every epoch.");
+                }
             }
         }
     }
