@@ -129,4 +129,19 @@ class TrainEdgesTest {
         assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(3);
         assertThat(Files.exists(run.resolve("checkpoint-epoch-2.lamina"))).isTrue();
     }
+
+    @Test
+    void aHugeLearningRateStopsWithOneDivergenceErrorUnderEveryOptimizer(@TempDir Path dir) throws Exception {
+        for (String optimizer : List.of("ADAM", "ADAMW", "SGD")) {
+            Path run = dir.resolve(optimizer);
+            Cli cli = Cli.run(using(MnistModels.builtIn()), "train", "--epochs", "3", "--batch-size", "16",
+                    "--optimizer", optimizer, "--lr", "1e6", "-o", run.toString());
+
+            assertWithMessage("%s: stdout %s", optimizer, cli.out).that(cli.exitCode).isEqualTo(1);
+            assertWithMessage("%s", optimizer).that(cli.err).startsWith("error: training diverged at step ");
+            assertWithMessage("%s", optimizer).that(cli.err.strip().lines().count()).isEqualTo(1);
+            // Stopped within the first epoch: no epoch row, no hang in the chart.
+            assertWithMessage("%s", optimizer).that(Files.exists(run.resolve("checkpoint-epoch-1.lamina"))).isFalse();
+        }
+    }
 }
