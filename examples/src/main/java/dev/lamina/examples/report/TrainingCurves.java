@@ -14,9 +14,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Right: accuracy in percent, likewise. 1280 by 440 pixels.
  *
  * <p>Runs that diverge never make drawing hang or fail: a NaN or infinite value is left out of its
- * series (the panel's title says so); losses above {@value #LINEAR_LOSS_LIMIT} are drawn on a
- * logarithmic axis (XChart loops forever laying out a linear axis up to about 1e16), on which a loss
- * of 0 sits at the bottom of the axis and losses above {@value #LARGEST_DRAWN} are clipped to it.
+ * series (the panel's title says so); losses above 1e6 are drawn on a logarithmic axis (XChart loops
+ * forever laying out a linear axis up to about 1e16), on which a loss of 0 sits at the bottom of the
+ * axis and losses above 1e300 are clipped to 1e300.
  */
 public final class TrainingCurves {
     /** The largest loss drawn on a linear axis from 0; above it the loss axis is logarithmic. */

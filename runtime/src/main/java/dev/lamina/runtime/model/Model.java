@@ -57,8 +57,9 @@ public interface Model {
     /**
      * What the model predicts for a batch: {@link #forward forward(input, false)} (inference mode,
      * running BatchNorm statistics, no dropout, nothing kept for {@link #backward}) followed by the
-     * output activation of the declared {@link #loss()}, like {@code model.predict(x)} in Keras or
-     * {@code torch.softmax(model(x), -1)} under {@code model.eval()} in PyTorch:
+     * output activation of the declared {@link #loss()}, as {@code torch.softmax(model(x), -1)} under
+     * {@code model.eval()} in PyTorch, or Keras' {@code model.predict(x)} on a model whose last layer
+     * holds the activation:
      * <ul>
      *   <li>{@link Loss#SOFTMAX_CROSS_ENTROPY}: softmax over the class axis (the last), so each row
      *       of {@code K} sums to 1: {@code [N, K]} for one class per example, {@code [N, T, K]} for one

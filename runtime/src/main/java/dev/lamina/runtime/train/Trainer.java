@@ -52,7 +52,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * exactly as one that never stopped. A NaN or infinite training loss stops the run with a
  * {@link TrainingDivergedException} naming the step, the batch and the first layer whose output went
  * non-finite; so does an exploding one, whatever the optimizer: a batch loss above
- * {@link Builder#explodingLossFactor} (default {@value #DEFAULT_EXPLODING_LOSS_FACTOR}) times the larger of 1
+ * {@link Builder#explodingLossFactor} (default 1e6, {@link #DEFAULT_EXPLODING_LOSS_FACTOR}) times the larger of 1
  * and the loss of the run's first batch (of this {@code fit} call's first batch, when resuming). A run that
  * has grown its loss a million-fold is not coming back, and left alone it goes on for epochs at losses of
  * 1e22 before anything overflows. A NaN or infinite test loss after an epoch stops it likewise, before that
@@ -561,7 +561,7 @@ public final class Trainer {
          * {@code factor * max(1, firstLoss)}, where {@code firstLoss} is the loss of the first batch
          * that {@code fit} trains on, {@code fit} throws a {@link TrainingDivergedException}. The floor
          * of 1 keeps a run that starts near 0 (a regression on small targets) from stopping at losses
-         * that are only large relative to that start. Default {@value Trainer#DEFAULT_EXPLODING_LOSS_FACTOR};
+         * that are only large relative to that start. Default 1e6 ({@link Trainer#DEFAULT_EXPLODING_LOSS_FACTOR});
          * {@code Double.POSITIVE_INFINITY} stops only on NaN or infinite losses.
          *
          * @param factor > 1 (checked by {@link #build()})
