@@ -1,6 +1,7 @@
 package dev.lamina.bench;
 
 import dev.lamina.runtime.Natives;
+import dev.lamina.runtime.kernel.BatchNormActivation;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.train.StepWorkspace;
 import dev.lamina.runtime.train.TrainingStep;
@@ -85,10 +86,10 @@ public final class Benchmark {
 
         System.out.printf(Locale.ROOT, (model.hasDl4j() ? "Lamina vs DL4J 1.0.0-M2.1" : "Lamina only")
                 + ", %s, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
-                        + "OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, java %s%n",
+                        + "OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, java %s; fused kernels: %s%n",
                 model.title(), Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
                 System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"),
-                System.getProperty("java.version"));
+                System.getProperty("java.version"), BatchNormActivation.loops());
         List<Dl4jNet> dl4jNets = new ArrayList<>();
         String helperKinds = "";
         if (useHelpers) {

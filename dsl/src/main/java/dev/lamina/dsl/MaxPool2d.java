@@ -7,16 +7,35 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * 2-D max pooling over NCHW input with a square window: output {@code [N, C, H_out, W_out]},
- * {@code H_out = floor((H - size) / stride) + 1}. No padding.
+ * 2-D max pooling over NCHW input: output {@code [N, C, H_out, W_out]}, the maximum of each window.
+ *
+ * <p>The window ({@code value}) and {@code stride} take one value for a square ({@code @MaxPool2d(2)})
+ * or two for {@code {height, width}} ({@code @MaxPool2d(value = {3, 1}, stride = {2, 1})}). Another
+ * count, a window side below 1 or a negative stride is a compile error on the annotation.
+ *
+ * <p>{@code padding} is spelled as Keras' pooling {@code padding='valid'|'same'} and as
+ * {@link Conv2d#padding()}: {@link Padding#VALID} (the default) reads no padding,
+ * {@code H_out = floor((H - KH) / SH) + 1}, and needs the window to fit the input;
+ * {@link Padding#SAME} gives {@code H_out = ceil(H / SH)}, padding {@code max((H_out - 1) * SH + KH - H, 0)}
+ * rows of which the odd one goes below (likewise columns, the odd one right). The
+ * padded cells never win: they count as negative infinity (Keras, TensorFlow and PyTorch alike).
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
 public @interface MaxPool2d {
-    /** {@return the side of the square window, in pixels} Positive and at most the input height and width. */
-    int value();
+    /**
+     * {@return the window's size in pixels: {@code {side}} for a square window or {@code {KH, KW}}}
+     * Each positive; with VALID padding at most the input's height and width.
+     */
+    int[] value();
 
-    /** {@return the step between windows, in pixels} 0 (the default) means the window size, as in PyTorch. */
-    int stride() default 0;
+    /**
+     * {@return the step between windows in pixels: {@code {step}} on both axes or {@code {SH, SW}}}
+     * 0 (the default, also per axis) means the window's size on that axis, as in PyTorch.
+     */
+    int[] stride() default 0;
+
+    /** {@return the border handling} {@link Padding#VALID} (no padding) by default, as in Keras and PyTorch. */
+    Padding padding() default Padding.VALID;
 }

@@ -25,7 +25,7 @@ class ReadmeRecipeTest {
             Pattern.DOTALL);
 
     @ParameterizedTest
-    @ValueSource(strings = {"readme-recipe", "compile-error"})
+    @ValueSource(strings = {"readme-recipe", "compile-error", "your-data"})
     void itProjectPomContainsTheReadmeRecipeVerbatim(String project) throws IOException {
         List<String> recipe = significantLines(readmeRecipe());
         List<String> pom = significantLines(Files.readString(IT_PROJECTS.resolve(project).resolve("pom.xml")));

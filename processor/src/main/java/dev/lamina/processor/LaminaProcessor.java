@@ -38,8 +38,9 @@ import javax.tools.Diagnostic;
 /**
  * The Lamina annotation processor. For each {@code @Sequential} interface it runs the stages
  * read, infer shapes, lint, rewrite, generate, and stops at the first stage whose report has an
- * error. It never throws: an unexpected failure becomes an error on the model. It does not claim
- * the annotation (returns false).
+ * error; after a shape error, the lint still runs the rules that need no shapes
+ * ({@link Lint#runWithoutShapes}). It never throws: an unexpected failure becomes an error on the
+ * model. It does not claim the annotation (returns false).
  *
  * <p>A model that references a type or constant not yet generated (by another processor, in a
  * later round) is deferred to the next round, not failed; after the last round it becomes an error.
@@ -205,6 +206,9 @@ public final class LaminaProcessor extends AbstractProcessor {
         }
         Optional<ModelIR> model = ShapeInference.infer(read.get(), report);
         if (model.isEmpty() || report.hasErrors()) {
+            // The rules on the order of layers need no shapes: their findings come with the shape
+            // error, not only after it is fixed.
+            lint.runWithoutShapes(read.get(), report);
             return true;
         }
         ExecutionPlan plan = Rewrites.plan(model.get(), options.rewrite());

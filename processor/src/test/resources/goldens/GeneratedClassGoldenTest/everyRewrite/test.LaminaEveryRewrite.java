@@ -7,12 +7,12 @@ import dev.lamina.runtime.kernel.BatchNormActivation;
 import dev.lamina.runtime.kernel.BatchNormFold;
 import dev.lamina.runtime.kernel.Conv2d;
 import dev.lamina.runtime.kernel.Dense;
-import dev.lamina.runtime.kernel.Dropout;
 import dev.lamina.runtime.kernel.ELU;
 import dev.lamina.runtime.kernel.Flatten;
 import dev.lamina.runtime.kernel.Init;
 import dev.lamina.runtime.kernel.LeakyReLU;
 import dev.lamina.runtime.kernel.MaxPool2d;
+import dev.lamina.runtime.kernel.PoolGeometry;
 import dev.lamina.runtime.kernel.ReLU;
 import dev.lamina.runtime.model.GeneratedModel;
 import dev.lamina.runtime.model.LayerInfo;
@@ -58,10 +58,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * values that the BatchNorm after their layer cancels (see the comments in {@code forward}).
  *
  * <p>Initialisation follows PyTorch's defaults: Conv2d and Dense weights and biases are uniform in
- * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel * kernel for Conv2d
- * and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0 and running
- * variance 1. Parameters are drawn in declaration order from one generator seeded with the seed
- * given to {@code create}, so the same seed gives the same model. Dropout masks come from a
+ * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel height * kernel width
+ * for Conv2d and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0
+ * and running variance 1. Parameters are drawn in declaration order from one generator seeded with
+ * the seed given to {@code create}, so the same seed gives the same model. Dropout masks come from a
  * second generator, derived from the same seed; {@link #seedDropout(long)} re-seeds it.
  *
  * <p>Threads: inference ({@code forward(input, false)}, also with a layer observer, and
@@ -131,9 +131,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
     private static final double BN1_EPSILON = 1.0E-5;
 
-    private static final int POOL1_WINDOW = 2;
-
-    private static final int POOL1_STRIDE = 2;
+    private static final PoolGeometry POOL1_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(6, 6);
 
     private static final Conv2d.Geometry CONV2_GEOMETRY = Conv2d.Geometry.stride(1).padding(0, 0).output(4, 4);
 
@@ -145,9 +143,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
     private static final double DROP2_RATE = 0.25;
 
-    private static final int POOL2_WINDOW = 2;
-
-    private static final int POOL2_STRIDE = 2;
+    private static final PoolGeometry POOL2_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(2, 2);
 
     private static final double BN3_MOMENTUM = 0.1;
 
@@ -577,7 +573,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu1' (exact: max commutes with non-decreasing functions)
-        INDArray pool1Out = MaxPool2d.forward(bn1Out, POOL1_WINDOW, POOL1_STRIDE);
+        INDArray pool1Out = MaxPool2d.forward(bn1Out, POOL1_GEOMETRY);
         afterLayer("pool1", pool1Out);
 
         // relu1: ReLU -> [N, 8, 6, 6]
@@ -594,30 +590,22 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // bn2: BatchNorm over 16 channels, momentum 0.1, eps 1.0E-5 -> [N, 16, 4, 4]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv2.bias
         // rewrite BatchNormFold: folded into 'conv2' for inference
-        INDArray bn2Out;
-        if (training) {
-            bn2Out = BatchNorm.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, BN2_MOMENTUM, BN2_EPSILON, bn2Cache);
-        } else {
-            bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, BN2_EPSILON);
-        }
-        afterLayer("bn2", bn2Out);
-
         // act2: LeakyReLU slope 0.1 -> [N, 16, 4, 4]
-        INDArray act2Out = LeakyReLU.forward(bn2Out, ACT2_SLOPE);
-        afterLayer("act2", act2Out);
-
         // drop2: Dropout rate 0.25 -> [N, 16, 4, 4]
-        INDArray drop2Out = act2Out;
-        if (training) {
-            drop2Mask = Dropout.sampleMask(act2Out.shape(), DROP2_RATE, dropoutRng, dataType);
-            drop2Out = Dropout.forward(act2Out, drop2Mask);
-        }
+        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 in one pass
+        BatchNormActivation.Outputs bn2Fused = BatchNormActivation.forward(conv2Out,
+                bn2Gamma.value(), bn2Beta.value(), bn2RunningMean, bn2RunningVar, BN2_MOMENTUM,
+                BN2_EPSILON, bn2Cache, training, BatchNormActivation.Activation.LEAKY_RELU,
+                ACT2_SLOPE, DROP2_RATE, dropoutRng);
+        INDArray bn2Out = bn2Fused.normalised();
+        afterLayer("bn2", bn2Out);
+        INDArray act2Out = bn2Fused.activated();
+        afterLayer("act2", act2Out);
+        INDArray drop2Out = bn2Fused.output();
         afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_WINDOW, POOL2_STRIDE);
+        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
         afterLayer("pool2", pool2Out);
 
         // flatten: Flatten [16, 2, 2] to [64] -> [N, 64]
@@ -633,26 +621,17 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // bn3: BatchNorm over 32 features, momentum 0.1, eps 1.0E-5 -> [N, 32]
         // rewrite BiasBeforeBatchNorm: running mean starts at -fc1.bias
         // rewrite BatchNormFold: folded into 'fc1' for inference
-        INDArray bn3Out;
-        if (training) {
-            bn3Out = BatchNorm.forwardTrain(fc1Out, bn3Gamma.value(), bn3Beta.value(),
-                    bn3RunningMean, bn3RunningVar, BN3_MOMENTUM, BN3_EPSILON, bn3Cache);
-        } else {
-            bn3Out = BatchNorm.forwardInference(fc1Out, bn3Gamma.value(), bn3Beta.value(),
-                    bn3RunningMean, bn3RunningVar, BN3_EPSILON);
-        }
-        afterLayer("bn3", bn3Out);
-
         // act3: ELU alpha 1.0 -> [N, 32]
-        INDArray act3Out = ELU.forward(bn3Out, ACT3_ALPHA);
-        afterLayer("act3", act3Out);
-
         // drop3: Dropout rate 0.5 -> [N, 32]
-        INDArray drop3Out = act3Out;
-        if (training) {
-            drop3Mask = Dropout.sampleMask(act3Out.shape(), DROP3_RATE, dropoutRng, dataType);
-            drop3Out = Dropout.forward(act3Out, drop3Mask);
-        }
+        // fusion BatchNormActivation: forward of bn3 + act3 + drop3 in one pass
+        BatchNormActivation.Outputs bn3Fused = BatchNormActivation.forward(fc1Out, bn3Gamma.value(),
+                bn3Beta.value(), bn3RunningMean, bn3RunningVar, BN3_MOMENTUM, BN3_EPSILON, bn3Cache,
+                training, BatchNormActivation.Activation.ELU, ACT3_ALPHA, DROP3_RATE, dropoutRng);
+        INDArray bn3Out = bn3Fused.normalised();
+        afterLayer("bn3", bn3Out);
+        INDArray act3Out = bn3Fused.activated();
+        afterLayer("act3", act3Out);
+        INDArray drop3Out = bn3Fused.output();
         afterLayer("drop3", drop3Out);
 
         // logits: Dense 32->10 -> [N, 10]
@@ -669,12 +648,14 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
             conv2Input = relu1Out;
             act2Input = bn2Out;
             act2Output = act2Out;
+            drop2Mask = bn2Fused.mask();
             pool2Input = drop2Out;
             pool2Output = pool2Out;
             flattenInput = pool2Out;
             fc1Input = flattenOut;
             act3Input = bn3Out;
             act3Output = act3Out;
+            drop3Mask = bn3Fused.mask();
             logitsInput = drop3Out;
             finishTrainingForward();
         }
@@ -696,7 +677,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu1' (exact: max commutes with non-decreasing functions)
-        INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);
+        INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_GEOMETRY);
 
         // relu1: ReLU -> [N, 8, 6, 6]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
@@ -713,7 +694,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
         // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
-        INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_WINDOW, POOL2_STRIDE);
+        INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_GEOMETRY);
 
         // act2: LeakyReLU slope 0.1 -> [N, 16, 2, 2]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
@@ -762,8 +743,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_WINDOW,
-                POOL2_STRIDE);
+        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
 
         // drop2: Dropout rate 0.25
         // act2: LeakyReLU slope 0.1
@@ -781,8 +761,7 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         INDArray dPool1Out = ReLU.backward(relu1Input, relu1Output, dRelu1Out);
 
         // pool1: MaxPool2d 2x2, stride 2
-        INDArray dBn1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW,
-                POOL1_STRIDE);
+        INDArray dBn1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);
 
         // bn1: BatchNorm over 8 channels, momentum 0.1, eps 1.0E-5
         INDArray dConv1Out = BatchNorm.backward(dBn1Out, bn1Gamma.value(), bn1Cache,

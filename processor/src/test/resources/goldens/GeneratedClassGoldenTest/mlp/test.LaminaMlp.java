@@ -40,10 +40,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * }</pre>
  *
  * <p>Initialisation follows PyTorch's defaults: Conv2d and Dense weights and biases are uniform in
- * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel * kernel for Conv2d
- * and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0 and running
- * variance 1. Parameters are drawn in declaration order from one generator seeded with the seed
- * given to {@code create}, so the same seed gives the same model. Dropout masks come from a
+ * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel height * kernel width
+ * for Conv2d and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0
+ * and running variance 1. Parameters are drawn in declaration order from one generator seeded with
+ * the seed given to {@code create}, so the same seed gives the same model. Dropout masks come from a
  * second generator, derived from the same seed; {@link #seedDropout(long)} re-seeds it.
  *
  * <p>Threads: inference ({@code forward(input, false)}, also with a layer observer, and

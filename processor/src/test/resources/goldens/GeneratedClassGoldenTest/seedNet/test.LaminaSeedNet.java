@@ -7,11 +7,11 @@ import dev.lamina.runtime.kernel.BatchNormActivation;
 import dev.lamina.runtime.kernel.BatchNormFold;
 import dev.lamina.runtime.kernel.Conv2d;
 import dev.lamina.runtime.kernel.Dense;
-import dev.lamina.runtime.kernel.Dropout;
 import dev.lamina.runtime.kernel.ELU;
 import dev.lamina.runtime.kernel.Flatten;
 import dev.lamina.runtime.kernel.Init;
 import dev.lamina.runtime.kernel.MaxPool2d;
+import dev.lamina.runtime.kernel.PoolGeometry;
 import dev.lamina.runtime.model.GeneratedModel;
 import dev.lamina.runtime.model.LayerInfo;
 import dev.lamina.runtime.model.Parameter;
@@ -55,10 +55,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * values that the BatchNorm after their layer cancels (see the comments in {@code forward}).
  *
  * <p>Initialisation follows PyTorch's defaults: Conv2d and Dense weights and biases are uniform in
- * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel * kernel for Conv2d
- * and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0 and running
- * variance 1. Parameters are drawn in declaration order from one generator seeded with the seed
- * given to {@code create}, so the same seed gives the same model. Dropout masks come from a
+ * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel height * kernel width
+ * for Conv2d and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0
+ * and running variance 1. Parameters are drawn in declaration order from one generator seeded with
+ * the seed given to {@code create}, so the same seed gives the same model. Dropout masks come from a
  * second generator, derived from the same seed; {@link #seedDropout(long)} re-seeds it.
  *
  * <p>Threads: inference ({@code forward(input, false)}, also with a layer observer, and
@@ -129,9 +129,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
     private static final double DROP1_RATE = 0.2;
 
-    private static final int POOL1_WINDOW = 2;
-
-    private static final int POOL1_STRIDE = 2;
+    private static final PoolGeometry POOL1_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(13, 13);
 
     private static final Conv2d.Geometry CONV2_GEOMETRY = Conv2d.Geometry.stride(1).padding(0, 0).output(11, 11);
 
@@ -143,9 +141,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
     private static final double DROP2_RATE = 0.3;
 
-    private static final int POOL2_WINDOW = 2;
-
-    private static final int POOL2_STRIDE = 2;
+    private static final PoolGeometry POOL2_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(5, 5);
 
     private static final double ACT3_ALPHA = 1.0;
 
@@ -509,30 +505,22 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5 -> [N, 32, 26, 26]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv1.bias
         // rewrite BatchNormFold: folded into 'conv1' for inference
-        INDArray bn1Out;
-        if (training) {
-            bn1Out = BatchNorm.forwardTrain(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                    bn1RunningMean, bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache);
-        } else {
-            bn1Out = BatchNorm.forwardInference(conv1Out, bn1Gamma.value(), bn1Beta.value(),
-                    bn1RunningMean, bn1RunningVar, BN1_EPSILON);
-        }
-        afterLayer("bn1", bn1Out);
-
         // act1: ELU alpha 1.0 -> [N, 32, 26, 26]
-        INDArray act1Out = ELU.forward(bn1Out, ACT1_ALPHA);
-        afterLayer("act1", act1Out);
-
         // drop1: Dropout rate 0.2 -> [N, 32, 26, 26]
-        INDArray drop1Out = act1Out;
-        if (training) {
-            drop1Mask = Dropout.sampleMask(act1Out.shape(), DROP1_RATE, dropoutRng, dataType);
-            drop1Out = Dropout.forward(act1Out, drop1Mask);
-        }
+        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 in one pass
+        BatchNormActivation.Outputs bn1Fused = BatchNormActivation.forward(conv1Out,
+                bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_MOMENTUM,
+                BN1_EPSILON, bn1Cache, training, BatchNormActivation.Activation.ELU, ACT1_ALPHA,
+                DROP1_RATE, dropoutRng);
+        INDArray bn1Out = bn1Fused.normalised();
+        afterLayer("bn1", bn1Out);
+        INDArray act1Out = bn1Fused.activated();
+        afterLayer("act1", act1Out);
+        INDArray drop1Out = bn1Fused.output();
         afterLayer("drop1", drop1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
-        INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_WINDOW, POOL1_STRIDE);
+        INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_GEOMETRY);
         afterLayer("pool1", pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
@@ -544,30 +532,22 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5 -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: running mean starts at -conv2.bias
         // rewrite BatchNormFold: folded into 'conv2' for inference
-        INDArray bn2Out;
-        if (training) {
-            bn2Out = BatchNorm.forwardTrain(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, BN2_MOMENTUM, BN2_EPSILON, bn2Cache);
-        } else {
-            bn2Out = BatchNorm.forwardInference(conv2Out, bn2Gamma.value(), bn2Beta.value(),
-                    bn2RunningMean, bn2RunningVar, BN2_EPSILON);
-        }
-        afterLayer("bn2", bn2Out);
-
         // act2: ELU alpha 1.0 -> [N, 64, 11, 11]
-        INDArray act2Out = ELU.forward(bn2Out, ACT2_ALPHA);
-        afterLayer("act2", act2Out);
-
         // drop2: Dropout rate 0.3 -> [N, 64, 11, 11]
-        INDArray drop2Out = act2Out;
-        if (training) {
-            drop2Mask = Dropout.sampleMask(act2Out.shape(), DROP2_RATE, dropoutRng, dataType);
-            drop2Out = Dropout.forward(act2Out, drop2Mask);
-        }
+        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 in one pass
+        BatchNormActivation.Outputs bn2Fused = BatchNormActivation.forward(conv2Out,
+                bn2Gamma.value(), bn2Beta.value(), bn2RunningMean, bn2RunningVar, BN2_MOMENTUM,
+                BN2_EPSILON, bn2Cache, training, BatchNormActivation.Activation.ELU, ACT2_ALPHA,
+                DROP2_RATE, dropoutRng);
+        INDArray bn2Out = bn2Fused.normalised();
+        afterLayer("bn2", bn2Out);
+        INDArray act2Out = bn2Fused.activated();
+        afterLayer("act2", act2Out);
+        INDArray drop2Out = bn2Fused.output();
         afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_WINDOW, POOL2_STRIDE);
+        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
         afterLayer("pool2", pool2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
@@ -591,11 +571,13 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
             conv1Input = input;
             act1Input = bn1Out;
             act1Output = act1Out;
+            drop1Mask = bn1Fused.mask();
             pool1Input = drop1Out;
             pool1Output = pool1Out;
             conv2Input = pool1Out;
             act2Input = bn2Out;
             act2Output = act2Out;
+            drop2Mask = bn2Fused.mask();
             pool2Input = drop2Out;
             pool2Output = pool2Out;
             flattenInput = pool2Out;
@@ -624,7 +606,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
         // rewrite DropoutAtInference: 'drop1' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1' (exact: max commutes with non-decreasing functions)
-        INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);
+        INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_GEOMETRY);
 
         // act1: ELU alpha 1.0 -> [N, 32, 13, 13]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool1', on the pooled tensor
@@ -641,7 +623,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
         // rewrite DropoutAtInference: 'drop2' before this layer is removed (identity at inference)
         // rewrite MaxPoolBeforeMonotoneActivation: moved before 'act2' (exact: max commutes with non-decreasing functions)
-        INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_WINDOW, POOL2_STRIDE);
+        INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_GEOMETRY);
 
         // act2: ELU alpha 1.0 -> [N, 64, 5, 5]
         // rewrite MaxPoolBeforeMonotoneActivation: runs after 'pool2', on the pooled tensor
@@ -680,8 +662,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_WINDOW,
-                POOL2_STRIDE);
+        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
 
         // drop2: Dropout rate 0.3
         // act2: ELU alpha 1.0
@@ -696,8 +677,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
                 conv2Weight.grad(), null, CONV2_GEOMETRY, INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
-        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW,
-                POOL1_STRIDE);
+        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);
 
         // drop1: Dropout rate 0.2
         // act1: ELU alpha 1.0

@@ -10,6 +10,7 @@ import dev.lamina.runtime.kernel.ELU;
 import dev.lamina.runtime.kernel.Flatten;
 import dev.lamina.runtime.kernel.Init;
 import dev.lamina.runtime.kernel.MaxPool2d;
+import dev.lamina.runtime.kernel.PoolGeometry;
 import dev.lamina.runtime.model.GeneratedModel;
 import dev.lamina.runtime.model.LayerInfo;
 import dev.lamina.runtime.model.Parameter;
@@ -50,10 +51,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * }</pre>
  *
  * <p>Initialisation follows PyTorch's defaults: Conv2d and Dense weights and biases are uniform in
- * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel * kernel for Conv2d
- * and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0 and running
- * variance 1. Parameters are drawn in declaration order from one generator seeded with the seed
- * given to {@code create}, so the same seed gives the same model. Dropout masks come from a
+ * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel height * kernel width
+ * for Conv2d and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0
+ * and running variance 1. Parameters are drawn in declaration order from one generator seeded with
+ * the seed given to {@code create}, so the same seed gives the same model. Dropout masks come from a
  * second generator, derived from the same seed; {@link #seedDropout(long)} re-seeds it.
  *
  * <p>Threads: inference ({@code forward(input, false)}, also with a layer observer, and
@@ -124,9 +125,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
     private static final double DROP1_RATE = 0.2;
 
-    private static final int POOL1_WINDOW = 2;
-
-    private static final int POOL1_STRIDE = 2;
+    private static final PoolGeometry POOL1_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(13, 13);
 
     private static final Conv2d.Geometry CONV2_GEOMETRY = Conv2d.Geometry.stride(1).padding(0, 0).output(11, 11);
 
@@ -138,9 +137,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
     private static final double DROP2_RATE = 0.3;
 
-    private static final int POOL2_WINDOW = 2;
-
-    private static final int POOL2_STRIDE = 2;
+    private static final PoolGeometry POOL2_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(5, 5);
 
     private static final double ACT3_ALPHA = 1.0;
 
@@ -502,7 +499,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         afterLayer("drop1", drop1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
-        INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_WINDOW, POOL1_STRIDE);
+        INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_GEOMETRY);
         afterLayer("pool1", pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID -> [N, 64, 11, 11]
@@ -534,7 +531,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         afterLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_WINDOW, POOL2_STRIDE);
+        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
         afterLayer("pool2", pool2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
@@ -594,8 +591,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         INDArray dPool2Out = Flatten.backward(flattenInput, dFlattenOut);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_WINDOW,
-                POOL2_STRIDE);
+        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
 
         // drop2: Dropout rate 0.3
         INDArray dAct2Out = Dropout.backward(dDrop2Out, drop2Mask);
@@ -612,8 +608,7 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
                 conv2Weight.grad(), conv2Bias.grad(), CONV2_GEOMETRY, INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
-        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW,
-                POOL1_STRIDE);
+        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);
 
         // drop1: Dropout rate 0.2
         INDArray dAct1Out = Dropout.backward(dDrop1Out, drop1Mask);

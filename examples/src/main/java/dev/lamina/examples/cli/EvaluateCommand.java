@@ -64,7 +64,9 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch-size and --test-examples must be at least 1");
         }
         SavedModel saved = SavedModel.load(checkpoint, modelOption, spec.commandLine());
-        Dataset test = MnistOptions.first(data.loadTest(mnist), testExamples);
+        Dataset all = data.loadTest(mnist);
+        MnistOptions.noteClamped(out, "--test-examples", testExamples, all.size(), "test");
+        Dataset test = MnistOptions.first(all, testExamples);
         Evaluation result = Evaluator.evaluate(saved.model(), test, batchSize);
         if (!Double.isFinite(result.loss())) {
             throw new IllegalStateException(String.format(Locale.ROOT, "%s: the test loss on %,d images is %s: the"

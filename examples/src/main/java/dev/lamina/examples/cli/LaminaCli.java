@@ -5,8 +5,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The examples' command line: {@code lamina train|evaluate|predict|summary}. Run it with
- * {@code mvn -pl examples exec:java -Dlamina.command="train --epochs 3"} or from the packaged jar.
+ * The examples' command line: {@code lamina train|evaluate|predict|summary}. Run it with the
+ * launcher that {@code mvn package} builds, {@code examples/target/lamina/bin/lamina train --epochs 3},
+ * or inside Maven with {@code mvn -pl examples -am package exec:java -Dlamina.command="train --epochs 3"}.
  * Errors print one line, {@code error: <what went wrong and how to fix it>}, and exit with a
  * non-zero code; never a stack trace.
  */

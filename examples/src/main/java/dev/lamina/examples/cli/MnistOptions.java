@@ -4,7 +4,9 @@ import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.data.Mnist;
 import dev.lamina.runtime.data.MnistFetcher;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,6 +32,18 @@ public final class MnistOptions {
     /** Locates (downloading if needed), verifies and loads the 10,000 test images only. */
     public Dataset loadTest() throws IOException {
         return Mnist.loadTest(new MnistFetcher(dataDir).locate());
+    }
+
+    /**
+     * Says once, on {@code out}, that {@code option}'s {@code limit} asks for more than the
+     * {@code available} examples of the split, so all of them are used ({@link #first}), as a
+     * user who asked for more would otherwise not know.
+     */
+    static void noteClamped(PrintStream out, String option, Integer limit, int available, String split) {
+        if (limit != null && limit > available) {
+            out.printf(Locale.ROOT, "Note: %s %,d is more than the %,d %s images; using all %,d.%n", option, limit,
+                    available, split, available);
+        }
     }
 
     /** The first {@code limit} examples of {@code data}, or all when {@code limit} is null or larger. */

@@ -5,6 +5,7 @@ import dev.lamina.examples.models.TrainingDefaults;
 import dev.lamina.examples.report.MetricsCsv;
 import dev.lamina.examples.report.ProgressBarReport;
 import dev.lamina.examples.report.TrainingCurves;
+import dev.lamina.runtime.checkpoint.Checkpoint;
 import dev.lamina.runtime.checkpoint.CheckpointFile;
 import dev.lamina.runtime.checkpoint.TrainingPosition;
 import dev.lamina.runtime.data.Dataset;
@@ -183,17 +184,26 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         validate();
         // A resumed run is of the checkpoint's model, which --model, when given, must name.
+        Checkpoint checkpoint = resume == null ? null : CheckpointFile.read(resume);
         MnistModels.Entry network = resume == null ? modelOption.resolve(spec.commandLine())
-                : modelOption.forCheckpoint(CheckpointFile.read(resume), resume, spec.commandLine());
+                : modelOption.forCheckpoint(checkpoint, resume, spec.commandLine());
         Mnist loaded = data.load(mnist);
         Dataset train = MnistOptions.first(loaded.train(), trainExamples);
         Dataset test = MnistOptions.first(loaded.test(), testExamples);
+        MnistOptions.noteClamped(out, "--train-examples", trainExamples, loaded.train().size(), "training");
+        MnistOptions.noteClamped(out, "--test-examples", testExamples, loaded.test().size(), "test");
         // Checked before anything is written: the run's length bounds the warm-up.
         Recipe recipe = recipe(network, (long) epochs * ((train.size() + batchSize - 1) / batchSize));
+        Model model = network.create(seed);
+        Optimizer opt = recipe.optimizer(momentum);
+        if (checkpoint != null) {
+            // The whole checkpoint is checked against this run before anything is printed or written.
+            checkResumedRun(checkpoint.position(), train.size());
+            checkpoint.restoreInto(model, opt, resume);
+        }
         Path dir = outputDir != null ? outputDir : newRunDirectory(Path.of("runs"));
         Files.createDirectories(dir);
 
-        Model model = network.create(seed);
         out.println("Lamina " + network.title() + " (generated at compile time from " + network.source() + "):");
         out.print(model.summary(batchSize));
         out.printf(Locale.ROOT, "Training on %,d images, testing on %,d; %d epoch(s), batch %d, %s lr %s, seed %d%n",
@@ -203,10 +213,9 @@ final class TrainCommand implements Callable<Integer> {
         if (System.getenv("OMP_WAIT_POLICY") == null) {
             out.println("Note: OMP_WAIT_POLICY is not set, so idle native threads spin and take cores from the"
                     + " kernels; `export OMP_WAIT_POLICY=PASSIVE` before starting Java trains 1.5x (idle) to 3x (busy)"
-                    + " faster on 2 cores (mvn -Ptrain sets it).");
+                    + " faster on 2 cores (bin/lamina and mvn -Ptrain set it).");
         }
 
-        Optimizer opt = recipe.optimizer(momentum);
         TrainingListener progress = ProgressBarReport.forConsole(out);
         EpochCheckpoints checkpoints = new EpochCheckpoints(model, opt, dir);
         // A resumed run keeps its history: the file is read, and rewritten, only once the checkpoint is accepted.
@@ -324,6 +333,21 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+    }
+
+    /**
+     * A resumed run continues the batches of the run it resumes: the same seed (shuffling, dropout),
+     * batch size and training set. The trainer checks this too; here it is a usage error that says
+     * which options to give.
+     */
+    private void checkResumedRun(TrainingPosition saved, int trainSize) {
+        if (saved.seed() != seed || saved.batchSize() != batchSize || saved.examples() != trainSize) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + " continues a run with --seed "
+                    + saved.seed() + ", --batch-size " + saved.batchSize() + " and " + saved.examples()
+                    + " training images, but this one has --seed " + seed + ", --batch-size " + batchSize + " and "
+                    + trainSize + " training images; give the options of that run (--train-examples "
+                    + saved.examples() + " for its images)");
         }
     }
 

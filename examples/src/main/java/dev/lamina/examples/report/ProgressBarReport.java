@@ -73,7 +73,8 @@ public final class ProgressBarReport implements TrainingListener {
         }
         // Message first, so that a rendering of the new count never shows the previous message.
         bar.setExtraMessage(p.batch() == p.batchCount() ? " evaluating on the test set..."
-                : String.format(Locale.ROOT, " loss %.4f, acc %.1f%%%s", p.trainLoss(), 100 * p.trainAccuracy(),
+                : String.format(Locale.ROOT, " loss %.4f%s%s", p.trainLoss(), Double.isNaN(p.trainAccuracy()) ? ""
+                        : String.format(Locale.ROOT, ", acc %.1f%%", 100 * p.trainAccuracy()),
                         ConsoleProgress.rateAndNorm(p).replace("  ", ", ")));
         bar.stepTo(p.examples());
     }

@@ -99,7 +99,9 @@ public final class StudyCharts {
     }
 
     private static Path save(CategoryChart chart, Path file) throws IOException {
-        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        // A grid of one chart: xchart 4 deprecates the one-chart saveBitmap.
+        AtomicFiles.write(file,
+                out -> BitmapEncoder.saveBitmap(List.of(chart), 1, 1, out, BitmapEncoder.BitmapFormat.PNG));
         return file;
     }
 }

@@ -50,6 +50,13 @@ class EvaluateAndPredictTest {
         assertThat(cli.out).contains("(after 2 epoch(s), step 30, of a run with seed 7)");
         assertThat(cli.out).contains(String.format(Locale.ROOT, "test loss %.4f  test accuracy %.2f%%  on 60 images",
                 expected.loss(), 100 * expected.accuracy()));
+        assertThat(cli.out).doesNotContain("Note: --test-examples");
+
+        Cli more = Cli.run(c -> Cli.command(c, "evaluate", EvaluateCommand.class).data = options -> test,
+                "evaluate", "--checkpoint", checkpoint.toString(), "--test-examples", "999999");
+        assertThat(more.exitCode).isEqualTo(0);
+        assertThat(more.out).startsWith("Note: --test-examples 999,999 is more than the 60 test images; using all 60.");
+        assertThat(more.out).contains("on 60 images");
     }
 
     @Test

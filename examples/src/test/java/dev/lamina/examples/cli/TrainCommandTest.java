@@ -97,9 +97,11 @@ class TrainCommandTest {
 
         Cli mismatch = train("train", "--epochs", "2", "--batch-size", "16", "-o", dir.resolve("third").toString(),
                 "--resume", first.resolve("checkpoint-epoch-1.lamina").toString());
-        assertThat(mismatch.exitCode).isEqualTo(1);
-        assertThat(mismatch.err).contains("checkpoint is of a run with seed 42, batch size 32 and 64 training examples, but this run has seed 42, batch size 16");
+        assertThat(mismatch.exitCode).isEqualTo(2);
+        assertThat(mismatch.err).contains("continues a run with --seed 42, --batch-size 32 and 64 training images, but"
+                + " this one has --seed 42, --batch-size 16 and 64 training images");
         assertThat(mismatch.err).doesNotContain("Exception");
+        assertThat(Files.exists(dir.resolve("third"))).isFalse();
     }
 
     @Test
@@ -144,9 +146,14 @@ class TrainCommandTest {
         Cli nan = train("train", "--epochs", "3", "--batch-size", "32", "-o", run.toString(),
                 "--resume", poisoned.toString());
 
-        assertThat(mismatch.exitCode).isEqualTo(1);
-        assertThat(mismatch.err).contains("checkpoint is of a run with seed 42, batch size 32");
+        // Another --batch-size is a mistake on the command line, found before the run prints anything.
+        assertThat(mismatch.exitCode).isEqualTo(2);
+        assertThat(mismatch.err).startsWith("error: --resume " + run.resolve("checkpoint-epoch-2.lamina")
+                + " continues a run with --seed 42, --batch-size 32 and 64 training images, but this one has --seed 42,"
+                + " --batch-size 16 and 64 training images; give the options of that run");
+        assertThat(mismatch.out).isEmpty();
         assertThat(nan.exitCode).isEqualTo(1);
+        assertThat(nan.out).isEmpty();
         assertThat(nan.err).isEqualTo("error: " + poisoned + ": parameter " + tensor + " holds NaN (element 0 of "
                 + parameters.get(tensor).length() + "); the run that wrote it had diverged or the file was altered:"
                 + " use an earlier checkpoint of the run, or train again" + System.lineSeparator());
@@ -154,6 +161,48 @@ class TrainCommandTest {
         assertThat(Files.readAllBytes(run.resolve("curves.png"))).isEqualTo(curves);
         assertThat(Files.exists(run.resolve("checkpoint-epoch-3.lamina"))).isFalse();
         assertNoTemporaryFiles(run);
+    }
+
+    @Test
+    void aResumeFromAFileThatIsNoCheckpointOfThisModelPrintsOnlyTheError(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train("train", "--epochs", "1", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);
+        Path text = Files.writeString(dir.resolve("notes.lamina"), "epoch 1 went well\n".repeat(20));
+        // A checkpoint whose first weight has the right size but another shape: its checksum is valid.
+        Path reshaped = dir.resolve("reshaped.lamina");
+        Checkpoint good = CheckpointFile.read(run.resolve("checkpoint-epoch-1.lamina"));
+        Map<String, INDArray> parameters = new LinkedHashMap<>(good.parameters());
+        String tensor = parameters.keySet().iterator().next();
+        parameters.put(tensor, parameters.get(tensor).dup().reshape(1, parameters.get(tensor).length()));
+        CheckpointFile.write(reshaped, new Checkpoint(good.model(), good.optimizer(), good.position(), parameters,
+                good.buffers(), good.optimizerState()));
+
+        for (Path file : List.of(text, reshaped)) {
+            Path out = dir.resolve("out-" + file.getFileName());
+            Cli cli = train("train", "--epochs", "2", "--batch-size", "32", "-o", out.toString(), "--resume",
+                    file.toString());
+
+            assertWithMessage("%s", file).that(cli.exitCode).isEqualTo(1);
+            assertWithMessage("%s", file).that(cli.err).startsWith("error: " + file + ": ");
+            assertWithMessage("%s", file).that(cli.err.lines().count()).isEqualTo(1);
+            assertWithMessage("%s: no summary, no header", file).that(cli.out).isEmpty();
+            assertWithMessage("%s: no run directory", file).that(Files.exists(out)).isFalse();
+        }
+    }
+
+    @Test
+    void moreExamplesThanTheDataHoldsUsesAllOfThemAndSaysSoOnce(@TempDir Path dir) {
+        Cli cli = train("train", "--epochs", "1", "--batch-size", "32", "--train-examples", "999999",
+                "--test-examples", "40", "-o", dir.resolve("run").toString());
+
+        assertWithMessage("stderr: %s", cli.err).that(cli.exitCode).isEqualTo(0);
+        assertThat(cli.out).contains("Note: --train-examples 999,999 is more than the 64 training images; using all 64.");
+        assertThat(cli.out).contains("Note: --test-examples 40 is more than the 32 test images; using all 32.");
+        assertThat(cli.out.split("Note: --", -1)).hasLength(3);
+        assertThat(cli.out).contains("Training on 64 images, testing on 32;");
+        Cli exact = train("train", "--epochs", "1", "--batch-size", "32", "--train-examples", "64",
+                "-o", dir.resolve("exact").toString());
+        assertThat(exact.out).doesNotContain("Note: --");
     }
 
     @Test

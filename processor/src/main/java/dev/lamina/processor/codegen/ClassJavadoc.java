@@ -44,10 +44,10 @@ final class ClassJavadoc {
         }
         doc
                 .add("<p>Initialisation follows PyTorch's defaults: Conv2d and Dense weights and biases are uniform in\n")
-                .add("{@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel * kernel for Conv2d\n")
-                .add("and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0 and running\n")
-                .add("variance 1. Parameters are drawn in declaration order from one generator seeded with the seed\n")
-                .add("given to {@code create}, so the same seed gives the same model.");
+                .add("{@code [-1/sqrt(fan_in), 1/sqrt(fan_in)]}, where fan_in is channels * kernel height * kernel width\n")
+                .add("for Conv2d and the input width for Dense; BatchNorm starts with gamma 1, beta 0, running mean 0\n")
+                .add("and running variance 1. Parameters are drawn in declaration order from one generator seeded with\n")
+                .add("the seed given to {@code create}, so the same seed gives the same model.");
         if (plan.layers().stream().anyMatch(l -> SEQUENCE_LAYERS.contains(l.node().spec().kind()))) {
             doc.add(" LayerNorm starts with gamma 1 and beta 0;\n")
                     .add("embedding tables are N(0, 1), as {@code nn.Embedding}; learned positions N(0, 0.02^2), as GPT-2\n")

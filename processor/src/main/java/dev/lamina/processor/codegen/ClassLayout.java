@@ -34,10 +34,13 @@ final class ClassLayout {
     private final Graph graph;
     private final Map<String, List<String>> gradientParts;
     private final Map<String, String> repeatConstants;
+    private final Map<Fusion, String> fusedOutputs;
 
     private ClassLayout(ExecutionPlan plan, List<LayerContext> layers, Graph graph,
-            Map<String, List<String>> gradientParts, Map<String, String> repeatConstants) {
+            Map<String, List<String>> gradientParts, Map<String, String> repeatConstants,
+            Map<Fusion, String> fusedOutputs) {
         this.plan = plan;
+        this.fusedOutputs = Map.copyOf(fusedOutputs);
         this.layers = List.copyOf(layers);
         this.byName = new HashMap<>();
         layers.forEach(l -> byName.put(l.name(), l));
@@ -175,7 +178,12 @@ final class ClassLayout {
                     inBackward.contains(node.name()),
                     folds.isPresent() ? layers[i + 1] : null);
         }
-        return new ClassLayout(plan, List.of(layers), graph, parts, repeatConstants);
+        // The local holding a fused forward call's outputs, named after the group's first layer.
+        Map<Fusion, String> fusedOutputs = new HashMap<>();
+        for (Fusion fusion : training.fusions()) {
+            fusedOutputs.put(fusion, names.newName(javaName(fusion.layers().get(0)) + "Fused"));
+        }
+        return new ClassLayout(plan, List.of(layers), graph, parts, repeatConstants, fusedOutputs);
     }
 
     /**
@@ -231,6 +239,18 @@ final class ClassLayout {
     /** The layers of the training pass, in order. */
     List<LayerContext> layers() {
         return layers;
+    }
+
+    /** In forward: the local holding the outputs of {@code fusion}'s kernel call, e.g. {@code bn1Fused}. */
+    String fusedOutputs(Fusion fusion) {
+        return fusedOutputs.get(fusion);
+    }
+
+    /** The fused group whose first layer is {@code layer}, if any. */
+    Optional<Fusion> fusionStartingAt(LayerContext layer) {
+        return plan.training().fusions().stream()
+                .filter(f -> f.layers().get(0).equals(layer.name()))
+                .findFirst();
     }
 
     /** The fused group whose last layer is {@code layer}, if any. */

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code @Conv2d}: {@link RuntimeTypes#CONV2D} on x {@code [N, C, H, W]}, weight {@code [F, C, K, K]},
+ * {@code @Conv2d}: {@link RuntimeTypes#CONV2D} on x {@code [N, C, H, W]}, weight {@code [F, C, KH, KW]},
  * bias {@code [F]}. SAME padding is resolved here, at generation time, into constant top and left
  * padding (Keras/TensorFlow: the odd extra row or column goes at the bottom or right).
  */
@@ -19,18 +19,29 @@ final class Conv2dEmitter implements LayerEmitter {
     /** Zero padding above and to the left of the input. */
     record Padding(int top, int left) {}
 
-    /**
-     * The padding that turns {@code node}'s input into its output: for SAME, {@code total =
-     * max((out - 1) * stride + kernel - in, 0)} per axis and {@code top = total / 2}; none for VALID.
-     */
+    /** The padding that turns {@code node}'s input into its output (see {@link #padding(LayerNode, boolean, int, int, int, int)}). */
     static Padding padding(LayerNode node) {
         LayerSpec.Conv2d conv = spec(node);
-        if (conv.padding() == LayerSpec.Conv2d.Padding.VALID) {
+        return padding(node, conv.padding() == LayerSpec.Conv2d.Padding.SAME, conv.kernelHeight(), conv.kernelWidth(),
+                conv.strideHeight(), conv.strideWidth());
+    }
+
+    /**
+     * The padding that turns {@code node}'s image input into its output under a {@code kh x kw} window
+     * moving by {@code sh x sw}: for SAME, {@code total = max((out - 1) * stride + window - in, 0)} per
+     * axis and {@code top = total / 2}; none for VALID.
+     */
+    static Padding padding(LayerNode node, boolean same, int kh, int kw, int sh, int sw) {
+        if (!same) {
             return new Padding(0, 0);
         }
-        return new Padding(
-                before(node.input().dim(1), node.output().dim(1), conv.kernel(), conv.stride()),
-                before(node.input().dim(2), node.output().dim(2), conv.kernel(), conv.stride()));
+        return new Padding(before(node.input().dim(1), node.output().dim(1), kh, sh),
+                before(node.input().dim(2), node.output().dim(2), kw, sw));
+    }
+
+    /** {@code "3"} for a square window or equal strides, else {@code "3x1"}. */
+    static String pair(int height, int width) {
+        return height == width ? String.valueOf(height) : height + "x" + width;
     }
 
     private static int before(int in, int out, int kernel, int stride) {
@@ -44,7 +55,7 @@ final class Conv2dEmitter implements LayerEmitter {
 
     private static long fanIn(LayerNode node) {
         LayerSpec.Conv2d conv = spec(node);
-        return (long) node.input().dim(0) * conv.kernel() * conv.kernel();
+        return (long) node.input().dim(0) * conv.kernelHeight() * conv.kernelWidth();
     }
 
     @Override
@@ -52,8 +63,8 @@ final class Conv2dEmitter implements LayerEmitter {
         LayerSpec.Conv2d conv = spec(node);
         StringBuilder s = new StringBuilder()
                 .append("Conv2d ").append(node.input().dim(0)).append("->").append(conv.filters())
-                .append(", ").append(conv.kernel()).append('x').append(conv.kernel())
-                .append(", stride ").append(conv.stride())
+                .append(", ").append(conv.kernelHeight()).append('x').append(conv.kernelWidth())
+                .append(", stride ").append(pair(conv.strideHeight(), conv.strideWidth()))
                 .append(", ").append(conv.padding());
         if (conv.padding() == LayerSpec.Conv2d.Padding.SAME) {
             Padding pad = padding(node);
@@ -71,7 +82,13 @@ final class Conv2dEmitter implements LayerEmitter {
         Padding pad = padding(node);
         return List.of(new Setting(Hyperparameter.GEOMETRY, RuntimeTypes.CONV2D_GEOMETRY,
                 CodeBlock.of("$T.stride($L).padding($L, $L).output($L, $L)", RuntimeTypes.CONV2D_GEOMETRY,
-                        conv.stride(), pad.top(), pad.left(), node.output().dim(1), node.output().dim(2))));
+                        pairArguments(conv.strideHeight(), conv.strideWidth()), pad.top(), pad.left(),
+                        node.output().dim(1), node.output().dim(2))));
+    }
+
+    /** {@code "2"} when both values are 2, else {@code "2, 1"}: the arguments of a geometry's one- or two-value step. */
+    static String pairArguments(int height, int width) {
+        return height == width ? String.valueOf(height) : height + ", " + width;
     }
 
     @Override
@@ -79,7 +96,7 @@ final class Conv2dEmitter implements LayerEmitter {
         LayerSpec.Conv2d conv = spec(node);
         List<Tensor> tensors = new ArrayList<>();
         tensors.add(uniform(Role.WEIGHT,
-                new long[] {conv.filters(), node.input().dim(0), conv.kernel(), conv.kernel()},
+                new long[] {conv.filters(), node.input().dim(0), conv.kernelHeight(), conv.kernelWidth()},
                 "filters, channels, kernel rows, kernel columns", fanIn(node)));
         if (conv.bias()) {
             tensors.add(uniform(Role.BIAS, new long[] {conv.filters()}, "filters", fanIn(node)));
@@ -108,7 +125,7 @@ final class Conv2dEmitter implements LayerEmitter {
         LayerSpec.Conv2d conv = spec(node);
         boolean bias = conv.bias() || node.has(RewriteFact.BiasElided.class);
         return (bias ? "weight and bias" : "weight") + " uniform in +-1/sqrt(fan_in), fan_in = "
-                + node.input().dim(0) + " * " + conv.kernel() + " * " + conv.kernel() + " = " + fanIn(node);
+                + node.input().dim(0) + " * " + conv.kernelHeight() + " * " + conv.kernelWidth() + " = " + fanIn(node);
     }
 
     @Override
@@ -122,7 +139,7 @@ final class Conv2dEmitter implements LayerEmitter {
     public List<Tensor> scratch(LayerNode node) {
         LayerSpec.Conv2d conv = spec(node);
         return FoldedBatchNorm.scratch(node,
-                new long[] {conv.filters(), node.input().dim(0), conv.kernel(), conv.kernel()},
+                new long[] {conv.filters(), node.input().dim(0), conv.kernelHeight(), conv.kernelWidth()},
                 "filters, channels, kernel rows, kernel columns", conv.filters(), "filters");
     }
 

@@ -3,6 +3,7 @@ package dev.lamina.processor.codegen;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -36,8 +37,15 @@ final class ForwardMethod {
 
         CodeBlock.Builder saved = CodeBlock.builder();
         BlockSections sections = BlockSections.of(plan.plan().training().steps());
-        for (LayerContext layer : plan.layers()) {
+        List<LayerContext> layers = plan.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerContext layer = layers.get(i);
             method.addCode("\n");
+            var fusion = plan.fusionStartingAt(layer);
+            if (fusion.isPresent()) {
+                i += FusedForward.write(fusion.get(), plan, sections, method, saved) - 1;
+                continue;
+            }
             sections.above(layer.node()).forEach(heading -> method.addComment("---- $L ----", heading));
             method.addComment("$L: $L -> $L", layer.name(), layer.emitter().summary(layer.node()),
                             Literals.batchShape(layer.node().output()));

@@ -16,11 +16,14 @@ enum Hyperparameter {
     SLOPE,
     /** Dropout's probability of dropping, also attention dropout's. */
     RATE,
-    /** A pooling window's side. */
+    /** A 1-D pooling window's length. */
     WINDOW,
     /** A pooling window's step, or a 1-D convolution's. */
     STRIDE,
-    /** A convolution's stride, padding and output size ({@code Conv2d.Geometry}). */
+    /**
+     * A convolution's stride, padding and output size ({@code Conv2d.Geometry}), or a pooling's window,
+     * stride, padding and output size ({@code PoolGeometry}).
+     */
     GEOMETRY,
     /** Attention's number of heads. */
     HEADS,

@@ -4,12 +4,15 @@ import static dev.lamina.processor.codegen.Literals.arguments;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.TypeName;
 import dev.lamina.processor.ir.LayerNode;
 import dev.lamina.processor.ir.LayerSpec;
 import java.util.List;
 
-/** {@code @MaxPool2d} and {@code @AvgPool2d}: square window, no padding, over {@code [N, C, H, W]}. */
+/**
+ * {@code @MaxPool2d} and {@code @AvgPool2d} over {@code [N, C, H, W]}, their window, stride and padding
+ * in one {@code PoolGeometry} constant; SAME padding is resolved here into top and left padding as for
+ * {@link Conv2dEmitter}.
+ */
 final class Pool2dEmitter implements LayerEmitter {
 
     private static LayerSpec.Pool2d spec(LayerNode node) {
@@ -23,14 +26,30 @@ final class Pool2dEmitter implements LayerEmitter {
     @Override
     public String summary(LayerNode node) {
         LayerSpec.Pool2d pool = spec(node);
-        return pool.kind() + " " + pool.size() + "x" + pool.size() + ", stride " + pool.stride();
+        String summary = pool.kind() + " " + pool.height() + "x" + pool.width() + ", stride "
+                + Conv2dEmitter.pair(pool.strideHeight(), pool.strideWidth());
+        if (pool.padding() == LayerSpec.Conv2d.Padding.VALID) {
+            return summary;
+        }
+        Conv2dEmitter.Padding pad = padding(node);
+        return summary + ", SAME (pad top " + pad.top() + ", left " + pad.left() + ")";
+    }
+
+    private static Conv2dEmitter.Padding padding(LayerNode node) {
+        LayerSpec.Pool2d pool = spec(node);
+        return Conv2dEmitter.padding(node, pool.padding() == LayerSpec.Conv2d.Padding.SAME, pool.height(),
+                pool.width(), pool.strideHeight(), pool.strideWidth());
     }
 
     @Override
     public List<Setting> settings(LayerNode node) {
         LayerSpec.Pool2d pool = spec(node);
-        return List.of(new Setting(Hyperparameter.WINDOW, TypeName.INT, CodeBlock.of("$L", pool.size())),
-                new Setting(Hyperparameter.STRIDE, TypeName.INT, CodeBlock.of("$L", pool.stride())));
+        Conv2dEmitter.Padding pad = padding(node);
+        return List.of(new Setting(Hyperparameter.GEOMETRY, RuntimeTypes.POOL_GEOMETRY,
+                CodeBlock.of("$T.window($L).stride($L).padding($L, $L).output($L, $L)", RuntimeTypes.POOL_GEOMETRY,
+                        Conv2dEmitter.pairArguments(pool.height(), pool.width()),
+                        Conv2dEmitter.pairArguments(pool.strideHeight(), pool.strideWidth()), pad.top(), pad.left(),
+                        node.output().dim(1), node.output().dim(2))));
     }
 
     @Override
@@ -43,9 +62,8 @@ final class Pool2dEmitter implements LayerEmitter {
     @Override
     public CodeBlock forward(LayerContext layer) {
         return CodeBlock.builder()
-                .addStatement("$T $N = $T.forward($N, $L, $L)", RuntimeTypes.INDARRAY, layer.out(),
-                        kernel(layer.node()), layer.in(), layer.setting(Hyperparameter.WINDOW),
-                        layer.setting(Hyperparameter.STRIDE))
+                .addStatement("$T $N = $T.forward($N, $L)", RuntimeTypes.INDARRAY, layer.out(),
+                        kernel(layer.node()), layer.in(), layer.setting(Hyperparameter.GEOMETRY))
                 .build();
     }
 
@@ -68,8 +86,7 @@ final class Pool2dEmitter implements LayerEmitter {
                                 CodeBlock.of("$N", layer.field(Role.INPUT)),
                                 CodeBlock.of("$N", layer.field(Role.OUTPUT)),
                                 CodeBlock.of("$N", layer.dOut()),
-                                layer.setting(Hyperparameter.WINDOW),
-                                layer.setting(Hyperparameter.STRIDE)))
+                                layer.setting(Hyperparameter.GEOMETRY)))
                 .build();
     }
 }

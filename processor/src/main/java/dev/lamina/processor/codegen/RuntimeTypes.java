@@ -41,9 +41,11 @@ final class RuntimeTypes {
     static final ClassName BATCH_NORM_FOLD = kernel("BatchNormFold");
     static final ClassName BATCH_NORM_ACTIVATION = kernel("BatchNormActivation");
     static final ClassName BATCH_NORM_ACTIVATION_FUNCTION = BATCH_NORM_ACTIVATION.nestedClass("Activation");
+    static final ClassName BATCH_NORM_ACTIVATION_OUTPUTS = BATCH_NORM_ACTIVATION.nestedClass("Outputs");
     static final ClassName DROPOUT = kernel("Dropout");
     static final ClassName MAX_POOL2D = kernel("MaxPool2d");
     static final ClassName AVG_POOL2D = kernel("AvgPool2d");
+    static final ClassName POOL_GEOMETRY = kernel("PoolGeometry");
     static final ClassName FLATTEN = kernel("Flatten");
     static final ClassName GLOBAL_AVG_POOL2D = kernel("GlobalAvgPool2d");
     static final ClassName ADD = kernel("Add");
@@ -70,7 +72,7 @@ final class RuntimeTypes {
 
     /** Nested types the generated code names through their enclosing type ({@code BatchNorm.Cache}). */
     private static final List<ClassName> NESTED = List.of(BATCH_NORM_CACHE, BATCH_NORM_ACTIVATION_FUNCTION,
-            CONV2D_GEOMETRY, GELU_APPROXIMATION, LAYER_NORM_CACHE, MULTI_HEAD_ATTENTION_CACHE);
+            BATCH_NORM_ACTIVATION_OUTPUTS, CONV2D_GEOMETRY, GELU_APPROXIMATION, LAYER_NORM_CACHE, MULTI_HEAD_ATTENTION_CACHE);
 
     /**
      * The simple names JavaPoet must always qualify so that none is taken for a field of the model

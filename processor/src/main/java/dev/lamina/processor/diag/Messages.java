@@ -283,6 +283,15 @@ public final class Messages {
         return format(INVALID_HYPERPARAMETER, layer(kind, name) + ": " + what + " must be positive, was " + value);
     }
 
+    /**
+     * A 2-D window or stride ({@code what}) given {@code count} values instead of one (square) or two
+     * ({@code {height, width}}).
+     */
+    public static String pairArity(String kind, String name, String what, int count) {
+        return format(INVALID_HYPERPARAMETER, layer(kind, name) + ": " + what + " takes 1 value (the same on both"
+                + " axes) or 2 ({height, width}), but has " + count);
+    }
+
     /** Pooling stride, where 0 is the documented "same as the window" default. */
     public static String negativePoolStride(String kind, String name, int value) {
         return format(INVALID_HYPERPARAMETER, layer(kind, name) + ": stride must be positive, or 0 for the"
@@ -310,7 +319,7 @@ public final class Messages {
      * A window ({@code what}: "kernel" or "window") that does not fit its input along {@code axis}
      * ("height" or "width", "length" for a signal) of size {@code axisSize}.
      */
-    public static String infeasibleWindow(String kind, String name, String what, int size, Shape input,
+    public static String infeasibleWindow(String kind, String name, String what, String size, Shape input,
             String axis, int axisSize) {
         return format(INFEASIBLE_WINDOW, layer(kind, name) + ": " + what + " " + size + " is larger than its"
                 + " input " + input + " (" + axis + " " + axisSize + ")");

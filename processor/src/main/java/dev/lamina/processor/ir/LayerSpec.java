@@ -96,14 +96,25 @@ public sealed interface LayerSpec {
         return false;
     }
 
-    /** {@code @Conv2d}: {@code [C, H, W] -> [filters, H', W']}. */
-    record Conv2d(int filters, int kernel, int stride, Padding padding, boolean bias) implements LayerSpec {
+    /**
+     * {@code @Conv2d}: {@code [C, H, W] -> [filters, H', W']} with a {@code kernelHeight x kernelWidth}
+     * kernel and a {@code strideHeight x strideWidth} stride.
+     */
+    record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, Padding padding,
+            boolean bias) implements LayerSpec {
         public enum Padding { VALID, SAME }
+
+        /** A square kernel and the same stride on both axes. */
+        public Conv2d(int filters, int kernel, int stride, Padding padding, boolean bias) {
+            this(filters, kernel, kernel, stride, stride, padding, bias);
+        }
 
         @Override public String kind() { return "Conv2d"; }
         @Override public String noun() { return "conv"; }
         @Override public boolean isWeightLayer() { return true; }
-        public Conv2d withBias(boolean b) { return new Conv2d(filters, kernel, stride, padding, b); }
+        public Conv2d withBias(boolean b) {
+            return new Conv2d(filters, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, b);
+        }
 
         /**
          * VALID: {@code floor((in - kernel) / stride) + 1} per spatial axis, which needs
@@ -114,23 +125,18 @@ public sealed interface LayerSpec {
             if (!in.isImage()) {
                 return problems.needsImage();
             }
-            if (padding == Padding.SAME) {
-                return Shape.of(filters, Windows.ceilDiv(in.dim(1), stride), Windows.ceilDiv(in.dim(2), stride));
-            }
-            if (!Windows.fits(kernel, in)) {
-                return problems.windowTooLarge("kernel", "kernel", kernel);
-            }
-            return Shape.of(filters, Windows.slide(in.dim(1), kernel, stride), Windows.slide(in.dim(2), kernel, stride));
+            return Windows.outputShape(filters, in, kernelHeight, kernelWidth, strideHeight, strideWidth,
+                    padding == Padding.SAME, "kernel", "kernel", problems);
         }
 
         @Override
         public long parameterCount(Shape in) {
-            return (long) filters * in.dim(0) * kernel * kernel + (bias ? filters : 0);
+            return (long) filters * in.dim(0) * kernelHeight * kernelWidth + (bias ? filters : 0);
         }
 
         @Override
         public int[] weightDims(Shape in) {
-            return new int[] {filters, in.dim(0), kernel, kernel};
+            return new int[] {filters, in.dim(0), kernelHeight, kernelWidth};
         }
 
         @Override public <R> R accept(Visitor<R> visitor) { return visitor.conv2d(this); }
@@ -269,12 +275,19 @@ public sealed interface LayerSpec {
     }
 
     /**
-     * {@code @MaxPool2d} and {@code @AvgPool2d}; stride already defaulted to the window size. Output
-     * {@code floor((in - window) / stride) + 1} per spatial axis, which needs {@code window <= in}
-     * (PyTorch's pooling without padding).
+     * {@code @MaxPool2d} and {@code @AvgPool2d}, a {@code height x width} window; strides already
+     * defaulted to the window size. VALID: {@code floor((in - window) / stride) + 1} per spatial axis,
+     * which needs {@code window <= in} (PyTorch's pooling without padding); SAME: {@code ceil(in / stride)}
+     * (Keras' pooling {@code padding="same"}).
      */
-    record Pool2d(Mode mode, int size, int stride) implements LayerSpec {
+    record Pool2d(Mode mode, int height, int width, int strideHeight, int strideWidth, Conv2d.Padding padding)
+            implements LayerSpec {
         public enum Mode { MAX, AVG }
+
+        /** A square window, the same stride on both axes, no padding. */
+        public Pool2d(Mode mode, int size, int stride) {
+            this(mode, size, size, stride, stride, Conv2d.Padding.VALID);
+        }
 
         @Override public String kind() { return mode == Mode.MAX ? "MaxPool2d" : "AvgPool2d"; }
         @Override public String noun() { return mode == Mode.MAX ? "max pool" : "average pool"; }
@@ -284,10 +297,8 @@ public sealed interface LayerSpec {
             if (!in.isImage()) {
                 return problems.needsImage();
             }
-            if (!Windows.fits(size, in)) {
-                return problems.windowTooLarge("value", "window", size);
-            }
-            return Shape.of(in.dim(0), Windows.slide(in.dim(1), size, stride), Windows.slide(in.dim(2), size, stride));
+            return Windows.outputShape(in.dim(0), in, height, width, strideHeight, strideWidth,
+                    padding == Conv2d.Padding.SAME, "value", "window", problems);
         }
 
         @Override public long parameterCount(Shape in) { return 0; }

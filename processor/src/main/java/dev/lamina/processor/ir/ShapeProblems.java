@@ -19,13 +19,25 @@ public interface ShapeProblems {
     Shape needsVectorOrImage();
 
     /**
-     * A square window larger than the image on some axis, or a window longer than a signal.
+     * A window longer than a signal.
      *
      * @param member the annotation member that set the size ({@code "kernel"}, {@code "value"})
      * @param what   what the message calls the window ({@code "kernel"}, {@code "window"})
-     * @param size   the window's side
+     * @param size   the window's length
      */
-    Shape windowTooLarge(String member, String what, int size);
+    default Shape windowTooLarge(String member, String what, int size) {
+        return windowTooLarge(member, what, size, size);
+    }
+
+    /**
+     * A window larger than the image on some axis, or (height only) a window longer than a signal.
+     *
+     * @param member the annotation member that set the size ({@code "kernel"}, {@code "value"})
+     * @param what   what the message calls the window ({@code "kernel"}, {@code "window"})
+     * @param height the window's height (a signal window's length)
+     * @param width  the window's width
+     */
+    Shape windowTooLarge(String member, String what, int height, int width);
 
     /** The layer takes only the {@code accepted} layouts, and its input has another. */
     Shape wrongLayout(Shape.Layout... accepted);

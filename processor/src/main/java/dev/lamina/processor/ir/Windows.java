@@ -4,9 +4,20 @@ package dev.lamina.processor.ir;
 final class Windows {
     private Windows() {}
 
-    /** Whether a square window of side {@code size} fits the image {@code [C, H, W]}. */
-    static boolean fits(int size, Shape image) {
-        return size <= image.dim(1) && size <= image.dim(2);
+    /**
+     * {@code [channels, H', W']} for a {@code kh x kw} window moving by {@code sh x sw} over the image
+     * {@code in}: SAME gives {@code ceil(in / stride)} per axis (TensorFlow's definition), VALID
+     * {@code floor((in - window) / stride) + 1}, or the problem when the window does not fit.
+     */
+    static Shape outputShape(int channels, Shape in, int kh, int kw, int sh, int sw, boolean same, String member,
+            String what, ShapeProblems problems) {
+        if (same) {
+            return Shape.of(channels, ceilDiv(in.dim(1), sh), ceilDiv(in.dim(2), sw));
+        }
+        if (kh > in.dim(1) || kw > in.dim(2)) {
+            return problems.windowTooLarge(member, what, kh, kw);
+        }
+        return Shape.of(channels, slide(in.dim(1), kh, sh), slide(in.dim(2), kw, sw));
     }
 
     /** Number of window positions: {@code floor((in - size) / stride) + 1}, for {@code size <= in}. */

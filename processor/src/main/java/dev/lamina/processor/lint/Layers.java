@@ -23,8 +23,8 @@ public final class Layers {
     /** Flatten only moves values; it never changes them. */
     public static final Predicate<LayerSpec> FLATTEN = s -> s instanceof LayerSpec.Flatten;
 
-    /** Max or average pooling. */
-    public static final Predicate<LayerSpec> POOL = s -> s instanceof LayerSpec.Pool2d;
+    /** Max or average pooling over an image ({@code @MaxPool2d}, {@code @AvgPool2d}) or a signal ({@code @MaxPool1d}). */
+    public static final Predicate<LayerSpec> POOL = s -> s instanceof LayerSpec.Pool2d || s instanceof LayerSpec.MaxPool1d;
 
     public static final Predicate<LayerSpec> DROPOUT = s -> s instanceof LayerSpec.Dropout;
 

@@ -69,6 +69,24 @@ public final class Lint {
      * @return the findings not suppressed, printed or carried out, in the order they were found
      */
     public List<ReportedFinding> run(ModelIR model, ModelIR executed, Report report) {
+        return run(model, executed, report, true);
+    }
+
+    /**
+     * Runs every enabled rule on {@code declared}, a model whose shapes could not be inferred (its
+     * shape error is in {@code report}), so that its lint findings come together with the shape error
+     * instead of appearing only once that is fixed. Its layers have no shapes: the rules that judge
+     * the order and kinds of layers report as usual; a rule that needs shapes fails on the missing
+     * ones and reports nothing here, neither finding nor internal error (it runs once the shapes are
+     * fixed). Never throws.
+     *
+     * @return the findings not suppressed, in the order they were found
+     */
+    public List<ReportedFinding> runWithoutShapes(ModelIR declared, Report report) {
+        return run(declared, declared, report, false);
+    }
+
+    private List<ReportedFinding> run(ModelIR model, ModelIR executed, Report report, boolean shaped) {
         if (model.element() != null) {
             reportUnknownSuppressions(model, report);
         }
@@ -84,8 +102,11 @@ public final class Lint {
             try {
                 rule.rule().check(model, context);
             } catch (RuntimeException e) {
-                report.error("[" + rule.qualifiedId() + "] internal error in this lint rule; please report it: " + e);
-                continue;
+                if (shaped) {
+                    report.error("[" + rule.qualifiedId() + "] internal error in this lint rule; please report it: "
+                            + e);
+                }
+                continue;  // unshaped: the rule needs the shapes that are missing
             }
             for (RepeatedFindings.Merged m : RepeatedFindings.merge(context.findings())) {
                 matches.add(new Match(r, model.layers().indexOf(m.finding().at()), m.finding()));

@@ -50,7 +50,9 @@ public final class LintDocs {
         s.append("A lint error stops code generation for the model. Invalid hyperparameters, windows larger than"
                 + " their input and a missing `@Flatten` are not lint rules: the reader and the shape inference"
                 + " report them as errors (`[Lamina/InvalidHyperparameter]`, `[Lamina/InfeasibleWindow]`,"
-                + " `[Lamina/MissingFlatten]`).\n\n");
+                + " `[Lamina/MissingFlatten]`). A model with such an error still gets the findings of the rules"
+                + " that need no shapes (those on the order and kinds of layers), so that fixing it does not uncover"
+                + " them one at a time; the rules that need shapes run once the shapes are fixed.\n\n");
         s.append("## Configuration\n\n");
         s.append("| Option | Effect |\n|---|---|\n");
         s.append("| `-Alamina.lint.<RuleId>=OFF\\|NOTE\\|WARNING\\|ERROR` | sets one rule's severity |\n");

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Consecutive layers of the training pass whose backward runs as one kernel call. Their forward code
- * stays separate, so inference, layer observers and the non-finite search see every layer.
+ * Consecutive layers of the training pass whose forward runs as one kernel call, and whose backward
+ * runs as another. The forward call returns every fused layer's output, so layer observers and the
+ * non-finite search still see every layer; the inference pass is planned apart.
  */
 public sealed interface Fusion {
     /** The fusion rule's name, in the generated comment. */
@@ -32,11 +33,17 @@ public sealed interface Fusion {
         return "fusion " + rule() + ": backward of " + String.join(" + ", layers()) + " in one pass";
     }
 
+    /** The generated comment above the fused forward. */
+    default String forwardComment() {
+        return "fusion " + rule() + ": forward of " + String.join(" + ", layers()) + " in one pass";
+    }
+
     /**
      * A BatchNorm, the ReLU, LeakyReLU or ELU directly after it and optionally a Dropout after
-     * that: the backward of the mask, the activation's slope and BatchNorm in one pass of the
-     * runtime kernel {@code BatchNormActivation.chainBackward}, measured 1.6-1.9x faster than the
-     * separate calls at the seed network's shapes.
+     * that: forward through the runtime kernel {@code BatchNormActivation.forward} (statistics, then
+     * normalisation, activation and mask in one pass), backward through
+     * {@code BatchNormActivation.chainBackward} (the mask, the activation's slope and BatchNorm in one
+     * pass per channel), both on the Vector API where the JVM has it.
      *
      * @param batchNorm  the BatchNorm
      * @param activation the activation after it

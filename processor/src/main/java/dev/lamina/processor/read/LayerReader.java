@@ -34,12 +34,7 @@ final class LayerReader {
     /** The node, or null when some value could not be read (reported). */
     LayerNode read() {
         LayerSpec spec = switch (kind) {
-            case "Conv2d" -> new LayerSpec.Conv2d(
-                    positive("filters", "filters"),
-                    positive("kernel", "kernel"),
-                    positive("stride", "stride"),
-                    LayerSpec.Conv2d.Padding.valueOf(enumConstant("padding", "VALID")),
-                    bool("bias"));
+            case "Conv2d" -> conv2d();
             case "Dense" -> new LayerSpec.Dense(positive("value", "units"), bool("bias"));
             case "BatchNorm" -> new LayerSpec.BatchNorm(momentum(), epsilon());
             case "ReLU" -> activation(LayerSpec.Activation.Function.RELU, 0);
@@ -82,14 +77,54 @@ final class LayerReader {
         return new LayerSpec.Activation(function, parameter);
     }
 
+    private LayerSpec conv2d() {
+        int filters = positive("filters", "filters");
+        int[] kernel = pair("kernel", "kernel", 1);
+        int[] stride = pair("stride", "stride", 1);
+        return new LayerSpec.Conv2d(filters, kernel[0], kernel[1], stride[0], stride[1], padding(), bool("bias"));
+    }
+
     private LayerSpec pool(LayerSpec.Pool2d.Mode mode) {
-        int window = positive("value", "window");
-        int stride = integer("stride");
-        if (stride < 0 && read("stride")) {
-            context.report.error(source, "stride", Messages.negativePoolStride(kind, name, stride));
+        int[] window = pair("value", "window", 1);
+        int[] stride = pair("stride", "stride", 0);
+        // 0, the default, means non-overlapping windows on that axis, as in PyTorch.
+        return new LayerSpec.Pool2d(mode, window[0], window[1], stride[0] == 0 ? window[0] : stride[0],
+                stride[1] == 0 ? window[1] : stride[1], padding());
+    }
+
+    private LayerSpec.Conv2d.Padding padding() {
+        return LayerSpec.Conv2d.Padding.valueOf(enumConstant("padding", "VALID"));
+    }
+
+    /**
+     * An {@code int[]} member of one value (the same on both axes) or two ({@code {height, width}}), as
+     * {@code {height, width}}; values below {@code min} (1, or 0 for a pooling stride) are reported.
+     */
+    private int[] pair(String member, String what, int min) {
+        if (!(value(member) instanceof List<?> list)) {
+            unreadable(member, null);
+            return new int[] {min, min};
         }
-        // 0, the default, means non-overlapping windows, as in PyTorch.
-        return new LayerSpec.Pool2d(mode, window, stride == 0 ? window : stride);
+        int[] values = new int[list.size()];
+        for (int i = 0; i < values.length; i++) {
+            if (!(list.get(i) instanceof AnnotationValue element && element.getValue() instanceof Integer v)) {
+                unreadable(member, null);
+                return new int[] {min, min};
+            }
+            values[i] = v;
+        }
+        if (values.length != 1 && values.length != 2) {
+            context.report.error(source, member, Messages.pairArity(kind, name, what, values.length));
+            return new int[] {Math.max(min, 1), Math.max(min, 1)};
+        }
+        for (int v : values) {
+            if (v < min) {
+                context.report.error(source, member, min == 0 ? Messages.negativePoolStride(kind, name, v)
+                        : Messages.notPositive(kind, name, what, v));
+                break;
+            }
+        }
+        return values.length == 1 ? new int[] {values[0], values[0]} : values;
     }
 
     private LayerSpec maxPool1d() {

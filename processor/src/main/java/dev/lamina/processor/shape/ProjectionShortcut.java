@@ -5,7 +5,7 @@ import dev.lamina.processor.ir.Shape;
 /**
  * The projection shortcut that maps a residual's input to its body's output shape, suggested when
  * the two differ: a 1x1 {@code @Conv2d} with the body's filters and the stride that gives its
- * height and width, then {@code @BatchNorm} (He et al. 2016, arXiv 1512.03385, option B, as
+ * height and width (one value when one fits both axes, else {@code {height, width}}), then {@code @BatchNorm} (He et al. 2016, arXiv 1512.03385, option B, as
  * torchvision's ResNet writes it), or its 1-D twin for signals; for vectors, and for sequences of one
  * length, a {@code @Dense} without bias.
  */
@@ -29,11 +29,19 @@ final class ProjectionShortcut {
             return null;
         }
         int stride = stride(input.dim(1), input.dim(2), target.dim(1), target.dim(2));
-        if (stride == 0) {
-            return null;
+        String strides;
+        if (stride != 0) {
+            strides = stride == 1 ? "" : ", stride = " + stride;
+        } else {
+            int sh = stride(input.dim(1), input.dim(1), target.dim(1), target.dim(1));
+            int sw = stride(input.dim(2), input.dim(2), target.dim(2), target.dim(2));
+            if (sh == 0 || sw == 0) {
+                return null;
+            }
+            strides = ", stride = {" + sh + ", " + sw + "}";
         }
-        return "a @Block with @Conv2d(filters = " + target.dim(0) + ", kernel = 1"
-                + (stride == 1 ? "" : ", stride = " + stride) + ", bias = false) and @BatchNorm";
+        return "a @Block with @Conv2d(filters = " + target.dim(0) + ", kernel = 1" + strides
+                + ", bias = false) and @BatchNorm";
     }
 
     /**

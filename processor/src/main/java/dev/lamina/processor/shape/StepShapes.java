@@ -204,13 +204,15 @@ final class StepShapes {
             }
 
             @Override
-            public Shape windowTooLarge(String member, String what, int size) {
+            public Shape windowTooLarge(String member, String what, int height, int width) {
                 if (in.layout() == Shape.Layout.SIGNAL) {
-                    return error(member, Messages.infeasibleWindow(kind, name, what, size, in, "length", in.dim(1)));
+                    return error(member, Messages.infeasibleWindow(kind, name, what, String.valueOf(height), in,
+                            "length", in.dim(1)));
                 }
-                String axis = size > in.dim(1) ? "height" : "width";
-                int axisSize = axis.equals("height") ? in.dim(1) : in.dim(2);
-                return error(member, Messages.infeasibleWindow(kind, name, what, size, in, axis, axisSize));
+                String size = height == width ? String.valueOf(height) : height + "x" + width;
+                boolean tooHigh = height > in.dim(1);
+                return error(member, Messages.infeasibleWindow(kind, name, what, size, in,
+                        tooHigh ? "height" : "width", tooHigh ? in.dim(1) : in.dim(2)));
             }
 
             @Override

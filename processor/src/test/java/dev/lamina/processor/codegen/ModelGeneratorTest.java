@@ -157,8 +157,8 @@ class ModelGeneratorTest {
         assertThat(flat).contains("INDArray drop1Out = act1Out; if (training) { drop1Mask = "
                 + "Dropout.sampleMask(act1Out.shape(), DROP1_RATE, dropoutRng, dataType); "
                 + "drop1Out = Dropout.forward(act1Out, drop1Mask); }");
-        assertThat(flat).contains("INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_WINDOW, POOL1_STRIDE);");
-        assertThat(flat).contains("private static final int POOL1_WINDOW = 2;");
+        assertThat(flat).contains("INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_GEOMETRY);");
+        assertThat(flat).contains("private static final PoolGeometry POOL1_GEOMETRY = PoolGeometry.window(2).stride(2).padding(0, 0).output(13, 13);");
         assertThat(flat).contains("INDArray logitsOut = Dense.forward(act3Out, logitsWeight.value(), "
                 + "logitsBias.value());");
         assertThat(flat).contains("if (training) { // Keep what backward() reads");
@@ -193,18 +193,38 @@ class ModelGeneratorTest {
         assertThat(flat).doesNotContain("BatchNorm.backward");
         // act3 follows a Dense, not a BatchNorm: not fused.
         assertThat(flat).contains("INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, ACT3_ALPHA);");
-        // The forward pass is the same with fusion on or off, but for the call of the inference pass.
-        int start = source.indexOf("public INDArray forward(INDArray input, boolean training)");
-        String forward = source.substring(start, source.indexOf("\n    }\n", start));
+        // The forward pass runs each group as one call and still hands every layer's output to afterLayer.
+        String forward = forwardMethod(source);
         String dispatch = "        // Observers and the non-finite search see every layer's output, in training order.\n"
                 + "        if (mayRunInferencePass(training)) {\n"
                 + "            return inferencePass(input);\n"
                 + "        }\n";
         assertThat(forward).contains(dispatch);
+        assertThat(forward).contains("        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 in one pass\n");
+        assertThat(flat(forward)).contains("BatchNormActivation.Outputs bn1Fused = BatchNormActivation.forward(conv1Out, "
+                + "bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache, "
+                + "training, BatchNormActivation.Activation.ELU, ACT1_ALPHA, DROP1_RATE, dropoutRng); "
+                + "INDArray bn1Out = bn1Fused.normalised(); afterLayer(\"bn1\", bn1Out); "
+                + "INDArray act1Out = bn1Fused.activated(); afterLayer(\"act1\", act1Out); "
+                + "INDArray drop1Out = bn1Fused.output(); afterLayer(\"drop1\", drop1Out);");
+        assertThat(flat(forward)).contains("drop1Mask = bn1Fused.mask();");
+        assertThat(forward).doesNotContain("Dropout.sampleMask");
         String unfused = unfused(seedNet());
-        assertThat(unfused).contains(forward.replace(dispatch, ""));
+        assertThat(afterLayerCalls(forward)).isEqualTo(afterLayerCalls(forwardMethod(unfused)));
+        assertThat(afterLayerCalls(forward)).hasSize(14);
         assertThat(unfused).doesNotContain("inferencePass");
         assertThat(unfused).doesNotContain("BatchNormActivation");
+    }
+
+    private static String forwardMethod(String source) {
+        int start = source.indexOf("public INDArray forward(INDArray input, boolean training)");
+        return source.substring(start, source.indexOf("\n    }\n", start));
+    }
+
+    /** The layers that {@code forward} hands to afterLayer, in order. */
+    private static List<String> afterLayerCalls(String forward) {
+        return java.util.regex.Pattern.compile("afterLayer\\(\"(\\w+)\"").matcher(forward).results()
+                .map(m -> m.group(1)).toList();
     }
 
     @Test
@@ -221,7 +241,7 @@ class ModelGeneratorTest {
         assertThat(flat).contains("INDArray dAct2Out = Dropout.backward(dDrop2Out, drop2Mask);");
         assertThat(flat).contains("INDArray dConv2Out = BatchNorm.backward(dBn2Out, bn2Gamma.value(), bn2Cache, "
                 + "bn2Gamma.grad(), bn2Beta.grad());");
-        assertThat(flat).contains("INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW, POOL1_STRIDE);");
+        assertThat(flat).contains("INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);");
         assertThat(flat).contains("INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out, "
                 + "conv2Weight.grad(), conv2Bias.grad(), CONV2_GEOMETRY, INPUT_GRADIENT);");
         // The first weight layer computes no input gradient, and backward ends there.
@@ -360,11 +380,13 @@ class ModelGeneratorTest {
                 "    @ReLU Layer act1();",
                 "    @Dense(3) Layer out();",
                 "}"));
-        assertThat(flat).contains("INDArray pool1Out = AvgPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);");
-        assertThat(flat).contains("INDArray dConv1Out = AvgPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_WINDOW, POOL1_STRIDE);");
+        assertThat(flat).contains("INDArray pool1Out = AvgPool2d.forward(conv1Out, POOL1_GEOMETRY);");
+        assertThat(flat).contains("INDArray dConv1Out = AvgPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);");
         assertThat(source).contains("// bn1: BatchNorm over 10 features, momentum 0.2, eps 0.001 -> [N, 10]\n");
-        assertThat(flat).contains("BatchNorm.forwardTrain(fc1Out, bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, "
-                + "bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache);");
+        // BatchNorm and ReLU fuse (no Dropout after them: rate 0.0, no generator).
+        assertThat(flat).contains("BatchNormActivation.forward(fc1Out, bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, "
+                + "bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache, training, BatchNormActivation.Activation.RELU, "
+                + "0.0, 0.0, null);");
         assertThat(flat).contains("private static final double BN1_MOMENTUM = 0.2;");
         assertThat(flat).contains("private static final double BN1_EPSILON = 0.001;");
         assertThat(flat).contains("bn1Gamma = Parameter.of(\"bn1.gamma\", Nd4j.ones(dataType, 10));");

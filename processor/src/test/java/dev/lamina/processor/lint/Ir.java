@@ -60,6 +60,11 @@ public final class Ir {
         return this;
     }
 
+    /** Any layer, with its output shape given. */
+    public Ir layer(String name, LayerSpec spec, Shape out) {
+        return add(name, spec, out);
+    }
+
     /** The next layer (or block use) is declared at {@code ref} instead of nowhere. */
     public Ir at(SourceRef ref) {
         source = ref;

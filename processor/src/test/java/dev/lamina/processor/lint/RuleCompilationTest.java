@@ -14,10 +14,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * The compile-testing cases every rule must pass, run through the whole processor (read, infer
@@ -152,21 +155,35 @@ public abstract class RuleCompilationTest {
     }
 
     /**
+     * The cases that apply to some rules only, as dynamic tests, so that a rule they do not apply to
+     * has none (instead of skipped ones): a rule whose advice a rewrite carries out is silent with
+     * rewrites on; an off-by-default rule is silent without {@link #enable()} (for the others,
+     * {@link #positive} covers the default).
+     */
+    @TestFactory
+    public Stream<DynamicTest> casesOfSomeRules() {
+        List<DynamicTest> cases = new ArrayList<>();
+        if (!rule().metadata().carriedOutBy().isEmpty()) {
+            cases.add(DynamicTest.dynamicTest("carriedOutWithRewritesOn", this::carriedOutWithRewritesOn));
+        }
+        if (rule().metadata().severity() == Severity.OFF) {
+            cases.add(DynamicTest.dynamicTest("offByDefault", this::offByDefault));
+        }
+        return cases.stream();
+    }
+
+    /**
      * A rule whose advice a rewrite carries out ({@link Rule#carriedOutBy}) prints nothing on the
      * positive model while rewrites are on, the default; its {@link #enable()} turns them off.
      */
-    @Test
-    public void carriedOutWithRewritesOn() {
-        Assumptions.assumeFalse(rule().metadata().carriedOutBy().isEmpty(), "no rewrite carries out the advice");
+    private void carriedOutWithRewritesOn() {
         assertThat(enable()).asList().contains("-Alamina.rewrite=false");
         String[] on = Arrays.stream(enable()).filter(o -> !o.startsWith("-Alamina.rewrite=")).toArray(String[]::new);
         assertNoDiagnostics(compile(positiveModel().source(), on));
     }
 
-    /** Off-by-default rules stay silent without {@link #enable()}; the others are covered by {@link #positive}. */
-    @Test
-    public void offByDefault() {
-        Assumptions.assumeTrue(rule().metadata().severity() == Severity.OFF, "the rule is on by default");
+    /** An off-by-default rule stays silent without {@link #enable()}. */
+    private void offByDefault() {
         assertNoDiagnostics(compile(positiveModel().source()));
     }
 

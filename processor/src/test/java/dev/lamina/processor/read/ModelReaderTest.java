@@ -235,6 +235,24 @@ class ModelReaderTest {
                 Arguments.of("@AvgPool2d(value = 2, stride = -1) Layer pool1();",
                         "[Lamina/InvalidHyperparameter] AvgPool2d 'pool1': stride must be positive, or 0 for the"
                                 + " window size, was -1", "-1"),
+                Arguments.of("@Conv2d(filters = 4, kernel = {3, 0}) Layer conv2();",
+                        "[Lamina/InvalidHyperparameter] Conv2d 'conv2': kernel must be positive, was 0", "{3, 0}"),
+                Arguments.of("@Conv2d(filters = 4, kernel = {1, 2, 3}) Layer conv2();",
+                        "[Lamina/InvalidHyperparameter] Conv2d 'conv2': kernel takes 1 value (the same on both axes)"
+                                + " or 2 ({height, width}), but has 3", "{1, 2, 3}"),
+                Arguments.of("@Conv2d(filters = 4, kernel = {}) Layer conv2();",
+                        "[Lamina/InvalidHyperparameter] Conv2d 'conv2': kernel takes 1 value (the same on both axes)"
+                                + " or 2 ({height, width}), but has 0", "{}"),
+                Arguments.of("@Conv2d(filters = 4, kernel = 1, stride = {-1, 2}) Layer conv2();",
+                        "[Lamina/InvalidHyperparameter] Conv2d 'conv2': stride must be positive, was -1", "{-1, 2}"),
+                Arguments.of("@MaxPool2d({2, -1}) Layer pool1();",
+                        "[Lamina/InvalidHyperparameter] MaxPool2d 'pool1': window must be positive, was -1", "{2, -1}"),
+                Arguments.of("@AvgPool2d(value = 2, stride = {1, 1, 1}) Layer pool1();",
+                        "[Lamina/InvalidHyperparameter] AvgPool2d 'pool1': stride takes 1 value (the same on both"
+                                + " axes) or 2 ({height, width}), but has 3", "{1, 1, 1}"),
+                Arguments.of("@MaxPool2d(value = {2, 2}, stride = {2, -2}) Layer pool1();",
+                        "[Lamina/InvalidHyperparameter] MaxPool2d 'pool1': stride must be positive, or 0 for the"
+                                + " window size, was -2", "{2, -2}"),
                 Arguments.of("@Dropout(rate = 1.0) Layer drop1();",
                         "[Lamina/InvalidHyperparameter] Dropout 'drop1': rate must be in [0, 1), was 1.0", "1.0"),
                 Arguments.of("@Dropout(rate = -0.1) Layer drop1();",

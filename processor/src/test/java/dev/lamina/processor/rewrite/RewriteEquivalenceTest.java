@@ -173,9 +173,9 @@ class RewriteEquivalenceTest {
         String inference = inferenceBody(pair.rewrittenSource());
         assertThat(inference).contains("// rewrite DropoutAtInference: 'drop1' before this layer is removed");
         assertThat(inference).contains("// rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1'");
-        assertThat(inference).contains("INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);");
+        assertThat(inference).contains("INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_GEOMETRY);");
         assertThat(inference).contains("INDArray act1Out = ELU.forward(pool1Out, ACT1_ALPHA);");
-        assertThat(inference).contains("INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_WINDOW, POOL2_STRIDE);");
+        assertThat(inference).contains("INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_GEOMETRY);");
         assertThat(inference).contains("INDArray act2Out = ELU.forward(pool2Out, ACT2_ALPHA);");
         assertThat(inference).doesNotContain("Dropout.");
         assertThat(inference).doesNotContain("drop1Out");
@@ -191,13 +191,13 @@ class RewriteEquivalenceTest {
         String source = pair.rewrittenSource();
         assertThat(source).contains("// rewrite MaxPoolBeforeMonotoneActivation: moved before 'act1'");
         assertThat(source).contains("// rewrite MaxPoolBeforeMonotoneActivation: moved before 'relu2', 'tanh2'");
-        assertThat(source).contains("INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_WINDOW, POOL1_STRIDE);");
+        assertThat(source).contains("INDArray pool1Out = MaxPool2d.forward(conv1Out, POOL1_GEOMETRY);");
         assertThat(source).contains("INDArray act1Out = ELU.forward(pool1Out, ACT1_ALPHA);");
-        assertThat(source).contains("INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_WINDOW, POOL2_STRIDE);");
+        assertThat(source).contains("INDArray pool2Out = MaxPool2d.forward(conv2Out, POOL2_GEOMETRY);");
         assertThat(source).contains("INDArray relu2Out = ReLU.forward(pool2Out);");
         assertThat(source).contains("INDArray tanh2Out = Tanh.forward(relu2Out);");
         assertThat(source).contains("INDArray flattenOut = Flatten.forward(tanh2Out);");
-        assertThat(pair.declaredSource()).contains("INDArray pool1Out = MaxPool2d.forward(act1Out, POOL1_WINDOW, POOL1_STRIDE);");
+        assertThat(pair.declaredSource()).contains("INDArray pool1Out = MaxPool2d.forward(act1Out, POOL1_GEOMETRY);");
         assertThat(infos(pair.rewritten())).isEqualTo(infos(pair.declared()));
         assertThat(names(pair.rewritten()).keySet()).isEqualTo(names(pair.declared()).keySet());
 

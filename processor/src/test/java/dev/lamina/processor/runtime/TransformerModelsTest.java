@@ -174,7 +174,7 @@ class TransformerModelsTest {
         INDArray ints = ids(2, 2, 5, 7);
 
         INDArray fromInts = model.forward(ints, false);
-        INDArray fromLongs = model.forward(ints.castTo(DataType.LONG), false);
+        INDArray fromLongs = model.forward(ints.castTo(DataType.INT64), false);
         assertThat(fromInts.shape()).isEqualTo(new long[] {2, 5, 7});
         assertThat(fromLongs.equalsWithEps(fromInts, 0)).isTrue();
 

@@ -251,10 +251,15 @@ class BlockShapesTest {
         assertThat(ProjectionShortcut.suggest(Shape.of(16, 7, 9), Shape.of(8, 4, 5)))
                 .isEqualTo("a @Block with @Conv2d(filters = 8, kernel = 1, stride = 2, bias = false) and @BatchNorm");
         assertThat(ProjectionShortcut.suggest(Shape.of(16, 8, 8), Shape.of(16, 16, 16))).isNull(); // upsampling
-        assertThat(ProjectionShortcut.suggest(Shape.of(16, 8, 8), Shape.of(16, 4, 2))).isNull();   // no one stride
+        assertThat(ProjectionShortcut.suggest(Shape.of(16, 8, 8), Shape.of(16, 4, 2))).isEqualTo(   // no one stride
+                "a @Block with @Conv2d(filters = 16, kernel = 1, stride = {2, 4}, bias = false) and @BatchNorm");
         assertThat(ProjectionShortcut.suggest(Shape.of(16, 9, 8), Shape.of(16, 3, 3))).isEqualTo(
                 "a @Block with @Conv2d(filters = 16, kernel = 1, stride = 3, bias = false) and @BatchNorm");
-        assertThat(ProjectionShortcut.suggest(Shape.of(16, 10, 10), Shape.of(16, 4, 5))).isNull(); // 3 and 2
+        assertThat(ProjectionShortcut.suggest(Shape.of(16, 10, 10), Shape.of(16, 4, 5))).isEqualTo(
+                "a @Block with @Conv2d(filters = 16, kernel = 1, stride = {3, 2}, bias = false) and @BatchNorm");
+        assertThat(ProjectionShortcut.suggest(Shape.of(16, 10, 10), Shape.of(16, 4, 4))).isEqualTo(
+                "a @Block with @Conv2d(filters = 16, kernel = 1, stride = 3, bias = false) and @BatchNorm");
+        assertThat(ProjectionShortcut.suggest(Shape.of(16, 5, 10), Shape.of(16, 2, 7))).isNull(); // ceil(10 / s) skips 7
     }
 
     // ---- concatenations that do not fit ------------------------------------------------------------

@@ -144,6 +144,43 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void nonSquareKernelsAndStridesWorkPerAxis() {
+        ModelIR model = readAndInfer(model("Tall", "input = {2, 13, 12}",
+                "@Conv2d(filters = 4, kernel = {3, 1}, stride = {2, 1}) Layer valid();",
+                "@Conv2d(filters = 3, kernel = {1, 4}, stride = {1, 3}, padding = Padding.SAME) Layer same();",
+                "@MaxPool2d(value = {2, 1}) Layer pool();",
+                "@AvgPool2d(value = {1, 2}, stride = {1, 0}) Layer avg();",
+                "@Flatten Layer flatten();",
+                "@Dense(1) Layer out();"));
+
+        assertThat(outputs(model)).containsAtLeast(
+                "valid", Shape.of(4, 6, 12),  // floor((13 - 3) / 2) + 1, floor((12 - 1) / 1) + 1
+                "same", Shape.of(3, 6, 4),    // ceil(6 / 1), ceil(12 / 3)
+                "pool", Shape.of(3, 3, 4),    // stride defaults to the window {2, 1}
+                "avg", Shape.of(3, 3, 2)).inOrder();  // stride {1, 0}: the 0 is the window's width 2
+        assertThat(parameterCounts(model)).containsAtLeast("valid", 4L * 2 * 3 * 1 + 4, "same", 3L * 4 * 1 * 4 + 3);
+        assertThat(model.layers().get(0).spec()).isEqualTo(
+                new LayerSpec.Conv2d(4, 3, 1, 2, 1, LayerSpec.Conv2d.Padding.VALID, true));
+        assertThat(model.layers().get(3).spec()).isEqualTo(
+                new LayerSpec.Pool2d(LayerSpec.Pool2d.Mode.AVG, 1, 2, 1, 2, LayerSpec.Conv2d.Padding.VALID));
+    }
+
+    @Test
+    void samePaddedPoolingRoundsUpAndNeedsNoFit() {
+        ModelIR model = readAndInfer(model("Padded", "input = {2, 5, 7}",
+                "@MaxPool2d(value = 2, padding = Padding.SAME) Layer max();",
+                "@AvgPool2d(value = {3, 3}, stride = 1, padding = Padding.SAME) Layer avg();",
+                "@MaxPool2d(value = {4, 1}, stride = {2, 1}, padding = Padding.SAME) Layer tall();",
+                "@Flatten Layer flatten();",
+                "@Dense(1) Layer out();"));
+
+        assertThat(outputs(model)).containsAtLeast(
+                "max", Shape.of(2, 3, 4),   // ceil(5 / 2), ceil(7 / 2)
+                "avg", Shape.of(2, 3, 4),   // stride 1 keeps the size
+                "tall", Shape.of(2, 2, 4)).inOrder();  // a window of 4 rows on 3: SAME pads instead of failing
+    }
+
+    @Test
     void vectorModelKeepsShapesThroughNormalisationAndActivations() {
         ModelIR model = readAndInfer(model("Mlp", "input = 784, loss = Loss.MSE",
                 "@Dense(128) Layer fc1();",
@@ -202,6 +239,21 @@ class ShapeInferenceTest {
         assertErrorAt(compilation,
                 "[Lamina/InfeasibleWindow] Conv2d 'conv1': kernel 5 is larger than its input [1, 10, 3] (width 3)",
                 source, "conv1()", "5)");
+    }
+
+    @Test
+    void nonSquareWindowTallerThanItsInputNamesBothSides() {
+        JavaFileObject source = model("Flat", "input = {1, 2, 9}",
+                "@AvgPool2d(value = {3, 1}) Layer pool();",
+                "@Flatten Layer flatten();",
+                "@Dense(10) Layer logits();");
+
+        Compilation compilation = compileWithLamina(source);
+
+        assertThat(compilation).hadErrorCount(1);
+        assertErrorAt(compilation,
+                "[Lamina/InfeasibleWindow] AvgPool2d 'pool': window 3x1 is larger than its input [1, 2, 9] (height 2)",
+                source, "pool()", "{3, 1}");
     }
 
     @Test

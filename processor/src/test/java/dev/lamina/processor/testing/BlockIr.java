@@ -33,7 +33,7 @@ public final class BlockIr {
         @Override public Shape missingFlatten() { throw new IllegalArgumentException("missing flatten"); }
         @Override public Shape nothingToFlatten() { throw new IllegalArgumentException("nothing to flatten"); }
         @Override public Shape needsVectorOrImage() { throw new IllegalArgumentException("needs vector or image"); }
-        @Override public Shape windowTooLarge(String member, String what, int size) {
+        @Override public Shape windowTooLarge(String member, String what, int height, int width) {
             throw new IllegalArgumentException("window too large");
         }
         @Override public Shape wrongLayout(Shape.Layout... accepted) {

@@ -67,4 +67,35 @@ public final class Transformers {
         "    @Dense(8) Layer fc2();",
         "}",
     };
+
+    /** The {@code @Sequential} arguments of {@link #DECODER}: 8 token ids. */
+    public static final String DECODER_INPUT = "input = {8}, tokens = true";
+
+    /**
+     * A GPT-style decoder over a vocabulary of 9: embedding and learned positions of width 32, two
+     * Pre-LN units ({@code @Repeat}) of causal attention with 4 heads and a GELU MLP of width 64, a
+     * final LayerNorm and logits per position {@code [8, 9]}.
+     */
+    public static final String[] DECODER = {
+        "@Embedding(vocabulary = 9, dim = 32) Layer tokens();",
+        "@PositionalEmbedding Layer position();",
+        "@Repeat(value = DecoderUnit.class, times = 2) Layer decoder();",
+        "@LayerNorm Layer norm();",
+        "@Dense(9) Layer logits();",
+        "",
+        "@Block interface DecoderUnit {",
+        "    @Residual(CausalAttention.class) Layer attention();",
+        "    @Residual(Mlp.class) Layer mlp();",
+        "}",
+        "@Block interface CausalAttention {",
+        "    @LayerNorm Layer ln();",
+        "    @MultiHeadAttention(heads = 4, causal = true) Layer attention();",
+        "}",
+        "@Block interface Mlp {",
+        "    @LayerNorm Layer ln();",
+        "    @Dense(64) Layer fc1();",
+        "    @GELU Layer gelu();",
+        "    @Dense(32) Layer fc2();",
+        "}",
+    };
 }

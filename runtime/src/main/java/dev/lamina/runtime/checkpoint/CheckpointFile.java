@@ -1,10 +1,13 @@
 package dev.lamina.runtime.checkpoint;
 
 import dev.lamina.runtime.io.AtomicFiles;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -82,14 +85,53 @@ public final class CheckpointFile {
      *     untouched too
      */
     public static void write(Path file, Checkpoint checkpoint) throws IOException {
-        AtomicFiles.write(file, out -> {
-            MessageDigest sha = sha256();
-            DigestOutputStream digesting = new DigestOutputStream(out, sha);
-            digesting.write(MAGIC);
-            writeBody(new LittleEndianWriter(digesting), checkpoint);
-            digesting.flush();
-            out.write(sha.digest());
-        });
+        AtomicFiles.write(file, out -> writeTo(out, checkpoint));
+    }
+
+    /**
+     * The bytes {@link #write} would put in a file, in memory: to ship a checkpoint over the network
+     * (a Spark broadcast, for example) without touching a disk.
+     *
+     * @param checkpoint what to encode
+     * @return the file's bytes, magic number to checksum
+     * @throws IllegalArgumentException if a tensor is not FLOAT, DOUBLE or LONG
+     */
+    public static byte[] toBytes(Checkpoint checkpoint) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            writeTo(bytes, checkpoint);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array stream does not fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeTo(OutputStream out, Checkpoint checkpoint) throws IOException {
+        MessageDigest sha = sha256();
+        DigestOutputStream digesting = new DigestOutputStream(out, sha);
+        digesting.write(MAGIC);
+        writeBody(new LittleEndianWriter(digesting), checkpoint);
+        digesting.flush();
+        out.write(sha.digest());
+    }
+
+    /**
+     * Decodes bytes made by {@link #toBytes} (or read from a checkpoint file), with every check of
+     * {@link #read}.
+     *
+     * @param bytes  a whole checkpoint, magic number to checksum
+     * @param source named in error messages as the origin of the bytes
+     * @return the checkpoint they hold
+     * @throws CheckpointException naming {@code source}, as {@link #read} does for a file
+     */
+    public static Checkpoint fromBytes(byte[] bytes, Path source) throws CheckpointException {
+        try {
+            return read(source, bytes.length, () -> new ByteArrayInputStream(bytes));
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array stream does not fail", e);
+        }
     }
 
     /**
@@ -113,13 +155,22 @@ public final class CheckpointFile {
         } catch (NoSuchFileException e) {
             throw new CheckpointException(file, "checkpoint file not found", e);
         }
+        return read(file, size, () -> Files.newInputStream(file));
+    }
+
+    /** Opens the bytes of a checkpoint afresh: once to check the digest, once to decode. */
+    private interface Source {
+        InputStream open() throws IOException;
+    }
+
+    private static Checkpoint read(Path file, long size, Source source) throws IOException {
         if (size < MAGIC.length + 4 + DIGEST_BYTES) {
             throw new CheckpointException(file, "not a Lamina checkpoint: " + size + " bytes is shorter than the"
                     + " smallest checkpoint");
         }
         byte[] stored = new byte[DIGEST_BYTES];
         MessageDigest sha = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = source.open()) {
             byte[] head = in.readNBytes(MAGIC.length);
             if (!Arrays.equals(head, MAGIC)) {
                 throw new CheckpointException(file, "not a Lamina checkpoint: expected magic bytes "
@@ -145,7 +196,7 @@ public final class CheckpointFile {
             throw new CheckpointException(file, "checksum mismatch: the file is corrupt or truncated (SHA-256 of the"
                     + " content is " + hex(actual) + ", the file records " + hex(stored) + ")");
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = source.open()) {
             in.skipNBytes(MAGIC.length);
             return readBody(new LittleEndianReader(in, size - MAGIC.length - DIGEST_BYTES), file);
         } catch (EOFException e) {
@@ -251,7 +302,7 @@ public final class CheckpointFile {
             String role = tensors == parameters ? "parameter" : tensors == buffers ? "buffer" : "optimizer state";
             for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
                 INDArray t = e.getValue();
-                if (t.dataType() == DataType.LONG || t.length() == 0) {
+                if (t.dataType() == DataType.INT64 || t.length() == 0) {
                     continue;
                 }
                 double[] values = t.data().asDouble();
@@ -275,7 +326,7 @@ public final class CheckpointFile {
         DataType type = switch (code) {
             case 1 -> DataType.FLOAT;
             case 2 -> DataType.DOUBLE;
-            case 3 -> DataType.LONG;
+            case 3 -> DataType.INT64;
             default -> throw new CheckpointException(file, "malformed checkpoint: tensor " + name
                     + " has unknown data type code " + code);
         };

@@ -82,17 +82,23 @@ public final class BatchNorm {
             statisticsAndNormalise(ch, (DoubleBuffer) xb, xOff, hb, hOff, yb, yOff, m, eps, g, b, mean, var, invStd);
         }
 
-        double unbias = m / (m - 1.0);
-        double[] newMean = runningMean.toDoubleVector(), newVar = runningVar.toDoubleVector();
-        for (int c = 0; c < ch.c; c++) {
-            newMean[c] = (1.0 - momentum) * newMean[c] + momentum * mean[c];
-            newVar[c] = (1.0 - momentum) * newVar[c] + momentum * var[c] * unbias;
-        }
-        runningMean.assign(vector(newMean, x));
-        runningVar.assign(vector(newVar, x));
+        updateRunningStatistics(runningMean, runningVar, mean, var, m, momentum);
         cache.xHat = xHat;
         cache.invStd = vector(invStd, x);
         return y;
+    }
+
+    /** {@code running = (1 - momentum) running + momentum batch}, with the unbiased batch variance. */
+    static void updateRunningStatistics(INDArray runningMean, INDArray runningVar, double[] mean, double[] var, long m,
+            double momentum) {
+        double unbias = m / (m - 1.0);
+        double[] newMean = runningMean.toDoubleVector(), newVar = runningVar.toDoubleVector();
+        for (int c = 0; c < mean.length; c++) {
+            newMean[c] = (1.0 - momentum) * newMean[c] + momentum * mean[c];
+            newVar[c] = (1.0 - momentum) * newVar[c] + momentum * var[c] * unbias;
+        }
+        runningMean.assign(vector(newMean, runningMean));
+        runningVar.assign(vector(newVar, runningVar));
     }
 
     /**

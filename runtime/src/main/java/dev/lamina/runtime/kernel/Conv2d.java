@@ -16,13 +16,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * 2-D convolution (cross-correlation) over NCHW tensors, by im2col and one gemm.
  *
- * <p>Shapes: x {@code [N, C, H, W]}, w {@code [F, C, K, K]}, b {@code [F]} or null,
- * y {@code [N, F, OH, OW]}. Padding is zero padding of {@code padTop} rows above and
+ * <p>Shapes: x {@code [N, C, H, W]}, w {@code [F, C, KH, KW]} (the kernel's height and width may
+ * differ), b {@code [F]} or null, y {@code [N, F, OH, OW]}; the stride may differ per axis too
+ * ({@code SH} rows, {@code SW} columns). Padding is zero padding of {@code padTop} rows above and
  * {@code padLeft} columns to the left; the caller gives OH and OW, which fix the bottom/right padding.
  *
  * <p>Method (Chellapilla et al. 2006, "High performance convolutional neural networks for document
- * processing"): the input is unrolled into {@code colT [C*K*K, N*OH*OW]} and
- * {@code y = w[F, C*K*K] @ colT} is one gemm over the whole batch; the bias rides along as an
+ * processing"): the input is unrolled into {@code colT [C*KH*KW, N*OH*OW]} and
+ * {@code y = w[F, C*KH*KW] @ colT} is one gemm over the whole batch; the bias rides along as an
  * extra column of w against a row of ones in colT. The result is channel-major
  * ({@code [F, N, OH, OW]}) and is copied into NCHW in contiguous runs of OH*OW. Backward reverses
  * the steps: {@code [dw | db] += dy[F, N*P] @ [colT; 1]^T}, {@code dcolT = w^T @ dy}, col2im into dx.
@@ -49,13 +50,14 @@ public final class Conv2d {
      * when neither gives g's output size and top-left padding.
      */
     private static int nativePaddingMode(Im2col.Geometry g) {
-        int s = g.stride(), k = g.k();
-        if (g.padTop() == 0 && g.padLeft() == 0 && g.outH() == (g.h() - k) / s + 1 && g.outW() == (g.w() - k) / s + 1) {
+        int sh = g.strideH(), sw = g.strideW(), kh = g.kh(), kw = g.kw();
+        if (g.padTop() == 0 && g.padLeft() == 0 && g.outH() == (g.h() - kh) / sh + 1
+                && g.outW() == (g.w() - kw) / sw + 1) {
             return 0;
         }
-        boolean sameSize = g.outH() == (g.h() + s - 1) / s && g.outW() == (g.w() + s - 1) / s;
-        boolean samePad = g.padTop() == Math.max((g.outH() - 1) * s + k - g.h(), 0) / 2
-                && g.padLeft() == Math.max((g.outW() - 1) * s + k - g.w(), 0) / 2;
+        boolean sameSize = g.outH() == (g.h() + sh - 1) / sh && g.outW() == (g.w() + sw - 1) / sw;
+        boolean samePad = g.padTop() == Math.max((g.outH() - 1) * sh + kh - g.h(), 0) / 2
+                && g.padLeft() == Math.max((g.outW() - 1) * sw + kw - g.w(), 0) / 2;
         return sameSize && samePad ? 1 : -1;
     }
 
@@ -67,54 +69,71 @@ public final class Conv2d {
 
     /**
      * libnd4j integer arguments: kH, kW, sH, sW, pH, pW, dH, dW, padding mode, data format (0 = NCHW),
-     * weight format (1 = {@code [F, C, K, K]}).
+     * weight format (1 = {@code [F, C, KH, KW]}).
      */
     private static int[] nativeArguments(Im2col.Geometry g) {
         int mode = nativePaddingMode(g);
-        return new int[] {g.k(), g.k(), g.stride(), g.stride(), mode == 0 ? 0 : g.padTop(),
+        return new int[] {g.kh(), g.kw(), g.strideH(), g.strideW(), mode == 0 ? 0 : g.padTop(),
                 mode == 0 ? 0 : g.padLeft(), 1, 1, mode, 0, 1};
     }
 
     /**
      * Where a convolution's window goes, for one layer: the arguments of {@link #forward} and
      * {@link #backward} after the tensors, named. Built as
-     * {@code Geometry.stride(1).padding(1, 1).output(28, 28)}.
+     * {@code Geometry.stride(1).padding(1, 1).output(28, 28)}, or {@code Geometry.stride(2, 1)...} for
+     * a stride that differs per axis. The kernel's size is the weight's {@code [KH, KW]}.
      *
-     * @param stride    step of the window in both directions, at least 1
-     * @param padTop    zero rows above the input (SAME padding puts the odd extra row below)
-     * @param padLeft   zero columns left of the input (the odd extra column goes right)
-     * @param outHeight OH, the output's height
-     * @param outWidth  OW, the output's width
+     * @param strideHeight step of the window down the rows, at least 1
+     * @param strideWidth  step of the window along the columns, at least 1
+     * @param padTop       zero rows above the input (SAME padding puts the odd extra row below)
+     * @param padLeft      zero columns left of the input (the odd extra column goes right)
+     * @param outHeight    OH, the output's height
+     * @param outWidth     OW, the output's width
      */
-    public record Geometry(int stride, int padTop, int padLeft, int outHeight, int outWidth) {
+    public record Geometry(int strideHeight, int strideWidth, int padTop, int padLeft, int outHeight,
+            int outWidth) {
         /**
          * Checks the arguments.
          *
-         * @param stride    step of the window in both directions
-         * @param padTop    zero rows above the input
-         * @param padLeft   zero columns left of the input
-         * @param outHeight the output's height
-         * @param outWidth  the output's width
-         * @throws IllegalArgumentException if {@code stride} or an output size is below 1, or a
-         *     padding is negative
+         * @param strideHeight step of the window down the rows
+         * @param strideWidth  step of the window along the columns
+         * @param padTop       zero rows above the input
+         * @param padLeft      zero columns left of the input
+         * @param outHeight    the output's height
+         * @param outWidth     the output's width
+         * @throws IllegalArgumentException if a stride or an output size is below 1, or a padding is
+         *     negative
          */
         public Geometry {
-            if (stride < 1 || padTop < 0 || padLeft < 0 || outHeight < 1 || outWidth < 1) {
-                throw new IllegalArgumentException("stride " + stride + ", padding " + padTop + "/" + padLeft
-                        + ", output " + outHeight + "x" + outWidth + ": stride and output sizes must be at least 1,"
-                        + " padding at least 0");
+            if (strideHeight < 1 || strideWidth < 1 || padTop < 0 || padLeft < 0 || outHeight < 1
+                    || outWidth < 1) {
+                throw new IllegalArgumentException("stride " + strideHeight + "x" + strideWidth + ", padding "
+                        + padTop + "/" + padLeft + ", output " + outHeight + "x" + outWidth
+                        + ": strides and output sizes must be at least 1, padding at least 0");
             }
         }
 
         /**
-         * The start of a geometry: its stride.
+         * The start of a geometry: its stride, the same in both directions.
          *
          * @param stride step of the window in both directions, at least 1
          * @return a geometry with this stride, no padding and a 1 x 1 output, to refine with
          *     {@link #padding} and {@link #output}
          */
         public static Geometry stride(int stride) {
-            return new Geometry(stride, 0, 0, 1, 1);
+            return new Geometry(stride, stride, 0, 0, 1, 1);
+        }
+
+        /**
+         * The start of a geometry: its stride per axis.
+         *
+         * @param height step of the window down the rows, at least 1
+         * @param width  step of the window along the columns, at least 1
+         * @return a geometry with this stride, no padding and a 1 x 1 output, to refine with
+         *     {@link #padding} and {@link #output}
+         */
+        public static Geometry stride(int height, int width) {
+            return new Geometry(height, width, 0, 0, 1, 1);
         }
 
         /**
@@ -125,7 +144,7 @@ public final class Conv2d {
          * @return this geometry with that padding
          */
         public Geometry padding(int top, int left) {
-            return new Geometry(stride, top, left, outHeight, outWidth);
+            return new Geometry(strideHeight, strideWidth, top, left, outHeight, outWidth);
         }
 
         /**
@@ -136,7 +155,7 @@ public final class Conv2d {
          * @return this geometry with that output size
          */
         public Geometry output(int height, int width) {
-            return new Geometry(stride, padTop, padLeft, height, width);
+            return new Geometry(strideHeight, strideWidth, padTop, padLeft, height, width);
         }
     }
 
@@ -145,14 +164,15 @@ public final class Conv2d {
      * arguments in one {@link Geometry}.
      *
      * @param x input {@code [N, C, H, W]}
-     * @param w filters {@code [F, C, K, K]}
+     * @param w filters {@code [F, C, KH, KW]}
      * @param b bias {@code [F]}, or null for none
      * @param g stride, padding and output size
      * @return y {@code [N, F, OH, OW]}
      * @throws IllegalArgumentException on ranks, shapes, types or geometry that do not fit together
      */
     public static INDArray forward(INDArray x, INDArray w, INDArray b, Geometry g) {
-        return forward(x, w, b, g.stride(), g.padTop(), g.padLeft(), g.outHeight(), g.outWidth());
+        return forward(x, w, b, g.strideHeight(), g.strideWidth(), g.padTop(), g.padLeft(), g.outHeight(),
+                g.outWidth());
     }
 
     /**
@@ -160,9 +180,9 @@ public final class Conv2d {
      * the forward pass's window in one {@link Geometry} (its output size must match {@code dy}'s).
      *
      * @param x  the forward input {@code [N, C, H, W]}
-     * @param w  the forward filters {@code [F, C, K, K]}
+     * @param w  the forward filters {@code [F, C, KH, KW]}
      * @param dy dL/dy {@code [N, F, OH, OW]}
-     * @param dw accumulator {@code [F, C, K, K]}, updated in place
+     * @param dw accumulator {@code [F, C, KH, KW]}, updated in place
      * @param db accumulator {@code [F]}, updated in place, or null
      * @param g  the forward pass's stride, padding and output size
      * @param needInputGrad false skips dL/dx (first layer)
@@ -175,18 +195,20 @@ public final class Conv2d {
             throw new IllegalArgumentException("dy " + Arrays.toString(dy.shape()) + " does not have the"
                     + " geometry's output size " + g.outHeight() + "x" + g.outWidth());
         }
-        return backward(x, w, dy, dw, db, g.stride(), g.padTop(), g.padLeft(), needInputGrad);
+        return backward(x, w, dy, dw, db, g.strideHeight(), g.strideWidth(), g.padTop(), g.padLeft(),
+                needInputGrad);
     }
 
     /**
-     * Forward pass: {@code y[n,f,i,j] = b[f] + sum_{c,u,v} w[f,c,u,v] * xpad[n,c,i*s+u,j*s+v]}.
+     * Forward pass with the same stride on both axes:
+     * {@code y[n,f,i,j] = b[f] + sum_{c,u,v} w[f,c,u,v] * xpad[n,c,i*s+u,j*s+v]}.
      *
      * @param x      input {@code [N, C, H, W]}
-     * @param w      filters {@code [F, C, K, K]}
+     * @param w      filters {@code [F, C, KH, KW]}
      * @param b      bias {@code [F]}, or null for none
      * @param stride step of the window in both directions, at least 1
-     * @param padTop zero rows above x, in {@code [0, K)}
-     * @param padLeft zero columns left of x, in {@code [0, K)}
+     * @param padTop zero rows above x, in {@code [0, KH)}
+     * @param padLeft zero columns left of x, in {@code [0, KW)}
      * @param outH   OH, at least 1; the last window row {@code (OH-1)*stride - padTop} must lie inside x
      * @param outW   OW, likewise
      * @return y {@code [N, F, OH, OW]}, a new C-order array of x's type
@@ -194,7 +216,12 @@ public final class Conv2d {
      */
     public static INDArray forward(INDArray x, INDArray w, INDArray b, int stride, int padTop, int padLeft,
             int outH, int outW) {
-        Im2col.Geometry g = geometry(x, w, b, stride, padTop, padLeft, outH, outW);
+        return forward(x, w, b, stride, stride, padTop, padLeft, outH, outW);
+    }
+
+    private static INDArray forward(INDArray x, INDArray w, INDArray b, int strideH, int strideW, int padTop,
+            int padLeft, int outH, int outW) {
+        Im2col.Geometry g = geometry(x, w, b, strideH, strideW, padTop, padLeft, outH, outW);
         DataType type = x.dataType();
         int f = (int) w.size(0);
         if (onOneDnn(g, type)) {
@@ -227,12 +254,12 @@ public final class Conv2d {
     }
 
     /**
-     * Backward pass. Accumulates {@code dw += dL/dw} and, if {@code db} is not null, {@code db += dL/db}.
+     * Backward pass with the same stride on both axes. Accumulates {@code dw += dL/dw} and, if {@code db} is not null, {@code db += dL/db}.
      *
      * @param x   the forward input {@code [N, C, H, W]}
-     * @param w   the forward filters {@code [F, C, K, K]}
+     * @param w   the forward filters {@code [F, C, KH, KW]}
      * @param dy  dL/dy {@code [N, F, OH, OW]}
-     * @param dw  accumulator {@code [F, C, K, K]}, updated in place
+     * @param dw  accumulator {@code [F, C, KH, KW]}, updated in place
      * @param db  accumulator {@code [F]}, updated in place, or null
      * @param stride  the forward pass's stride
      * @param padTop  the forward pass's zero rows above x
@@ -243,8 +270,14 @@ public final class Conv2d {
      */
     public static INDArray backward(INDArray x, INDArray w, INDArray dy, INDArray dw, INDArray db, int stride,
             int padTop, int padLeft, boolean needInputGrad) {
+        return backward(x, w, dy, dw, db, stride, stride, padTop, padLeft, needInputGrad);
+    }
+
+    private static INDArray backward(INDArray x, INDArray w, INDArray dy, INDArray dw, INDArray db, int strideH,
+            int strideW, int padTop, int padLeft, boolean needInputGrad) {
         checkRank(dy, 4, "dy");
-        Im2col.Geometry g = geometry(x, w, null, stride, padTop, padLeft, (int) dy.size(2), (int) dy.size(3));
+        Im2col.Geometry g = geometry(x, w, null, strideH, strideW, padTop, padLeft, (int) dy.size(2),
+                (int) dy.size(3));
         DataType type = x.dataType();
         int f = (int) w.size(0);
         checkShape(dy, "dy", g.n(), f, g.outH(), g.outW());
@@ -314,43 +347,43 @@ public final class Conv2d {
         return dx;
     }
 
-    /** w as a dense {@code [F, C*K*K]} matrix, a view when w is dense already. */
+    /** w as a dense {@code [F, C*KH*KW]} matrix, a view when w is dense already. */
     private static INDArray filterMatrix(INDArray w, Im2col.Geometry g) {
         return Support.denseC(w).reshape(w.size(0), g.rows());
     }
 
-    private static Im2col.Geometry geometry(INDArray x, INDArray w, INDArray b, int stride, int padTop,
-            int padLeft, int outH, int outW) {
+    private static Im2col.Geometry geometry(INDArray x, INDArray w, INDArray b, int strideH, int strideW,
+            int padTop, int padLeft, int outH, int outW) {
         checkRank(x, 4, "x");
         checkRank(w, 4, "w");
         checkSameType(x, w, "w");
         long n = x.size(0), c = x.size(1), h = x.size(2), width = x.size(3);
-        long k = w.size(2);
-        if (w.size(1) != c || w.size(3) != k) {
-            throw new IllegalArgumentException("w must be [F, " + c + ", K, K] for x with " + c
+        long kh = w.size(2), kw = w.size(3);
+        if (w.size(1) != c) {
+            throw new IllegalArgumentException("w must be [F, " + c + ", KH, KW] for x with " + c
                     + " channels, was " + Arrays.toString(w.shape()));
         }
         if (b != null) {
             checkShape(b, "b", w.size(0));
             checkSameType(x, b, "b");
         }
-        if (stride < 1) {
-            throw new IllegalArgumentException("stride must be at least 1, was " + stride);
+        if (strideH < 1 || strideW < 1) {
+            throw new IllegalArgumentException("strides must be at least 1, were " + strideH + ", " + strideW);
         }
-        if (padTop < 0 || padTop >= k || padLeft < 0 || padLeft >= k) {
-            throw new IllegalArgumentException("padTop and padLeft must lie in [0, K) = [0, " + k
-                    + "), were " + padTop + ", " + padLeft);
+        if (padTop < 0 || padTop >= kh || padLeft < 0 || padLeft >= kw) {
+            throw new IllegalArgumentException("padTop must lie in [0, KH) = [0, " + kh + ") and padLeft in"
+                    + " [0, KW) = [0, " + kw + "), were " + padTop + ", " + padLeft);
         }
-        if (outH < 1 || outW < 1 || (long) (outH - 1) * stride - padTop >= h
-                || (long) (outW - 1) * stride - padLeft >= width) {
+        if (outH < 1 || outW < 1 || (long) (outH - 1) * strideH - padTop >= h
+                || (long) (outW - 1) * strideW - padLeft >= width) {
             throw new IllegalArgumentException("output " + outH + "x" + outW + " does not fit input " + h
-                    + "x" + width + " with stride " + stride + " and padding top " + padTop + ", left "
-                    + padLeft);
+                    + "x" + width + " with stride " + strideH + "x" + strideW + " and padding top " + padTop
+                    + ", left " + padLeft);
         }
-        if (c * k * k * n * outH * outW > Integer.MAX_VALUE || x.length() > Integer.MAX_VALUE) {
+        if (c * kh * kw * n * outH * outW > Integer.MAX_VALUE || x.length() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("convolution too large for one im2col matrix; split the batch");
         }
-        return new Im2col.Geometry((int) n, (int) c, (int) h, (int) width, (int) k, stride, padTop, padLeft,
-                outH, outW);
+        return new Im2col.Geometry((int) n, (int) c, (int) h, (int) width, (int) kh, (int) kw, strideH, strideW,
+                padTop, padLeft, outH, outW);
     }
 }

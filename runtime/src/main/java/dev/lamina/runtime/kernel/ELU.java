@@ -15,10 +15,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * does: {@code dy/dx = 1} for y > 0, else {@code y + alpha}, so it needs no exp. x, y, dy share one
  * shape; FLOAT or DOUBLE. Inputs are not modified.
  *
- * <p>Branch-free per element: forward is {@code y = alpha * (exp(min(x, 0)) - 1) + max(x, 0)},
- * the min and exp as libnd4j transforms and the rest as one Java pass; backward is libnd4j
- * transforms. libnd4j's own {@code elu} and {@code elu_bp} measured 1.5-3x slower at the seed
- * network's shapes, and so did a whole forward in Java (its exp is scalar; libnd4j's is vectorised).
+ * <p>FLOAT forward, on a JVM that runs the Vector API loops ({@code FusedLoops}): one pass,
+ * {@code y = x > 0 ? x : alpha * expm1(x)} with a vectorised expm1. Otherwise branch-free per element,
+ * {@code y = alpha * (exp(min(x, 0)) - 1) + max(x, 0)}, the min and exp as libnd4j transforms and the
+ * rest as one Java pass: a scalar Java loop calls libm's expm1 per element, which measured slower than
+ * libnd4j's vectorised exp. Backward is libnd4j transforms. libnd4j's own {@code elu} and
+ * {@code elu_bp} measured 1.5-3x slower at the seed network's shapes.
  */
 public final class ELU {
     private ELU() {}
@@ -35,6 +37,10 @@ public final class ELU {
         Support.checkFloating(x, "x");
         INDArray y = Support.newLike(x);
         INDArray xc = Support.denseC(x);
+        if (x.dataType() == DataType.FLOAT && !(FusedLoops.get() instanceof ScalarLoops)) {
+            forwardOnLoops(xc, y, (float) alpha, FusedLoops.get());
+            return y;
+        }
         Nd4j.getExecutioner().exec(new ScalarMin(xc, null, y, 0.0));
         Nd4j.getExecutioner().exec(new Exp(y, y));
         // y = alpha * (y - 1) + max(x, 0) in one Java pass, max(x, 0) as (x + |x|) / 2 without a
@@ -45,6 +51,26 @@ public final class ELU {
     }
 
     private static final int BLOCK = 4096;
+
+    /** y = f(x) for FLOAT in heap blocks ({@link Staging}) on the given loops. */
+    static void forwardOnLoops(INDArray x, INDArray y, float alpha, FusedLoops loops) {
+        if (x.length() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("arrays above 2^31 elements are not supported");
+        }
+        int n = (int) x.length();
+        int xo = (int) x.offset(), yo = (int) y.offset();
+        FloatBuffer xb = x.data().asNioFloat(), yb = y.data().asNioFloat();
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        Parallel.forRange(blocks, 4L * n, (from, to) -> {
+            float[] xs = Staging.floats(0, BLOCK), ys = Staging.floats(1, BLOCK);
+            for (int b = from; b < to; b++) {
+                int start = b * BLOCK, len = Math.min(BLOCK, n - start);
+                xb.get(xo + start, xs, 0, len);
+                loops.affineActivate(xs, 0, len, 1f, 0f, BatchNormActivation.Activation.ELU, alpha, null, ys, 0);
+                yb.put(yo + start, ys, 0, len);
+            }
+        });
+    }
 
     private static void combine(INDArray x, INDArray y, double alpha) {
         if (x.length() > Integer.MAX_VALUE) {

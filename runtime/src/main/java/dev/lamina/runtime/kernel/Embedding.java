@@ -105,7 +105,7 @@ public final class Embedding {
     static long[] ids(INDArray ids, long vocabulary) {
         Support.checkNotNull(ids, "ids");
         DataType t = ids.dataType();
-        if (t != DataType.INT && t != DataType.LONG) {
+        if (t != DataType.INT32 && t != DataType.INT64) {
             throw new IllegalArgumentException("ids must be INT or LONG, was " + t);
         }
         if (ids.rank() != 2) {

@@ -5,6 +5,7 @@ import static dev.lamina.runtime.kernel.Support.checkShape;
 
 import java.nio.Buffer;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -36,7 +37,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * copied to {@code [N*H, T, d]} blocks in Java (the 1/sqrt(d) scale folded into Q's copy) and the two
  * products per head run as libnd4j's batched {@code matmul} over the N*H heads; the softmax over
  * rows of {@code [N*H*T, T]}, with the causal limit and the dropout mask fused in, and its backward are
- * Java loops in double over per-thread row blocks. FLOAT or DOUBLE; all arrays share x's type. Inputs are not modified.
+ * Java loops in double over per-thread row blocks. Temporaries that do not outlive a call (head outputs,
+ * the backward pass's per-head gradients) live in per-thread scratch buffers. FLOAT or DOUBLE;
+ * all arrays share x's type. Inputs are not modified.
  */
 public final class MultiHeadAttention {
     private MultiHeadAttention() {}
@@ -152,7 +155,7 @@ public final class MultiHeadAttention {
         INDArray mask = dropoutMask == null ? null : Support.denseC(dropoutMask).reshape('c', b, t, t);
         INDArray a = mask == null ? p : Support.newLike(p);
         softmax(p, mask, a, (int) t, heads, causal, keep);
-        INDArray o = Support.newArray(x.dataType(), b, t, hd);
+        INDArray o = Scratch.get(Scratch.Slot.HEAD_OUTPUTS, x.dataType(), b, t, hd);
         Nd4j.matmul(a, v, o, false, false, false);
         INDArray o2 = merge(o, n, t, heads, hd, 1.0);
         INDArray y = Dense.forward(o2, wo, bo).reshape('c', n, t, dm);
@@ -209,22 +212,28 @@ public final class MultiHeadAttention {
         checkWeights(x2, wq, null, wk, null, wv, null, wo, null);
 
         INDArray dy2 = Support.denseC(dy).reshape('c', n * t, dm);
-        INDArray dO = heads(Dense.backward(cache.o2, wo, dy2, dWo, dBo, true), n, t, heads, hd, 1.0);
+        // The temporaries below live in this thread's scratch buffers: none outlives the call.
+        DataType type = x2.dataType();
+        INDArray dO = Scratch.get(Scratch.Slot.HEAD_OUTPUTS, type, b, t, hd);
+        split(Dense.backward(cache.o2, wo, dy2, dWo, dBo, true), dO, n, t, heads, hd, 1.0);
         // O = A V: dA = dO V^T, dV = A^T dO
-        INDArray dA = Support.newArray(x2.dataType(), b, t, t);
+        INDArray dA = Scratch.get(Scratch.Slot.HEAD_SCORES, type, b, t, t);
         Nd4j.matmul(dO, cache.v, dA, false, true, false);
-        INDArray dV = Support.newArray(x2.dataType(), b, t, hd);
+        INDArray dV = Scratch.get(Scratch.Slot.HEAD_DV, type, b, t, hd);
         Nd4j.matmul(cache.a, dO, dV, true, false, false);
         INDArray dS = softmaxBackward(cache.p, cache.mask, dA, (int) t);
         // S = (Q / sqrt d) K^T: d(Q / sqrt d) = dS K, dK = dS^T (Q / sqrt d)
-        INDArray dQ = Support.newArray(x2.dataType(), b, t, hd);
+        INDArray dQ = Scratch.get(Scratch.Slot.HEAD_DQ, type, b, t, hd);
         Nd4j.matmul(dS, cache.k, dQ, false, false, false);
-        INDArray dK = Support.newArray(x2.dataType(), b, t, hd);
+        INDArray dK = Scratch.get(Scratch.Slot.HEAD_DK, type, b, t, hd);
         Nd4j.matmul(dS, cache.q, dK, true, false, false);
 
-        INDArray dQ2 = merge(dQ, n, t, heads, hd, 1.0 / Math.sqrt(hd));
-        INDArray dK2 = merge(dK, n, t, heads, hd, 1.0);
-        INDArray dV2 = merge(dV, n, t, heads, hd, 1.0);
+        INDArray dQ2 = Scratch.get(Scratch.Slot.MERGED_DQ, type, n * t, dm);
+        permute(dQ, dQ2, (int) n, (int) t, heads, hd, 1.0 / Math.sqrt(hd), false);
+        INDArray dK2 = Scratch.get(Scratch.Slot.MERGED_DK, type, n * t, dm);
+        permute(dK, dK2, (int) n, (int) t, heads, hd, 1.0, false);
+        INDArray dV2 = Scratch.get(Scratch.Slot.MERGED_DV, type, n * t, dm);
+        permute(dV, dV2, (int) n, (int) t, heads, hd, 1.0, false);
         Dense.backward(x2, wq, dQ2, dWq, dBq, false);
         Dense.backward(x2, wk, dK2, dWk, dBk, false);
         Dense.backward(x2, wv, dV2, dWv, dBv, false);
@@ -242,8 +251,13 @@ public final class MultiHeadAttention {
     /** {@code [N*T, D]} (row n*T + t, head h at features [h d, (h+1) d)) to {@code [N*H, T, d]}, times scale. */
     static INDArray heads(INDArray m, long n, long t, int heads, int hd, double scale) {
         INDArray out = Support.newArray(m.dataType(), n * heads, t, hd);
-        permute(Support.denseC(m), out, (int) n, (int) t, heads, hd, scale, true);
+        split(m, out, n, t, heads, hd, scale);
         return out;
+    }
+
+    /** As {@link #heads}, into {@code out} {@code [N*H, T, d]} (dense, C order). */
+    private static void split(INDArray m, INDArray out, long n, long t, int heads, int hd, double scale) {
+        permute(Support.denseC(m), out, (int) n, (int) t, heads, hd, scale, true);
     }
 
     /** The inverse of {@link #heads}: {@code [N*H, T, d]} to {@code [N*T, D]}, times scale. */
@@ -365,9 +379,10 @@ public final class MultiHeadAttention {
     /**
      * dL/dS from dL/dA for {@code A = softmax(S) * mask} per row: {@code g = dA * mask},
      * {@code dS = P (g - sum_j g_j P_j)}. Weights that causality zeroed have P = 0 and get 0.
+     * In place: dS overwrites dA (each block of rows is read in full before it is written).
      */
     private static INDArray softmaxBackward(INDArray p, INDArray mask, INDArray dA, int t) {
-        INDArray dS = Support.newLike(p);
+        INDArray dS = dA;
         int rows = (int) (p.length() / t), per = rowsPerBlock(t), blocks = (rows + per - 1) / per;
         Buffer pb = Segments.buffer(p), gb = Segments.buffer(dA), db = Segments.buffer(dS);
         Buffer mb = mask == null ? null : Segments.buffer(mask);

@@ -25,7 +25,23 @@ final class Scratch {
         /** Conv2d input-gradient im2col matrix {@code [C*K*K, N*OH*OW]}. */
         DCOL,
         /** Conv2d filters with the bias column, or their gradient, {@code [F, C*K*K + 1]}. */
-        FILTERS
+        FILTERS,
+        /** MultiHeadAttention head outputs O, or their gradient dO, {@code [N*H, T, d]}. */
+        HEAD_OUTPUTS,
+        /** MultiHeadAttention dL/dA, overwritten by dL/dS, {@code [N*H, T, T]}. */
+        HEAD_SCORES,
+        /** MultiHeadAttention dL/dQ per head, {@code [N*H, T, d]}. */
+        HEAD_DQ,
+        /** MultiHeadAttention dL/dK per head, {@code [N*H, T, d]}. */
+        HEAD_DK,
+        /** MultiHeadAttention dL/dV per head, {@code [N*H, T, d]}. */
+        HEAD_DV,
+        /** MultiHeadAttention dL/dQ with the heads merged, {@code [N*T, D]}. */
+        MERGED_DQ,
+        /** MultiHeadAttention dL/dK with the heads merged, {@code [N*T, D]}. */
+        MERGED_DK,
+        /** MultiHeadAttention dL/dV with the heads merged, {@code [N*T, D]}. */
+        MERGED_DV
     }
 
     private static final ThreadLocal<Map<Slot, INDArray[]>> BUFFERS =

@@ -258,7 +258,7 @@ public abstract class GeneratedModel implements Model {
      */
     protected final INDArray startForward(INDArray input, boolean training) {
         checkExampleShape("input", input, inputShape);
-        if (tokenInput && input.dataType() != DataType.INT && input.dataType() != DataType.LONG) {
+        if (tokenInput && input.dataType() != DataType.INT32 && input.dataType() != DataType.INT64) {
             throw new IllegalArgumentException("input of " + modelName + " holds " + input.dataType() + " values, but "
                     + modelName + " takes token ids: an INT or LONG array " + Arrays.toString(batchShape(inputShape))
                     + " (N sequences of " + inputShape[0] + " ids)");

@@ -125,7 +125,7 @@ public final class Adam implements Optimizer {
             if (s != null) {
                 state.put(p.name() + "/exp_avg", s.firstMoment);
                 state.put(p.name() + "/exp_avg_sq", s.secondMoment);
-                state.put(p.name() + "/step", Nd4j.scalar(DataType.LONG, s.step));
+                state.put(p.name() + "/step", Nd4j.scalar(DataType.INT64, s.step));
             }
         }
         return state;

@@ -116,17 +116,22 @@ public final class ConsoleProgress implements TrainingListener {
 
     /**
      * The one-line report of an epoch of a run of {@code epochs} epochs:
-     * {@code epoch 1/3  train loss 0.1234  train accuracy 96.10%  test loss 0.0456  test accuracy 98.52%  2100 img/s  31.4 s}.
+     * {@code epoch 1/3  train loss 0.1234  train accuracy 96.10%  test loss 0.0456  test accuracy 98.52%  2100 img/s  31.4 s};
+     * for regression (accuracies NaN) without the two accuracies.
      *
      * @param m      the epoch's metrics
      * @param epochs the run's epoch count
      * @return the line, without a line end
      */
     public static String epochLine(EpochMetrics m, int epochs) {
-        return String.format(Locale.ROOT,
-                "epoch %d/%d  train loss %.4f  train accuracy %.2f%%  test loss %.4f  test accuracy %.2f%%  %.0f img/s  %.1f s",
-                m.epoch(), epochs, m.trainLoss(), 100 * m.trainAccuracy(), m.testLoss(), 100 * m.testAccuracy(),
-                m.imagesPerSecond(), m.elapsedSeconds());
+        return String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f%s  test loss %.4f%s  %.0f img/s  %.1f s",
+                m.epoch(), epochs, m.trainLoss(), percent("  train accuracy", m.trainAccuracy()), m.testLoss(),
+                percent("  test accuracy", m.testAccuracy()), m.imagesPerSecond(), m.elapsedSeconds());
+    }
+
+    /** {@code label 12.34%}, or nothing for NaN (regression has no accuracy). */
+    private static String percent(String label, double fraction) {
+        return Double.isNaN(fraction) ? "" : String.format(Locale.ROOT, "%s %.2f%%", label, 100 * fraction);
     }
 
     /**

@@ -39,6 +39,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * before every step, and gradient clipping by global norm ({@link Builder#clipGradNorm}) between
  * backward and the optimizer step. Datasets may hold token ids and one class per position
  * ({@link Dataset#perPosition}); accuracy then counts positions. Sequences have a fixed length.
+ * Regression datasets ({@link Dataset#regression}, for a model with {@code Loss.MSE}) have no accuracy:
+ * the accuracies in {@link EpochMetrics} and {@link TrainingListener.BatchProgress} are NaN and the
+ * default report leaves them out.
  *
  * <p>{@link TrainingListener}s hear of every epoch start, batch and epoch end, and may stop training
  * after an epoch ({@link EarlyStopping}). The first one reports progress: by default a
@@ -120,7 +123,8 @@ public final class Trainer {
      *
      * @param train features {@code [N, ...model.inputShape()]}, one-hot labels {@code [N, K]} with
      *              {@code [K] = model.outputShape()}, or class ids {@code [N, T]} with
-     *              {@code [T, K] = model.outputShape()} ({@link Dataset#perPosition})
+     *              {@code [T, K] = model.outputShape()} ({@link Dataset#perPosition}), or regression targets
+     *              {@code [N, K]} for a model with {@code Loss.MSE} ({@link Dataset#regression})
      * @param test  evaluated after every epoch; same shapes per example
      * @return one {@link EpochMetrics} per epoch run, in order (fewer than configured when a listener
      *     stopped training early, or when resuming)
@@ -148,7 +152,7 @@ public final class Trainer {
         TrainingPosition position = resumeFrom == null
                 ? TrainingPosition.start(seed, batchSize, train.size())
                 : resume(resumeFrom, train.size(), batchCount);
-        int labelsPerExample = train.labelsPerExample();
+        int labelsPerExample = train.labelsPerExample(); // 0 for regression: no accuracy (NaN)
         boolean scheduled = schedule != LearningRateSchedule.constant();
         long step = position.step();
         // The loss of this call's first batch: the scale against which a loss explodes.
@@ -197,7 +201,7 @@ public final class Trainer {
                 }
                 TrainingListener.BatchProgress progress = new TrainingListener.BatchProgress(epoch + 1, epochs,
                         batchIndex, batchCount, seen, lossSum / seen,
-                        (double) correctHere / (seenHere * labelsPerExample), batchesHere, seenHere,
+                        accuracy(correctHere, seenHere * labelsPerExample), batchesHere, seenHere,
                         secondsSince(epochStart), lr, result.gradNorm());
                 for (TrainingListener l : listeners) {
                     l.onBatchEnd(progress);
@@ -210,7 +214,7 @@ public final class Trainer {
             }
             EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / seen, evaluation.loss(),
                     evaluation.accuracy(), seenHere / trainSeconds, secondsSince(epochStart),
-                    seenHere == 0 ? Double.NaN : (double) correctHere / (seenHere * labelsPerExample));
+                    accuracy(correctHere, seenHere * labelsPerExample));
             history.add(metrics);
             TrainingPosition end = new TrainingPosition(step, epoch + 1, 0, seed, batchSize, train.size(), 0, 0);
             // The checkpoint first: a listener that records the epoch (a metrics row) runs only once it exists.
@@ -337,6 +341,11 @@ public final class Trainer {
             }
         }
         return bad;
+    }
+
+    /** Correct labels over labels seen; NaN when none were seen or the task has no classes (regression). */
+    private static double accuracy(long correct, long labels) {
+        return labels == 0 ? Double.NaN : (double) correct / labels;
     }
 
     private static double secondsSince(long startNanos) {

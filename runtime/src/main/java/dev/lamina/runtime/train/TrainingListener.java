@@ -93,7 +93,8 @@ public interface TrainingListener {
      * @param examples       training examples of this epoch trained so far (counting those before a resume)
      * @param trainLoss      mean training loss over this epoch's examples so far
      * @param trainAccuracy  fraction of this epoch's examples (positions, for per-position labels) since
-     *                       the start (or resume) whose training-mode arg-max was the labelled class
+     *                       the start (or resume) whose training-mode arg-max was the labelled class;
+     *                       NaN for regression
      * @param batchesHere    batches trained in this epoch since the start or resume, in this process
      * @param examplesHere   examples trained in this epoch since the start or resume, in this process
      * @param seconds        seconds since the epoch started (or resumed) in this process

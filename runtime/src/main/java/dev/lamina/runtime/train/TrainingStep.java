@@ -108,6 +108,7 @@ public final class TrainingStep {
      * @throws IllegalArgumentException if a shape does not fit the model (from the model, before any
      *     computation)
      */
+    @SuppressWarnings("try")  // the workspace is open for the block; its handle is not read
     public Result run(INDArray features, INDArray labels, long dropoutSeed) {
         double batchLoss;
         long correct;

@@ -84,7 +84,7 @@ class CheckpointFileTest {
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         tensors.put("d", Nd4j.createFromArray(new double[][] {{1e-300, -0.0}, {Double.MAX_VALUE, Math.PI}}));
         tensors.put("l", Nd4j.createFromArray(new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}));
-        tensors.put("scalar", Nd4j.scalar(DataType.LONG, 42L));
+        tensors.put("scalar", Nd4j.scalar(DataType.INT64, 42L));
         Checkpoint c = new Checkpoint("m", "o", POSITION, tensors, Map.of(), Map.of());
         Path file = dir.resolve("types.ckpt");
 
@@ -113,6 +113,26 @@ class CheckpointFileTest {
             assertThat(e).hasMessageThat().contains("checksum mismatch");
             assertThat(e.file()).isEqualTo(bad);
         }
+    }
+
+    @Test
+    void bytesInMemoryAreTheFileAndDecodeWithTheSameChecks() throws Exception {
+        Path file = written();
+        byte[] onDisk = Files.readAllBytes(file);
+        Checkpoint fromFile = CheckpointFile.read(file);
+
+        byte[] inMemory = CheckpointFile.toBytes(fromFile);
+        Checkpoint decoded = CheckpointFile.fromBytes(inMemory, Path.of("broadcast"));
+
+        assertThat(inMemory).isEqualTo(onDisk);
+        assertThat(decoded.position()).isEqualTo(fromFile.position());
+        assertThat(decoded.parameters().keySet()).containsExactlyElementsIn(fromFile.parameters().keySet()).inOrder();
+        byte[] corrupt = inMemory.clone();
+        corrupt[inMemory.length / 2] ^= 0x10;
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> CheckpointFile.fromBytes(corrupt, Path.of("broadcast")));
+        assertThat(e).hasMessageThat().startsWith("broadcast");
+        assertThat(e).hasMessageThat().contains("checksum mismatch");
     }
 
     @Test
@@ -193,7 +213,7 @@ class CheckpointFileTest {
         Path file = written();
         byte[] before = Files.readAllBytes(file);
         Checkpoint unsupported = new Checkpoint("m", "o", POSITION,
-                Map.of("half", Nd4j.zeros(DataType.HALF, 2)), Map.of(), Map.of());
+                Map.of("half", Nd4j.zeros(DataType.FLOAT16, 2)), Map.of(), Map.of());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CheckpointFile.write(file, unsupported));
@@ -292,7 +312,7 @@ class CheckpointFileTest {
         buffers.put("bn.running_var", Nd4j.createFromArray(0f, 2f));
         Map<String, INDArray> state = new LinkedHashMap<>();
         state.put("fc.weight/exp_avg_sq", Nd4j.createFromArray(new double[][] {{0, 1e-8}, {1, 2}}));
-        state.put("fc.weight/step", Nd4j.scalar(DataType.LONG, 3L));
+        state.put("fc.weight/step", Nd4j.scalar(DataType.INT64, 3L));
         Map<String, INDArray> target = switch (role) {
             case "parameter" -> parameters;
             case "buffer" -> buffers;

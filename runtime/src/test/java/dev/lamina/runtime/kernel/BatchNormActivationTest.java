@@ -2,12 +2,16 @@ package dev.lamina.runtime.kernel;
 
 import static com.google.common.truth.Truth.assertThat;
 import static dev.lamina.runtime.kernel.GradientCheck.assertClose;
+import static dev.lamina.runtime.kernel.GradientCheck.assertGradient;
+import static dev.lamina.runtime.kernel.GradientCheck.numeric;
 import static dev.lamina.runtime.kernel.GradientCheck.randn;
+import static dev.lamina.runtime.kernel.GradientCheck.weightedSum;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lamina.runtime.kernel.BatchNormActivation.Activation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,9 +120,15 @@ class BatchNormActivationTest {
         INDArray xBefore = x.dup(), dyBefore = dy.dup();
         Result chain = unfused(x, gamma, beta, f, p, rate, dy, true);
 
-        // chainBackward follows the three kernels' arithmetic operation for operation.
-        assertThat(chain.dGamma()).isEqualTo(expected.dGamma());
-        assertThat(chain.dBeta()).isEqualTo(expected.dBeta());
+        if (type == DataType.DOUBLE) {
+            // In DOUBLE chainBackward follows the three kernels' arithmetic operation for operation.
+            assertThat(chain.dGamma()).isEqualTo(expected.dGamma());
+            assertThat(chain.dBeta()).isEqualTo(expected.dBeta());
+        } else {
+            // In FLOAT the fused loops select the slope (a > 0 ? 1 : a + alpha) and may sum in vector lanes.
+            assertClose("chainBackward dGamma", expected.dGamma(), chain.dGamma(), tolerance);
+            assertClose("chainBackward dBeta", expected.dBeta(), chain.dBeta(), tolerance);
+        }
         assertClose("chainBackward dx", expected.dx(), chain.dx(), tolerance);
         assertThat(x).isEqualTo(xBefore);
         assertThat(dy).isEqualTo(dyBefore);
@@ -128,6 +138,135 @@ class BatchNormActivationTest {
             assertThat(zeros).isGreaterThan(0.0);
             assertThat(zeros).isLessThan((double) x.length());
         }
+    }
+
+    /** The loops this JVM has: the scalar ones, and the Vector API ones when the module is resolved. */
+    private static List<FusedLoops> loops() {
+        List<FusedLoops> loops = new ArrayList<>(List.of(FusedLoops.scalar()));
+        FusedLoops.vector().ifPresent(loops::add);
+        return loops;
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void forwardEqualsUnfusedChain_double(Activation f, double p, double rate, long[] shape) {
+        assertForwardEqualsUnfused(f, p, rate, shape, DataType.DOUBLE, 1e-12);
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void forwardEqualsUnfusedChain_float(Activation f, double p, double rate, long[] shape) {
+        // The single ELU kernel computes exp(z) - 1, the fused one expm1(z): they differ by float rounding.
+        assertForwardEqualsUnfused(f, p, rate, shape, DataType.FLOAT, 2e-6);
+    }
+
+    private static void assertForwardEqualsUnfused(Activation f, double p, double rate, long[] shape, DataType type,
+            double tolerance) {
+        long c = shape[1];
+        INDArray x = input(1, shape).castTo(type);
+        INDArray gamma = randn(2, c).castTo(type), beta = randn(3, c).castTo(type);
+        INDArray dy = randn(4, shape).castTo(type);
+        Result expected = unfused(x, gamma, beta, f, p, rate, dy, false);
+        INDArray xBefore = x.dup();
+        for (FusedLoops loops : loops()) {
+            String name = loops.description() + " ";
+            INDArray rm = Nd4j.zeros(type, c).addi(0.2), rv = Nd4j.ones(type, c).muli(1.5);
+            INDArray dG = Nd4j.zeros(type, c).addi(0.25), dB = Nd4j.zeros(type, c).subi(0.5);
+            BatchNorm.Cache cache = new BatchNorm.Cache();
+            RNG.setSeed(MASK_SEED);
+            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, rm, rv, MOMENTUM, EPS, cache,
+                    true, f, p, rate, rate > 0 ? RNG : null, loops);
+
+            assertClose(name + "output", expected.y(), out.output(), tolerance);
+            assertThat(out.mask() == null).isEqualTo(rate == 0);
+            // Running statistics come from the same sums as BatchNorm.forwardTrain's.
+            assertThat(rm).isEqualTo(expected.runningMean());
+            assertThat(rv).isEqualTo(expected.runningVar());
+            assertThat(x).isEqualTo(xBefore);
+            INDArray dx = BatchNormActivation.chainBackward(dy, out.mask(), f, p, out.normalised(), out.activated(),
+                    gamma, cache, dG, dB, loops);
+            assertClose(name + "dx", expected.dx(), dx, 1e3 * tolerance);
+            assertClose(name + "dGamma", expected.dGamma(), dG, 1e3 * tolerance);
+            assertClose(name + "dBeta", expected.dBeta(), dB, 1e3 * tolerance);
+        }
+    }
+
+    @Test
+    void forwardDrawsTheMaskDropoutDraws() {
+        long[] shape = {4, 3, 5, 7};
+        INDArray x = input(5, shape).castTo(DataType.FLOAT);
+        INDArray gamma = Nd4j.ones(DataType.FLOAT, 3), beta = Nd4j.zeros(DataType.FLOAT, 3);
+        RNG.setSeed(MASK_SEED);
+        INDArray expected = Dropout.sampleMask(shape, 0.4, RNG, DataType.FLOAT);
+        long next = RNG.nextLong();
+        for (FusedLoops loops : loops()) {
+            RNG.setSeed(MASK_SEED);
+            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta,
+                    Nd4j.zeros(DataType.FLOAT, 3), Nd4j.ones(DataType.FLOAT, 3), MOMENTUM, EPS,
+                    new BatchNorm.Cache(), true, Activation.ELU, 1.0, 0.4, RNG, loops);
+            assertThat(out.mask()).isEqualTo(expected);
+            // One draw, as Dropout.sampleMask: the generator is where the unfused layers leave it.
+            assertThat(RNG.nextLong()).isEqualTo(next);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void forwardOutsideTrainingIsInferenceBatchNormThenActivation(Activation f, double p, double rate, long[] shape) {
+        long c = shape[1];
+        INDArray x = input(6, shape).castTo(DataType.FLOAT);
+        INDArray gamma = randn(7, c).castTo(DataType.FLOAT), beta = randn(8, c).castTo(DataType.FLOAT);
+        INDArray rm = randn(9, c).castTo(DataType.FLOAT), rv = randn(10, c).muli(0.3).addi(1.2).castTo(DataType.FLOAT);
+        INDArray z = BatchNorm.forwardInference(x, gamma, beta, rm, rv, EPS);
+        INDArray a = switch (f) {
+            case RELU -> ReLU.forward(z);
+            case LEAKY_RELU -> LeakyReLU.forward(z, p);
+            case ELU -> ELU.forward(z, p);
+        };
+        INDArray rmBefore = rm.dup(), rvBefore = rv.dup();
+        for (FusedLoops loops : loops()) {
+            BatchNorm.Cache cache = new BatchNorm.Cache();
+            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, rm, rv, MOMENTUM, EPS, cache,
+                    false, f, p, rate, RNG, loops);
+            assertClose(loops.description() + " z", z, out.normalised(), 1e-6);
+            assertClose(loops.description() + " a", a, out.activated(), 2e-6);
+            assertThat(out.output()).isSameInstanceAs(out.activated());
+            assertThat(out.mask()).isNull();
+            assertThat(cache.xHat).isNull();
+            assertThat(rm).isEqualTo(rmBefore);
+            assertThat(rv).isEqualTo(rvBefore);
+        }
+    }
+
+    /** Finite differences through the fused forward (DOUBLE, scalar loops) against chainBackward. */
+    @ParameterizedTest
+    @MethodSource("gradientCases")
+    void fusedChainGradient_double(Activation f, double p, double rate) {
+        long[] shape = {3, 2, 2, 3};
+        INDArray x = input(11, shape), gamma = randn(12, 2), beta = randn(13, 2), r = randn(14, shape);
+        Supplier<BatchNormActivation.Outputs> forward = () -> {
+            RNG.setSeed(MASK_SEED);
+            return BatchNormActivation.forward(x, gamma, beta, Nd4j.zeros(DataType.DOUBLE, 2),
+                    Nd4j.ones(DataType.DOUBLE, 2), MOMENTUM, EPS, new BatchNorm.Cache(), true, f, p, rate,
+                    rate > 0 ? RNG : null);
+        };
+        BatchNorm.Cache cache = new BatchNorm.Cache();
+        RNG.setSeed(MASK_SEED);
+        BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, Nd4j.zeros(DataType.DOUBLE, 2),
+                Nd4j.ones(DataType.DOUBLE, 2), MOMENTUM, EPS, cache, true, f, p, rate, rate > 0 ? RNG : null);
+        INDArray dGamma = Nd4j.zeros(DataType.DOUBLE, 2), dBeta = Nd4j.zeros(DataType.DOUBLE, 2);
+        INDArray dx = BatchNormActivation.chainBackward(r, out.mask(), f, p, out.normalised(), out.activated(), gamma,
+                cache, dGamma, dBeta);
+
+        Supplier<Double> loss = () -> weightedSum(forward.get().output(), r);
+        assertGradient("dx", dx, numeric(loss, x));
+        assertGradient("dGamma", dGamma, numeric(loss, gamma));
+        assertGradient("dBeta", dBeta, numeric(loss, beta));
+    }
+
+    static Stream<Arguments> gradientCases() {
+        return Stream.of(Arguments.of(Activation.ELU, 1.0, 0.0), Arguments.of(Activation.ELU, 0.7, 0.3),
+                Arguments.of(Activation.LEAKY_RELU, 0.1, 0.3), Arguments.of(Activation.RELU, 0.0, 0.3));
     }
 
     @Test

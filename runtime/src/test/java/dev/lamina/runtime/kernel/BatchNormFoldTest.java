@@ -158,10 +158,11 @@ class BatchNormFoldTest {
                 s.mean(), s.var(), 0.0, BatchNormFold.allocate(DataType.DOUBLE, 3, 4), foldedB));
         assertThrows(NullPointerException.class, () -> BatchNormFold.intoDense(w, null, null, s.beta(),
                 s.mean(), s.var(), EPS, BatchNormFold.allocate(DataType.DOUBLE, 3, 4), foldedB));
-        assertThrows(IllegalArgumentException.class, () -> BatchNormFold.allocate(DataType.INT, 3));
+        assertThrows(IllegalArgumentException.class, () -> BatchNormFold.allocate(DataType.INT32, 3));
     }
 
     @Test
+    @SuppressWarnings("try")  // the workspace is open for the block; its handle is not read
     void allocate_isDetachedZeros() {
         try (var ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace("fold-test")) {
             INDArray a = BatchNormFold.allocate(DataType.FLOAT, 2, 3);

@@ -14,7 +14,9 @@ class Conv2dGeometryTest {
     @Test
     void builtStepByStep_namesEachArgument() {
         Conv2d.Geometry g = Conv2d.Geometry.stride(2).padding(0, 1).output(4, 5);
-        assertThat(g).isEqualTo(new Conv2d.Geometry(2, 0, 1, 4, 5));
+        assertThat(g).isEqualTo(new Conv2d.Geometry(2, 2, 0, 1, 4, 5));
+        assertThat(Conv2d.Geometry.stride(2, 1).padding(1, 0).output(3, 5))
+                .isEqualTo(new Conv2d.Geometry(2, 1, 1, 0, 3, 5));
     }
 
     @Test
@@ -53,6 +55,7 @@ class Conv2dGeometryTest {
     @Test
     void rejectsAStrideBelowOneAndNegativePadding() {
         assertThrows(IllegalArgumentException.class, () -> Conv2d.Geometry.stride(0));
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.Geometry.stride(1, 0));
         assertThrows(IllegalArgumentException.class, () -> Conv2d.Geometry.stride(1).padding(-1, 0));
         assertThrows(IllegalArgumentException.class, () -> Conv2d.Geometry.stride(1).output(0, 3));
     }

@@ -67,6 +67,68 @@ class Conv2dTest {
         assertGradient("db", db, numeric(loss, b));
     }
 
+    /** n, c, h, w, f, kh, kw, sh, sw, padTop, padLeft, outH, outW: kernels and strides that differ per axis. */
+    static Stream<Arguments> nonSquareGeometries() {
+        return Stream.of(
+                Arguments.of(2, 2, 7, 5, 3, 3, 1, 1, 1, 0, 0, 5, 5),  // {3, 1} kernel, valid
+                Arguments.of(2, 3, 5, 8, 2, 1, 3, 1, 2, 0, 0, 5, 3),  // {1, 3} kernel, stride {1, 2}
+                Arguments.of(1, 2, 9, 6, 2, 3, 1, 2, 1, 0, 0, 4, 6),  // {3, 1} kernel, stride {2, 1}
+                Arguments.of(2, 2, 6, 7, 3, 3, 2, 2, 1, 1, 0, 3, 7),  // {3, 2}, stride {2, 1}, padded top 1 and right 1
+                Arguments.of(1, 1, 5, 5, 2, 1, 4, 1, 3, 0, 1, 5, 2)); // {1, 4} SAME, stride {1, 3}
+    }
+
+    @ParameterizedTest
+    @MethodSource("nonSquareGeometries")
+    void nonSquare_forwardMatchesDirectConvolution(int n, int c, int h, int w, int f, int kh, int kw, int sh,
+            int sw, int padTop, int padLeft, int outH, int outW) {
+        INDArray x = randn(31, n, c, h, w);
+        INDArray wt = randn(32, f, c, kh, kw);
+        INDArray b = randn(33, f);
+        Conv2d.Geometry g = Conv2d.Geometry.stride(sh, sw).padding(padTop, padLeft).output(outH, outW);
+
+        assertClose("non-square conv forward", Reference.conv2d(x, wt, b, sh, sw, padTop, padLeft, outH, outW),
+                Conv2d.forward(x, wt, b, g), 1e-12);
+    }
+
+    @ParameterizedTest
+    @MethodSource("nonSquareGeometries")
+    void nonSquare_backwardMatchesFiniteDifferences(int n, int c, int h, int w, int f, int kh, int kw, int sh,
+            int sw, int padTop, int padLeft, int outH, int outW) {
+        INDArray x = randn(34, n, c, h, w);
+        INDArray wt = randn(35, f, c, kh, kw);
+        INDArray b = randn(36, f);
+        INDArray r = randn(37, n, f, outH, outW);
+        Conv2d.Geometry g = Conv2d.Geometry.stride(sh, sw).padding(padTop, padLeft).output(outH, outW);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, wt.shape());
+        INDArray db = Nd4j.zeros(DataType.DOUBLE, f);
+
+        INDArray dx = Conv2d.backward(x, wt, r, dw, db, g, true);
+
+        java.util.function.Supplier<Double> loss = () -> weightedSum(Conv2d.forward(x, wt, b, g), r);
+        assertGradient("dx", dx, numeric(loss, x));
+        assertGradient("dw", dw, numeric(loss, wt));
+        assertGradient("db", db, numeric(loss, b));
+    }
+
+    /** With 8 input channels FLOAT runs on oneDNN where the natives have it; it must agree with DOUBLE. */
+    @Test
+    void nonSquare_floatAgreesWithDouble() {
+        INDArray x = randn(38, 2, 8, 9, 7);
+        INDArray wt = randn(39, 4, 8, 3, 1);
+        INDArray b = randn(40, 4);
+        INDArray dy = randn(41, 2, 4, 5, 7);
+        Conv2d.Geometry g = Conv2d.Geometry.stride(2, 1).padding(1, 0).output(5, 7);
+        INDArray dw = Nd4j.zeros(DataType.DOUBLE, wt.shape());
+        INDArray dwF = Nd4j.zeros(DataType.FLOAT, wt.shape());
+
+        assertClose("float forward", Conv2d.forward(x, wt, b, g), Conv2d.forward(toFloat(x), toFloat(wt), toFloat(b), g),
+                1e-4);
+        INDArray dx = Conv2d.backward(x, wt, dy, dw, null, g, true);
+        INDArray dxF = Conv2d.backward(toFloat(x), toFloat(wt), toFloat(dy), dwF, null, g, true);
+        assertClose("float dx", dx, dxF, 1e-4);
+        assertClose("float dw", dw, dwF, 1e-4);
+    }
+
     @Test
     void backwardAccumulatesAndCanSkipInputGradient() {
         INDArray x = randn(8, 2, 3, 6, 6);
@@ -152,7 +214,7 @@ class Conv2dTest {
     @MethodSource("oneDnnGeometries")
     void oneDnnOpsAgreeWithIm2colInDouble(int n, int c, int h, int w, int f, int k, int stride, int padTop,
             int padLeft, int outH, int outW) {
-        Im2col.Geometry g = new Im2col.Geometry(n, c, h, w, k, stride, padTop, padLeft, outH, outW);
+        Im2col.Geometry g = new Im2col.Geometry(n, c, h, w, k, k, stride, stride, padTop, padLeft, outH, outW);
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.lamina.runtime.Natives.oneDnn(), "needs the oneDNN natives");
         assertThat(Conv2d.onOneDnn(g, DataType.FLOAT)).isTrue();
         assertThat(Conv2d.onOneDnn(g, DataType.DOUBLE)).isFalse();
@@ -191,11 +253,11 @@ class Conv2dTest {
     @Test
     void oneDnnOps_notForFewChannelsOrPaddingTheyCannotExpress() {
         // One input channel (conv1 of the seed network): im2col and gemm measured faster.
-        assertThat(Conv2d.onOneDnn(new Im2col.Geometry(2, 1, 28, 28, 3, 1, 0, 0, 26, 26), DataType.FLOAT)).isFalse();
+        assertThat(Conv2d.onOneDnn(new Im2col.Geometry(2, 1, 28, 28, 3, 3, 1, 1, 0, 0, 26, 26), DataType.FLOAT)).isFalse();
         // Top padding only, VALID-sized output: neither VALID nor SAME.
-        assertThat(Conv2d.onOneDnn(new Im2col.Geometry(2, 8, 6, 6, 2, 2, 1, 0, 3, 3), DataType.FLOAT)).isFalse();
+        assertThat(Conv2d.onOneDnn(new Im2col.Geometry(2, 8, 6, 6, 2, 2, 2, 2, 1, 0, 3, 3), DataType.FLOAT)).isFalse();
         // Strict VALID output that drops a trailing row: (7 - 3) / 2 + 1 = 3 rows.
-        assertThat(Conv2d.onOneDnn(new Im2col.Geometry(2, 8, 7, 7, 3, 2, 0, 0, 3, 3), DataType.FLOAT))
+        assertThat(Conv2d.onOneDnn(new Im2col.Geometry(2, 8, 7, 7, 3, 3, 2, 2, 0, 0, 3, 3), DataType.FLOAT))
                 .isEqualTo(dev.lamina.runtime.Natives.oneDnn());
     }
 

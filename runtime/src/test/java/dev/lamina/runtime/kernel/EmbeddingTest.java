@@ -25,7 +25,7 @@ class EmbeddingTest {
     @Test
     void forwardLooksUpRows() {
         INDArray table = randn(1, 5, 3);
-        for (DataType type : new DataType[] {DataType.INT, DataType.LONG}) {
+        for (DataType type : new DataType[] {DataType.INT32, DataType.INT64}) {
             INDArray ids = ids(type);
 
             INDArray y = Embedding.forward(ids, table);
@@ -39,14 +39,14 @@ class EmbeddingTest {
             }
         }
         // ids given as a transposed view read in their logical order
-        INDArray idsT = ids(DataType.INT).transpose().dup('c').transpose();
-        assertClose("strided ids", Embedding.forward(ids(DataType.INT), table), Embedding.forward(idsT, table), 0);
+        INDArray idsT = ids(DataType.INT32).transpose().dup('c').transpose();
+        assertClose("strided ids", Embedding.forward(ids(DataType.INT32), table), Embedding.forward(idsT, table), 0);
     }
 
     @Test
     void backwardScatterAddsAndMatchesFiniteDifferences() {
         INDArray table = randn(2, 5, 3);
-        INDArray ids = ids(DataType.LONG);
+        INDArray ids = ids(DataType.INT64);
         INDArray r = randn(3, 2, 4, 3);
         INDArray dTable = Nd4j.zeros(DataType.DOUBLE, 5, 3);
 
@@ -72,11 +72,11 @@ class EmbeddingTest {
         INDArray dy = randn(5, 2, 4, 3);
         INDArray dT = Nd4j.zeros(DataType.DOUBLE, 5, 3);
         INDArray dTF = Nd4j.zeros(DataType.FLOAT, 5, 3);
-        INDArray yF = Embedding.forward(ids(DataType.INT), toFloat(table));
-        Embedding.backward(ids(DataType.INT), dy, dT);
-        Embedding.backward(ids(DataType.INT), toFloat(dy), dTF);
+        INDArray yF = Embedding.forward(ids(DataType.INT32), toFloat(table));
+        Embedding.backward(ids(DataType.INT32), dy, dT);
+        Embedding.backward(ids(DataType.INT32), toFloat(dy), dTF);
         assertThat(yF.dataType()).isEqualTo(DataType.FLOAT);
-        assertClose("float y", Embedding.forward(ids(DataType.INT), table), yF, 1e-7);
+        assertClose("float y", Embedding.forward(ids(DataType.INT32), table), yF, 1e-7);
         assertClose("float dTable", dT, dTF, 1e-6);
     }
 
@@ -100,11 +100,11 @@ class EmbeddingTest {
         assertThrows(IllegalArgumentException.class, () -> Embedding.forward(randn(9, 2, 2), table));
         assertThrows(IllegalArgumentException.class,
                 () -> Embedding.forward(Nd4j.createFromArray(new int[] {1, 2}), table));
-        assertThrows(IllegalArgumentException.class, () -> Embedding.forward(ids(DataType.INT), randn(10, 5, 3, 1)));
+        assertThrows(IllegalArgumentException.class, () -> Embedding.forward(ids(DataType.INT32), randn(10, 5, 3, 1)));
         assertThrows(IllegalArgumentException.class,
-                () -> Embedding.backward(ids(DataType.INT), randn(11, 2, 4, 2), Nd4j.zeros(DataType.DOUBLE, 5, 3)));
+                () -> Embedding.backward(ids(DataType.INT32), randn(11, 2, 4, 2), Nd4j.zeros(DataType.DOUBLE, 5, 3)));
         assertThrows(IllegalArgumentException.class,
-                () -> Embedding.backward(ids(DataType.INT), toFloat(randn(11, 2, 4, 3)), Nd4j.zeros(DataType.DOUBLE, 5, 3)));
+                () -> Embedding.backward(ids(DataType.INT32), toFloat(randn(11, 2, 4, 3)), Nd4j.zeros(DataType.DOUBLE, 5, 3)));
     }
 
     @Test

@@ -80,11 +80,11 @@ class GELUTest {
     @Test
     void rejectsMismatchedShapesAndTypes() {
         INDArray x = randn(3, 2, 3);
-        assertThrows(IllegalArgumentException.class, () -> GELU.forward(Nd4j.zeros(DataType.INT, 2)));
+        assertThrows(IllegalArgumentException.class, () -> GELU.forward(Nd4j.zeros(DataType.INT32, 2)));
         assertThrows(IllegalArgumentException.class, () -> GELU.backward(x, x, randn(4, 3, 2)));
         assertThrows(IllegalArgumentException.class, () -> GELU.backward(x, x, toFloat(x)));
         assertThrows(NullPointerException.class, () -> GELU.forward(x, null));
-        assertThrows(IllegalArgumentException.class, () -> SiLU.forward(Nd4j.zeros(DataType.LONG, 2)));
+        assertThrows(IllegalArgumentException.class, () -> SiLU.forward(Nd4j.zeros(DataType.INT64, 2)));
         assertThrows(IllegalArgumentException.class, () -> SiLU.backward(x, x, randn(5, 2, 4)));
     }
 }

@@ -56,7 +56,7 @@ class GlobalAvgPool1dTest {
         assertThrows(IllegalArgumentException.class, () -> GlobalAvgPool1d.forward(randn(7, 2, 3), 1));
         assertThrows(IllegalArgumentException.class, () -> GlobalAvgPool1d.forward(randn(7, 2, 3, 4), 0));
         assertThrows(IllegalArgumentException.class, () -> GlobalAvgPool1d.forward(randn(7, 2, 3, 4), 3));
-        assertThrows(IllegalArgumentException.class, () -> GlobalAvgPool1d.forward(Nd4j.zeros(DataType.INT, 2, 3, 4), 1));
+        assertThrows(IllegalArgumentException.class, () -> GlobalAvgPool1d.forward(Nd4j.zeros(DataType.INT32, 2, 3, 4), 1));
         assertThrows(IllegalArgumentException.class, () -> GlobalAvgPool1d.backward(randn(7, 2, 3, 4), randn(8, 2, 3), 1));
         assertThrows(IllegalArgumentException.class,
                 () -> GlobalAvgPool1d.backward(randn(7, 2, 3, 4), toFloat(randn(8, 2, 4)), 1));

@@ -61,7 +61,7 @@ class GlobalAvgPool2dTest {
     void rejectsWrongRanksShapesAndTypes() {
         assertThrows(IllegalArgumentException.class, () -> GlobalAvgPool2d.forward(randn(7, 2, 3)));
         assertThrows(IllegalArgumentException.class,
-                () -> GlobalAvgPool2d.forward(Nd4j.zeros(DataType.INT, 1, 1, 2, 2)));
+                () -> GlobalAvgPool2d.forward(Nd4j.zeros(DataType.INT32, 1, 1, 2, 2)));
         assertThrows(IllegalArgumentException.class,
                 () -> GlobalAvgPool2d.backward(randn(8, 2, 3, 2, 2), randn(9, 2, 4)));
         assertThrows(IllegalArgumentException.class,

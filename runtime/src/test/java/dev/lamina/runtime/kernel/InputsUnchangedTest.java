@@ -149,7 +149,7 @@ class InputsUnchangedTest {
         INDArray tokenY = Dense.forward(seq, tokenW, watch("token dense b", randn(51, 32)));
         Dense.backward(seq, tokenW, watch("token dense dy", randn(52, tokenY.shape())),
                 Nd4j.zeros(DataType.DOUBLE, 64, 32), Nd4j.zeros(DataType.DOUBLE, 32), true);
-        INDArray keyMask = Nd4j.ones(DataType.INT, 8, 16);
+        INDArray keyMask = Nd4j.ones(DataType.INT32, 8, 16);
         keyMask.getRow(3).putScalar(15, 0);
         MultiHeadAttention.forward(seq, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], 4, false,
                 watch("attention key mask", keyMask), null, null);

@@ -18,14 +18,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  *   mvn -B -q -pl runtime -am test-compile
  *   mvn -B -q -pl runtime dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- *   java -cp "runtime/target/classes:runtime/target/test-classes:$(cat /tmp/cp.txt)" \
+ *   java --add-modules jdk.incubator.vector \
+ *       -cp "runtime/target/classes:runtime/target/test-classes:$(cat /tmp/cp.txt)" \
  *       dev.lamina.runtime.kernel.KernelBenchmark [reps] [--epoch] [--fusion]
  * </pre>
  * Each figure is the median (and minimum) over {@code reps} calls after warm-up. Calls run inside
  * one reused ND4J workspace, as a training loop should run them, so results are taken from memory
  * that is already mapped; "no workspace" rows show the cost of fresh allocations. {@code --epoch}
- * also runs 469 steps (60,000 images). {@code --fusion} times only BN-activation-Dropout's backward
- * unfused against {@link BatchNormActivation#chainBackward}, and the step both ways.
+ * also runs 469 steps (60,000 images). {@code --fusion} times BN-activation-Dropout unfused against
+ * {@link BatchNormActivation#forward} and {@link BatchNormActivation#chainBackward} (on the loops this
+ * JVM runs and on the scalar loops; start it with {@code --add-modules jdk.incubator.vector} for the
+ * Vector API), and the step both ways.
  *
  * <p>Idle native threads matter on 2 cores: libnd4j's OpenMP workers and OpenBLAS's workers
  * busy-wait after each op, and the Java loops of some kernels then share the cores with them.
@@ -329,10 +332,23 @@ public final class KernelBenchmark {
                     BatchNorm.backward(dn, gamma, bc, dG, dB);
                 };
                 Body oneBackward = () -> BatchNormActivation.chainBackward(dAct, mask, f, 1.0, n, a, gamma, bc, dG, dB);
+                Body fusedForward = () -> BatchNormActivation.forward(act, gamma, beta, rm, rv, 0.1, 1e-5,
+                        new BatchNorm.Cache(), true, f, 1.0, 0.25, rng);
+                Body scalarForward = () -> BatchNormActivation.forward(act, gamma, beta, rm, rv, 0.1, 1e-5,
+                        new BatchNorm.Cache(), true, f, 1.0, 0.25, rng, FusedLoops.scalar());
+                Body scalarBackward = () -> BatchNormActivation.chainBackward(dAct, mask, f, 1.0, n, a, gamma, bc, dG,
+                        dB, FusedLoops.scalar());
                 row("BN+" + f + "+Drop chain", name, time(reps, true, chainForward), time(reps, true, chainBackward));
-                row("  chainBackward", name, new double[2], time(reps, true, oneBackward));
-                System.out.printf(Locale.ROOT, "  CPU ms/call: chain fwd %.2f bwd %.2f; chainBackward %.2f%n",
-                        cpuTime(reps, chainForward), cpuTime(reps, chainBackward), cpuTime(reps, oneBackward));
+                row("  fused (" + BatchNormActivation.loops() + ")", name, time(reps, true, fusedForward),
+                        time(reps, true, oneBackward));
+                row("  fused (scalar loops)", name, time(reps, true, scalarForward), time(reps, true, scalarBackward));
+                // Interleaved, so that load from other processes hits each alike.
+                for (int round = 0; round < 2; round++) {
+                    System.out.printf(Locale.ROOT, "  CPU ms/call: chain fwd %.2f bwd %.2f; fused fwd %.2f bwd %.2f;"
+                            + " scalar loops fwd %.2f bwd %.2f%n", cpuTime(reps, chainForward),
+                            cpuTime(reps, chainBackward), cpuTime(reps, fusedForward), cpuTime(reps, oneBackward),
+                            cpuTime(reps, scalarForward), cpuTime(reps, scalarBackward));
+                }
             }
         }
         // The two ways step by step in turn, so that load from other processes hits both alike.

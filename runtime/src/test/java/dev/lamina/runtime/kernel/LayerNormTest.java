@@ -177,7 +177,7 @@ class LayerNormTest {
                 () -> LayerNorm.forward(randn(1, 2, 3), d3, toFloat(d3), EPS, null));
         assertThrows(IllegalArgumentException.class, () -> LayerNorm.forward(randn(1, 2, 3), d3, d3, 0.0, null));
         assertThrows(IllegalArgumentException.class,
-                () -> LayerNorm.forward(Nd4j.zeros(DataType.INT, 2, 3), d3, d3, EPS, null));
+                () -> LayerNorm.forward(Nd4j.zeros(DataType.INT32, 2, 3), d3, d3, EPS, null));
         assertThrows(IllegalStateException.class,
                 () -> LayerNorm.backward(randn(1, 2, 3), d3, new LayerNorm.Cache(), d3.dup(), d3.dup()));
         LayerNorm.Cache cache = new LayerNorm.Cache();

@@ -216,8 +216,39 @@ class MultiHeadAttentionTest {
         assertGradient("dx", dx, numeric(loss, x));
         assertGradient("dWk", g[2], numeric(loss, p[2]));
         assertGradient("dWq", g[0], numeric(loss, p[0]));
-        assertThrows(IllegalArgumentException.class, () -> forward(x, p, 2, true, Nd4j.ones(DataType.INT, 2, 4), null,
+        assertThrows(IllegalArgumentException.class, () -> forward(x, p, 2, true, Nd4j.ones(DataType.INT32, 2, 4), null,
                 null));
+    }
+
+    /**
+     * The case the tests above leave out: a key mask and attention dropout together, without the causal
+     * limit, with all eight parameter gradients checked, and an input that is a strided view (every
+     * other example of a larger batch) rather than a dense array.
+     */
+    @Test
+    void keyMaskWithDropoutOnAViewBackwardMatchesFiniteDifferences() {
+        INDArray batch = randn(26, 4, 5, 4);
+        INDArray x = batch.get(NDArrayIndex.interval(0, 2, 4), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray[] p = params(90, 4);
+        INDArray keyMask = keyMask();
+        INDArray dropout = mask(27, 2, 2, 5, 5);
+        INDArray r = randn(28, 2, 5, 4);
+        MultiHeadAttention.Cache cache = new MultiHeadAttention.Cache();
+        INDArray y = forward(x, p, 2, false, keyMask, dropout, cache);
+        INDArray[] g = zerosLike(p);
+
+        INDArray dx = backward(r, p, cache, g, true);
+
+        assertClose("on a view", reference(x.dup(), p, 2, false, keyMask, dropout), y, 1e-12);
+        Supplier<Double> loss = () -> weightedSum(forward(x, p, 2, false, keyMask, dropout, null), r);
+        // x is a view of batch, so perturbing batch perturbs x (finite differences need a dense array).
+        INDArray numericDx = numeric(loss, batch).get(NDArrayIndex.interval(0, 2, 4), NDArrayIndex.all(),
+                NDArrayIndex.all());
+        assertGradient("dx", dx, numericDx);
+        String[] names = {"dWq", "dBq", "dWk", "dBk", "dWv", "dBv", "dWo", "dBo"};
+        for (int i = 0; i < 8; i++) {
+            assertGradient(names[i], g[i], numeric(loss, p[i]));
+        }
     }
 
     @Test

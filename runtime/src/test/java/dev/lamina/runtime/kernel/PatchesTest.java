@@ -79,6 +79,6 @@ class PatchesTest {
         assertThrows(IllegalArgumentException.class, () -> Patches.backward(randn(8, 1, 1, 4, 4), randn(9, 1, 4, 3), 2));
         assertThrows(IllegalArgumentException.class,
                 () -> Patches.backward(randn(8, 1, 1, 4, 4), toFloat(randn(9, 1, 4, 4)), 2));
-        assertThrows(IllegalArgumentException.class, () -> Patches.forward(Nd4j.zeros(DataType.INT, 1, 1, 2, 2), 1));
+        assertThrows(IllegalArgumentException.class, () -> Patches.forward(Nd4j.zeros(DataType.INT32, 1, 1, 2, 2), 1));
     }
 }

@@ -129,6 +129,92 @@ class PoolingTest {
                 AvgPool2d.backward(xF, null, toFloat(dyAvg), 3, 2), 1e-6);
     }
 
+    /**
+     * n, c, h, w, then a {@link PoolGeometry}'s window, stride, padding and output size: windows and
+     * strides that differ per axis, and SAME padding as Keras computes it ({@code OH = ceil(H / SH)},
+     * {@code padTop = max((OH - 1) * SH + KH - H, 0) / 2}).
+     */
+    static Stream<Arguments> geometries() {
+        return Stream.of(
+                Arguments.of(2, 2, 7, 6, PoolGeometry.window(3, 1).stride(2, 1).output(3, 6)),
+                Arguments.of(1, 2, 5, 8, PoolGeometry.window(1, 2).stride(1, 2).output(5, 4)),
+                Arguments.of(2, 1, 6, 7, PoolGeometry.window(2, 3).stride(2, 2).output(3, 3)),
+                // SAME, 2x2 stride 2 on 5x5: one padded row below and one padded column right
+                Arguments.of(2, 2, 5, 5, PoolGeometry.window(2).stride(2).padding(0, 0).output(3, 3)),
+                // SAME, 3x3 stride 1 on 4x5: one padded row/column on every side
+                Arguments.of(1, 2, 4, 5, PoolGeometry.window(3).stride(1).padding(1, 1).output(4, 5)),
+                // SAME, {3, 2} stride {2, 1} on 6x5: padded top 0 / bottom 1, left 0 / right 1
+                Arguments.of(2, 1, 6, 5, PoolGeometry.window(3, 2).stride(2, 1).padding(0, 0).output(3, 5)),
+                // SAME, 3x3 stride 2 on 7x7: padded 1 on every side
+                Arguments.of(1, 1, 7, 7, PoolGeometry.window(3).stride(2).padding(1, 1).output(4, 4)),
+                // SAME, 2x2 stride 2 on 1x3: a window taller than the input, padded below
+                Arguments.of(2, 1, 1, 3, PoolGeometry.window(2).stride(2).padding(0, 0).output(1, 2)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void geometry_maxForwardMatchesReference(int n, int c, int h, int w, PoolGeometry g) {
+        INDArray x = randn(21, n, c, h, w).subi(3); // all negative: a padded zero would win
+        assertClose("max pool", Reference.pool2d(x, g, true), MaxPool2d.forward(x, g), 0);
+        assertClose("max pool in float", toFloat(Reference.pool2d(x, g, true)), MaxPool2d.forward(toFloat(x), g), 1e-6);
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void geometry_avgForwardMatchesReference(int n, int c, int h, int w, PoolGeometry g) {
+        INDArray x = randn(22, n, c, h, w).addi(3); // all positive: counting padded zeros would lower the mean
+        assertClose("avg pool", Reference.pool2d(x, g, false), AvgPool2d.forward(x, g), 1e-12);
+        assertClose("avg pool in float", toFloat(Reference.pool2d(x, g, false)), AvgPool2d.forward(toFloat(x), g),
+                1e-5);
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void geometry_maxBackwardMatchesFiniteDifferences(int n, int c, int h, int w, PoolGeometry g) {
+        INDArray x = randn(23, n, c, h, w).subi(3);
+        INDArray y = MaxPool2d.forward(x, g);
+        INDArray r = randn(24, y.shape());
+
+        INDArray dx = MaxPool2d.backward(x, y, r, g);
+
+        assertGradient("max pool dx", dx, numeric(() -> weightedSum(MaxPool2d.forward(x, g), r), x));
+        assertClose("max pool dx without y", dx, MaxPool2d.backward(x, null, r, g), 0);
+        assertClose("max pool dx in float", dx, MaxPool2d.backward(toFloat(x), toFloat(y), toFloat(r), g), 1e-6);
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void geometry_avgBackwardMatchesFiniteDifferences(int n, int c, int h, int w, PoolGeometry g) {
+        INDArray x = randn(25, n, c, h, w);
+        INDArray r = randn(26, n, c, g.outHeight(), g.outWidth());
+
+        INDArray dx = AvgPool2d.backward(x, null, r, g);
+
+        assertGradient("avg pool dx", dx, numeric(() -> weightedSum(AvgPool2d.forward(x, g), r), x));
+        assertClose("avg pool dx in float", dx, AvgPool2d.backward(toFloat(x), null, toFloat(r), g), 1e-6);
+    }
+
+    /** A 2x2 window over a padded corner averages its one input cell; max pooling returns it though negative. */
+    @Test
+    void geometry_paddedCornerHoldsItsOnlyInputCell() {
+        INDArray x = Nd4j.createFromArray(new double[] {-1, -2, -3, -4}).reshape(1, 1, 2, 2);
+        PoolGeometry g = PoolGeometry.window(2).stride(2).padding(1, 1).output(2, 2);
+
+        assertThat(AvgPool2d.forward(x, g).getDouble(0, 0, 0, 0)).isEqualTo(-1.0);
+        assertThat(MaxPool2d.forward(x, g).getDouble(0, 0, 0, 0)).isEqualTo(-1.0);
+        assertThat(AvgPool2d.forward(x, g).getDouble(0, 0, 1, 1)).isEqualTo(-4.0);
+    }
+
+    @Test
+    void geometry_rejectsWindowsOffTheInput() {
+        assertThrows(IllegalArgumentException.class, () -> PoolGeometry.window(2).padding(2, 0));
+        assertThrows(IllegalArgumentException.class, () -> PoolGeometry.window(2, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> MaxPool2d.forward(randn(1, 1, 1, 4, 4), PoolGeometry.window(2).stride(2).output(3, 2)));
+        assertThrows(IllegalArgumentException.class,
+                () -> AvgPool2d.forward(randn(1, 1, 1, 1, 4), PoolGeometry.window(2).stride(1).output(2, 3)));
+    }
+
     @Test
     void rejectsWindowLargerThanInput() {
         assertThrows(IllegalArgumentException.class, () -> MaxPool2d.forward(randn(1, 1, 1, 3, 3), 4, 1));

@@ -11,8 +11,14 @@ final class Reference {
     /** Direct convolution, zero padding padTop/padLeft, bias may be null. */
     static INDArray conv2d(INDArray x, INDArray w, INDArray b, int stride, int padTop, int padLeft, int outH,
             int outW) {
+        return conv2d(x, w, b, stride, stride, padTop, padLeft, outH, outW);
+    }
+
+    /** Direct convolution with a {@code [KH, KW]} kernel (w's last two axes) and stride {@code sh x sw}. */
+    static INDArray conv2d(INDArray x, INDArray w, INDArray b, int sh, int sw, int padTop, int padLeft, int outH,
+            int outW) {
         int n = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), wd = (int) x.size(3);
-        int f = (int) w.size(0), k = (int) w.size(2);
+        int f = (int) w.size(0), kh = (int) w.size(2), kw = (int) w.size(3);
         INDArray y = Nd4j.zeros(DataType.DOUBLE, n, f, outH, outW);
         for (int b0 = 0; b0 < n; b0++) {
             for (int f0 = 0; f0 < f; f0++) {
@@ -20,9 +26,9 @@ final class Reference {
                     for (int j = 0; j < outW; j++) {
                         double sum = b == null ? 0 : b.getDouble(f0);
                         for (int c0 = 0; c0 < c; c0++) {
-                            for (int u = 0; u < k; u++) {
-                                for (int v = 0; v < k; v++) {
-                                    int r = i * stride - padTop + u, s = j * stride - padLeft + v;
+                            for (int u = 0; u < kh; u++) {
+                                for (int v = 0; v < kw; v++) {
+                                    int r = i * sh - padTop + u, s = j * sw - padLeft + v;
                                     if (r >= 0 && r < h && s >= 0 && s < wd) {
                                         sum += w.getDouble(f0, c0, u, v) * x.getDouble(b0, c0, r, s);
                                     }
@@ -54,6 +60,39 @@ final class Reference {
                             }
                         }
                         y.putScalar(new long[] {b0, c0, i, j}, max ? acc : acc / (size * size));
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Max (max = true) or average pooling with any window, stride and padding. The padded cells are
+     * skipped: never the maximum, and not counted in the mean (Keras/TensorFlow SAME pooling).
+     */
+    static INDArray pool2d(INDArray x, PoolGeometry g, boolean max) {
+        int n = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), wd = (int) x.size(3);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, n, c, g.outHeight(), g.outWidth());
+        for (int b0 = 0; b0 < n; b0++) {
+            for (int c0 = 0; c0 < c; c0++) {
+                for (int i = 0; i < g.outHeight(); i++) {
+                    for (int j = 0; j < g.outWidth(); j++) {
+                        double acc = max ? Double.NEGATIVE_INFINITY : 0;
+                        int count = 0;
+                        for (int u = 0; u < g.windowHeight(); u++) {
+                            for (int v = 0; v < g.windowWidth(); v++) {
+                                int r = i * g.strideHeight() - g.padTop() + u;
+                                int s = j * g.strideWidth() - g.padLeft() + v;
+                                if (r < 0 || r >= h || s < 0 || s >= wd) {
+                                    continue;
+                                }
+                                double value = x.getDouble(b0, c0, r, s);
+                                acc = max ? Math.max(acc, value) : acc + value;
+                                count++;
+                            }
+                        }
+                        y.putScalar(new long[] {b0, c0, i, j}, max ? acc : acc / count);
                     }
                 }
             }

@@ -15,13 +15,15 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A hand-written model for the trainer tests: one dense layer {@code y = x w + b}, x {@code [N, D]},
- * w {@code [D, K]}, b {@code [K]}, trained with softmax cross-entropy. The dense math is inline ND4J so
- * the tests do not depend on the kernel classes.
+ * w {@code [D, K]}, b {@code [K]}, trained with softmax cross-entropy (or, built with another loss, e.g.
+ * {@code MSE}, linear regression). The dense math is inline ND4J so the tests do not depend on the kernel
+ * classes.
  */
 final class SoftmaxRegression implements Model {
     private final int inputs;
     private final int classes;
     private final DataType dataType;
+    private final Loss loss;
     private final Parameter weight;
     private final Parameter bias;
     private INDArray lastInput;
@@ -31,6 +33,12 @@ final class SoftmaxRegression implements Model {
 
     /** Weights uniform in ±1/sqrt(D) from {@code Random(seed)} (PyTorch's Linear init), biases likewise. */
     SoftmaxRegression(int inputs, int classes, DataType dataType, long seed) {
+        this(inputs, classes, dataType, seed, Loss.SOFTMAX_CROSS_ENTROPY);
+    }
+
+    /** The same layer trained with {@code loss}: {@code MSE} makes it linear regression to K outputs. */
+    SoftmaxRegression(int inputs, int classes, DataType dataType, long seed, Loss loss) {
+        this.loss = loss;
         this.inputs = inputs;
         this.classes = classes;
         this.dataType = dataType;
@@ -91,7 +99,7 @@ final class SoftmaxRegression implements Model {
 
     @Override
     public Loss loss() {
-        return Loss.SOFTMAX_CROSS_ENTROPY;
+        return loss;
     }
 
     @Override

@@ -17,7 +17,7 @@ import dev.lamina.processor.lint.Severity;
 @Rule(id = "DropoutBeforePooling",
         severity = Severity.OFF,
         summary = "dropout directly before pooling",
-        pattern = "`@Dropout` → `@MaxPool2d`/`@AvgPool2d`",
+        pattern = "`@Dropout` → `@MaxPool2d`/`@AvgPool2d`/`@MaxPool1d`",
         rationale = "NeuraLint's design opinion (dropout is more effective after pooling); the orders are not"
                 + " equivalent and the evidence is thin, so the rule is off by default",
         citation = "NeuraLint f018 (Nikanjam et al., TOSEM 2021)",

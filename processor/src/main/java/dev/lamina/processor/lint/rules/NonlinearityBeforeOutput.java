@@ -19,21 +19,23 @@ import java.util.function.Predicate;
 
 /**
  * An activation that clips, bounds or reorders the logits: ReLU (and LeakyReLU with slope 0) clip
- * at 0, ELU bounds below at -alpha, tanh and sigmoid squash into a bounded interval, LeakyReLU with
- * a negative slope is not monotone. Matched where the logits are: the input of an output
+ * at 0, ELU bounds below at -alpha, GELU and SiLU bound below at about -0.17 and -0.28 (their minima,
+ * Hendrycks and Gimpel 2016), tanh and sigmoid squash into a bounded interval, LeakyReLU with a
+ * negative slope is not monotone. Matched where the logits are: the input of an output
  * {@code @Softmax} (any loss), and the output of the model under a loss that takes logits
  * (SOFTMAX_CROSS_ENTROPY, SIGMOID_BINARY_CROSS_ENTROPY). A sigmoid output under those losses is
  * left to SigmoidBeforeLogitsLoss and SigmoidWithCategoricalCE. Under MSE the output is a
  * regression value, where a ReLU (non-negative targets) is legitimate, so it is not matched.
  *
- * <p>Max, average and global average pooling keep every bound (the max or mean of values in a range
+ * <p>Max (2-D and 1-D), average and global average pooling keep every bound (the max or mean of values in a range
  * lies in it), and flatten and dropout (at inference) keep the values, so the activation is found
  * through them: SqueezeNet's last ReLU before its global pool makes every logit non-negative.
  */
 @Rule(id = "NonlinearityBeforeOutput",
         severity = Severity.WARNING,
         summary = "an activation clips or bounds the logits",
-        pattern = "`@ReLU`/`@ELU`/`@Tanh` (and `@Sigmoid` before `@Softmax`) producing the logits: as the last layer"
+        pattern = "`@ReLU`/`@ELU`/`@GELU`/`@SiLU`/`@Tanh` (and `@Sigmoid` before `@Softmax`) producing the logits:"
+                + " as the last layer"
                 + " under a logits loss, or directly before an output `@Softmax`; also through pooling, global"
                 + " pooling, flatten or dropout",
         rationale = "Clipped or squashed logits keep the model from lowering wrong classes or from becoming"

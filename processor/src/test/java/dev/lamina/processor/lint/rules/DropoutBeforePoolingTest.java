@@ -4,6 +4,8 @@ import static com.google.common.truth.Truth.assertThat;
 import static dev.lamina.processor.lint.Ir.at;
 import static dev.lamina.processor.lint.Ir.check;
 
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.Shape;
 import dev.lamina.processor.lint.Ir;
 import dev.lamina.processor.lint.LintCompilation.Model;
 import dev.lamina.processor.lint.LintRule;
@@ -62,5 +64,12 @@ class DropoutBeforePoolingTest extends RuleCompilationTest {
         assertThat(at(check(rule, Ir.input(1, 4, 4).dropout("d", 0.2).maxPool("p", 2).build())))
                 .containsExactly("d");
         assertThat(check(rule, Ir.input(1, 4, 4).maxPool("p", 2).dropout("d", 0.2).build())).isEmpty();
+    }
+
+    @Test
+    void irDropoutThenA1dMaxPool() {
+        assertThat(at(check(rule, Ir.input(2, 16).conv1dSame("c", 4, 3, 1, true).dropout("d", 0.2)
+                .layer("p", new LayerSpec.MaxPool1d(2, 2), Shape.of(4, 8)).flatten("f").dense("out", 2).build())))
+                .containsExactly("d");
     }
 }

@@ -4,7 +4,9 @@ import static com.google.common.truth.Truth.assertThat;
 import static dev.lamina.processor.lint.Ir.at;
 import static dev.lamina.processor.lint.Ir.check;
 
+import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.Loss;
+import dev.lamina.processor.ir.Shape;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
@@ -104,5 +106,23 @@ class NonlinearityBeforeOutputTest extends RuleCompilationTest {
     void irADenseClassifierAfterThePoolIsFine() {
         assertThat(check(rule, Ir.input(3, 8, 8).convSame("c", 4, 3, 1).relu("r").globalAvgPool("gap")
                 .dense("fc", 10).build())).isEmpty();
+    }
+
+    @Test
+    void irGeluAndSiluAsLogitsBoundThemBelow() {
+        List<Finding> gelu = check(rule, Ir.input(8).dense("out", 3).gelu("g").build());
+        assertThat(at(gelu)).containsExactly("g");
+        assertThat(gelu.get(0).why()).contains("bounds them below at about -0.17");
+        List<Finding> silu = check(rule, Ir.input(8).dense("out", 3).activation("s", Function.SILU, 0).build());
+        assertThat(at(silu)).containsExactly("s");
+        assertThat(silu.get(0).why()).contains("bounds them below at about -0.28");
+    }
+
+    @Test
+    void irThroughA1dMaxPoolIntoAnOutputSoftmax() {
+        List<Finding> f = check(rule, Ir.input(2, 16).conv1dSame("c", 4, 3, 1, true).tanh("t")
+                .layer("p", new LayerSpec.MaxPool1d(2, 2), Shape.of(4, 8)).flatten("f").softmax("s").build(Loss.MSE));
+        assertThat(at(f)).containsExactly("t");
+        assertThat(f.get(0).why()).contains("through max pool 'p' and flatten 'f'");
     }
 }

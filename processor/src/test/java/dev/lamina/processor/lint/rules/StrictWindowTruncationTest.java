@@ -72,6 +72,25 @@ class StrictWindowTruncationTest extends RuleCompilationTest {
     }
 
     @Test
+    void irNonSquareWindowIsCheckedPerAxis() {
+        // rows: (9 - 3) mod 2 = 0; columns: (8 - 1) mod 2 = 1 with a stride longer than the 1-wide window: skipped
+        assertThat(check(rule, Ir.input(1, 9, 8).layer("p", new LayerSpec.Pool2d(LayerSpec.Pool2d.Mode.MAX, 3, 1, 2, 2,
+                LayerSpec.Conv2d.Padding.VALID), dev.lamina.processor.ir.Shape.of(1, 4, 4)).build())).isEmpty();
+        // rows: (10 - 3) mod 2 = 1; columns: (8 - 2) mod 1 = 0
+        List<Finding> f = check(rule, Ir.input(1, 10, 8).layer("c", new LayerSpec.Conv2d(2, 3, 2, 2, 1,
+                LayerSpec.Conv2d.Padding.VALID, true), dev.lamina.processor.ir.Shape.of(2, 4, 7)).build());
+        assertThat(f.get(0).why()).isEqualTo("conv 'c' with window 3x2 and stride 2x1 on a 10x8 input never reads"
+                + " the last row");
+        assertThat(f.get(0).fix()).contains("(10 - 3) by 2, (8 - 2) by 1");
+    }
+
+    @Test
+    void irSamePaddedPoolIsFine() {
+        assertThat(check(rule, Ir.input(1, 7, 7).layer("p", new LayerSpec.Pool2d(LayerSpec.Pool2d.Mode.MAX, 2, 2, 2, 2,
+                LayerSpec.Conv2d.Padding.SAME), dev.lamina.processor.ir.Shape.of(1, 4, 4)).build())).isEmpty();
+    }
+
+    @Test
     void irTilingWindowsSamePaddingAndStrideOneAreFine() {
         assertThat(check(rule, Ir.input(1, 12, 12).maxPool("p", 2).conv("c", 2, 3).build())).isEmpty();
         assertThat(check(rule, Ir.input(1, 11, 11).convSame("c", 2, 3, 2).build())).isEmpty();

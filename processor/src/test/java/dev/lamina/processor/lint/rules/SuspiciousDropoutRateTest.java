@@ -4,6 +4,8 @@ import static com.google.common.truth.Truth.assertThat;
 import static dev.lamina.processor.lint.Ir.at;
 import static dev.lamina.processor.lint.Ir.check;
 
+import dev.lamina.processor.ir.LayerSpec;
+import dev.lamina.processor.ir.Shape;
 import dev.lamina.processor.lint.Finding;
 import dev.lamina.processor.lint.Ir;
 import dev.lamina.processor.lint.LintCompilation.Model;
@@ -67,5 +69,18 @@ class SuspiciousDropoutRateTest extends RuleCompilationTest {
         assertThat(at(check(rule, model))).containsExactly("e");
         assertThat(check(rule, model, Map.of("maxRate", "0.7"))).isEmpty();
         assertThat(at(check(rule, model, Map.of("maxRate", "0.3")))).containsExactly("d", "e");
+    }
+
+    @Test
+    void irAttentionDropoutIsARateToo() {
+        var model = Ir.sequence(4, 8)
+                .layer("attn", new LayerSpec.MultiHeadAttention(2, false, 0.9), Shape.sequence(4, 8))
+                .layer("calm", new LayerSpec.MultiHeadAttention(2, false, 0.1), Shape.sequence(4, 8))
+                .globalAvgPool1d("gap").dense("out", 2).build();
+        List<Finding> f = check(rule, model);
+        assertThat(at(f)).containsExactly("attn");
+        assertThat(f.get(0).member()).isEqualTo("dropout");
+        assertThat(f.get(0).why()).contains("has dropout 0.9, so it drops 90% of the attention weights and keeps 10%");
+        assertThat(f.get(0).fix()).endsWith("write dropout = 0.1");
     }
 }

@@ -1,0 +1,90 @@
+package dev.lamina.runtime.kernel;
+
+import dev.lamina.runtime.kernel.BatchNormActivation.Activation;
+
+/**
+ * {@link FusedLoops} in plain Java, for JVMs without the Vector API module: the reference that
+ * {@code VectorLoops} is tested against. Each operation is written as the vector loops write it (same
+ * order of float operations, same selects), so the two differ only in {@code expm1}'s last bit and in
+ * the order of the additions in {@link #gateAndSum}'s sums.
+ */
+final class ScalarLoops extends FusedLoops {
+    static final ScalarLoops INSTANCE = new ScalarLoops();
+
+    private ScalarLoops() {}
+
+    @Override
+    String description() {
+        return "scalar loops";
+    }
+
+    /** f(z): ReLU {@code max(z, 0)} (NaN stays NaN), LeakyReLU and ELU select on {@code z > 0}. */
+    static float activate(float z, Activation f, float p) {
+        return switch (f) {
+            case RELU -> Math.max(z, 0f);
+            case LEAKY_RELU -> z > 0f ? z : z * p;
+            case ELU -> z > 0f ? z : p * (float) Math.expm1(z);
+        };
+    }
+
+    @Override
+    void normaliseActivate(float[] x, int xo, int len, float mean, float invStd, float gamma, float beta, Activation f,
+            float p, float[] xHat, float[] z, float[] a, int o, MaskHash hash, int index, float[] mask, float[] y) {
+        for (int k = 0; k < len; k++) {
+            float h = (x[xo + k] - mean) * invStd;
+            float zk = h * gamma + beta;
+            float ak = activate(zk, f, p);
+            xHat[o + k] = h;
+            z[o + k] = zk;
+            a[o + k] = ak;
+            if (hash != null) {
+                float m = Dropout.keep(index + k, hash.low(), hash.high(), hash.threshold()) != 0 ? hash.kept() : 0f;
+                mask[o + k] = m;
+                y[o + k] = ak * m;
+            }
+        }
+    }
+
+    @Override
+    void affineActivate(float[] x, int xo, int len, float scale, float shift, Activation f, float p, float[] z,
+            float[] a, int o) {
+        for (int k = 0; k < len; k++) {
+            float zk = x[xo + k] * scale + shift;
+            if (z != null) {
+                z[o + k] = zk;
+            }
+            a[o + k] = activate(zk, f, p);
+        }
+    }
+
+    /** f'(z) from act: ReLU {@code [z > 0]}, LeakyReLU {@code z > 0 ? 1 : slope}, ELU {@code a > 0 ? 1 : a + alpha}. */
+    static float slope(float act, Activation f, float p) {
+        return switch (f) {
+            case RELU -> act > 0f ? 1f : 0f;
+            case LEAKY_RELU -> act > 0f ? 1f : p;
+            case ELU -> act > 0f ? 1f : act + p;
+        };
+    }
+
+    @Override
+    void gateAndSum(float[] dy, float[] mask, float[] act, int io, int len, Activation f, float p, float[] xHat,
+            int ho, float[] g, int go, double[] sums) {
+        double s = 0, sh = 0;
+        for (int k = 0; k < len; k++) {
+            float d = mask == null ? dy[io + k] : dy[io + k] * mask[io + k];
+            float v = f == Activation.RELU ? (act[io + k] > 0f ? d : 0f) : d * slope(act[io + k], f, p);
+            g[go + k] = v;
+            s += v;
+            sh += v * xHat[ho + k];
+        }
+        sums[0] += s;
+        sums[1] += sh;
+    }
+
+    @Override
+    void combine(float[] g, int go, float[] xHat, int ho, int len, float a, float b, float c, float[] dx) {
+        for (int k = 0; k < len; k++) {
+            dx[k] = a * g[go + k] + b * xHat[ho + k] + c;
+        }
+    }
+}
