@@ -545,7 +545,8 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
 
     @Override
     public INDArray forward(INDArray input, boolean training) {
-        startForward(input, training);
+        // Checked, and in the model's type: another floating-point type is cast once, here.
+        input = startForward(input, training);
         // Observers and the non-finite search see every layer's output, in training order.
         if (mayRunInferencePass(training)) {
             return inferencePass(input);

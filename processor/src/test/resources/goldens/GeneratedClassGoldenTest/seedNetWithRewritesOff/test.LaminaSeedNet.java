@@ -467,7 +467,8 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
 
     @Override
     public INDArray forward(INDArray input, boolean training) {
-        startForward(input, training);
+        // Checked, and in the model's type: another floating-point type is cast once, here.
+        input = startForward(input, training);
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID -> [N, 32, 26, 26]
         INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), conv1Bias.value(),

@@ -122,7 +122,7 @@ final class PredictCommand implements Callable<Integer> {
         return files;
     }
 
-    /** Softmax probabilities {@code [n][10]} of the images, in inference mode. */
+    /** Softmax probabilities {@code [n][10]} of the images: the model's {@code predict}, in inference mode. */
     static double[][] classify(SavedModel saved, List<float[]> images) {
         int n = images.size();
         int pixels = DigitImages.SIZE * DigitImages.SIZE;
@@ -130,32 +130,9 @@ final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             System.arraycopy(images.get(i), 0, batch, i * pixels, pixels);
         }
-        INDArray input = Nd4j.create(batch, new long[] {n, 1, DigitImages.SIZE, DigitImages.SIZE}, 'c')
-                .castTo(saved.model().dataType());
-        INDArray logits = saved.model().forward(input, false).castTo(DataType.DOUBLE);
-        double[][] probabilities = new double[n][];
-        for (int i = 0; i < n; i++) {
-            probabilities[i] = softmax(logits.getRow(i).toDoubleVector());
-        }
-        return probabilities;
-    }
-
-    /** {@code exp(z - max) / sum}, which cannot overflow. */
-    static double[] softmax(double[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double z : logits) {
-            max = Math.max(max, z);
-        }
-        double sum = 0;
-        double[] p = new double[logits.length];
-        for (int k = 0; k < p.length; k++) {
-            p[k] = Math.exp(logits[k] - max);
-            sum += p[k];
-        }
-        for (int k = 0; k < p.length; k++) {
-            p[k] /= sum;
-        }
-        return p;
+        // FLOAT pixels: the model casts them to its own type if that differs.
+        INDArray input = Nd4j.create(batch, new long[] {n, 1, DigitImages.SIZE, DigitImages.SIZE}, 'c');
+        return saved.model().predict(input).castTo(DataType.DOUBLE).toDoubleMatrix();
     }
 
     private static int argMax(double[] values) {

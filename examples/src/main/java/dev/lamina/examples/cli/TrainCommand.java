@@ -23,14 +23,15 @@ import dev.lamina.runtime.train.Trainer;
 import dev.lamina.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -221,7 +222,7 @@ final class TrainCommand implements Callable<Integer> {
         MetricsCsv metrics = resume == null
                 ? new MetricsCsv(dir.resolve("metrics.csv"))
                 : MetricsCsv.resuming(dir.resolve("metrics.csv"), resumedRunMetrics());
-        CurvesWriter curves = new CurvesWriter(dir.resolve("curves.png"), metrics);
+        CurvesWriter curves = new CurvesWriter(dir.resolve("curves.png"), metrics, out);
         EarlyStopping stopping = patience == null ? null : new EarlyStopping(patience, minDelta);
         // In this order: an epoch's metrics row and curves only once its checkpoint is written.
         Trainer.Builder trainer = Trainer.builder(model, opt)
@@ -242,6 +243,10 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             trainer.resumeFrom(resume);
         }
+        dropLastBatchOfOne(model, train.size()).ifPresent(note -> {
+            trainer.dropLast(true);
+            out.println(note);
+        });
         List<EpochMetrics> history;
         try {
             history = trainer.build().fit(train, test);
@@ -255,6 +260,22 @@ final class TrainCommand implements Callable<Integer> {
         }
         report(dir, history, checkpoints, stopping);
         return 0;
+    }
+
+    /**
+     * The note printed once when the training set leaves a last batch of one example and the model has
+     * a layer that cannot train on one ({@link Model#layerNeedingTwoExamples()}): the run then drops that
+     * batch (the trainer's drop-last, as PyTorch's {@code drop_last}); empty otherwise.
+     */
+    Optional<String> dropLastBatchOfOne(Model model, int trainExamples) {
+        if (trainExamples <= batchSize || trainExamples % batchSize != 1) {
+            return Optional.empty();
+        }
+        return model.layerNeedingTwoExamples().map(layer -> String.format(Locale.ROOT, "Note: %,d training images in"
+                + " batches of %d leave a last batch of 1 image, and layer '%s' (BatchNorm over %s) has one value per"
+                + " channel per image, so it cannot train on it: each epoch drops that batch (drop-last, as PyTorch's"
+                + " drop_last; a different image each epoch). Another --batch-size keeps every image.", trainExamples,
+                batchSize, layer.name(), Arrays.toString(layer.outputShape())));
     }
 
     private void validate() {
@@ -468,21 +489,33 @@ final class TrainCommand implements Callable<Integer> {
      * Redraws {@code curves.png} after every epoch from every row of {@code metrics.csv} (a resumed
      * run's earlier epochs included), so a run that stops early or fails still has its curves.
      */
+    /**
+     * Redraws the curves after every epoch. A chart is a view of metrics.csv, so failing to draw or write
+     * it never stops the run: the first failure is reported once, and later epochs try again.
+     */
     private static final class CurvesWriter implements TrainingListener {
         private final Path file;
         private final MetricsCsv metrics;
+        private final PrintStream out;
+        private boolean warned;
 
-        CurvesWriter(Path file, MetricsCsv metrics) {
+        CurvesWriter(Path file, MetricsCsv metrics, PrintStream out) {
             this.file = file;
             this.metrics = metrics;
+            this.out = out;
         }
 
         @Override
         public void onEpochEnd(EpochMetrics epoch, TrainingPosition position) {
             try {
                 TrainingCurves.write(metrics.rows(), file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                if (!warned) {
+                    warned = true;
+                    out.println("Warning: could not draw " + file + " after epoch " + epoch.epoch() + " ("
+                            + Failures.describe(e) + "); training goes on, and " + file.resolveSibling("metrics.csv")
+                            + " keeps every epoch.");
+                }
             }
         }
     }

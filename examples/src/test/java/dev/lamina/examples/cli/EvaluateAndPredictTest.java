@@ -135,7 +135,7 @@ class EvaluateAndPredictTest {
         assertThat(cli.out).contains("file         digit  probability");
         List<Integer> predicted = new java.util.ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            double[] p = PredictCommand.softmax(logits.getRow(i).toDoubleVector());
+            double[] p = softmax(logits.getRow(i).toDoubleVector());
             int best = 0;
             for (int k = 1; k < 10; k++) {
                 best = p[k] > p[best] ? k : best;
@@ -196,5 +196,23 @@ class EvaluateAndPredictTest {
             assertThat(cli.err).contains(known.describe());
         }
         assertThat(cli.err.lines().count()).isEqualTo(1);
+    }
+
+    /** The reference: {@code exp(z - max) / sum} of one row of logits, written out here. */
+    private static double[] softmax(double[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double z : logits) {
+            max = Math.max(max, z);
+        }
+        double sum = 0;
+        double[] p = new double[logits.length];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = Math.exp(logits[k] - max);
+            sum += p[k];
+        }
+        for (int k = 0; k < p.length; k++) {
+            p[k] /= sum;
+        }
+        return p;
     }
 }

@@ -27,7 +27,8 @@ final class ForwardMethod {
                 .returns(RuntimeTypes.INDARRAY)
                 .addParameter(RuntimeTypes.INDARRAY, Members.INPUT)
                 .addParameter(TypeName.BOOLEAN, Members.TRAINING)
-                .addStatement("startForward($N, $N)", Members.INPUT, Members.TRAINING);
+                .addComment("Checked, and in the model's type: another floating-point type is cast once, here.")
+                .addStatement("$N = startForward($N, $N)", Members.INPUT, Members.INPUT, Members.TRAINING);
         if (inferencePass) {
             method.addComment("Observers and the non-finite search see every layer's output, in training order.")
                     .beginControlFlow("if (mayRunInferencePass($N))", Members.TRAINING)

@@ -142,7 +142,8 @@ class ModelGeneratorTest {
         assertThat(source).contains("// fc1: Dense 1600->512 -> [N, 512]\n");
         assertThat(source).contains("// act1: ELU alpha 1.0 -> [N, 32, 26, 26]\n");
         assertThat(source).contains("// drop2: Dropout rate 0.3 -> [N, 64, 11, 11]\n");
-        assertThat(flat).contains("public INDArray forward(INDArray input, boolean training) { startForward(input, training);");
+        assertThat(flat).contains("public INDArray forward(INDArray input, boolean training) { // Checked, and in the"
+                + " model's type: another floating-point type is cast once, here. input = startForward(input, training);");
         assertThat(flat).contains("INDArray conv1Out = Conv2d.forward(input, conv1Weight.value(), conv1Bias.value(), "
                 + "CONV1_GEOMETRY);");
         assertThat(flat).contains("private static final Conv2d.Geometry CONV1_GEOMETRY = "

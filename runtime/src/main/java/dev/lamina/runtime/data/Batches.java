@@ -15,6 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Every epoch has {@link #batchCount()} batches of {@code batchSize} examples, except that the last
  * one holds the remaining {@code N mod batchSize} examples when that is not zero: no example is dropped.
+ * With drop-last (PyTorch's {@code DataLoader(drop_last=True)}) that partial batch is left out instead:
+ * every batch is full, and each epoch skips the {@code N mod batchSize} examples that its shuffle puts
+ * last, a different few every epoch.
  *
  * <p>Rows are gathered with {@code Nd4j.pullRows} into arrays allocated once per instance and reused:
  * a {@link Batch}'s arrays are valid until the next call to {@code next()} on any iterator of this
@@ -25,6 +28,8 @@ public final class Batches {
     private final Dataset data;
     private final int batchSize;
     private final long seed;
+    /** Examples visited per epoch: N, or N rounded down to whole batches with drop-last. */
+    private final int examplesPerEpoch;
     private final INDArray flatFeatures;
     private final long[] featureShape;
     private Buffers full;
@@ -42,15 +47,35 @@ public final class Batches {
      * @throws IllegalArgumentException if {@code batchSize < 1} or the dataset is empty
      */
     public Batches(Dataset data, int batchSize, long seed) {
+        this(data, batchSize, seed, false);
+    }
+
+    /**
+     * Batches {@code data}, optionally leaving out each epoch's last partial batch.
+     *
+     * @param data      the examples; its features must have at least one example
+     * @param batchSize examples per batch, >= 1
+     * @param seed      base seed of the per-epoch shuffles
+     * @param dropLast  true to leave out the last batch of an epoch when it would hold fewer than
+     *                  {@code batchSize} examples, as PyTorch's {@code drop_last}
+     * @throws IllegalArgumentException if {@code batchSize < 1}, the dataset is empty, or drop-last
+     *     leaves no batch (fewer examples than {@code batchSize})
+     */
+    public Batches(Dataset data, int batchSize, long seed, boolean dropLast) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, found " + batchSize);
         }
         if (data.size() == 0) {
             throw new IllegalArgumentException("cannot batch an empty dataset");
         }
+        if (dropLast && data.size() < batchSize) {
+            throw new IllegalArgumentException("drop-last leaves no batch: " + data.size() + " examples are fewer than"
+                    + " one batch of " + batchSize + "; lower the batch size or turn drop-last off");
+        }
         this.data = data;
         this.batchSize = batchSize;
         this.seed = seed;
+        this.examplesPerEpoch = dropLast ? data.size() / batchSize * batchSize : data.size();
         INDArray features = data.features();
         this.featureShape = features.shape();
         // pullRows gathers rows of a matrix: view [N, ...] as [N, D] (a copy only if not contiguous).
@@ -58,9 +83,14 @@ public final class Batches {
         this.flatFeatures = contiguous.reshape('c', featureShape[0], features.length() / featureShape[0]);
     }
 
-    /** {@return the number of batches per epoch, {@code ceil(N / batchSize)}} */
+    /** {@return the number of batches per epoch, {@code ceil(N / batchSize)}, or {@code floor} with drop-last} */
     public int batchCount() {
-        return (data.size() + batchSize - 1) / batchSize;
+        return (examplesPerEpoch + batchSize - 1) / batchSize;
+    }
+
+    /** {@return the examples visited per epoch: {@code N}, or {@code batchCount() * batchSize} with drop-last} */
+    public int examplesPerEpoch() {
+        return examplesPerEpoch;
     }
 
     /** {@return the number of examples per batch (the last batch of an epoch may hold fewer)} */
@@ -102,7 +132,7 @@ public final class Batches {
 
             @Override
             public boolean hasNext() {
-                return next < order.length;
+                return next < examplesPerEpoch;
             }
 
             @Override
@@ -110,7 +140,7 @@ public final class Batches {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                int end = Math.min(next + batchSize, order.length);
+                int end = Math.min(next + batchSize, examplesPerEpoch);
                 Batch batch = gather(Arrays.copyOfRange(order, next, end));
                 next = end;
                 return batch;

@@ -257,6 +257,11 @@ public abstract class GeneratedModel implements Model {
         this.profiler = profiler;
     }
 
+    @Override
+    public final Optional<Layer> layerNeedingTwoExamples() {
+        return Optional.ofNullable(batchOfOneBreaks);
+    }
+
     /** {@code SeedNet (Lamina; 14 layers, 843,850 parameters, FLOAT)}: the declared layers and parameters. */
     @Override
     public String toString() {
@@ -267,22 +272,39 @@ public abstract class GeneratedModel implements Model {
 
     /**
      * The start of every forward pass: checks the input, before any layer runs (so that a failed
-     * training pass has updated no running statistics), and forgets the last training pass.
+     * training pass has updated no running statistics), forgets the last training pass, and returns
+     * the input in the model's type.
+     *
+     * <p>Input types, as Keras, which casts floating-point inputs to a layer's compute type: a
+     * floating-point input of another type than {@link #dataType()} (DOUBLE into a FLOAT model, FLOAT
+     * into a DOUBLE one, HALF...) is cast once, here, so the layers see one type; casting DOUBLE down to
+     * FLOAT rounds the values, as the FLOAT model would anyway. An integer input to a model that does not
+     * take token ids is refused rather than cast (PyTorch refuses it too): integers there are usually
+     * token ids given to the wrong model, or raw pixel values that training saw scaled.
      *
      * @param input    the batch, {@code [N, ...inputShape]}
      * @param training the forward pass's flag
+     * @return {@code input} itself if it already has the model's type (or holds token ids), else a
+     *     copy cast to {@link #dataType()}
      * @throws IllegalArgumentException naming both example shapes if {@code input} is not a batch of
      *     input examples; naming the type if a model of token ids gets values that are not INT or LONG
-     *     (an id out of range is the embedding kernel's exception, naming the id); naming the layer if a
-     *     training pass gives a BatchNorm layer one value per channel (a batch of one example where the
-     *     layer normalises one value per example and channel)
+     *     (an id out of range is the embedding kernel's exception, naming the id), or another model gets
+     *     values that are not floating-point (naming the type to pass); naming the layer if a training
+     *     pass gives a BatchNorm layer one value per channel (a batch of one example where the layer
+     *     normalises one value per example and channel)
      */
-    protected final void startForward(INDArray input, boolean training) {
+    protected final INDArray startForward(INDArray input, boolean training) {
         checkExampleShape("input", input, inputShape);
         if (tokenInput && input.dataType() != DataType.INT32 && input.dataType() != DataType.INT64) {
             throw new IllegalArgumentException("input of " + modelName + " holds " + input.dataType() + " values, but "
                     + modelName + " takes token ids: an INT or LONG array " + Arrays.toString(batchShape(inputShape))
                     + " (N sequences of " + inputShape[0] + " ids)");
+        }
+        if (!tokenInput && !input.dataType().isFPType()) {
+            throw new IllegalArgumentException("input of " + modelName + " holds " + input.dataType() + " values, but "
+                    + modelName + " computes in " + dataType + " and takes floating-point values: pass a " + dataType
+                    + " array " + Arrays.toString(batchShape(inputShape)) + " (input.castTo(DataType." + dataType
+                    + "), scaled as the training data was); DOUBLE or another floating type is cast to " + dataType);
         }
         if (training && input.size(0) < 2 && batchOfOneBreaks != null) {
             throw new IllegalArgumentException("layer '" + batchOfOneBreaks.name() + "' (BatchNorm over "
@@ -293,6 +315,7 @@ public abstract class GeneratedModel implements Model {
         }
         backwardReady = false;
         startLap();
+        return tokenInput || input.dataType() == dataType ? input : input.castTo(dataType);
     }
 
     /**

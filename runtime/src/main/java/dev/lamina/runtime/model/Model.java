@@ -39,13 +39,64 @@ public interface Model {
     /**
      * Runs the network on a batch.
      *
-     * @param input    {@code [N, ...inputShape()]}, of {@link #dataType()}
+     * <p>Generated models take input of any floating-point type and cast it once to {@link #dataType()}
+     * (as Keras does), take token ids as INT or LONG when declared with {@code tokens = true}, and refuse
+     * other integer input with a message naming the type to pass ({@link GeneratedModel#startForward}).
+     *
+     * @param input    {@code [N, ...inputShape()]}, of {@link #dataType()} (or, for generated models,
+     *                 another floating-point type)
      * @param training true: batch statistics in BatchNorm, fresh dropout masks, and activations
      *                 kept for {@link #backward}; false: running statistics, no dropout
-     * @return the last layer's raw output (logits for the cross-entropy losses), {@code [N, ...outputShape()]}
-     * @throws IllegalArgumentException if {@code input}'s shape does not match {@link #inputShape()}
+     * @return the last layer's raw output (logits for the cross-entropy losses), {@code [N, ...outputShape()]};
+     *     {@link #predict} applies the loss's output activation
+     * @throws IllegalArgumentException if {@code input}'s shape does not match {@link #inputShape()}, or
+     *     its type does not fit the model
      */
     INDArray forward(INDArray input, boolean training);
+
+    /**
+     * What the model predicts for a batch: {@link #forward forward(input, false)} (inference mode,
+     * running BatchNorm statistics, no dropout, nothing kept for {@link #backward}) followed by the
+     * output activation of the declared {@link #loss()}, as {@code torch.softmax(model(x), -1)} under
+     * {@code model.eval()} in PyTorch, or Keras' {@code model.predict(x)} on a model whose last layer
+     * holds the activation:
+     * <ul>
+     *   <li>{@link Loss#SOFTMAX_CROSS_ENTROPY}: softmax over the class axis (the last), so each row
+     *       of {@code K} sums to 1: {@code [N, K]} for one class per example, {@code [N, T, K]} for one
+     *       class per position;</li>
+     *   <li>{@link Loss#SIGMOID_BINARY_CROSS_ENTROPY}: the logistic sigmoid of every unit, each an
+     *       independent probability in [0, 1];</li>
+     *   <li>{@link Loss#MSE}: the identity (the regression values themselves).</li>
+     * </ul>
+     *
+     * @param input {@code [N, ...inputShape()]}, as for {@link #forward(INDArray, boolean)}
+     * @return {@code [N, ...outputShape()]}, of {@link #dataType()}
+     * @throws IllegalArgumentException as {@link #forward(INDArray, boolean)} for an input that does not fit
+     */
+    default INDArray predict(INDArray input) {
+        return Predictions.probabilities(this, input);
+    }
+
+    /**
+     * The predicted classes of a batch, from an inference-mode forward pass as in {@link #predict}:
+     * <ul>
+     *   <li>{@link Loss#SOFTMAX_CROSS_ENTROPY}: the index of the largest output over the class axis
+     *       (the last; the first index on ties, a NaN counting as largest as in {@code torch.argmax}),
+     *       {@code [N]} for outputs {@code [N, K]} and {@code [N, T]} for outputs {@code [N, T, K]};</li>
+     *   <li>{@link Loss#SIGMOID_BINARY_CROSS_ENTROPY}: per unit (multi-label), 1 where the predicted
+     *       probability exceeds 0.5 (the logit is above 0) and 0 elsewhere, {@code [N, ...outputShape()]},
+     *       as Keras' former {@code predict_classes} for a sigmoid output;</li>
+     *   <li>{@link Loss#MSE}: none, a regression model has no classes.</li>
+     * </ul>
+     *
+     * @param input {@code [N, ...inputShape()]}, as for {@link #forward(INDArray, boolean)}
+     * @return class indices or 0/1 flags, of type LONG
+     * @throws UnsupportedOperationException if the loss is {@link Loss#MSE} (use {@link #predict})
+     * @throws IllegalArgumentException as {@link #forward(INDArray, boolean)} for an input that does not fit
+     */
+    default INDArray predictClasses(INDArray input) {
+        return Predictions.classes(this, input);
+    }
 
     /**
      * Back-propagates {@code dOutput} (dLoss/dOutput of the last training-mode forward pass) and
@@ -123,6 +174,18 @@ public interface Model {
      */
     default List<LintFinding> lintFindings() {
         return List.of();
+    }
+
+    /**
+     * {@return the first layer that cannot train on a batch of one example, or empty} Such a layer is a
+     * BatchNorm that normalises one value per channel per example (after a Dense layer, or on a 1x1 map):
+     * with one example its batch variance is 0, so a training pass on it fails, as in PyTorch ("Expected
+     * more than 1 value per channel when training"). A trainer avoids the case with drop-last
+     * ({@code Trainer.Builder.dropLast}) when the training set leaves a last batch of one. Empty by
+     * default; generated models know their layers.
+     */
+    default Optional<Layer> layerNeedingTwoExamples() {
+        return Optional.empty();
     }
 
     /**

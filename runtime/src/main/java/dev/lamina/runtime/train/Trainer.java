@@ -54,12 +54,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and a run resumed from a checkpoint ({@link Builder#checkpoint}, {@link Builder#resumeFrom}) continues
  * exactly as one that never stopped. A NaN or infinite training loss stops the run with a
  * {@link TrainingDivergedException} naming the step, the batch and the first layer whose output went
- * non-finite; a NaN or infinite test loss after an epoch stops it likewise, before that epoch's
- * checkpoint. After an epoch the trainer writes its own checkpoint ({@link Builder#checkpoint}) before
+ * non-finite; so does an exploding one, whatever the optimizer: a batch loss above
+ * {@link Builder#explodingLossFactor} (default 1e6, {@link #DEFAULT_EXPLODING_LOSS_FACTOR}) times the larger of 1
+ * and the loss of the run's first batch (of this {@code fit} call's first batch, when resuming). A run that
+ * has grown its loss a million-fold is not coming back, and left alone it goes on for epochs at losses of
+ * 1e22 before anything overflows. A NaN or infinite test loss after an epoch stops it likewise, before that
+ * epoch's checkpoint. After an epoch the trainer writes its own checkpoint ({@link Builder#checkpoint}) before
  * the listeners hear of the epoch, so a listener that records epochs records only checkpointed ones.
  * Not thread-safe.
  */
 public final class Trainer {
+    /** The default of {@link Builder#explodingLossFactor}. */
+    public static final double DEFAULT_EXPLODING_LOSS_FACTOR = 1e6;
+
     private final Model model;
     private final Optimizer optimizer;
     private final TrainingStep trainingStep;
@@ -74,6 +81,8 @@ public final class Trainer {
     private final LearningRateSchedule schedule;
     /** The optimizer's rate when the trainer was built: the schedule's base; NaN if it has none. */
     private final double baseLr;
+    private final double explodingLossFactor;
+    private final boolean dropLast;
 
     private Trainer(Builder b, double baseLr) {
         this.model = b.model;
@@ -93,6 +102,8 @@ public final class Trainer {
         this.checkpointFile = b.checkpointFile;
         this.checkpointEvery = b.checkpointEvery;
         this.resumeFrom = b.resumeFrom;
+        this.explodingLossFactor = b.explodingLossFactor;
+        this.dropLast = b.dropLast;
     }
 
     /**
@@ -118,10 +129,12 @@ public final class Trainer {
      * @return one {@link EpochMetrics} per epoch run, in order (fewer than configured when a listener
      *     stopped training early, or when resuming)
      * @throws IllegalArgumentException  before any computation, if a dataset's example or label shape does
-     *     not fit the model (naming both shapes) or a dataset is empty; or from the schedule, if it
+     *     not fit the model (naming both shapes), a dataset is empty, or drop-last leaves no training
+     *     batch; or from the schedule, if it
      *     gives an invalid rate for some step (the optimizer names the value)
-     * @throws TrainingDivergedException if the training loss becomes NaN or infinite, or the test loss
-     *     after an epoch does; that epoch then has no checkpoint and reaches no {@code onEpochEnd}
+     * @throws TrainingDivergedException if the training loss becomes NaN or infinite or explodes
+     *     ({@link Builder#explodingLossFactor}), or the test loss after an epoch is NaN or infinite; that
+     *     epoch then has no checkpoint and reaches no {@code onEpochEnd}
      * @throws UncheckedIOException      if a checkpoint cannot be written, or the one to resume from cannot
      *     be read or does not fit (caused by a {@link CheckpointException})
      */
@@ -134,14 +147,16 @@ public final class Trainer {
         if (test.size() == 0) {
             throw new IllegalArgumentException("the test set is empty");
         }
+        Batches batches = new Batches(train, batchSize, seed, dropLast);
+        int batchCount = batches.batchCount();
         TrainingPosition position = resumeFrom == null
                 ? TrainingPosition.start(seed, batchSize, train.size())
-                : resume(resumeFrom, train.size());
-        Batches batches = new Batches(train, batchSize, seed);
-        int batchCount = batches.batchCount();
+                : resume(resumeFrom, train.size(), batchCount);
         int labelsPerExample = train.labelsPerExample(); // 0 for regression: no accuracy (NaN)
         boolean scheduled = schedule != LearningRateSchedule.constant();
         long step = position.step();
+        // The loss of this call's first batch: the scale against which a loss explodes.
+        double firstLoss = Double.NaN;
         List<EpochMetrics> history = new ArrayList<>(epochs);
         for (int epoch = position.epoch(); epoch < epochs; epoch++) {
             long epochStart = System.nanoTime();
@@ -154,7 +169,7 @@ public final class Trainer {
             long correctHere = 0;
             for (TrainingListener l : listeners) {
                 l.onEpochStart(new TrainingListener.EpochStart(epoch + 1, epochs, batchIndex, batchCount,
-                        train.size(), batchSize));
+                        batches.examplesPerEpoch(), batchSize));
             }
             for (Batch batch : batches.epoch(epoch, batchIndex)) {
                 double lr = Double.isNaN(baseLr) ? Double.NaN : optimizer.lr();
@@ -167,6 +182,11 @@ public final class Trainer {
                 double batchLoss = result.loss();
                 if (!result.finite()) {
                     throw diverged(step, epoch, batchIndex, batchCount, batchLoss, result.nonFiniteAt());
+                }
+                if (Double.isNaN(firstLoss)) {
+                    firstLoss = batchLoss;
+                } else if (batchLoss > explodingLossFactor * Math.max(1, firstLoss)) {
+                    throw exploded(step, epoch, batchIndex, batchCount, batchLoss, firstLoss);
                 }
                 correctHere += result.correct();
                 lossSum += batchLoss * batch.size();
@@ -230,7 +250,7 @@ public final class Trainer {
     }
 
     /** Loads the checkpoint into the model and optimizer and checks that it belongs to this run. */
-    private TrainingPosition resume(Path file, int examples) {
+    private TrainingPosition resume(Path file, int examples, int batchCount) {
         try {
             Checkpoint checkpoint = CheckpointFile.read(file);
             TrainingPosition p = checkpoint.position();
@@ -239,7 +259,6 @@ public final class Trainer {
                         + p.batchSize() + " and " + p.examples() + " training examples, but this run has seed " + seed
                         + ", batch size " + batchSize + " and " + examples + " training examples");
             }
-            int batchCount = (examples + batchSize - 1) / batchSize;
             if (p.epoch() < 0 || p.batch() < 0 || p.batch() > batchCount || p.step() < 0) {
                 throw new CheckpointException(file, "checkpoint position (step " + p.step() + ", epoch " + p.epoch()
                         + ", batch " + p.batch() + ") does not fit " + batchCount + " batches per epoch");
@@ -290,6 +309,18 @@ public final class Trainer {
         return new TrainingDivergedException(message, step, epoch + 1, batchIndex + 1, batchLoss, layer, badParameters);
     }
 
+    /** A finite batch loss above the explosion limit: the update of that step has been applied. */
+    private TrainingDivergedException exploded(long step, int epoch, int batchIndex, int batchCount, double batchLoss,
+            double firstLoss) {
+        String message = String.format(Locale.ROOT, "training diverged at step %d (epoch %d, batch %d of %d): the loss"
+                        + " is %.4g, more than %.3g times the first batch's loss of %.4g (the limit is %.4g); it"
+                        + " is exploding, so lower the learning rate or check the data", step, epoch + 1,
+                batchIndex + 1, batchCount, batchLoss, explodingLossFactor, firstLoss,
+                explodingLossFactor * Math.max(1, firstLoss));
+        return new TrainingDivergedException(message, step, epoch + 1, batchIndex + 1, batchLoss, null,
+                nonFiniteParameters());
+    }
+
     /** The test loss after an epoch is NaN or infinite although every training loss was finite. */
     private TrainingDivergedException testLossDiverged(long step, int epoch, int batchCount, double trainLoss,
             double testLoss) {
@@ -325,7 +356,8 @@ public final class Trainer {
      * Training settings. Defaults: 1 epoch, batch size 128, evaluation batch size 500, seed 0, progress
      * reported by a {@link ConsoleProgress} on {@link System#out}, rewritten in place on a terminal
      * ({@link ConsoleProgress#onTerminal()}), no other listeners, no checkpoints, a constant learning
-     * rate (the optimizer's), no gradient clipping.
+     * rate (the optimizer's), no gradient clipping, a last partial batch kept (no drop-last), and a run
+     * stopped when its loss exceeds a million times its start ({@link #explodingLossFactor}).
      */
     public static final class Builder {
         private final Model model;
@@ -344,6 +376,8 @@ public final class Trainer {
         private LearningRateSchedule schedule = LearningRateSchedule.constant();
         private boolean clipGradNorm;
         private double maxGradNorm;
+        private double explodingLossFactor = DEFAULT_EXPLODING_LOSS_FACTOR;
+        private boolean dropLast;
 
         private Builder(Model model, Optimizer optimizer) {
             this.model = Objects.requireNonNull(model, "model");
@@ -516,11 +550,44 @@ public final class Trainer {
         }
 
         /**
+         * Leaves out each epoch's last batch when it would hold fewer than {@code batchSize} examples, as
+         * PyTorch's {@code DataLoader(drop_last=True)}: every step then sees a full batch, and each epoch
+         * skips the {@code N mod batchSize} examples its shuffle puts last (see {@link Batches}). Useful when
+         * a tiny last batch would be a problem, such as one example before a BatchNorm that normalises one
+         * value per channel. Default false: the last batch holds the remainder. With it, {@code fit} throws
+         * {@link IllegalArgumentException} if the training set is smaller than one batch.
+         *
+         * @param dropLast true to drop a last partial batch
+         * @return this builder
+         */
+        public Builder dropLast(boolean dropLast) {
+            this.dropLast = dropLast;
+            return this;
+        }
+
+        /**
+         * Sets when a finite but growing loss counts as diverged: when a batch loss exceeds
+         * {@code factor * max(1, firstLoss)}, where {@code firstLoss} is the loss of the first batch
+         * that {@code fit} trains on, {@code fit} throws a {@link TrainingDivergedException}. The floor
+         * of 1 keeps a run that starts near 0 (a regression on small targets) from stopping at losses
+         * that are only large relative to that start. Default 1e6 ({@link Trainer#DEFAULT_EXPLODING_LOSS_FACTOR});
+         * {@code Double.POSITIVE_INFINITY} stops only on NaN or infinite losses.
+         *
+         * @param factor > 1 (checked by {@link #build()})
+         * @return this builder
+         */
+        public Builder explodingLossFactor(double factor) {
+            this.explodingLossFactor = factor;
+            return this;
+        }
+
+        /**
          * Validates the settings.
          *
          * @return the trainer
          * @throws IllegalArgumentException if epochs, a batch size or the checkpoint interval is below 1,
-         *     naming the value; if the maximum gradient norm is not > 0; or if a schedule other than the
+         *     naming the value; if the maximum gradient norm is not > 0; if the exploding-loss factor is
+         *     not > 1; or if a schedule other than the
          *     constant one is set for an optimizer without a learning rate ({@link Optimizer#lr()})
          */
         public Trainer build() {
@@ -538,6 +605,10 @@ public final class Trainer {
             }
             if (clipGradNorm) {
                 GradientClipping.checkMaxNorm(maxGradNorm);
+            }
+            if (!(explodingLossFactor > 1)) {
+                throw new IllegalArgumentException("explodingLossFactor must be > 1 (or +Infinity to stop only on"
+                        + " NaN or infinite losses), found " + explodingLossFactor);
             }
             double baseLr;
             try {

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The training loss became NaN or infinite. Says where: the step, the epoch and batch, and the first
+ * The training loss became NaN or infinite, or exploded (grew beyond {@link Trainer.Builder#explodingLossFactor}
+ * times its start; {@link #loss()} is then finite and the failing step's update was applied). Says where: the step, the epoch and batch, and the first
  * layer whose output went non-finite on that batch (when the model can tell), plus any parameters
  * that were already non-finite before the step. Also thrown when the test loss after an epoch is NaN
  * or infinite: {@link #batch()} is then the epoch's batch count, {@link #step()} the number of steps
@@ -19,7 +20,7 @@ public final class TrainingDivergedException extends IllegalStateException {
     private final int epoch;
     /** 1-based batch of the failing step within its epoch. */
     private final int batch;
-    /** The non-finite loss. */
+    /** The non-finite or exploding loss. */
     private final double loss;
     /** The first non-finite layer, or null. */
     private final String layer;
@@ -37,7 +38,10 @@ public final class TrainingDivergedException extends IllegalStateException {
         this.nonFiniteParameters = List.copyOf(nonFiniteParameters);
     }
 
-    /** {@return the optimizer step that failed, counted from 0 over the whole run} No update was applied. */
+    /**
+     * {@return the optimizer step that failed, counted from 0 over the whole run} No update was applied
+     * when the loss was NaN or infinite.
+     */
     public long step() {
         return step;
     }
@@ -52,7 +56,7 @@ public final class TrainingDivergedException extends IllegalStateException {
         return batch;
     }
 
-    /** {@return the non-finite loss} */
+    /** {@return the loss that stopped training: NaN or infinite, or the exploding finite one} */
     public double loss() {
         return loss;
     }

@@ -22,7 +22,7 @@ import dev.lamina.processor.lint.Severity;
         rationale = "A double sigmoid: predictions lie in [0.5, 0.731], so every unit is predicted present and targets"
                 + " of 0 are unreachable",
         citation = "Keras from_logits warning; PyTorch BCEWithLogitsLoss docs",
-        fix = "remove the sigmoid; the loss and the generated model's prediction apply it")
+        fix = "remove the sigmoid; the loss and the generated model's predict(x) apply it")
 public final class SigmoidBeforeLogitsLoss implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
@@ -33,7 +33,7 @@ public final class SigmoidBeforeLogitsLoss implements LintRule {
                 Finding.on(n, "SIGMOID_BINARY_CROSS_ENTROPY applies the sigmoid itself, so "
                                 + context.describe(n) + " makes it a double sigmoid, under which "
                                 + OutputBounds.SIGMOID_OF_UNIT_INTERVAL)
-                        .fix("remove '" + n.name() + "'; the loss and the generated model's prediction apply the"
+                        .fix("remove '" + n.name() + "'; the loss and the generated model's predict(x) apply the"
                                 + " sigmoid")));
     }
 }

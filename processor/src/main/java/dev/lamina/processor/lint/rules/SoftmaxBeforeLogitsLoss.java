@@ -22,7 +22,7 @@ import dev.lamina.processor.lint.Severity;
         rationale = "A double softmax: the loss sees probabilities in [0, 1] as logits, so it is bounded away from 0"
                 + " and its gradients are weak",
         citation = "Keras from_logits warning; ariecattan/SciCo#2; bowang-lab/Transformer-GCN-QA#32",
-        fix = "remove the softmax; the loss and the generated model's prediction apply it")
+        fix = "remove the softmax; the loss and the generated model's predict(x) apply it")
 public final class SoftmaxBeforeLogitsLoss implements LintRule {
     @Override
     public void check(ModelIR model, LintContext context) {
@@ -36,7 +36,7 @@ public final class SoftmaxBeforeLogitsLoss implements LintRule {
                                         + " makes it a double softmax: "
                                         + OutputBounds.softmaxOfUnitInterval((int) n.output().size())
                                         + ", and the gradients are weak")
-                                .fix("remove '" + n.name() + "'; the loss and the generated model's prediction"
+                                .fix("remove '" + n.name() + "'; the loss and the generated model's predict(x)"
                                         + " apply softmax")));
     }
 }
