@@ -69,7 +69,8 @@ abstract class FusedLoops {
     /**
      * One run of the fused backward: {@code g = dy * mask * f'} into {@code g[go..]}, where f' is read
      * from act (z for ReLU and LeakyReLU, a for ELU) and mask may be null; adds {@code sum g} to
-     * sums[0] and {@code sum g * xHat} to sums[1] (summed as in {@link #shiftedSums}). dy, mask and act are read from index {@code io} on.
+     * sums[0] and {@code sum g * xHat} to sums[1] (summed as in {@link #shiftedSums}). dy, mask and act
+     * are read from index {@code io} on.
      */
     abstract void gateAndSum(float[] dy, float[] mask, float[] act, int io, int len, Activation f, float p,
             float[] xHat, int ho, float[] g, int go, double[] sums);
