@@ -597,12 +597,13 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
                 bn2Gamma.value(), bn2Beta.value(), bn2RunningMean, bn2RunningVar, BN2_MOMENTUM,
                 BN2_EPSILON, bn2Cache, training, BatchNormActivation.Activation.LEAKY_RELU,
                 ACT2_SLOPE, DROP2_RATE, dropoutRng);
+        afterFusedForward("bn2+act2+drop2", bn2Fused.output());
         INDArray bn2Out = bn2Fused.normalised();
-        afterLayer("bn2", bn2Out);
+        afterFusedLayer("bn2", bn2Out);
         INDArray act2Out = bn2Fused.activated();
-        afterLayer("act2", act2Out);
+        afterFusedLayer("act2", act2Out);
         INDArray drop2Out = bn2Fused.output();
-        afterLayer("drop2", drop2Out);
+        afterFusedLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
         INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
@@ -627,12 +628,13 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         BatchNormActivation.Outputs bn3Fused = BatchNormActivation.forward(fc1Out, bn3Gamma.value(),
                 bn3Beta.value(), bn3RunningMean, bn3RunningVar, BN3_MOMENTUM, BN3_EPSILON, bn3Cache,
                 training, BatchNormActivation.Activation.ELU, ACT3_ALPHA, DROP3_RATE, dropoutRng);
+        afterFusedForward("bn3+act3+drop3", bn3Fused.output());
         INDArray bn3Out = bn3Fused.normalised();
-        afterLayer("bn3", bn3Out);
+        afterFusedLayer("bn3", bn3Out);
         INDArray act3Out = bn3Fused.activated();
-        afterLayer("act3", act3Out);
+        afterFusedLayer("act3", act3Out);
         INDArray drop3Out = bn3Fused.output();
-        afterLayer("drop3", drop3Out);
+        afterFusedLayer("drop3", drop3Out);
 
         // logits: Dense 32->10 -> [N, 10]
         INDArray logitsOut = Dense.forward(drop3Out, logitsWeight.value(), logitsBias.value());

@@ -512,12 +512,13 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
                 bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_MOMENTUM,
                 BN1_EPSILON, bn1Cache, training, BatchNormActivation.Activation.ELU, ACT1_ALPHA,
                 DROP1_RATE, dropoutRng);
+        afterFusedForward("bn1+act1+drop1", bn1Fused.output());
         INDArray bn1Out = bn1Fused.normalised();
-        afterLayer("bn1", bn1Out);
+        afterFusedLayer("bn1", bn1Out);
         INDArray act1Out = bn1Fused.activated();
-        afterLayer("act1", act1Out);
+        afterFusedLayer("act1", act1Out);
         INDArray drop1Out = bn1Fused.output();
-        afterLayer("drop1", drop1Out);
+        afterFusedLayer("drop1", drop1Out);
 
         // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
         INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_GEOMETRY);
@@ -539,12 +540,13 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
                 bn2Gamma.value(), bn2Beta.value(), bn2RunningMean, bn2RunningVar, BN2_MOMENTUM,
                 BN2_EPSILON, bn2Cache, training, BatchNormActivation.Activation.ELU, ACT2_ALPHA,
                 DROP2_RATE, dropoutRng);
+        afterFusedForward("bn2+act2+drop2", bn2Fused.output());
         INDArray bn2Out = bn2Fused.normalised();
-        afterLayer("bn2", bn2Out);
+        afterFusedLayer("bn2", bn2Out);
         INDArray act2Out = bn2Fused.activated();
-        afterLayer("act2", act2Out);
+        afterFusedLayer("act2", act2Out);
         INDArray drop2Out = bn2Fused.output();
-        afterLayer("drop2", drop2Out);
+        afterFusedLayer("drop2", drop2Out);
 
         // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
         INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);

@@ -10,9 +10,10 @@ import dev.lamina.processor.plan.Fusion;
 import java.util.List;
 
 /**
- * Writes the forward pass of a planned {@link Fusion}: the fused layers' summaries, one kernel call,
- * then each layer's output taken from the call's result and handed to {@code afterLayer}, so that
- * observers and the non-finite search see every layer as without the fusion.
+ * Writes the forward pass of a planned {@link Fusion}: the fused layers' summaries, one kernel call
+ * timed as one profiler entry ({@code afterFusedForward}), then each layer's output taken from the call's
+ * result and handed to {@code afterFusedLayer}, so that observers and the non-finite search see every
+ * layer as without the fusion.
  */
 final class FusedForward {
     private FusedForward() {}
@@ -75,15 +76,17 @@ final class FusedForward {
                                         act.function() == Function.ELU ? Hyperparameter.ALPHA : Hyperparameter.SLOPE),
                                 dropout == null ? CodeBlock.of("0.0") : dropout.setting(Hyperparameter.RATE),
                                 dropout == null ? CodeBlock.of("null") : CodeBlock.of("$N", Members.DROPOUT_RNG)))
+                .add(ProfileHooks.fusedForward(fusion.layers().stream().map(layout::layer).toList(),
+                        CodeBlock.of("$N.output()", outputs)))
                 .addStatement("$T $N = $N.normalised()", RuntimeTypes.INDARRAY, batchNorm.out(), outputs)
-                .addStatement("afterLayer($S, $N)", batchNorm.name(), batchNorm.out())
+                .add(ProfileHooks.fusedLayer(batchNorm))
                 .addStatement("$T $N = $N.activated()", RuntimeTypes.INDARRAY, activation.out(), outputs);
         if (dropout != null) {
-            code.addStatement("afterLayer($S, $N)", activation.name(), activation.out())
+            code.add(ProfileHooks.fusedLayer(activation))
                     .addStatement("$T $N = $N.output()", RuntimeTypes.INDARRAY, dropout.out(), outputs);
             saved.addStatement("$N = $N.mask()", dropout.field(Role.MASK), outputs);
         }
         LayerContext last = dropout != null ? dropout : activation;
-        return code.addStatement("afterLayer($S, $N)", last.name(), last.out()).build();
+        return code.add(ProfileHooks.fusedLayer(last)).build();
     }
 }

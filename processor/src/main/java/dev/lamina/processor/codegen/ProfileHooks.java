@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * The statement after each layer of each pass that calls the base class's hook: in forward
- * {@code afterLayer("conv1", input, conv1Out)} (layer observer, non-finite search and profiler), in the
+ * {@code afterLayer("conv1", input, conv1Out)} (layer observer, non-finite search and profiler; a
+ * fusion's kernel call is one profiler entry, {@code afterFusedForward("bn1+act1", act1Out)}, and its
+ * layers get {@code afterFusedLayer}), in the
  * inference pass {@code afterInferenceLayer("conv1", input, conv1Out)}, in backward
  * {@code afterBackward("conv1", NO_INPUT_GRADIENT)} (profiler only). A junction, which reads several
  * inputs, names only its output. The hooks cost a field read while no profiler is attached.
@@ -22,6 +24,24 @@ final class ProfileHooks {
     /** After {@code layer} in the inference pass. */
     static CodeBlock inference(LayerContext layer) {
         return after("afterInferenceLayer", layer);
+    }
+
+    /**
+     * Right after a fusion's forward kernel call: {@code afterFusedForward("bn1+act1+drop1", outputs.output())},
+     * one profiler entry for the call, named as the fusion's backward entry; {@code output} is the last
+     * layer's output.
+     */
+    static CodeBlock fusedForward(List<LayerContext> layers, CodeBlock output) {
+        return CodeBlock.builder().addStatement("afterFusedForward($S, $L)", joinedNames(layers), output).build();
+    }
+
+    /** After each layer's output of a fusion is taken from the call: observers and non-finite search only. */
+    static CodeBlock fusedLayer(LayerContext layer) {
+        return CodeBlock.builder().addStatement("afterFusedLayer($S, $N)", layer.name(), layer.out()).build();
+    }
+
+    private static String joinedNames(List<LayerContext> layers) {
+        return String.join("+", layers.stream().map(LayerContext::name).toList());
     }
 
     private static CodeBlock after(String hook, LayerContext layer) {
@@ -40,8 +60,7 @@ final class ProfileHooks {
     static CodeBlock backward(List<LayerContext> layers) {
         LayerContext first = layers.get(0);
         boolean inputGradient = first.dIns().stream().anyMatch(Objects::nonNull);
-        return CodeBlock.builder().addStatement("afterBackward($S, $N)",
-                String.join("+", layers.stream().map(LayerContext::name).toList()),
+        return CodeBlock.builder().addStatement("afterBackward($S, $N)", joinedNames(layers),
                 inputGradient ? Members.INPUT_GRADIENT : Members.NO_INPUT_GRADIENT).build();
     }
 }

@@ -193,7 +193,8 @@ class ModelGeneratorTest {
         assertThat(flat).doesNotContain("BatchNorm.backward");
         // act3 follows a Dense, not a BatchNorm: not fused.
         assertThat(flat).contains("INDArray dFc1Out = ELU.backward(act3Input, act3Output, dAct3Out, ACT3_ALPHA);");
-        // The forward pass runs each group as one call and still hands every layer's output to afterLayer.
+        // The forward pass runs each group as one call, timed as one profiler entry, and still hands every
+        // layer's output to the observers (afterFusedLayer).
         String forward = forwardMethod(source);
         String dispatch = "        // Observers and the non-finite search see every layer's output, in training order.\n"
                 + "        if (mayRunInferencePass(training)) {\n"
@@ -204,9 +205,10 @@ class ModelGeneratorTest {
         assertThat(flat(forward)).contains("BatchNormActivation.Outputs bn1Fused = BatchNormActivation.forward(conv1Out, "
                 + "bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache, "
                 + "training, BatchNormActivation.Activation.ELU, ACT1_ALPHA, DROP1_RATE, dropoutRng); "
-                + "INDArray bn1Out = bn1Fused.normalised(); afterLayer(\"bn1\", bn1Out); "
-                + "INDArray act1Out = bn1Fused.activated(); afterLayer(\"act1\", act1Out); "
-                + "INDArray drop1Out = bn1Fused.output(); afterLayer(\"drop1\", drop1Out);");
+                + "afterFusedForward(\"bn1+act1+drop1\", bn1Fused.output()); "
+                + "INDArray bn1Out = bn1Fused.normalised(); afterFusedLayer(\"bn1\", bn1Out); "
+                + "INDArray act1Out = bn1Fused.activated(); afterFusedLayer(\"act1\", act1Out); "
+                + "INDArray drop1Out = bn1Fused.output(); afterFusedLayer(\"drop1\", drop1Out);");
         assertThat(flat(forward)).contains("drop1Mask = bn1Fused.mask();");
         assertThat(forward).doesNotContain("Dropout.sampleMask");
         String unfused = unfused(seedNet());
@@ -221,9 +223,9 @@ class ModelGeneratorTest {
         return source.substring(start, source.indexOf("\n    }\n", start));
     }
 
-    /** The layers that {@code forward} hands to afterLayer, in order. */
+    /** The layers that {@code forward} hands to afterLayer or afterFusedLayer (the observers), in order. */
     private static List<String> afterLayerCalls(String forward) {
-        return java.util.regex.Pattern.compile("afterLayer\\(\"(\\w+)\"").matcher(forward).results()
+        return java.util.regex.Pattern.compile("after(?:Fused)?Layer\\(\"(\\w+)\"").matcher(forward).results()
                 .map(m -> m.group(1)).toList();
     }
 

@@ -88,9 +88,15 @@ class LayerProfilerTest {
         LayerProfiler profiler = profileTraining(model);
         model.forward(Nd4j.rand(DataType.FLOAT, BATCH, 2, 8, 8), false);
 
+        // Forward: every declared layer, with the fused kernel's BatchNorm, ReLU and Dropout as one entry.
         List<String> declared = model.layers().stream().map(Layer::name).toList();
-        assertThat(of(profiler, Pass.FORWARD).stream().map(Entry::layer).toList()).containsExactlyElementsIn(declared)
-                .inOrder();
+        assertThat(declared).containsAtLeast("conv", "bn", "act", "drop", "pool").inOrder();
+        List<String> expectedForward = new java.util.ArrayList<>(declared);
+        expectedForward.subList(declared.indexOf("bn"), declared.indexOf("drop") + 1).clear();
+        expectedForward.add(declared.indexOf("bn"), "bn+act+drop");
+        assertThat(of(profiler, Pass.FORWARD).stream().map(Entry::layer).toList())
+                .containsExactlyElementsIn(expectedForward).inOrder();
+        assertThat(entry(profiler, Pass.FORWARD, "bn+act+drop").kind()).isEqualTo("BatchNorm+ReLU+Dropout");
         // Backward: in reverse, BatchNorm, ReLU and Dropout as one fused entry.
         assertThat(of(profiler, Pass.BACKWARD).stream().map(Entry::layer).toList())
                 .containsExactly("logits", "squash", "hidden", "flatten", "pool", "bn+act+drop", "conv").inOrder();
@@ -105,7 +111,8 @@ class LayerProfilerTest {
     void everyEntryHasOneRunPerPassAndAPositiveTime() throws Exception {
         LayerProfiler profiler = profileTraining(create());
 
-        assertThat(profiler.entries()).hasSize(LAYERS.length + 7);
+        // Forward: the declared layers, the fused three as one entry; backward: 7 entries.
+        assertThat(profiler.entries()).hasSize(LAYERS.length - 2 + 7);
         for (Entry e : profiler.entries()) {
             assertWithMessage(e.toString()).that(e.calls()).isEqualTo(STEPS);
             assertWithMessage(e.toString()).that(e.nanos()).isGreaterThan(0L);
@@ -127,7 +134,11 @@ class LayerProfilerTest {
         double hiddenFlop = 2.0 * BATCH * 36 * 5;
         assertThat(entry(profiler, Pass.FORWARD, "hidden").flop()).isEqualTo(STEPS * hiddenFlop);
         assertThat(entry(profiler, Pass.BACKWARD, "hidden").flop()).isEqualTo(STEPS * 2 * hiddenFlop);
-        assertThat(entry(profiler, Pass.FORWARD, "act").flop()).isEqualTo(0.0);
+        assertThat(entry(profiler, Pass.FORWARD, "pool").flop()).isEqualTo(0.0);
+        // The fused forward's entry sums its layers' estimates: BatchNorm, ReLU and Dropout each read and
+        // write [N, 4, 6, 6], and BatchNorm reads gamma and beta [4].
+        double fusedBytes = 4.0 * (3 * 2 * BATCH * 4 * 6 * 6 + 2 * 4);
+        assertThat(entry(profiler, Pass.FORWARD, "bn+act+drop").bytes()).isEqualTo(STEPS * fusedBytes);
 
         // conv reads the input and its weight (the bias is elided before BatchNorm) and writes its output.
         double convBytes = 4.0 * (BATCH * 2 * 8 * 8 + BATCH * 4 * 6 * 6 + 4 * 2 * 3 * 3);

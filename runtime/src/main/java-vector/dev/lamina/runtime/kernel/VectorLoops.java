@@ -21,6 +21,11 @@ final class VectorLoops extends FusedLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final ScalarLoops TAIL = ScalarLoops.INSTANCE;
+    /**
+     * Vectors a float lane sums before its partial sum is folded into a double: each lane then adds at
+     * most 16 terms, so a block's relative rounding stays near 16 * 2^-24 whatever the run's length.
+     */
+    private static final int BLOCK = 16;
 
     /**
      * @throws UnsupportedOperationException if the preferred vector holds fewer than 4 floats
@@ -54,6 +59,37 @@ final class VectorLoops extends FusedLoops {
         VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 8).compare(VectorOperators.LT, hash.threshold())
                 .cast(F);
         return FloatVector.zero(F).blend(hash.kept(), keep);
+    }
+
+    @Override
+    void shiftedSums(float[] x, int off, int len, float shift, double[] sums) {
+        int step = F.length(), k = 0, end = F.loopBound(len);
+        double s = 0, q = 0;
+        while (k < end) {
+            // Two chains of float lanes per block, so that the adds do not wait on each other.
+            int blockEnd = Math.min(end, k + 2 * BLOCK * step);
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, q0 = s0, q1 = s0;
+            for (; k + step < blockEnd; k += 2 * step) {
+                FloatVector d0 = FloatVector.fromArray(F, x, off + k).sub(shift);
+                FloatVector d1 = FloatVector.fromArray(F, x, off + k + step).sub(shift);
+                s0 = s0.add(d0);
+                s1 = s1.add(d1);
+                // mul and add, not fma: the Vector API's fma is per-lane Math.fma on CPUs without FMA.
+                q0 = q0.add(d0.mul(d0));
+                q1 = q1.add(d1.mul(d1));
+            }
+            if (k < blockEnd) {
+                FloatVector d0 = FloatVector.fromArray(F, x, off + k).sub(shift);
+                s0 = s0.add(d0);
+                q0 = q0.add(d0.mul(d0));
+                k += step;
+            }
+            s += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            q += q0.add(q1).reduceLanes(VectorOperators.ADD);
+        }
+        sums[0] += s;
+        sums[1] += q;
+        TAIL.shiftedSums(x, off + k, len - k, shift, sums);
     }
 
     @Override
@@ -94,26 +130,33 @@ final class VectorLoops extends FusedLoops {
     @Override
     void gateAndSum(float[] dy, float[] mask, float[] act, int io, int len, Activation f, float p, float[] xHat,
             int ho, float[] g, int go, double[] sums) {
-        FloatVector s = FloatVector.zero(F), sh = FloatVector.zero(F);
-        int k = 0;
-        for (int end = F.loopBound(len); k < end; k += F.length()) {
-            FloatVector d = FloatVector.fromArray(F, dy, io + k);
-            if (mask != null) {
-                d = d.mul(FloatVector.fromArray(F, mask, io + k));
+        int k = 0, end = F.loopBound(len);
+        double total = 0, totalH = 0;
+        while (k < end) {
+            // Float lanes over a block of BLOCK vectors, folded into double, as in shiftedSums.
+            int blockEnd = Math.min(end, k + BLOCK * F.length());
+            FloatVector s = FloatVector.zero(F), sh = FloatVector.zero(F);
+            for (; k < blockEnd; k += F.length()) {
+                FloatVector d = FloatVector.fromArray(F, dy, io + k);
+                if (mask != null) {
+                    d = d.mul(FloatVector.fromArray(F, mask, io + k));
+                }
+                FloatVector ak = FloatVector.fromArray(F, act, io + k);
+                VectorMask<Float> inactive = ak.compare(VectorOperators.GT, 0f).not();
+                FloatVector v = switch (f) {
+                    case RELU -> d.blend(0f, inactive);
+                    case LEAKY_RELU -> d.blend(d.mul(p), inactive);
+                    case ELU -> d.blend(d.mul(ak.add(p)), inactive);
+                };
+                v.intoArray(g, go + k);
+                s = s.add(v);
+                sh = sh.add(v.mul(FloatVector.fromArray(F, xHat, ho + k)));
             }
-            FloatVector ak = FloatVector.fromArray(F, act, io + k);
-            VectorMask<Float> inactive = ak.compare(VectorOperators.GT, 0f).not();
-            FloatVector v = switch (f) {
-                case RELU -> d.blend(0f, inactive);
-                case LEAKY_RELU -> d.blend(d.mul(p), inactive);
-                case ELU -> d.blend(d.mul(ak.add(p)), inactive);
-            };
-            v.intoArray(g, go + k);
-            s = s.add(v);
-            sh = sh.add(v.mul(FloatVector.fromArray(F, xHat, ho + k)));
+            total += s.reduceLanes(VectorOperators.ADD);
+            totalH += sh.reduceLanes(VectorOperators.ADD);
         }
-        sums[0] += s.reduceLanes(VectorOperators.ADD);
-        sums[1] += sh.reduceLanes(VectorOperators.ADD);
+        sums[0] += total;
+        sums[1] += totalH;
         TAIL.gateAndSum(dy, mask, act, io + k, len - k, f, p, xHat, ho + k, g, go + k, sums);
     }
 

@@ -196,7 +196,8 @@ public final class BatchNormActivation {
 
         /**
          * Per channel: its values copied to a per-thread heap array once ({@link Staging}), the statistics
-         * summed over it, then one fused loop per run into per-thread runs that go back in bulk copies.
+         * summed over it ({@link FusedLoops#shiftedSums}), then one fused loop per run into per-thread runs
+         * that go back in bulk copies.
          */
         void runFloat(FusedLoops loops) {
             FloatBuffer xb = (FloatBuffer) x;
@@ -211,10 +212,10 @@ public final class BatchNormActivation {
                     for (int n = 0; n < ch.n; n++) {
                         xb.get(xOff + ch.start(n, c), values, n * inner, inner);
                     }
-                    double shift = values[0];
+                    float shift = values[0];
                     sums[0] = 0;
                     sums[1] = 0;
-                    Segments.shiftedSums(values, 0, ch.n * inner, shift, sums);
+                    loops.shiftedSums(values, 0, ch.n * inner, shift, sums);
                     statistics(c, shift, sums);
                     float mu = (float) mean[c], is = (float) invStd[c], g = (float) gamma[c], b = (float) beta[c];
                     for (int n = 0; n < ch.n; n++) {

@@ -44,6 +44,15 @@ abstract class FusedLoops {
     abstract String description();
 
     /**
+     * BatchNorm's statistics sums over {@code x[off, off + len)}: adds {@code sum (x - shift)} to sums[0]
+     * and {@code sum (x - shift)^2} to sums[1]. The shift (a value of the channel, near its mean) keeps
+     * the variance {@code sums[1] / M - (sums[0] / M)^2} from cancelling when the mean is large against
+     * the spread. The scalar loops sum in double; the vector loops in float lanes over short blocks that
+     * are folded into double, as accurate as the float inputs for the seed network's run lengths.
+     */
+    abstract void shiftedSums(float[] x, int off, int len, float shift, double[] sums);
+
+    /**
      * One run of the training forward pass of BatchNorm, activation and (if {@code hash} is not null)
      * dropout, from {@code x[xo, xo + len)} into index {@code o} on of the outputs:
      * {@code xHat = (x - mean) * invStd}, {@code z = xHat * gamma + beta}, {@code a = f(z)} and, with
@@ -60,7 +69,8 @@ abstract class FusedLoops {
     /**
      * One run of the fused backward: {@code g = dy * mask * f'} into {@code g[go..]}, where f' is read
      * from act (z for ReLU and LeakyReLU, a for ELU) and mask may be null; adds {@code sum g} to
-     * sums[0] and {@code sum g * xHat} to sums[1]. dy, mask and act are read from index {@code io} on.
+     * sums[0] and {@code sum g * xHat} to sums[1] (summed as in {@link #shiftedSums}). dy, mask and act
+     * are read from index {@code io} on.
      */
     abstract void gateAndSum(float[] dy, float[] mask, float[] act, int io, int len, Activation f, float p,
             float[] xHat, int ho, float[] g, int go, double[] sums);

@@ -6,7 +6,7 @@ import dev.lamina.runtime.kernel.BatchNormActivation.Activation;
  * {@link FusedLoops} in plain Java, for JVMs without the Vector API module: the reference that
  * {@code VectorLoops} is tested against. Each operation is written as the vector loops write it (same
  * order of float operations, same selects), so the two differ only in {@code expm1}'s last bit and in
- * the order of the additions in {@link #gateAndSum}'s sums.
+ * the sums of {@link #gateAndSum} and {@link #shiftedSums}, which these loops add in double.
  */
 final class ScalarLoops extends FusedLoops {
     static final ScalarLoops INSTANCE = new ScalarLoops();
@@ -16,6 +16,12 @@ final class ScalarLoops extends FusedLoops {
     @Override
     String description() {
         return "scalar loops";
+    }
+
+    /** In double, as the unfused {@link BatchNorm} sums: the reference for the vector loops' float blocks. */
+    @Override
+    void shiftedSums(float[] x, int off, int len, float shift, double[] sums) {
+        Segments.shiftedSums(x, off, len, shift, sums);
     }
 
     /** f(z): ReLU {@code max(z, 0)} (NaN stays NaN), LeakyReLU and ELU select on {@code z > 0}. */

@@ -332,9 +332,8 @@ public abstract class GeneratedModel implements Model {
 
     /**
      * Called by forward after each junction (a residual addition, a concatenation), which reads several
-     * inputs, and after each layer of a fused forward kernel, which computes them all in one call: as
-     * {@link #afterLayer(String, INDArray, INDArray)}, with the profiler's estimate of the inputs derived
-     * from the output (the fused kernel's time goes to its first layer).
+     * inputs: as {@link #afterLayer(String, INDArray, INDArray)}, with the profiler's estimate of the
+     * inputs derived from the output.
      *
      * @param layer  the layer's declared name
      * @param output its output batch
@@ -359,6 +358,53 @@ public abstract class GeneratedModel implements Model {
             forwardShapes.put(layer, shapes);
             p.lap(LayerProfiler.Pass.FORWARD, layer, kind(layer), shapes.forward());
         }
+        watchLayer(layer, output);
+    }
+
+    /**
+     * Called by forward right after a fused forward kernel, which computes several elementwise layers
+     * (BatchNorm, an activation, Dropout) in one call: times the call as one {@link LayerProfiler} entry,
+     * named as its backward's, with the layers' work summed. Each layer's output then goes to
+     * {@link #afterFusedLayer}.
+     *
+     * @param layers the fused layers' declared names joined by {@code +} in forward order
+     *               ({@code bn1+act1+drop1})
+     * @param output the last layer's output batch; the fused layers keep their input's shape, so it
+     *               gives every layer's input and output shape
+     */
+    protected final void afterFusedForward(String layers, INDArray output) {
+        LayerProfiler p = profiler;
+        if (p == null) {
+            return;
+        }
+        double flop = 0;
+        double bytes = 0;
+        List<String> kindsOfLayers = new ArrayList<>();
+        for (String layer : layers.split("\\+")) {
+            kindsOfLayers.add(kind(layer));
+            LayerWork.Shapes shapes = LayerWork.shapes(kind(layer), null, output, parametersOf(layer));
+            forwardShapes.put(layer, shapes);
+            flop += shapes.forward().flop();
+            bytes += shapes.forward().bytes();
+        }
+        p.lap(LayerProfiler.Pass.FORWARD, layers, String.join("+", kindsOfLayers), new LayerWork(flop, bytes));
+    }
+
+    /**
+     * Called by forward after each layer of a fused forward kernel, after {@link #afterFusedForward}:
+     * as {@link #afterLayer(String, INDArray, INDArray)} without the profiler, which timed the kernel as
+     * one entry. Notes {@code layer} if, while looking for it, it is the first whose {@code output} holds
+     * NaN or infinity, and hands the output to the layer observer, if any.
+     *
+     * @param layer  the layer's declared name
+     * @param output its output batch
+     */
+    protected final void afterFusedLayer(String layer, INDArray output) {
+        watchLayer(layer, output);
+    }
+
+    /** The non-finite search and the layer observer of {@link #afterLayer(String, INDArray, INDArray)}. */
+    private void watchLayer(String layer, INDArray output) {
         Watch w = watch.get();
         if (w == null) {
             return;
@@ -369,6 +415,7 @@ public abstract class GeneratedModel implements Model {
         if (w.observer != null) {
             w.observer.layerOutput(layer, output);
         }
+        // The observer's time is not the next layer's.
         startLap();
     }
 

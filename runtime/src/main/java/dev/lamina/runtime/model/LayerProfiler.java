@@ -25,13 +25,11 @@ import java.util.Map;
  * pass) to the end of its own kernels, measured with {@link System#nanoTime()}: it includes what the
  * generated code does around the layer (summing the gradients of a fork, for example), and the time a
  * layer observer spends is not counted. Layers appear as the model runs them: the training forward pass
- * runs the declared layers ({@link Pass#FORWARD}), backward runs them in reverse, with a fused backward
- * (a BatchNorm, its activation and dropout) as one entry named {@code bn1+act1+drop1}
- * ({@link Pass#BACKWARD}), and inference runs the rewritten inference pass ({@link Pass#INFERENCE}), where
- * a folded BatchNorm's time is its convolution's and removed layers are absent. In the training forward
- * pass a fused BatchNorm-activation(-dropout) kernel computes all its layers in one call before they are
- * reported, so its whole time is the BatchNorm's entry, and the activation's and dropout's entries hold
- * only the moment it takes to hand out their outputs (their GB/s then mean nothing).
+ * runs the declared layers ({@link Pass#FORWARD}), backward runs them in reverse ({@link Pass#BACKWARD}),
+ * and inference runs the rewritten inference pass ({@link Pass#INFERENCE}), where a folded BatchNorm's
+ * time is its convolution's and removed layers are absent. A fused kernel (a BatchNorm, its activation
+ * and dropout), which computes its layers in one call, is one entry in forward and in backward, named
+ * {@code bn1+act1+drop1} with kind {@code BatchNorm+ELU+Dropout}.
  *
  * <p>The work is estimated from the shapes of the layer's tensors in that pass. FLOP count the
  * multiply-adds of the matrix products as 2 each: a Conv2d or Conv1d {@code 2 * outputValues *
@@ -42,7 +40,7 @@ import java.util.Map;
  * lower bound on memory traffic, each tensor a pass touches counted once: forward reads the input and
  * the parameters and writes the output; backward reads the output gradient, the input (or kept tensors
  * of its size) and the parameters, writes the parameter gradients and, if computed, the input gradient.
- * A fused backward's work is the sum of its layers'.
+ * A fused kernel's work is the sum of its layers'.
  *
  * <p>Nothing is timed while no profiler is attached: the generated code's hooks then cost a field read
  * each. ND4J's CPU ops run synchronously, so a layer's kernels have finished when its time is taken.

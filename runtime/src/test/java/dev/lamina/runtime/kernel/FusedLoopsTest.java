@@ -128,6 +128,51 @@ class FusedLoopsTest {
     }
 
     @Test
+    void shiftedSums_vectorEqualsScalar() {
+        Random random = new Random(40);
+        // The lengths above, a first-block channel at batch 128 (128 runs of 676) and one of many blocks.
+        for (int len : new int[] {3, 121, 676, 1025, 128 * 676}) {
+            float[] x = gaussian(random, len + 3, 2f, 0.7f);
+            double[] ss = {1, 2}, sv = {1, 2};
+            FusedLoops.scalar().shiftedSums(x, 3, len, x[3], ss);
+            vector().shiftedSums(x, 3, len, x[3], sv);
+            // Float lanes over blocks of 16 terms against double: a few float roundings of the sum of |terms|.
+            assertThat(sv[0]).isWithin(1e-6 * 2 * len).of(ss[0]);
+            assertThat(sv[1]).isWithin(1e-6 * (4 + 2) * 2 * len).of(ss[1]);
+        }
+    }
+
+    /**
+     * Catastrophic cancellation: a channel of mean 1000 and standard deviation 0.01 (a 1e5 ratio, more than
+     * float's 2^-24 resolves in E[x^2] - E[x]^2). The vector loops' mean and variance must equal the exact
+     * double two-pass statistics of the same float values: mean within 1e-4 of the standard deviation,
+     * variance within 1e-4 relative.
+     */
+    @Test
+    void shiftedSums_largeMeanSmallVariance_equalsTwoPassDoubleStatistics() {
+        int len = 128 * 676 + 5;
+        float[] x = gaussian(new Random(41), len, 0.01f, 1000f);
+        double mean = 0;
+        for (float v : x) {
+            mean += v;
+        }
+        mean /= len;
+        double var = 0;
+        for (float v : x) {
+            var += (v - mean) * (v - mean);
+        }
+        var /= len;
+        for (FusedLoops loops : new FusedLoops[] {vector(), FusedLoops.scalar()}) {
+            double[] sums = new double[2];
+            loops.shiftedSums(x, 0, len, x[0], sums);
+            double meanShift = sums[0] / len;
+            double loopsMean = x[0] + meanShift, loopsVar = sums[1] / len - meanShift * meanShift;
+            assertThat(loopsMean).isWithin(1e-4 * Math.sqrt(var)).of(mean);
+            assertThat(loopsVar).isWithin(1e-4 * var).of(var);
+        }
+    }
+
+    @Test
     void eluForward_vectorEqualsScalarAndTheFunction() {
         // 3 blocks of 4096 and a tail, so that the blocks split across threads.
         INDArray x = randn(40, 3, 4100).muli(2).castTo(DataType.FLOAT);
@@ -157,6 +202,36 @@ class FusedLoopsTest {
             assertClose(names[i], s[i], v[i], 1e-5);
         }
         assertThat(v[2]).isEqualTo(s[2]);
+    }
+
+    /** The same cancellation case through the fused forward: FLOAT on the vector loops against DOUBLE. */
+    @Test
+    void batchNormActivation_largeMeanSmallVariance_statisticsEqualDouble() {
+        long[] shape = {32, 3, 26, 26};
+        INDArray xd = randn(42, shape).muli(0.01).addi(1000);
+        INDArray x = xd.castTo(DataType.FLOAT);
+        xd = x.castTo(DataType.DOUBLE); // the same values, so only the summing differs
+        double[] invStd = new double[3];
+        INDArray[] running = new INDArray[2];
+        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            BatchNorm.Cache cache = new BatchNorm.Cache();
+            INDArray runningMean = Nd4j.zeros(type, 3), runningVar = Nd4j.zeros(type, 3);
+            BatchNormActivation.forward(type == DataType.FLOAT ? x : xd, Nd4j.ones(type, 3), Nd4j.zeros(type, 3),
+                    runningMean, runningVar, 1.0, 1e-12, cache, true, Activation.RELU, 0, 0, null, vector());
+            double[] is = cache.invStd.toDoubleVector();
+            if (type == DataType.DOUBLE) {
+                System.arraycopy(is, 0, invStd, 0, 3);
+                running[0] = runningMean;
+                running[1] = runningVar;
+                continue;
+            }
+            for (int c = 0; c < 3; c++) {
+                // invStd ~ 100: 1e-4 relative, as the variance; the mean to float's resolution at 1000.
+                assertThat(is[c]).isWithin(1e-4 * invStd[c]).of(invStd[c]);
+            }
+            assertClose("running mean", running[0].castTo(DataType.FLOAT), runningMean, 1e-7); // 1e-4 absolute at 1000
+            assertClose("running variance", running[1].castTo(DataType.FLOAT), runningVar, 1e-8);
+        }
     }
 
     private static INDArray[] run(FusedLoops loops, INDArray x, INDArray gamma, INDArray beta, INDArray dy,
