@@ -177,7 +177,7 @@ final class DjlNet implements AutoCloseable {
     }
 
     /**
-     * Scales all gradients in place so that their global L2 norm is at most {@link #clipNorm}; the
+     * Scales all gradients in place so that their global L2 norm is at most {@code clipNorm}; the
      * gradients' handles and the temporaries belong to {@code scope} (closing a handle keeps the tensor).
      */
     private void clipGradients(NDManager scope) {
@@ -196,6 +196,17 @@ final class DjlNet implements AutoCloseable {
         if (norm > clipNorm) {
             float scale = (float) (clipNorm / (norm + 1e-6));
             grads.forEach(g -> g.muli(scale));
+        }
+    }
+
+    /** {@return the mean loss of inference-mode logits on batch {@code i}} For tests. */
+    float loss(int i) {
+        try (NDManager step = trainer.getManager().newSubManager()) {
+            NDList x = new NDList(features.get(i));
+            NDList y = new NDList(labels.get(i));
+            x.tempAttach(step);
+            y.tempAttach(step);
+            return trainer.getLoss().evaluate(y, trainer.evaluate(x)).getFloat();
         }
     }
 
