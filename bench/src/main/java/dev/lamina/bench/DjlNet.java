@@ -35,8 +35,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * cross-entropy on the logits (DJL's {@code SoftmaxCrossEntropyLoss}, class indices as labels, as
  * PyTorch's {@code CrossEntropyLoss}); Adam at a fixed 1e-3 (betas 0.9/0.999, eps 1e-8), FLOAT, on the
  * CPU. DJL's dropout rate is the probability of dropping (as Lamina's); its BatchNorm momentum 0.9 is the
- * weight of the old running value, PyTorch's momentum 0.1. Weights start as DJL initialises them (Xavier),
- * which does not change the work of a step.
+ * weight of the old running value, PyTorch's momentum 0.1. The convolutions have no bias ({@code
+ * bias=False}, as PyTorch code writes a convolution before batch norm): batch norm cancels it, and Lamina's
+ * rewrite BiasBeforeBatchNorm drops it too, so both train the same 843,754 parameters. Weights start as
+ * DJL initialises them (Xavier), which does not change the work of a step.
  *
  * <p>libtorch comes from the {@code ai.djl.pytorch:pytorch-native-cpu} jar (classifier
  * {@code linux-x86_64}) and DJL's JNI library from {@code pytorch-jni}, both on the class path: {@link
@@ -92,12 +94,12 @@ final class DjlNet implements AutoCloseable {
     static DjlNet seedNet(int batch, List<INDArray> features, List<INDArray> oneHot) {
         configure();
         SequentialBlock net = new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(32).build())
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(32).optBias(false).build())
                 .add(BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build())
                 .add(Activation.eluBlock(1f))
                 .add(Dropout.builder().optRate(0.2f).build())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(64).build())
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(64).optBias(false).build())
                 .add(BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build())
                 .add(Activation.eluBlock(1f))
                 .add(Dropout.builder().optRate(0.3f).build())
