@@ -29,7 +29,7 @@ import java.util.function.LongFunction;
  * @param source      the declaration, for {@link CompileCost}
  */
 record BenchModel(String name, String title, String dl4jKind, double trainFlop, double inferFlop, LongFunction<Model> lamina,
-        LongFunction<Dl4jNet> dl4j, DjlSeedNet.Factory pytorch, Function<Model, TrainingStep> trainingStep, String interfaceName, String source) {
+        LongFunction<Dl4jNet> dl4j, DjlNet.Factory pytorch, Function<Model, TrainingStep> trainingStep, String interfaceName, String source) {
     /** Adam 1e-3 without clipping, as the DL4J peers train. */
     private static final Function<Model, TrainingStep> ADAM = model -> new TrainingStep(model, new Adam(1e-3));
 
@@ -50,7 +50,7 @@ record BenchModel(String name, String title, String dl4jKind, double trainFlop, 
         Map<String, BenchModel> models = new LinkedHashMap<>();
         // conv1 26x26x32x9, conv2 11x11x64x32x9, fc1 1600x512, logits 512x10: 6.5 MFLOP.
         add(models, new BenchModel("seed", "seed network", "MultiLayerNetwork", 19.5e6, 6.5e6,
-                LaminaSeedNet::create, seed -> Dl4jNet.of(Dl4jSeedNet.create(seed)), DjlSeedNet::create,
+                LaminaSeedNet::create, seed -> Dl4jNet.of(Dl4jSeedNet.create(seed)), DjlNet::seedNet,
                 ADAM, "SeedNet", CompileCost.SEED_NET));
         // The 3x3 convolutions at 28x28 (16 channels), 14x14 (32) and 7x7 (64), the 1x1 projections and
         // the classifier: 25.9 MFLOP.
@@ -60,10 +60,10 @@ record BenchModel(String name, String title, String dl4jKind, double trainFlop, 
         // Per image: patch embedding 16x49x64; per unit the Q, K, V and output projections 4x16x64x64,
         // scores and weighted values 2x16x16x64, MLP 2x16x64x128; the head 64x10: 2.28 M multiply-adds,
         // 4.56 MFLOP. LayerNorm, softmax and GELU are not counted. Trained as `lamina train --model vit`
-        // steps: AdamW (weight decay 0.05), gradients clipped to norm 1 (the schedule costs nothing).
+        // steps: AdamW (weight decay 0.05), gradients clipped to norm 1 (the schedule costs nothing); DjlViT trains the same way.
         add(models, new BenchModel("vit", "MNIST Vision Transformer", "none: DL4J 1.0.0-M2.1 has no comparable"
-                + " ready-made transformer layers, so Lamina runs alone", 13.67e6, 4.56e6, LaminaMnistViT::create,
-                null, null, model -> new TrainingStep(model, AdamW.builder().lr(2e-3).weightDecay(0.05).build(), 1.0),
+                + " ready-made transformer layers", 13.67e6, 4.56e6, LaminaMnistViT::create,
+                null, DjlViT::create, model -> new TrainingStep(model, AdamW.builder().lr(2e-3).weightDecay(0.05).build(), 1.0),
                 "MnistViT", CompileCost.MNIST_VIT));
         return models;
     }

@@ -22,9 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Throughput of one network ({@code --model}: the seed network, the examples' MNIST ResNet, or their
- * MNIST Vision Transformer, which only Lamina runs (DL4J has no comparable ready-made transformer);
- * see {@link BenchModel}) in Lamina, in Deeplearning4j and (seed network only) in PyTorch through DJL
- * ({@link DjlSeedNet}) in one JVM run, each measured the same way, on random MNIST-shaped
+ * MNIST Vision Transformer, which DL4J does not run (it has no comparable ready-made transformer);
+ * see {@link BenchModel}) in Lamina, in Deeplearning4j and (seed network and ViT) in PyTorch through DJL
+ * ({@link DjlNet}, {@link DjlViT}) in one JVM run, each measured the same way, on random MNIST-shaped
  * data ({@code [N, 1, 28, 28]} uniform in [0, 1), random one-hot labels over 10 classes), FLOAT, at
  * each batch size: training steps (forward, loss gradient, backward, Adam 1e-3) and inference
  * forward passes. Each measurement is a warm-up, then repeated timed windows of at least
@@ -87,7 +87,9 @@ public final class Benchmark {
                 throw new IllegalArgumentException("--only dl4j: DL4J has no " + model.title() + " (" + model.dl4jKind()
                         + ")");
             }
-            only = only.equals("all") && model.hasPytorch() ? "all" : "lamina";
+        }
+        if (!model.hasPytorch() && only.equals("pytorch")) {
+            throw new IllegalArgumentException("--only pytorch: the benchmark has no PyTorch " + model.title());
         }
         boolean runLamina = only.equals("all") || only.equals("lamina");
         boolean runDl4j = model.hasDl4j() && (only.equals("all") || only.equals("dl4j"));
@@ -97,8 +99,9 @@ public final class Benchmark {
         boolean useHelpers = model.hasDl4j() && (helpers.equals("on") || (helpers.equals("auto") && oneDnnNatives));
 
         // PyTorch first: its version goes into the header, and its natives load before the timing starts.
-        String pytorch = runPytorch ? DjlSeedNet.describe() : null;
-        System.out.printf(Locale.ROOT, (model.hasDl4j() ? "Lamina vs DL4J 1.0.0-M2.1" : "Lamina only")
+        String pytorch = runPytorch ? DjlNet.describe() : null;
+        System.out.printf(Locale.ROOT, (model.hasDl4j() ? "Lamina vs DL4J 1.0.0-M2.1"
+                        : pytorch != null ? "Lamina" : "Lamina only")
                 + (pytorch != null ? " vs " + pytorch : "")
                 + ", %s, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
                         + "OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, java %s; fused kernels: %s%n",
@@ -151,10 +154,11 @@ public final class Benchmark {
             peakKb.put("dl4j", vmHwmKb());
         }
         if (runPytorch) {
+            printParameterCounts(model);
             for (int batch : batches) {
                 Data data = Data.random(batch, 1);
                 for (boolean training : new boolean[] {true, false}) {
-                    try (DjlSeedNet net = model.pytorch().create(batch, data.features(), data.labels())) {
+                    try (DjlNet net = model.pytorch().create(batch, data.features(), data.labels())) {
                         rows.add(new Row(training ? "train" : "infer", batch, "pytorch",
                                 time(warmup, windows, window, batch, training ? net::fit : net::infer)));
                     }
@@ -355,13 +359,36 @@ public final class Benchmark {
         return Path.of("results.csv");
     }
 
+    /**
+     * Prints the trainable scalars of Lamina's model and of its PyTorch peer, which must be equal (same
+     * architecture).
+     *
+     * @throws IllegalStateException if they differ
+     */
+    private static void printParameterCounts(BenchModel model) {
+        long lamina = 0;
+        for (dev.lamina.runtime.model.Parameter p : model.lamina().apply(42).parameters()) {
+            lamina += p.value().length();
+        }
+        Data data = Data.random(2, 1);
+        long pytorch;
+        try (DjlNet net = model.pytorch().create(2, data.features(), data.labels())) {
+            pytorch = net.parameterCount();
+        }
+        System.out.printf(Locale.ROOT, "parameters: lamina %,d, pytorch %,d%n", lamina, pytorch);
+        if (lamina != pytorch) {
+            throw new IllegalStateException("the PyTorch " + model.title() + " has " + pytorch
+                    + " parameters, Lamina's " + lamina + ": not the same architecture");
+        }
+    }
+
     private static final String USAGE = "usage: Benchmark [--model " + String.join("|", BenchModel.ALL.keySet())
             + "] [--only lamina|dl4j|pytorch] [--batches 32,128] [--windows 5] [--window 2] [--warmup 3]"
             + " [--dl4j-helpers auto|on|off] [--no-compile] [--profile] [--results FILE]\n"
             + "  --model: the network (default " + BenchModel.ALL.keySet().iterator().next() + "); one per run\n"
             + "  natives: the class path's (-Pbench: oneDNN, Lamina's default; -Pbench,stock: stock linux-x86_64);\n"
             + "  --dl4j-helpers auto: DL4J's oneDNN helpers on exactly when the natives have oneDNN\n"
-            + "  --only pytorch: PyTorch through DJL (seed network only)\n"
+            + "  --only pytorch: PyTorch through DJL (seed network and vit)\n"
             + "  --profile: then Lamina's time per layer and pass, GFLOP/s and GB/s\n"
             + "  --results: the CSV of the table (default bench/target/results.csv)";
     private static final List<String> VALUED = List.of("model", "only", "batches", "windows", "window", "warmup",
