@@ -202,6 +202,7 @@ final class TrainCommand implements Callable<Integer> {
             checkpoint.restoreInto(model, opt, resume);
         }
         Path dir = outputDir != null ? outputDir : newRunDirectory(Path.of("runs"));
+        String noHistory = checkpoint == null ? null : checkResumedHistory(dir, checkpoint.position().epoch());
         Files.createDirectories(dir);
 
         out.println("Lamina " + network.title() + " (generated at compile time from " + network.source() + "):");
@@ -216,6 +217,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " faster on 2 cores (bin/lamina and mvn -Ptrain set it).");
         }
 
+        if (noHistory != null) {
+            out.println(noHistory);
+        }
         TrainingListener progress = ProgressBarReport.forConsole(out);
         EpochCheckpoints checkpoints = new EpochCheckpoints(model, opt, dir);
         // A resumed run keeps its history: the file is read, and rewritten, only once the checkpoint is accepted.
@@ -230,6 +234,7 @@ final class TrainCommand implements Callable<Integer> {
                 .batchSize(batchSize)
                 .seed(seed)
                 .progress(progress)
+                .listener(new AbandonedCheckpoints(dir, out))
                 .listener(checkpoints)
                 .listener(metrics)
                 .listener(curves);
@@ -348,6 +353,74 @@ final class TrainCommand implements Callable<Integer> {
                     + " training images, but this one has --seed " + seed + ", --batch-size " + batchSize + " and "
                     + trainSize + " training images; give the options of that run (--train-examples "
                     + saved.examples() + " for its images)");
+        }
+    }
+
+    /**
+     * A resumed run's {@code metrics.csv} starts with the rows of the epochs its checkpoint finished,
+     * from the output directory's {@code metrics.csv} or else the one beside the checkpoint; those rows
+     * must be exactly epochs 1 to {@code epoch}, or the history would mix runs or skip epochs silently.
+     *
+     * @return a note to print when there are no earlier rows at all, else null
+     * @throws ParameterException (exit code 2) when the earlier rows are not epochs 1 to {@code epoch}
+     */
+    private String checkResumedHistory(Path dir, int epoch) throws IOException {
+        Path file = dir.resolve("metrics.csv");
+        Path source = MetricsCsv.historySource(file, resumedRunMetrics());
+        if (source == null) {
+            return epoch == 0 ? null : "Note: no metrics.csv holds the rows of epochs 1 to " + epoch + " of the run"
+                    + " resumed (none in " + dir + " or beside " + resume + "); " + file + " starts at epoch "
+                    + (epoch + 1) + ".";
+        }
+        Optional<String> problem = MetricsCsv.historyProblem(source, epoch);
+        if (problem.isPresent()) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + " finished epoch " + epoch
+                    + ", but its history is not whole: " + problem.get() + " (rows of another run, or of a resume"
+                    + " from another epoch); move " + source + " aside to start " + file + " at epoch " + (epoch + 1)
+                    + " without earlier rows, or give -o a new directory with the checkpoint's own metrics.csv"
+                    + " beside it");
+        }
+        return null;
+    }
+
+    /**
+     * When a run resumes at epoch E into a directory holding checkpoints of later epochs (of the run it
+     * abandons), moves each {@code checkpoint-epoch-N.lamina}, N &gt; E, aside to
+     * {@code checkpoint-epoch-N-before-resume-at-epoch-E.lamina} as {@link MetricsCsv} does with the
+     * rows, so that no checkpoint of the old branch sits beside the new branch's rows. It runs once the
+     * trainer has accepted the checkpoint.
+     */
+    private final class AbandonedCheckpoints implements TrainingListener {
+        private final Path dir;
+        private final PrintStream out;
+
+        AbandonedCheckpoints(Path dir, PrintStream out) {
+            this.dir = dir;
+            this.out = out;
+        }
+
+        @Override
+        public void onResumed(Path checkpoint, TrainingPosition position, int batchCount) {
+            java.util.regex.Pattern name = java.util.regex.Pattern.compile("checkpoint-epoch-(\\d{1,9})\\.lamina");
+            try (var files = Files.list(dir)) {
+                for (Path f : files.sorted().toList()) {
+                    var m = name.matcher(f.getFileName().toString());
+                    if (!m.matches() || Integer.parseInt(m.group(1)) <= position.epoch()
+                            || f.toAbsolutePath().normalize().equals(checkpoint.toAbsolutePath().normalize())) {
+                        continue;
+                    }
+                    String base = "checkpoint-epoch-" + m.group(1) + "-before-resume-at-epoch-" + position.epoch();
+                    Path aside = dir.resolve(base + ".lamina");
+                    for (int i = 2; Files.exists(aside); i++) {
+                        aside = dir.resolve(base + "-" + i + ".lamina");
+                    }
+                    Files.move(f, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    out.println("Moved " + f + ", of the run resumed at epoch " + position.epoch() + ", to " + aside);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("could not move aside the later checkpoints in " + dir + ": "
+                        + e.getMessage(), e);
+            }
         }
     }
 

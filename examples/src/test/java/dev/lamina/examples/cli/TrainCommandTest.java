@@ -127,6 +127,48 @@ class TrainCommandTest {
     }
 
     @Test
+    void aResumeAtAnEarlierEpochMovesLaterCheckpointsAsideAndAGappedHistoryIsRefused(@TempDir Path dir)
+            throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train("train", "--epochs", "3", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);
+        byte[] oldThird = Files.readAllBytes(run.resolve("checkpoint-epoch-3.lamina"));
+
+        // A new branch from epoch 1, two epochs long: epoch 3 of the old branch must not stay beside its rows.
+        Cli branch = train("train", "--epochs", "2", "--batch-size", "32", "-o", run.toString(),
+                "--resume", run.resolve("checkpoint-epoch-1.lamina").toString());
+
+        assertWithMessage("stderr: %s", branch.err).that(branch.exitCode).isEqualTo(0);
+        Path aside = run.resolve("checkpoint-epoch-3-before-resume-at-epoch-1.lamina");
+        assertThat(Files.exists(run.resolve("checkpoint-epoch-3.lamina"))).isFalse();
+        assertThat(Files.readAllBytes(aside)).isEqualTo(oldThird);
+        assertThat(branch.out).contains("Moved " + run.resolve("checkpoint-epoch-3.lamina"));
+        assertThat(Files.readAllLines(run.resolve("metrics-before-resume-at-epoch-1.csv"))).hasSize(1 + 3);
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(1 + 2);
+
+        // Resuming the old branch's epoch 3 finds rows 1-2 of the new branch only: refused, nothing written.
+        Path other = dir.resolve("other");
+        Cli gapped = train("train", "--epochs", "4", "--batch-size", "32", "-o", other.toString(),
+                "--resume", aside.toString());
+
+        assertThat(gapped.exitCode).isEqualTo(2);
+        assertThat(gapped.err).startsWith("error: --resume " + aside + " finished epoch 3, but its history is not whole: "
+                + run.resolve("metrics.csv") + " should hold the rows of epochs 1 to 3 of that run, but holds rows of"
+                + " epochs [1, 2], missing [3]");
+        assertThat(gapped.out).isEmpty();
+        assertThat(Files.exists(other)).isFalse();
+
+        // With the rows moved aside, the resume starts a metrics.csv of its own epochs and says so.
+        Files.move(run.resolve("metrics.csv"), dir.resolve("moved.csv"));
+        Cli fresh = train("train", "--epochs", "4", "--batch-size", "32", "-o", other.toString(),
+                "--resume", aside.toString());
+        assertWithMessage("stderr: %s", fresh.err).that(fresh.exitCode).isEqualTo(0);
+        assertThat(fresh.out).contains("Note: no metrics.csv holds the rows of epochs 1 to 3 of the run resumed");
+        List<String> rows = Files.readAllLines(other.resolve("metrics.csv"));
+        assertThat(rows).hasSize(1 + 1);
+        assertThat(rows.get(1)).startsWith("4,");
+    }
+
+    @Test
     void aRefusedResumeLeavesTheRunDirectoryByteForByte(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         assertThat(train("train", "--epochs", "2", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);
