@@ -331,13 +331,34 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null && !Files.isRegularFile(resume)) {
             problems.add("--resume: no such checkpoint file: " + resume);
         }
-        if (resume == null && outputDir != null && Files.exists(outputDir.resolve("metrics.csv"))) {
+        if (resume == null && outputDir != null && holdsARun(outputDir)) {
             problems.add("-o " + outputDir + " already holds a run (" + outputDir.resolve("metrics.csv")
                     + "), which a new run would overwrite; continue it with --resume " + outputDir
                     + "/checkpoint-epoch-N.lamina, or give another -o");
         }
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+    }
+
+    /**
+     * Whether {@code dir} holds a run a new one would overwrite: a {@code metrics.csv} with an epoch row
+     * (or one that is not a metrics file), or a checkpoint. A run that stopped in its first epoch (e.g. it
+     * diverged) leaves a header-only {@code metrics.csv} and no checkpoint: nothing to lose, so the
+     * directory can be used again.
+     */
+    private static boolean holdsARun(Path dir) {
+        Path metrics = dir.resolve("metrics.csv");
+        if (!Files.exists(metrics)) {
+            return false;
+        }
+        try (var files = Files.list(dir)) {
+            if (files.anyMatch(f -> f.getFileName().toString().matches("checkpoint-epoch-.*\\.lamina"))) {
+                return true;
+            }
+            return !MetricsCsv.read(metrics).isEmpty();
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 
