@@ -155,8 +155,9 @@ final class TrainCommand implements Callable<Integer> {
     double minDelta;
 
     @Option(names = "--resume", paramLabel = "FILE",
-            description = "Continue the run that wrote this checkpoint, up to --epochs in total. Give the same"
-                    + " --seed, --batch-size, --optimizer and --train-examples as that run (and the same --lr and"
+            description = "Continue the run that wrote this checkpoint, up to --epochs in total. --seed,"
+                    + " --batch-size and --train-examples default to that run's (recorded in the checkpoint); give"
+                    + " the same --optimizer and --test-examples as that run (and the same --lr and"
                     + " schedule options: the schedule continues from the checkpoint's step count; a larger --epochs"
                     + " stretches the cosine from there on). With -o set to that"
                     + " run's directory, the new epochs' rows are appended to its metrics.csv (kept as it is if the"
@@ -185,6 +186,9 @@ final class TrainCommand implements Callable<Integer> {
         validate();
         // A resumed run is of the checkpoint's model, which --model, when given, must name.
         Checkpoint checkpoint = resume == null ? null : CheckpointFile.read(resume);
+        if (checkpoint != null) {
+            takeSettingsFrom(checkpoint.position());
+        }
         MnistModels.Entry network = resume == null ? modelOption.resolve(spec.commandLine())
                 : modelOption.forCheckpoint(checkpoint, resume, spec.commandLine());
         Mnist loaded = data.load(mnist);
@@ -359,6 +363,24 @@ final class TrainCommand implements Callable<Integer> {
             return !MetricsCsv.read(metrics).isEmpty();
         } catch (IOException | RuntimeException e) {
             return true;
+        }
+    }
+
+    /**
+     * A resumed run takes the settings its checkpoint records (seed, batch size, training-set size) for
+     * the options not given; given ones must match, which {@link #checkResumedRun} checks. The
+     * checkpoint does not record the test-set size, so {@code --test-examples} is not checked.
+     */
+    private void takeSettingsFrom(TrainingPosition saved) {
+        var given = spec.commandLine().getParseResult();
+        if (!given.hasMatchedOption("--seed")) {
+            seed = saved.seed();
+        }
+        if (!given.hasMatchedOption("--batch-size")) {
+            batchSize = saved.batchSize();
+        }
+        if (trainExamples == null) {
+            trainExamples = saved.examples();
         }
     }
 

@@ -169,6 +169,31 @@ class TrainCommandTest {
     }
 
     @Test
+    void aResumeTakesTheSettingsItsCheckpointRecordsUnlessGivenOtherwise(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train("train", "--epochs", "1", "--batch-size", "16", "--seed", "7", "--train-examples", "40",
+                "-o", run.toString()).exitCode).isEqualTo(0);
+        Path first = run.resolve("checkpoint-epoch-1.lamina");
+
+        Cli resumed = train("train", "--epochs", "2", "-o", run.toString(), "--resume", first.toString());
+
+        assertWithMessage("stderr: %s", resumed.err).that(resumed.exitCode).isEqualTo(0);
+        assertThat(resumed.out).contains("Training on 40 images, testing on 32; 2 epoch(s), batch 16,");
+        assertThat(resumed.out).contains("seed 7");
+        var position = CheckpointFile.read(run.resolve("checkpoint-epoch-2.lamina")).position();
+        assertThat(position.examples()).isEqualTo(40);
+        assertThat(position.batchSize()).isEqualTo(16);
+        assertThat(position.seed()).isEqualTo(7);
+
+        // A value given explicitly that differs from the checkpoint's is still an error naming both.
+        Cli other = train("train", "--epochs", "3", "--train-examples", "48", "-o", dir.resolve("x").toString(),
+                "--resume", first.toString());
+        assertThat(other.exitCode).isEqualTo(2);
+        assertThat(other.err).contains("continues a run with --seed 7, --batch-size 16 and 40 training images, but"
+                + " this one has --seed 7, --batch-size 16 and 48 training images");
+    }
+
+    @Test
     void aRefusedResumeLeavesTheRunDirectoryByteForByte(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         assertThat(train("train", "--epochs", "2", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);
