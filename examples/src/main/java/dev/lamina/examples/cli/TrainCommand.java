@@ -332,8 +332,10 @@ final class TrainCommand implements Callable<Integer> {
         if (modelOption.problem() != null) {
             problems.add(modelOption.problem());
         }
-        if (resume != null && !Files.isRegularFile(resume)) {
-            problems.add("--resume: no such checkpoint file: " + resume);
+        // A missing --resume file, or a directory, is reported by the checkpoint reader as for `evaluate`.
+        if (outputDir != null && Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+            problems.add("-o " + outputDir + " is a file, not a directory; give a directory for the run's files"
+                    + " (a new one is created)");
         }
         if (resume == null && outputDir != null && holdsARun(outputDir)) {
             problems.add("-o " + outputDir + " already holds a run (" + outputDir.resolve("metrics.csv")

@@ -194,6 +194,27 @@ class TrainCommandTest {
     }
 
     @Test
+    void aResumeFromADirectoryOrMissingFileFailsAsEvaluateDoesAndAFileAsOutputDirIsNamedAsSuch(@TempDir Path dir)
+            throws Exception {
+        for (Path bad : List.of(dir, dir.resolve("absent.lamina"))) {
+            Cli train = train("train", "--epochs", "1", "-o", dir.resolve("out").toString(), "--resume", bad.toString());
+            Cli evaluate = Cli.run("evaluate", "--checkpoint", bad.toString());
+
+            assertWithMessage("%s", bad).that(train.exitCode).isEqualTo(evaluate.exitCode);
+            assertWithMessage("%s", bad).that(train.err).isEqualTo(evaluate.err);
+            assertWithMessage("%s", bad).that(train.err).startsWith("error: " + bad + ": ");
+        }
+        assertThat(train("train", "-o", dir.resolve("out").toString(), "--resume", dir.toString()).err)
+                .contains("is a directory, not a checkpoint file");
+
+        Path file = Files.writeString(dir.resolve("afile"), "notes\n");
+        Cli cli = train("train", "--epochs", "1", "-o", file.toString());
+        assertThat(cli.exitCode).isEqualTo(2);
+        assertThat(cli.err).startsWith("error: -o " + file + " is a file, not a directory;");
+        assertThat(Files.readString(file)).isEqualTo("notes\n");
+    }
+
+    @Test
     void aRefusedResumeLeavesTheRunDirectoryByteForByte(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         assertThat(train("train", "--epochs", "2", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);
