@@ -46,7 +46,10 @@ import picocli.CommandLine.Spec;
  * {@code checkpoint-epoch-N.lamina} per epoch. Each epoch writes its checkpoint first, then its row,
  * then the curves, each file atomically. {@code --resume} into the run's own directory keeps the
  * earlier rows and appends the new ones; into another directory it copies the earlier rows from the
- * checkpoint's {@code metrics.csv}.
+ * checkpoint's {@code metrics.csv}. Those rows must be exactly epochs 1 to the checkpoint's epoch (else
+ * the resume is refused, exit code 2, naming the missing epochs; with no such file at all it starts at
+ * the next epoch and says so), and checkpoints of later epochs in the output directory, of the run the
+ * resume abandons, are moved aside to {@code checkpoint-epoch-N-before-resume-at-epoch-E.lamina}.
  */
 @Command(name = "train", 
         header = "Train a network on MNIST; write metrics, curves and checkpoints.",
