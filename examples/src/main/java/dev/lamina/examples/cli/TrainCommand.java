@@ -46,7 +46,10 @@ import picocli.CommandLine.Spec;
  * {@code checkpoint-epoch-N.lamina} per epoch. Each epoch writes its checkpoint first, then its row,
  * then the curves, each file atomically. {@code --resume} into the run's own directory keeps the
  * earlier rows and appends the new ones; into another directory it copies the earlier rows from the
- * checkpoint's {@code metrics.csv}.
+ * checkpoint's {@code metrics.csv}. Those rows must be exactly epochs 1 to the checkpoint's epoch (else
+ * the resume is refused, exit code 2, naming the missing epochs; with no such file at all it starts at
+ * the next epoch and says so), and checkpoints of later epochs in the output directory, of the run the
+ * resume abandons, are moved aside to {@code checkpoint-epoch-N-before-resume-at-epoch-E.lamina}.
  */
 @Command(name = "train", 
         header = "Train a network on MNIST; write metrics, curves and checkpoints.",
@@ -155,8 +158,9 @@ final class TrainCommand implements Callable<Integer> {
     double minDelta;
 
     @Option(names = "--resume", paramLabel = "FILE",
-            description = "Continue the run that wrote this checkpoint, up to --epochs in total. Give the same"
-                    + " --seed, --batch-size, --optimizer and --train-examples as that run (and the same --lr and"
+            description = "Continue the run that wrote this checkpoint, up to --epochs in total. --seed,"
+                    + " --batch-size and --train-examples default to that run's (recorded in the checkpoint); give"
+                    + " the same --optimizer and --test-examples as that run (and the same --lr and"
                     + " schedule options: the schedule continues from the checkpoint's step count; a larger --epochs"
                     + " stretches the cosine from there on). With -o set to that"
                     + " run's directory, the new epochs' rows are appended to its metrics.csv (kept as it is if the"
@@ -185,6 +189,9 @@ final class TrainCommand implements Callable<Integer> {
         validate();
         // A resumed run is of the checkpoint's model, which --model, when given, must name.
         Checkpoint checkpoint = resume == null ? null : CheckpointFile.read(resume);
+        if (checkpoint != null) {
+            takeSettingsFrom(checkpoint.position());
+        }
         MnistModels.Entry network = resume == null ? modelOption.resolve(spec.commandLine())
                 : modelOption.forCheckpoint(checkpoint, resume, spec.commandLine());
         Mnist loaded = data.load(mnist);
@@ -202,6 +209,7 @@ final class TrainCommand implements Callable<Integer> {
             checkpoint.restoreInto(model, opt, resume);
         }
         Path dir = outputDir != null ? outputDir : newRunDirectory(Path.of("runs"));
+        String noHistory = checkpoint == null ? null : checkResumedHistory(dir, checkpoint.position().epoch());
         Files.createDirectories(dir);
 
         out.println("Lamina " + network.title() + " (generated at compile time from " + network.source() + "):");
@@ -216,6 +224,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " faster on 2 cores (bin/lamina and mvn -Ptrain set it).");
         }
 
+        if (noHistory != null) {
+            out.println(noHistory);
+        }
         TrainingListener progress = ProgressBarReport.forConsole(out);
         EpochCheckpoints checkpoints = new EpochCheckpoints(model, opt, dir);
         // A resumed run keeps its history: the file is read, and rewritten, only once the checkpoint is accepted.
@@ -230,6 +241,7 @@ final class TrainCommand implements Callable<Integer> {
                 .batchSize(batchSize)
                 .seed(seed)
                 .progress(progress)
+                .listener(new AbandonedCheckpoints(dir, out))
                 .listener(checkpoints)
                 .listener(metrics)
                 .listener(curves);
@@ -323,16 +335,57 @@ final class TrainCommand implements Callable<Integer> {
         if (modelOption.problem() != null) {
             problems.add(modelOption.problem());
         }
-        if (resume != null && !Files.isRegularFile(resume)) {
-            problems.add("--resume: no such checkpoint file: " + resume);
+        // A missing --resume file, or a directory, is reported by the checkpoint reader as for `evaluate`.
+        if (outputDir != null && Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+            problems.add("-o " + outputDir + " is a file, not a directory; give a directory for the run's files"
+                    + " (a new one is created)");
         }
-        if (resume == null && outputDir != null && Files.exists(outputDir.resolve("metrics.csv"))) {
+        if (resume == null && outputDir != null && holdsARun(outputDir)) {
             problems.add("-o " + outputDir + " already holds a run (" + outputDir.resolve("metrics.csv")
                     + "), which a new run would overwrite; continue it with --resume " + outputDir
                     + "/checkpoint-epoch-N.lamina, or give another -o");
         }
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+    }
+
+    /**
+     * Whether {@code dir} holds a run a new one would overwrite: a {@code metrics.csv} with an epoch row
+     * (or one that is not a metrics file), or a checkpoint. A run that stopped in its first epoch (e.g. it
+     * diverged) leaves a header-only {@code metrics.csv} and no checkpoint: nothing to lose, so the
+     * directory can be used again.
+     */
+    private static boolean holdsARun(Path dir) {
+        Path metrics = dir.resolve("metrics.csv");
+        if (!Files.exists(metrics)) {
+            return false;
+        }
+        try (var files = Files.list(dir)) {
+            if (files.anyMatch(f -> f.getFileName().toString().matches("checkpoint-epoch-.*\\.lamina"))) {
+                return true;
+            }
+            return !MetricsCsv.read(metrics).isEmpty();
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * A resumed run takes the settings its checkpoint records (seed, batch size, training-set size) for
+     * the options not given; given ones must match, which {@link #checkResumedRun} checks. The
+     * checkpoint does not record the test-set size, so {@code --test-examples} is not checked.
+     */
+    private void takeSettingsFrom(TrainingPosition saved) {
+        var given = spec.commandLine().getParseResult();
+        if (!given.hasMatchedOption("--seed")) {
+            seed = saved.seed();
+        }
+        if (!given.hasMatchedOption("--batch-size")) {
+            batchSize = saved.batchSize();
+        }
+        if (trainExamples == null) {
+            trainExamples = saved.examples();
         }
     }
 
@@ -348,6 +401,74 @@ final class TrainCommand implements Callable<Integer> {
                     + " training images, but this one has --seed " + seed + ", --batch-size " + batchSize + " and "
                     + trainSize + " training images; give the options of that run (--train-examples "
                     + saved.examples() + " for its images)");
+        }
+    }
+
+    /**
+     * A resumed run's {@code metrics.csv} starts with the rows of the epochs its checkpoint finished,
+     * from the output directory's {@code metrics.csv} or else the one beside the checkpoint; those rows
+     * must be exactly epochs 1 to {@code epoch}, or the history would mix runs or skip epochs silently.
+     *
+     * @return a note to print when there are no earlier rows at all, else null
+     * @throws ParameterException (exit code 2) when the earlier rows are not epochs 1 to {@code epoch}
+     */
+    private String checkResumedHistory(Path dir, int epoch) throws IOException {
+        Path file = dir.resolve("metrics.csv");
+        Path source = MetricsCsv.historySource(file, resumedRunMetrics());
+        if (source == null) {
+            return epoch == 0 ? null : "Note: no metrics.csv holds the rows of epochs 1 to " + epoch + " of the run"
+                    + " resumed (none in " + dir + " or beside " + resume + "); " + file + " starts at epoch "
+                    + (epoch + 1) + ".";
+        }
+        Optional<String> problem = MetricsCsv.historyProblem(source, epoch);
+        if (problem.isPresent()) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + " finished epoch " + epoch
+                    + ", but its history is not whole: " + problem.get() + " (rows of another run, or of a resume"
+                    + " from another epoch); move " + source + " aside to start " + file + " at epoch " + (epoch + 1)
+                    + " without earlier rows, or give -o a new directory with the checkpoint's own metrics.csv"
+                    + " beside it");
+        }
+        return null;
+    }
+
+    /**
+     * When a run resumes at epoch E into a directory holding checkpoints of later epochs (of the run it
+     * abandons), moves each {@code checkpoint-epoch-N.lamina}, N &gt; E, aside to
+     * {@code checkpoint-epoch-N-before-resume-at-epoch-E.lamina} as {@link MetricsCsv} does with the
+     * rows, so that no checkpoint of the old branch sits beside the new branch's rows. It runs once the
+     * trainer has accepted the checkpoint.
+     */
+    private final class AbandonedCheckpoints implements TrainingListener {
+        private final Path dir;
+        private final PrintStream out;
+
+        AbandonedCheckpoints(Path dir, PrintStream out) {
+            this.dir = dir;
+            this.out = out;
+        }
+
+        @Override
+        public void onResumed(Path checkpoint, TrainingPosition position, int batchCount) {
+            java.util.regex.Pattern name = java.util.regex.Pattern.compile("checkpoint-epoch-(\\d{1,9})\\.lamina");
+            try (var files = Files.list(dir)) {
+                for (Path f : files.sorted().toList()) {
+                    var m = name.matcher(f.getFileName().toString());
+                    if (!m.matches() || Integer.parseInt(m.group(1)) <= position.epoch()
+                            || f.toAbsolutePath().normalize().equals(checkpoint.toAbsolutePath().normalize())) {
+                        continue;
+                    }
+                    String base = "checkpoint-epoch-" + m.group(1) + "-before-resume-at-epoch-" + position.epoch();
+                    Path aside = dir.resolve(base + ".lamina");
+                    for (int i = 2; Files.exists(aside); i++) {
+                        aside = dir.resolve(base + "-" + i + ".lamina");
+                    }
+                    Files.move(f, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    out.println("Moved " + f + ", of the run resumed at epoch " + position.epoch() + ", to " + aside);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("could not move aside the later checkpoints in " + dir + ": "
+                        + e.getMessage(), e);
+            }
         }
     }
 

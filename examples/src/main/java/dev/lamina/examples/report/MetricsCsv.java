@@ -129,6 +129,48 @@ public final class MetricsCsv implements TrainingListener {
     }
 
     /**
+     * Where a run resumed into {@code file} finds its earlier rows: {@code file} if it exists, else
+     * {@code earlier} if that exists, else null (see {@link #resuming}).
+     *
+     * @param file    the resumed run's {@code metrics.csv}
+     * @param earlier the {@code metrics.csv} beside the checkpoint, or null
+     * @return the file read for the history, or null when there is none
+     */
+    public static Path historySource(Path file, Path earlier) {
+        return Files.exists(file) ? file : earlier != null && Files.exists(earlier) ? earlier : null;
+    }
+
+    /**
+     * Why the rows of {@code source} are not the history of a checkpoint that finished {@code epoch}
+     * epochs: its rows of epochs up to {@code epoch} must be exactly 1, 2, ..., {@code epoch}, in order.
+     *
+     * @param source a {@code metrics.csv}
+     * @param epoch  the epochs the checkpoint had finished
+     * @return the problem, one sentence naming the missing (or repeated, or out of order) epochs, or empty
+     * @throws IOException if {@code source} cannot be read or is not a metrics file; the message names it
+     */
+    public static java.util.Optional<String> historyProblem(Path source, int epoch) throws IOException {
+        List<Integer> kept = new ArrayList<>();
+        for (EpochMetrics m : read(source)) {
+            if (m.epoch() <= epoch) {
+                kept.add(m.epoch());
+            }
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int e = 1; e <= epoch; e++) {
+            expected.add(e);
+        }
+        if (kept.equals(expected)) {
+            return java.util.Optional.empty();
+        }
+        List<Integer> missing = new ArrayList<>(expected);
+        missing.removeAll(kept);
+        return java.util.Optional.of(source + " should hold the rows of epochs 1 to " + epoch + " of that run, but holds "
+                + (kept.isEmpty() ? "none of them" : "rows of epochs " + kept)
+                + (missing.isEmpty() ? "" : ", missing " + missing));
+    }
+
+    /**
      * Reads the earlier rows once the trainer has accepted the checkpoint, keeping those of the epochs
      * it had finished; see {@link #resuming}.
      *
@@ -137,7 +179,7 @@ public final class MetricsCsv implements TrainingListener {
      */
     @Override
     public void onResumed(Path checkpoint, TrainingPosition position, int batchCount) {
-        Path source = Files.exists(file) ? file : earlier != null && Files.exists(earlier) ? earlier : null;
+        Path source = historySource(file, earlier);
         if (source == null) {
             return;
         }

@@ -127,6 +127,94 @@ class TrainCommandTest {
     }
 
     @Test
+    void aResumeAtAnEarlierEpochMovesLaterCheckpointsAsideAndAGappedHistoryIsRefused(@TempDir Path dir)
+            throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train("train", "--epochs", "3", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);
+        byte[] oldThird = Files.readAllBytes(run.resolve("checkpoint-epoch-3.lamina"));
+
+        // A new branch from epoch 1, two epochs long: epoch 3 of the old branch must not stay beside its rows.
+        Cli branch = train("train", "--epochs", "2", "--batch-size", "32", "-o", run.toString(),
+                "--resume", run.resolve("checkpoint-epoch-1.lamina").toString());
+
+        assertWithMessage("stderr: %s", branch.err).that(branch.exitCode).isEqualTo(0);
+        Path aside = run.resolve("checkpoint-epoch-3-before-resume-at-epoch-1.lamina");
+        assertThat(Files.exists(run.resolve("checkpoint-epoch-3.lamina"))).isFalse();
+        assertThat(Files.readAllBytes(aside)).isEqualTo(oldThird);
+        assertThat(branch.out).contains("Moved " + run.resolve("checkpoint-epoch-3.lamina"));
+        assertThat(Files.readAllLines(run.resolve("metrics-before-resume-at-epoch-1.csv"))).hasSize(1 + 3);
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(1 + 2);
+
+        // Resuming the old branch's epoch 3 finds rows 1-2 of the new branch only: refused, nothing written.
+        Path other = dir.resolve("other");
+        Cli gapped = train("train", "--epochs", "4", "--batch-size", "32", "-o", other.toString(),
+                "--resume", aside.toString());
+
+        assertThat(gapped.exitCode).isEqualTo(2);
+        assertThat(gapped.err).startsWith("error: --resume " + aside + " finished epoch 3, but its history is not whole: "
+                + run.resolve("metrics.csv") + " should hold the rows of epochs 1 to 3 of that run, but holds rows of"
+                + " epochs [1, 2], missing [3]");
+        assertThat(gapped.out).isEmpty();
+        assertThat(Files.exists(other)).isFalse();
+
+        // With the rows moved aside, the resume starts a metrics.csv of its own epochs and says so.
+        Files.move(run.resolve("metrics.csv"), dir.resolve("moved.csv"));
+        Cli fresh = train("train", "--epochs", "4", "--batch-size", "32", "-o", other.toString(),
+                "--resume", aside.toString());
+        assertWithMessage("stderr: %s", fresh.err).that(fresh.exitCode).isEqualTo(0);
+        assertThat(fresh.out).contains("Note: no metrics.csv holds the rows of epochs 1 to 3 of the run resumed");
+        List<String> rows = Files.readAllLines(other.resolve("metrics.csv"));
+        assertThat(rows).hasSize(1 + 1);
+        assertThat(rows.get(1)).startsWith("4,");
+    }
+
+    @Test
+    void aResumeTakesTheSettingsItsCheckpointRecordsUnlessGivenOtherwise(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train("train", "--epochs", "1", "--batch-size", "16", "--seed", "7", "--train-examples", "40",
+                "-o", run.toString()).exitCode).isEqualTo(0);
+        Path first = run.resolve("checkpoint-epoch-1.lamina");
+
+        Cli resumed = train("train", "--epochs", "2", "-o", run.toString(), "--resume", first.toString());
+
+        assertWithMessage("stderr: %s", resumed.err).that(resumed.exitCode).isEqualTo(0);
+        assertThat(resumed.out).contains("Training on 40 images, testing on 32; 2 epoch(s), batch 16,");
+        assertThat(resumed.out).contains("seed 7");
+        var position = CheckpointFile.read(run.resolve("checkpoint-epoch-2.lamina")).position();
+        assertThat(position.examples()).isEqualTo(40);
+        assertThat(position.batchSize()).isEqualTo(16);
+        assertThat(position.seed()).isEqualTo(7);
+
+        // A value given explicitly that differs from the checkpoint's is still an error naming both.
+        Cli other = train("train", "--epochs", "3", "--train-examples", "48", "-o", dir.resolve("x").toString(),
+                "--resume", first.toString());
+        assertThat(other.exitCode).isEqualTo(2);
+        assertThat(other.err).contains("continues a run with --seed 7, --batch-size 16 and 40 training images, but"
+                + " this one has --seed 7, --batch-size 16 and 48 training images");
+    }
+
+    @Test
+    void aResumeFromADirectoryOrMissingFileFailsAsEvaluateDoesAndAFileAsOutputDirIsNamedAsSuch(@TempDir Path dir)
+            throws Exception {
+        for (Path bad : List.of(dir, dir.resolve("absent.lamina"))) {
+            Cli train = train("train", "--epochs", "1", "-o", dir.resolve("out").toString(), "--resume", bad.toString());
+            Cli evaluate = Cli.run("evaluate", "--checkpoint", bad.toString());
+
+            assertWithMessage("%s", bad).that(train.exitCode).isEqualTo(evaluate.exitCode);
+            assertWithMessage("%s", bad).that(train.err).isEqualTo(evaluate.err);
+            assertWithMessage("%s", bad).that(train.err).startsWith("error: " + bad + ": ");
+        }
+        assertThat(train("train", "-o", dir.resolve("out").toString(), "--resume", dir.toString()).err)
+                .contains("is a directory, not a checkpoint file");
+
+        Path file = Files.writeString(dir.resolve("afile"), "notes\n");
+        Cli cli = train("train", "--epochs", "1", "-o", file.toString());
+        assertThat(cli.exitCode).isEqualTo(2);
+        assertThat(cli.err).startsWith("error: -o " + file + " is a file, not a directory;");
+        assertThat(Files.readString(file)).isEqualTo("notes\n");
+    }
+
+    @Test
     void aRefusedResumeLeavesTheRunDirectoryByteForByte(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         assertThat(train("train", "--epochs", "2", "--batch-size", "32", "-o", run.toString()).exitCode).isEqualTo(0);

@@ -144,4 +144,26 @@ class TrainEdgesTest {
             assertWithMessage("%s", optimizer).that(Files.exists(run.resolve("checkpoint-epoch-1.lamina"))).isFalse();
         }
     }
+
+    @Test
+    void aDirectoryLeftByARunThatDivergedBeforeItsFirstEpochCanBeUsedAgain(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        Cli diverged = Cli.run(using(MnistModels.builtIn()), "train", "--epochs", "1", "--batch-size", "16",
+                "--lr", "1e6", "-o", run.toString());
+        assertThat(diverged.exitCode).isEqualTo(1);
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(1);
+
+        Cli again = Cli.run(using(MnistModels.builtIn()), "train", "--epochs", "1", "--batch-size", "16",
+                "-o", run.toString());
+
+        assertWithMessage("stderr: %s", again.err).that(again.exitCode).isEqualTo(0);
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSize(2);
+        assertThat(Files.exists(run.resolve("checkpoint-epoch-1.lamina"))).isTrue();
+
+        // Now it holds a run: a third one is refused.
+        Cli third = Cli.run(using(MnistModels.builtIn()), "train", "--epochs", "1", "--batch-size", "16",
+                "-o", run.toString());
+        assertThat(third.exitCode).isEqualTo(2);
+        assertThat(third.err).contains("already holds a run");
+    }
 }
