@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReadmeRecipeTest {
     private static final Path README = Path.of(System.getProperty("lamina.readme"));
     private static final Path IT_PROJECTS = Path.of(System.getProperty("lamina.itProjects"));
-    private static final Pattern RECIPE = Pattern.compile("## Use it in your Maven build\\R+```xml\\R(.*?)```",
+    private static final Pattern RECIPE = Pattern.compile("## Use it in your Maven build\\R.*?```xml\\R(.*?)```",
             Pattern.DOTALL);
 
     @ParameterizedTest

@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
  * non-zero code; never a stack trace.
  */
 @Command(name = "lamina", mixinStandardHelpOptions = true, version = "Lamina 0.1.0",
-        description = {"Train, evaluate and inspect Lamina's seed network (or, with --model resnet,",
-                "a small ResNet) on MNIST, and classify your own images of digits.",
+        description = {"Train, evaluate and inspect Lamina's seed network (or, with --model resnet or",
+                "--model vit, a small ResNet or Vision Transformer) on MNIST, and classify your",
+                "own images of digits.",
                 "",
                 "Start with `train` (an epoch over all 60,000 images takes minutes on a",
                 "laptop). It writes metrics.csv, curves.png and a checkpoint per epoch to",

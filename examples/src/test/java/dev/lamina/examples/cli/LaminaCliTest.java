@@ -20,6 +20,12 @@ class LaminaCliTest {
             assertThat(cli.out).containsMatch("(?m)^  " + command + " ");
         }
         assertThat(cli.out).contains("Exit codes:");
+        // Every built-in network is named, as `--model NAME` takes it.
+        for (String model : MnistModels.builtIn().names()) {
+            assertThat(cli.out).contains(model);
+        }
+        assertThat(cli.out).contains("--model vit");
+        cli.out.lines().forEach(line -> assertWithMessage("--help line").that(line.length()).isAtMost(80));
     }
 
     @Test

@@ -243,4 +243,38 @@ class GeneratedModelPredictionTest {
             }
         }
     }
+
+    @Test
+    void emptyBatchFailsNamingItsShapeInForwardPredictAndPredictClasses() throws Exception {
+        Model regressionModel = create(regression, DataType.FLOAT);
+        Model classifierModel = create(classifier, DataType.FLOAT);
+        INDArray noRows = Nd4j.zeros(DataType.FLOAT, 0, 3);
+        INDArray noImages = Nd4j.zeros(DataType.FLOAT, 0, 1, 5, 5);
+        List<IllegalArgumentException> errors = List.of(
+                assertThrows(IllegalArgumentException.class, () -> regressionModel.forward(noRows, false)),
+                assertThrows(IllegalArgumentException.class, () -> regressionModel.forward(noRows, true)),
+                assertThrows(IllegalArgumentException.class, () -> regressionModel.predict(noRows)),
+                assertThrows(IllegalArgumentException.class, () -> classifierModel.predictClasses(noImages)));
+        for (IllegalArgumentException e : errors) {
+            assertThat(e).hasMessageThat().contains("holds no examples");
+        }
+        assertThat(errors.get(0)).hasMessageThat().contains("[0, 3]");
+        assertThat(errors.get(3)).hasMessageThat().contains("[0, 1, 5, 5]");
+    }
+
+    @Test
+    void oneExampleWithoutItsBatchAxisSuggestsReshape() throws Exception {
+        Model regressionModel = create(regression, DataType.FLOAT);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> regressionModel.predict(Nd4j.zeros(DataType.FLOAT, 3)));
+        assertThat(e).hasMessageThat().contains("input.reshape(1, 3)");
+        Model classifierModel = create(classifier, DataType.FLOAT);
+        IllegalArgumentException image = assertThrows(IllegalArgumentException.class,
+                () -> classifierModel.forward(Nd4j.zeros(DataType.FLOAT, 1, 5, 5), false));
+        assertThat(image).hasMessageThat().contains("input.reshape(1, 1, 5, 5)");
+        // A wrong shape that is not one example gets no such hint.
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> regressionModel.predict(Nd4j.zeros(DataType.FLOAT, 2, 4)));
+        assertThat(wrong).hasMessageThat().doesNotContain("reshape");
+    }
 }

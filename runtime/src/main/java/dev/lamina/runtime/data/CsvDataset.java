@@ -223,6 +223,24 @@ public final class CsvDataset {
         return values.stream().sorted(order).toList();
     }
 
+    /** A common separator other than the configured one that {@code field} contains, or null. */
+    private Character otherDelimiter(String field) {
+        for (char candidate : new char[] {';', '\t', '|', ','}) {
+            if (candidate != delimiter && field.indexOf(candidate) >= 0) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(char separator) {
+        return separator == '\t' ? "tabs" : "'" + separator + "'";
+    }
+
+    private static String javaLiteral(char separator) {
+        return separator == '\t' ? "'\\t'" : "'" + separator + "'";
+    }
+
     private Table read() throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setTrim(true)
                 .setIgnoreEmptyLines(true).get();
@@ -232,16 +250,22 @@ public final class CsvDataset {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
                 CSVParser parser = format.parse(reader)) {
             int width = -1;
+            String[] first = null;
             for (CSVRecord record : parser) {
                 String[] fields = record.values();
                 long line = parser.getCurrentLineNumber();
                 if (width < 0) {
                     width = fields.length;
+                    first = fields;
                 } else if (fields.length != width) {
+                    Character other = width == 1 ? otherDelimiter(first[0]) : null;
                     throw new DataFileException(file, "line " + line + " has " + fields.length + " fields but "
                             + (header ? "the header" : "the first row") + " has " + width,
-                            "give every row the same number of fields (quote values that contain '" + delimiter
-                                    + "')");
+                            other != null
+                                    ? "its first line seems separated by " + describe(other) + ", not "
+                                            + describe(delimiter) + ": read it with .delimiter(" + javaLiteral(other) + ")"
+                                    : "give every row the same number of fields (quote values that contain '"
+                                            + delimiter + "')");
                 }
                 if (header && names == null) {
                     names = Arrays.asList(fields);

@@ -16,8 +16,9 @@ import java.util.Optional;
  * module ({@code --add-modules jdk.incubator.vector}) and its preferred float vector holds at least 4
  * lanes. {@code VectorLoops} lives in a source folder of its own ({@code src/main/java-vector}), the only
  * code compiled against the module, and is loaded by name, so a JVM without the module never links
- * it. The choice is logged once at INFO ({@link System.Logger}); without the module the log line is a
- * WARNING that says how to enable it. The system property {@code lamina.vector=false} forces the scalar
+ * it. The choice is logged once ({@link System.Logger}) at DEBUG (java.util.logging's FINE, hidden by
+ * default: a working setup prints nothing); without the module the log line is a WARNING that says how to
+ * enable it, and a module whose preferred vector is too short is reported at INFO. The system property {@code lamina.vector=false} forces the scalar
  * loops.
  *
  * <p>DOUBLE tensors always take scalar loops (in the kernels themselves): they serve gradient checks and
@@ -104,11 +105,11 @@ abstract class FusedLoops {
 
         private static FusedLoops choose() {
             if (!Boolean.parseBoolean(System.getProperty("lamina.vector", "true"))) {
-                LOG.log(System.Logger.Level.INFO, "Lamina kernels: scalar loops (-Dlamina.vector=false)");
+                LOG.log(System.Logger.Level.DEBUG, "Lamina kernels: scalar loops (-Dlamina.vector=false)");
                 return scalar();
             }
             if (VECTOR.isPresent()) {
-                LOG.log(System.Logger.Level.INFO, "Lamina kernels: " + VECTOR.get().description());
+                LOG.log(System.Logger.Level.DEBUG, "Lamina kernels: " + VECTOR.get().description());
                 return VECTOR.get();
             }
             if (vectorModule().isEmpty()) {

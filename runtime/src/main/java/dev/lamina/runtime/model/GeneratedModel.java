@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -287,14 +288,20 @@ public abstract class GeneratedModel implements Model {
      * @return {@code input} itself if it already has the model's type (or holds token ids), else a
      *     copy cast to {@link #dataType()}
      * @throws IllegalArgumentException naming both example shapes if {@code input} is not a batch of
-     *     input examples; naming the type if a model of token ids gets values that are not INT or LONG
-     *     (an id out of range is the embedding kernel's exception, naming the id), or another model gets
+     *     input examples (suggesting {@code reshape(1, ...)} for one example without its batch axis);
+     *     naming the shape if the batch holds no examples ({@code N = 0}); naming the type if a model
+     *     of token ids gets values that are not INT or LONG (an id out of range is the embedding kernel's exception, naming the id), or another model gets
      *     values that are not floating-point (naming the type to pass); naming the layer if a training
      *     pass gives a BatchNorm layer one value per channel (a batch of one example where the layer
      *     normalises one value per example and channel)
      */
     protected final INDArray startForward(INDArray input, boolean training) {
         checkExampleShape("input", input, inputShape);
+        if (input.size(0) == 0) {
+            // ND4J fails inside its ops on an empty array; a clear refusal beats a NullPointerException.
+            throw new IllegalArgumentException("input " + Arrays.toString(input.shape()) + " of " + modelName
+                    + " holds no examples: pass a batch of at least one example (skip empty batches)");
+        }
         if (tokenInput && input.dataType() != DataType.INT32 && input.dataType() != DataType.INT64) {
             throw new IllegalArgumentException("input of " + modelName + " holds " + input.dataType() + " values, but "
                     + modelName + " takes token ids: an INT or LONG array " + Arrays.toString(batchShape(inputShape))
@@ -532,9 +539,14 @@ public abstract class GeneratedModel implements Model {
         }
         if (!matches) {
             long[] actual = Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length);
+            String oneExample = Arrays.equals(shape, Arrays.stream(exampleShape).asLongStream().toArray())
+                    ? "; it has the shape of one example: add the batch axis with " + what + ".reshape(1, "
+                            + Arrays.stream(exampleShape).mapToObj(Integer::toString)
+                                    .collect(Collectors.joining(", ")) + ")"
+                    : "";
             throw new IllegalArgumentException(what + " " + Arrays.toString(shape) + " holds examples of shape "
                     + Arrays.toString(actual) + ", but " + modelName + " expects examples of shape "
-                    + Arrays.toString(exampleShape) + " (shapes without the batch axis)");
+                    + Arrays.toString(exampleShape) + " (shapes without the batch axis)" + oneExample);
         }
     }
 }

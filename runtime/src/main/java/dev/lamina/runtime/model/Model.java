@@ -49,8 +49,8 @@ public interface Model {
      *                 kept for {@link #backward}; false: running statistics, no dropout
      * @return the last layer's raw output (logits for the cross-entropy losses), {@code [N, ...outputShape()]};
      *     {@link #predict} applies the loss's output activation
-     * @throws IllegalArgumentException if {@code input}'s shape does not match {@link #inputShape()}, or
-     *     its type does not fit the model
+     * @throws IllegalArgumentException if {@code input}'s shape does not match {@link #inputShape()}, it
+     *     holds no examples ({@code N = 0}), or its type does not fit the model
      */
     INDArray forward(INDArray input, boolean training);
 

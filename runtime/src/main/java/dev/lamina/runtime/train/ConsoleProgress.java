@@ -15,7 +15,9 @@ import java.util.Objects;
  * batches (epoch, percent, batch, running train loss, images/second, estimated time to the end of the
  * epoch, and the step's learning rate and gradient norm when the trainer reports them), then one line per epoch with its {@link EpochMetrics}, and a line per checkpoint written or
  * resumed. On a terminal the progress line is rewritten in place with {@code \r}; elsewhere (logs, CI,
- * Maven's exec:java without a console) each is printed as its own line, about ten per epoch.
+ * Maven's exec:java without a console) each is printed as its own line, about ten per epoch, except in a
+ * run of more than {@value #LINES_MAX_SHORT_EPOCHS} epochs of fewer than {@value #LINES_MIN_BATCHES}
+ * batches: there the epoch lines are progress enough (100 short epochs would otherwise print ~900 lines).
  */
 public final class ConsoleProgress implements TrainingListener {
     private final PrintStream out;
@@ -60,10 +62,19 @@ public final class ConsoleProgress implements TrainingListener {
         }
     }
 
+    /** Batches from which an epoch is long enough for progress lines of its own (when not rewritten). */
+    public static final int LINES_MIN_BATCHES = 100;
+
+    /** Epochs up to which a run prints progress lines even for short epochs (when not rewritten). */
+    public static final int LINES_MAX_SHORT_EPOCHS = 10;
+
     @Override
     public void onEpochStart(EpochStart start) {
         epochs = start.epochs();
-        progressEvery = Math.max(1, start.batchCount() / 10);
+        boolean manyShortEpochs = start.batchCount() < LINES_MIN_BATCHES && start.epochs() > LINES_MAX_SHORT_EPOCHS;
+        progressEvery = !rewrite && manyShortEpochs
+                ? Integer.MAX_VALUE
+                : Math.max(1, start.batchCount() / 10);
     }
 
     @Override

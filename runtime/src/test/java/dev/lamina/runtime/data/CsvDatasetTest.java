@@ -85,6 +85,25 @@ class CsvDatasetTest {
     }
 
     @Test
+    void aOneFieldHeaderHoldingAnotherSeparatorSuggestsTheDelimiter() throws IOException {
+        Path semicolons = write("semicolons.csv", "size;price\n1,5;2\n");
+        Path tabs = write("tabs.tsv", "size\tprice\n1,5\t2\n");
+        Path pipes = write("pipes.csv", "size|price\n1,5|2\n");
+
+        assertThat(assertThrows(DataFileException.class, () -> CsvDataset.from(semicolons).targets(1).regression()))
+                .hasMessageThat().contains("line 2 has 2 fields but the header has 1");
+        assertThat(assertThrows(DataFileException.class, () -> CsvDataset.from(semicolons).targets(1).regression()))
+                .hasMessageThat().contains("separated by ';', not ',': read it with .delimiter(';')");
+        assertThat(assertThrows(DataFileException.class, () -> CsvDataset.from(tabs).targets(1).regression()))
+                .hasMessageThat().contains("separated by tabs, not ',': read it with .delimiter('\\t')");
+        assertThat(assertThrows(DataFileException.class, () -> CsvDataset.from(pipes).targets(1).regression()))
+                .hasMessageThat().contains(".delimiter('|')");
+        // With the delimiter it suggests, such a file reads.
+        Path dots = write("dots.csv", "size;price\n1.5;2\n");
+        assertThat(CsvDataset.from(dots).delimiter(';').targets("price").regression()).isNotNull();
+    }
+
+    @Test
     void fileAndColumnMistakesNameTheFile() throws IOException {
         Path ragged = write("ragged.csv", "a,b\n1,2\n3\n");
         Path headerOnly = write("header.csv", "a,b\n");

@@ -4,17 +4,30 @@ import static com.google.common.truth.Truth.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The choice {@link FusedLoops} makes when it loads, in JVMs of their own: with and without the Vector
  * API module, and with {@code -Dlamina.vector=false}.
  */
 class FusedLoopsChoiceTest {
+    @TempDir
+    static Path dir;
+
+    /** A java.util.logging configuration that shows FINE records, where the choice is logged. */
+    private static String verboseLogging() throws IOException {
+        Path config = dir.resolve("fine-logging.properties");
+        Files.writeString(config, "handlers=java.util.logging.ConsoleHandler\n.level=ALL\n"
+                + "java.util.logging.ConsoleHandler.level=ALL\n");
+        return "-Djava.util.logging.config.file=" + config;
+    }
+
     /** Prints the loops this JVM runs (loading FusedLoops needs neither ND4J nor its natives). */
     public static void main(String[] args) {
         System.out.println("loops: " + FusedLoops.get().description());
@@ -46,16 +59,25 @@ class FusedLoopsChoiceTest {
     }
 
     @Test
-    void withTheModule_vectorLoopsLoggedOnce() throws Exception {
-        Run run = java("--add-modules", "jdk.incubator.vector");
+    void withTheModule_vectorLoopsLoggedOnceAtFine() throws Exception {
+        Run run = java("--add-modules", "jdk.incubator.vector", verboseLogging());
         assertThat(run.stdout()).contains("loops: Vector API");
         assertThat(run.stderr()).doesNotContain(FusedLoops.HINT);
         assertThat(run.stderr().split("Lamina kernels: ", -1)).hasLength(2);
+        assertThat(run.stderr()).contains("FINE: Lamina kernels: Vector API");
+    }
+
+    @Test
+    void withTheModule_nothingOnStderrByDefault() throws Exception {
+        Run run = java("--add-modules", "jdk.incubator.vector");
+        assertThat(run.stdout()).contains("loops: Vector API");
+        assertThat(run.stderr()).doesNotContain("Lamina kernels");
+        assertThat(run.stderr()).doesNotContain("FusedLoops");
     }
 
     @Test
     void propertyForcesScalarLoops() throws Exception {
-        Run run = java("--add-modules", "jdk.incubator.vector", "-Dlamina.vector=false");
+        Run run = java("--add-modules", "jdk.incubator.vector", "-Dlamina.vector=false", verboseLogging());
         assertThat(run.stdout()).contains("loops: scalar loops");
         assertThat(run.stderr()).contains("-Dlamina.vector=false");
     }

@@ -182,4 +182,32 @@ class TrainingListenerTest {
         assertThat(ConsoleProgress.duration(185)).isEqualTo("3 min 05 s");
         assertThat(ConsoleProgress.duration(3725)).isEqualTo("1 h 02 min");
     }
+
+    /** The lines a ConsoleProgress prints, not rewriting, for the first epoch of {@code batches} batches. */
+    private static List<String> plainLinesOfAnEpoch(int epochs, int batches) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleProgress progress = new ConsoleProgress(new PrintStream(bytes, true,
+                StandardCharsets.UTF_8), false);
+        progress.onEpochStart(new TrainingListener.EpochStart(1, epochs, 0, batches, batches * 8, 8));
+        for (int batch = 1; batch <= batches; batch++) {
+            progress.onBatchEnd(new TrainingListener.BatchProgress(1, epochs, batch, batches, batch * 8L, 0.5, 0.5,
+                    batch, batch * 8L, batch * 0.01));
+        }
+        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void plainProgressLinesExceptInManyShortEpochs() {
+        // The README's houses run, 100 epochs of 10 batches: each epoch's line (onEpochEnd) reports it.
+        assertThat(plainLinesOfAnEpoch(100, 10)).isEmpty();
+        assertThat(plainLinesOfAnEpoch(ConsoleProgress.LINES_MAX_SHORT_EPOCHS + 1,
+                ConsoleProgress.LINES_MIN_BATCHES - 1)).isEmpty();
+        // A few short epochs still show their steps.
+        assertThat(plainLinesOfAnEpoch(ConsoleProgress.LINES_MAX_SHORT_EPOCHS, 4)).hasSize(3);
+        // MNIST's 938 batches of 64: about ten lines (every 93 batches, the last batch left to the epoch line).
+        List<String> mnist = plainLinesOfAnEpoch(100, 938);
+        assertThat(mnist).hasSize(10);
+        assertThat(mnist.get(0)).contains("epoch 1/100   9% (batch 93/938)");
+        assertThat(plainLinesOfAnEpoch(100, ConsoleProgress.LINES_MIN_BATCHES)).hasSize(9);
+    }
 }
