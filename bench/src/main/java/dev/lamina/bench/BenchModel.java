@@ -1,5 +1,8 @@
 package dev.lamina.bench;
 
+import dev.lamina.examples.models.LaminaMnistResNet;
+import dev.lamina.examples.models.LaminaMnistViT;
+import dev.lamina.examples.models.LaminaSeedNet;
 import dev.lamina.runtime.model.Model;
 import dev.lamina.runtime.optim.Adam;
 import dev.lamina.runtime.optim.AdamW;

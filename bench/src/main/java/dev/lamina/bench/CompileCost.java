@@ -24,7 +24,7 @@ import javax.tools.ToolProvider;
 final class CompileCost {
     private CompileCost() {}
 
-    /** The seed network, as {@link SeedNet}. */
+    /** The seed network, as the examples' {@code SeedNet}. */
     static final String SEED_NET = String.join("\n",
             "package bench;",
             "import dev.lamina.dsl.*;",

@@ -24,7 +24,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@link MnistViT} in PyTorch, through DJL's blocks: 7x7 patches ({@code [N, 1, 28, 28]} to 16 tokens
+ * {@link dev.lamina.examples.models.MnistViT} in PyTorch, through DJL's blocks: 7x7 patches ({@code [N, 1, 28, 28]} to 16 tokens
  * {@code [N, 16, 49]}, each in (channel, row, column) order), Dense 64, a learned positional embedding
  * {@code [16, 64]} (N(0, 0.02^2)), four Pre-LN units {@code x + MHA(LN(x))}, {@code x + MLP(LN(x))}
  * (MHA: DJL's {@link ScaledDotProductAttentionBlock}, 4 heads, Q/K/V/output projections with biases, no

@@ -20,8 +20,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The examples' MNIST ResNet ({@code dev.lamina.examples.models.MnistResNet}, copied here as
- * {@link MnistResNet}) as a Deeplearning4j 1.0.0-M2.1 {@code ComputationGraph}, layer for layer:
+ * The examples' MNIST ResNet ({@link dev.lamina.examples.models.MnistResNet}) as a Deeplearning4j 1.0.0-M2.1 {@code ComputationGraph}, layer for layer:
  *
  * <pre>
  * conv1 3x3 16 SAME, no bias; BN; ReLU                               [16, 28, 28]
