@@ -10,7 +10,11 @@ import java.util.List;
  * {@code [N, T, D]} (axis 1) or over the length of a signal {@code [N, C, L]} (axis 2), as the input's
  * layout says; backward reads only the input's shape.
  */
-final class GlobalAvgPool1dEmitter implements LayerEmitter {
+final class GlobalAvgPool1dEmitter extends InputOnlyKernelEmitter {
+
+    GlobalAvgPool1dEmitter() {
+        super(RuntimeTypes.GLOBAL_AVG_POOL1D);
+    }
 
     /** The batch's axis to average: 1 (tokens) for a sequence, 2 (length) for a signal. */
     private static int axis(LayerNode node) {
@@ -30,32 +34,7 @@ final class GlobalAvgPool1dEmitter implements LayerEmitter {
     }
 
     @Override
-    public List<Cache> caches(LayerNode node) {
-        return List.of(new Cache(Role.INPUT, RuntimeTypes.INDARRAY, CacheDocs.of("Input", node, node.input()), null));
-    }
-
-    @Override
-    public CodeBlock forward(LayerContext layer) {
-        return CodeBlock.builder()
-                .addStatement("$T $N = $T.forward($N, $L)", RuntimeTypes.INDARRAY, layer.out(),
-                        RuntimeTypes.GLOBAL_AVG_POOL1D, layer.in(), layer.setting(Hyperparameter.AXIS))
-                .build();
-    }
-
-    @Override
-    public CodeBlock saveForBackward(LayerContext layer) {
-        return CodeBlock.builder().addStatement("$N = $N", layer.field(Role.INPUT), layer.in()).build();
-    }
-
-    @Override
-    public CodeBlock backward(LayerContext layer) {
-        if (layer.dIn() == null) {
-            return CodeBlock.of("");
-        }
-        return CodeBlock.builder()
-                .addStatement("$T $N = $T.backward($N, $N, $L)", RuntimeTypes.INDARRAY, layer.dIn(),
-                        RuntimeTypes.GLOBAL_AVG_POOL1D, layer.field(Role.INPUT), layer.dOut(),
-                        layer.setting(Hyperparameter.AXIS))
-                .build();
+    CodeBlock trailingArguments(LayerContext layer) {
+        return CodeBlock.of(", $L", layer.setting(Hyperparameter.AXIS));
     }
 }

@@ -8,13 +8,21 @@ import java.util.List;
 /**
  * A layer without parameters whose kernel is {@code y = K.forward(x)} and {@code dx = K.backward(x, dy)}:
  * backward reads only the forward input, which the training pass keeps. Flatten and global average
- * pooling.
+ * pooling; a subclass may pass hyperparameter constants after the tensors ({@link #trailingArguments}).
  */
 abstract class InputOnlyKernelEmitter implements LayerEmitter {
     private final ClassName kernel;
 
     InputOnlyKernelEmitter(ClassName kernel) {
         this.kernel = kernel;
+    }
+
+    /**
+     * What both kernel calls take after their tensors, each with its leading comma ({@code , POOL_AXIS});
+     * nothing by default.
+     */
+    CodeBlock trailingArguments(LayerContext layer) {
+        return CodeBlock.of("");
     }
 
     @Override
@@ -25,7 +33,8 @@ abstract class InputOnlyKernelEmitter implements LayerEmitter {
     @Override
     public CodeBlock forward(LayerContext layer) {
         return CodeBlock.builder()
-                .addStatement("$T $N = $T.forward($N)", RuntimeTypes.INDARRAY, layer.out(), kernel, layer.in())
+                .addStatement("$T $N = $T.forward($N$L)", RuntimeTypes.INDARRAY, layer.out(), kernel, layer.in(),
+                        trailingArguments(layer))
                 .build();
     }
 
@@ -40,8 +49,8 @@ abstract class InputOnlyKernelEmitter implements LayerEmitter {
             return CodeBlock.of("");
         }
         return CodeBlock.builder()
-                .addStatement("$T $N = $T.backward($N, $N)", RuntimeTypes.INDARRAY, layer.dIn(), kernel,
-                        layer.field(Role.INPUT), layer.dOut())
+                .addStatement("$T $N = $T.backward($N, $N$L)", RuntimeTypes.INDARRAY, layer.dIn(), kernel,
+                        layer.field(Role.INPUT), layer.dOut(), trailingArguments(layer))
                 .build();
     }
 }
