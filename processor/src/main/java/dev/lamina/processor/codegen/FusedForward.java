@@ -3,17 +3,20 @@ package dev.lamina.processor.codegen;
 import static dev.lamina.processor.codegen.Literals.arguments;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.lamina.processor.ir.LayerSpec;
 import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.plan.Fusion;
 import java.util.List;
+import javax.lang.model.element.Modifier;
 
 /**
  * Writes the forward pass of a planned {@link Fusion}: the fused layers' summaries, one kernel call
  * timed as one profiler entry ({@code afterFusedForward}), then each layer's output taken from the call's
- * result and handed to {@code afterFusedLayer}, so that observers and the non-finite search see every
- * layer as without the fusion.
+ * result (or computed on request) and handed to {@code afterFusedLayer}, so that observers and the
+ * non-finite search see every layer as without the fusion; and the field that keeps the call's result
+ * for the fused backward.
  */
 final class FusedForward {
     private FusedForward() {}
@@ -32,11 +35,6 @@ final class FusedForward {
             layer.node().rewrites().forEach(fact -> method.addComment("$L", fact.comment()));
         }
         method.addComment("$L", fusion.forwardComment());
-        for (LayerContext layer : layers) {
-            if (layer.inBackward()) {
-                saved.add(layer.emitter().saveForBackward(layer));
-            }
-        }
         method.addCode(fusion.accept(new Fusion.Visitor<CodeBlock>() {
             @Override
             public CodeBlock batchNormActivation(Fusion.BatchNormActivation f) {
@@ -46,7 +44,29 @@ final class FusedForward {
         return layers.size();
     }
 
-    /** {@code BatchNormActivation.forward}, then the BatchNorm's, the activation's and the Dropout's outputs. */
+    /**
+     * The field that keeps what {@code fusion}'s forward call returned from the last training forward
+     * pass, for its backward call.
+     */
+    static FieldSpec field(Fusion fusion, ClassLayout layout) {
+        return fusion.accept(new Fusion.Visitor<FieldSpec>() {
+            @Override
+            public FieldSpec batchNormActivation(Fusion.BatchNormActivation f) {
+                return FieldSpec.builder(RuntimeTypes.BATCH_NORM_ACTIVATION_OUTPUTS, layout.fusionField(f),
+                                Modifier.PRIVATE)
+                        .addJavadoc("Input, batch statistics and dropout draw of the fused {@code $L}, kept by the\n",
+                                String.join(" + ", f.layers()))
+                        .addJavadoc("last training forward pass: backward computes the normalised and activated\n")
+                        .addJavadoc("values and the mask again from them instead of keeping three more tensors.\n")
+                        .build();
+            }
+        });
+    }
+
+    /**
+     * {@code BatchNormActivation.forward}, which writes the chain's output only, then each layer's output
+     * for observers: the BatchNorm's (and, before a Dropout, the activation's) computed on request.
+     */
     private static CodeBlock batchNormActivation(Fusion.BatchNormActivation fusion, ClassLayout layout,
             CodeBlock.Builder saved) {
         LayerContext batchNorm = layout.layer(fusion.batchNorm());
@@ -68,7 +88,6 @@ final class FusedForward {
                                 CodeBlock.of("$N", batchNorm.field(Role.RUNNING_VAR)),
                                 batchNorm.setting(Hyperparameter.MOMENTUM),
                                 batchNorm.setting(Hyperparameter.EPSILON),
-                                CodeBlock.of("$N", batchNorm.field(Role.CACHE)),
                                 CodeBlock.of("$N", Members.TRAINING),
                                 CodeBlock.of("$T.$L", RuntimeTypes.BATCH_NORM_ACTIVATION_FUNCTION,
                                         act.function().name()),
@@ -78,15 +97,16 @@ final class FusedForward {
                                 dropout == null ? CodeBlock.of("null") : CodeBlock.of("$N", Members.DROPOUT_RNG)))
                 .add(ProfileHooks.fusedForward(fusion.layers().stream().map(layout::layer).toList(),
                         CodeBlock.of("$N.output()", outputs)))
-                .addStatement("$T $N = $N.normalised()", RuntimeTypes.INDARRAY, batchNorm.out(), outputs)
-                .add(ProfileHooks.fusedLayer(batchNorm))
-                .addStatement("$T $N = $N.activated()", RuntimeTypes.INDARRAY, activation.out(), outputs);
+                .add("// Only the chain's output was written; observers get the others computed when they watch.\n")
+                .add(ProfileHooks.fusedLayer(batchNorm, CodeBlock.of("$N::normalised", outputs)));
         if (dropout != null) {
-            code.add(ProfileHooks.fusedLayer(activation))
-                    .addStatement("$T $N = $N.output()", RuntimeTypes.INDARRAY, dropout.out(), outputs);
-            saved.addStatement("$N = $N.mask()", dropout.field(Role.MASK), outputs);
+            code.add(ProfileHooks.fusedLayer(activation, CodeBlock.of("$N::activated", outputs)));
         }
         LayerContext last = dropout != null ? dropout : activation;
-        return code.add(ProfileHooks.fusedLayer(last)).build();
+        saved.addStatement("$N = $N", layout.fusionField(fusion), outputs);
+        return code
+                .addStatement("$T $N = $N.output()", RuntimeTypes.INDARRAY, last.out(), outputs)
+                .add(ProfileHooks.fusedLayer(last))
+                .build();
     }
 }

@@ -40,6 +40,14 @@ final class ProfileHooks {
         return CodeBlock.builder().addStatement("afterFusedLayer($S, $N)", layer.name(), layer.out()).build();
     }
 
+    /**
+     * After a fused layer whose output the kernel call did not write: observers and the non-finite search
+     * get {@code output}, a {@code Supplier} that computes it only when one of them watches.
+     */
+    static CodeBlock fusedLayer(LayerContext layer, CodeBlock output) {
+        return CodeBlock.builder().addStatement("afterFusedLayer($S, $L)", layer.name(), output).build();
+    }
+
     private static String joinedNames(List<LayerContext> layers) {
         return String.join("+", layers.stream().map(LayerContext::name).toList());
     }

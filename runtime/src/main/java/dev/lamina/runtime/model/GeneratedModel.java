@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -408,6 +409,20 @@ public abstract class GeneratedModel implements Model {
      */
     protected final void afterFusedLayer(String layer, INDArray output) {
         watchLayer(layer, output);
+    }
+
+    /**
+     * As {@link #afterFusedLayer(String, INDArray)} for a fused layer whose output the kernel did not write
+     * (it only computed it on the way to the next layer's): {@code output} computes it, and is called only
+     * while a layer observer or the non-finite search watches this call.
+     *
+     * @param layer  the layer's declared name
+     * @param output computes its output batch
+     */
+    protected final void afterFusedLayer(String layer, Supplier<INDArray> output) {
+        if (watch.get() != null) {
+            watchLayer(layer, output.get());
+        }
     }
 
     /** The non-finite search and the layer observer of {@link #afterLayer(String, INDArray, INDArray)}. */

@@ -172,9 +172,8 @@ class BatchNormActivationTest {
             String name = loops.description() + " ";
             INDArray rm = Nd4j.zeros(type, c).addi(0.2), rv = Nd4j.ones(type, c).muli(1.5);
             INDArray dG = Nd4j.zeros(type, c).addi(0.25), dB = Nd4j.zeros(type, c).subi(0.5);
-            BatchNorm.Cache cache = new BatchNorm.Cache();
             RNG.setSeed(MASK_SEED);
-            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, rm, rv, MOMENTUM, EPS, cache,
+            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, rm, rv, MOMENTUM, EPS,
                     true, f, p, rate, rate > 0 ? RNG : null, loops);
 
             assertClose(name + "output", expected.y(), out.output(), tolerance);
@@ -183,11 +182,17 @@ class BatchNormActivationTest {
             assertThat(rm).isEqualTo(expected.runningMean());
             assertThat(rv).isEqualTo(expected.runningVar());
             assertThat(x).isEqualTo(xBefore);
-            INDArray dx = BatchNormActivation.chainBackward(dy, out.mask(), f, p, out.normalised(), out.activated(),
-                    gamma, cache, dG, dB, loops);
+            INDArray dx = BatchNormActivation.backward(dy, out, gamma, dG, dB);
             assertClose(name + "dx", expected.dx(), dx, 1e3 * tolerance);
             assertClose(name + "dGamma", expected.dGamma(), dG, 1e3 * tolerance);
             assertClose(name + "dBeta", expected.dBeta(), dB, 1e3 * tolerance);
+            // Backward recomputes xHat, z or a and the mask per channel: the same as from the stored tensors.
+            INDArray dG2 = Nd4j.zeros(type, c).addi(0.25), dB2 = Nd4j.zeros(type, c).subi(0.5);
+            INDArray dx2 = BatchNormActivation.chainBackward(dy, out.mask(), f, p, out.normalised(), out.activated(),
+                    gamma, out.cache(), dG2, dB2, loops);
+            assertThat(dx).isEqualTo(dx2);
+            assertThat(dG).isEqualTo(dG2);
+            assertThat(dB).isEqualTo(dB2);
         }
     }
 
@@ -203,7 +208,7 @@ class BatchNormActivationTest {
             RNG.setSeed(MASK_SEED);
             BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta,
                     Nd4j.zeros(DataType.FLOAT, 3), Nd4j.ones(DataType.FLOAT, 3), MOMENTUM, EPS,
-                    new BatchNorm.Cache(), true, Activation.ELU, 1.0, 0.4, RNG, loops);
+                    true, Activation.ELU, 1.0, 0.4, RNG, loops);
             assertThat(out.mask()).isEqualTo(expected);
             // One draw, as Dropout.sampleMask: the generator is where the unfused layers leave it.
             assertThat(RNG.nextLong()).isEqualTo(next);
@@ -225,14 +230,15 @@ class BatchNormActivationTest {
         };
         INDArray rmBefore = rm.dup(), rvBefore = rv.dup();
         for (FusedLoops loops : loops()) {
-            BatchNorm.Cache cache = new BatchNorm.Cache();
-            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, rm, rv, MOMENTUM, EPS, cache,
+            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, rm, rv, MOMENTUM, EPS,
                     false, f, p, rate, RNG, loops);
             assertClose(loops.description() + " z", z, out.normalised(), 1e-6);
             assertClose(loops.description() + " a", a, out.activated(), 2e-6);
             assertThat(out.output()).isSameInstanceAs(out.activated());
             assertThat(out.mask()).isNull();
-            assertThat(cache.xHat).isNull();
+            assertThrows(IllegalStateException.class, out::cache);
+            assertThrows(IllegalStateException.class, () -> BatchNormActivation.backward(x, out, gamma,
+                    Nd4j.zeros(DataType.FLOAT, c), Nd4j.zeros(DataType.FLOAT, c)));
             assertThat(rm).isEqualTo(rmBefore);
             assertThat(rv).isEqualTo(rvBefore);
         }
@@ -247,16 +253,11 @@ class BatchNormActivationTest {
         Supplier<BatchNormActivation.Outputs> forward = () -> {
             RNG.setSeed(MASK_SEED);
             return BatchNormActivation.forward(x, gamma, beta, Nd4j.zeros(DataType.DOUBLE, 2),
-                    Nd4j.ones(DataType.DOUBLE, 2), MOMENTUM, EPS, new BatchNorm.Cache(), true, f, p, rate,
-                    rate > 0 ? RNG : null);
+                    Nd4j.ones(DataType.DOUBLE, 2), MOMENTUM, EPS, true, f, p, rate, rate > 0 ? RNG : null);
         };
-        BatchNorm.Cache cache = new BatchNorm.Cache();
         RNG.setSeed(MASK_SEED);
-        BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, Nd4j.zeros(DataType.DOUBLE, 2),
-                Nd4j.ones(DataType.DOUBLE, 2), MOMENTUM, EPS, cache, true, f, p, rate, rate > 0 ? RNG : null);
         INDArray dGamma = Nd4j.zeros(DataType.DOUBLE, 2), dBeta = Nd4j.zeros(DataType.DOUBLE, 2);
-        INDArray dx = BatchNormActivation.chainBackward(r, out.mask(), f, p, out.normalised(), out.activated(), gamma,
-                cache, dGamma, dBeta);
+        INDArray dx = BatchNormActivation.backward(r, forward.get(), gamma, dGamma, dBeta);
 
         Supplier<Double> loss = () -> weightedSum(forward.get().output(), r);
         assertGradient("dx", dx, numeric(loss, x));

@@ -214,11 +214,11 @@ class FusedLoopsTest {
         double[] invStd = new double[3];
         INDArray[] running = new INDArray[2];
         for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-            BatchNorm.Cache cache = new BatchNorm.Cache();
             INDArray runningMean = Nd4j.zeros(type, 3), runningVar = Nd4j.zeros(type, 3);
-            BatchNormActivation.forward(type == DataType.FLOAT ? x : xd, Nd4j.ones(type, 3), Nd4j.zeros(type, 3),
-                    runningMean, runningVar, 1.0, 1e-12, cache, true, Activation.RELU, 0, 0, null, vector());
-            double[] is = cache.invStd.toDoubleVector();
+            BatchNormActivation.Outputs out = BatchNormActivation.forward(type == DataType.FLOAT ? x : xd,
+                    Nd4j.ones(type, 3), Nd4j.zeros(type, 3), runningMean, runningVar, 1.0, 1e-12, true,
+                    Activation.RELU, 0, 0, null, vector());
+            double[] is = out.cache().invStd.toDoubleVector();
             if (type == DataType.DOUBLE) {
                 System.arraycopy(is, 0, invStd, 0, 3);
                 running[0] = runningMean;
@@ -237,12 +237,10 @@ class FusedLoopsTest {
     private static INDArray[] run(FusedLoops loops, INDArray x, INDArray gamma, INDArray beta, INDArray dy,
             Activation f) {
         org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(5);
-        BatchNorm.Cache cache = new BatchNorm.Cache();
         BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, Nd4j.zeros(DataType.FLOAT, 4),
-                Nd4j.ones(DataType.FLOAT, 4), 0.1, 1e-5, cache, true, f, 0.5, 0.2, rng, loops);
+                Nd4j.ones(DataType.FLOAT, 4), 0.1, 1e-5, true, f, 0.5, 0.2, rng, loops);
         INDArray dGamma = Nd4j.zeros(DataType.FLOAT, 4), dBeta = Nd4j.zeros(DataType.FLOAT, 4);
-        INDArray dx = BatchNormActivation.chainBackward(dy, out.mask(), f, 0.5, out.normalised(), out.activated(),
-                gamma, cache, dGamma, dBeta, loops);
+        INDArray dx = BatchNormActivation.backward(dy, out, gamma, dGamma, dBeta);
         return new INDArray[] {out.normalised(), out.activated(), out.mask(), out.output(), dx, dGamma, dBeta};
     }
 }
