@@ -64,12 +64,14 @@ public final class BatchNormActivation {
 
     /**
      * What {@link #forward} returns and {@link #backward} reads: the chain's output, and what it takes to
-     * compute each fused layer's own output again. Only the output is written by the forward pass; the
-     * BatchNorm's output z, the activation's output a and the Dropout mask are computed again from the
-     * input, the batch statistics and the dropout draw the first time one of them is asked for (by a
-     * layer observer or a test), with the same float operations, so they equal what the pass used. The
-     * backward pass recomputes them per channel in cache-sized runs instead of reading them: the seed
-     * network's first block would otherwise write and read back three more 11 MB tensors per step.
+     * compute each fused layer's own output again. Only the chain's last output is written by the forward
+     * pass (the pooled output when a max pooling ends the chain, else the activation's or Dropout's); the
+     * BatchNorm's output z, the activation's output a, the Dropout mask and, with pooling, the Dropout's
+     * output are computed again from the input, the batch statistics and the dropout draw the first time
+     * one of them is asked for (by a layer observer or a test), with the same float operations, so they
+     * equal what the pass used. The backward pass recomputes them per channel in cache-sized runs instead
+     * of reading them: the seed network's first block would otherwise write and read back three to four
+     * more 11 MB tensors per step.
      *
      * <p>Holds a reference to the input x, which must not change until backward has run. Materialising
      * is synchronized, so observers on several threads see the same arrays.
@@ -84,12 +86,12 @@ public final class BatchNormActivation {
         private final double[] mean, invStd, gamma, beta;
         // Outside training: BatchNorm's running statistics folded into z = x * scale + shift; in training: null.
         private final double[] scale, shift;
-        private final INDArray output;
-        private INDArray normalisedInput, normalised, activated, mask;
+        private final PoolGeometry pool;
+        private INDArray output, pooled, normalisedInput, normalised, activated, mask;
 
         private Outputs(BatchNorm.Channels ch, Activation f, double p, FusedLoops.MaskHash hash, FusedLoops loops,
                 double[] mean, double[] invStd, double[] gamma, double[] beta, double[] scale, double[] shift,
-                INDArray output) {
+                PoolGeometry pool) {
             this.ch = ch;
             this.f = f;
             this.p = p;
@@ -101,16 +103,33 @@ public final class BatchNormActivation {
             this.beta = beta;
             this.scale = scale;
             this.shift = shift;
-            this.output = output;
+            this.pool = pool;
         }
 
         /**
-         * The chain's output: {@code a * mask} with a Dropout in training, else a.
+         * The output of the chain's last elementwise layer: {@code a * mask} with a Dropout in training, else
+         * a. Without pooling, the array the forward pass wrote; with it, computed on the first call.
          *
-         * @return x's shape, the array the forward pass wrote
+         * @return x's shape, the same array on every call
          */
-        public INDArray output() {
+        public synchronized INDArray output() {
+            if (output == null) {
+                // Only a pooled chain leaves it unwritten.
+                INDArray y = Support.newLike(ch.x);
+                new Pass(this, null, null, hash == null ? y : null, null, hash == null ? null : y, null).run();
+                output = y;
+            }
             return output;
+        }
+
+        /**
+         * The max pooling's output, when a {@link PoolGeometry} was given to {@link #forward}: the chain's
+         * output pooled per channel plane, NaN propagating as in {@link MaxPoolPlane}.
+         *
+         * @return {@code [N, C, OH, OW]}, the array the forward pass wrote; null without pooling
+         */
+        public INDArray pooled() {
+            return pooled;
         }
 
         /**
@@ -132,7 +151,7 @@ public final class BatchNormActivation {
          */
         public synchronized INDArray activated() {
             if (hash == null) {
-                return output;
+                return output();
             }
             materialise();
             return activated;
@@ -182,10 +201,10 @@ public final class BatchNormActivation {
             }
             INDArray xHat = Support.newLike(ch.x);
             INDArray a = hash == null ? null : Support.newLike(ch.x), m = hash == null ? null : Support.newLike(ch.x);
-            new Pass(this, xHat, z, a, m, null).run();
+            new Pass(this, xHat, z, a, m, null, null).run();
             normalisedInput = xHat;
             normalised = z;
-            activated = hash == null ? output : a;
+            activated = hash == null ? output() : a;
             mask = m;
         }
     }
@@ -220,13 +239,34 @@ public final class BatchNormActivation {
             INDArray runningVar, double momentum, double eps, boolean training, Activation activation,
             double parameter, double dropRate, Random dropoutRng) {
         return forward(x, gamma, beta, runningMean, runningVar, momentum, eps, training, activation, parameter,
-                dropRate, dropoutRng, FusedLoops.get());
+                dropRate, dropoutRng, null, FusedLoops.get());
     }
 
-    /** {@link #forward} on the given loops (tests compare both implementations). */
+    /**
+     * As {@link #forward(INDArray, INDArray, INDArray, INDArray, INDArray, double, double, boolean, Activation,
+     * double, double, Random)}, followed by a max pooling ({@link MaxPool2d} with geometry {@code pool}) of
+     * each channel plane as it is computed: only the pooled output is written ({@link Outputs#pooled()}),
+     * and {@link #backward} then takes the pooled output's gradient. NaN propagates through the pooling as
+     * in PyTorch's {@code max_pool2d}.
+     *
+     * @param x    {@code [N, C, H, W]}
+     * @param pool the max pooling's window, stride, padding and output size {@code OH x OW}
+     * @return the pooled output {@code [N, C, OH, OW]} (a new array) and what {@link #backward} needs
+     * @throws IllegalArgumentException as the other forward, or if x is not rank 4 or pool does not fit it
+     */
+    public static Outputs forward(INDArray x, INDArray gamma, INDArray beta, INDArray runningMean,
+            INDArray runningVar, double momentum, double eps, boolean training, Activation activation,
+            double parameter, double dropRate, Random dropoutRng, PoolGeometry pool) {
+        Support.checkNotNull(pool, "pool");
+        Pooling.check(x, pool);
+        return forward(x, gamma, beta, runningMean, runningVar, momentum, eps, training, activation, parameter,
+                dropRate, dropoutRng, pool, FusedLoops.get());
+    }
+
+    /** {@link #forward} on the given loops (tests compare both implementations); pool may be null. */
     static Outputs forward(INDArray x, INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar,
             double momentum, double eps, boolean training, Activation activation, double parameter,
-            double dropRate, Random dropoutRng, FusedLoops loops) {
+            double dropRate, Random dropoutRng, PoolGeometry pool, FusedLoops loops) {
         BatchNorm.check(x, gamma, beta);
         BatchNorm.checkRunningStatistics(x, runningMean, runningVar, eps);
         Support.checkNotNull(activation, "activation");
@@ -241,9 +281,14 @@ public final class BatchNormActivation {
                 scale[c] /= Math.sqrt(var[c] + eps);
                 shift[c] -= mean[c] * scale[c];
             }
-            INDArray a = Support.newLike(x);
-            inference(ch, scale, shift, activation, parameter, null, a, loops);
-            return new Outputs(ch, activation, parameter, null, loops, null, null, null, null, scale, shift, a);
+            Outputs out = new Outputs(ch, activation, parameter, null, loops, null, null, null, null, scale, shift,
+                    pool);
+            out.output = Support.newLike(x);
+            inference(ch, scale, shift, activation, parameter, null, out.output, loops);
+            if (pool != null) {
+                out.pooled = MaxPool2d.forward(out.output, pool);
+            }
+            return out;
         }
         long m = BatchNorm.checkTraining(x, momentum);
         FusedLoops.MaskHash hash = null;
@@ -254,9 +299,16 @@ public final class BatchNormActivation {
         }
         double[] mean = new double[ch.c], var = new double[ch.c], invStd = new double[ch.c];
         Outputs out = new Outputs(ch, activation, parameter, hash, loops, mean, invStd, gamma.toDoubleVector(),
-                beta.toDoubleVector(), null, null, Support.newLike(x));
-        // Without a mask the output is a, with one a * mask: y.
-        Pass pass = new Pass(out, null, null, hash == null ? out.output : null, null, hash == null ? null : out.output);
+                beta.toDoubleVector(), null, null, pool);
+        INDArray written;
+        if (pool == null) {
+            written = out.output = Support.newLike(x);
+        } else {
+            written = out.pooled = Support.newArray(x.dataType(), x.size(0), x.size(1), pool.outHeight(), pool.outWidth());
+        }
+        // Without a mask the chain's output is a, with one a * mask: y.
+        Pass pass = pool != null ? new Pass(out, null, null, null, null, null, written)
+                : new Pass(out, null, null, hash == null ? written : null, null, hash == null ? null : written, null);
         pass.statistics(m, eps, var);
         pass.run();
         BatchNorm.updateRunningStatistics(runningMean, runningVar, mean, var, m, momentum);
@@ -266,18 +318,19 @@ public final class BatchNormActivation {
     /**
      * One training pass over a chain's input: with statistics to take, the forward pass (which takes
      * them per channel from the staged values before normalising); else a recomputation of the outputs
-     * from the statistics {@link Outputs} holds. Writes whichever of xHat, z, a, mask and y it was given.
+     * from the statistics {@link Outputs} holds. Writes whichever of xHat, z, a, mask, y and the pooled
+     * output it was given.
      */
     private static final class Pass {
         final BatchNorm.Channels ch;
         final Outputs out;
-        final Buffer x, xHat, z, a, mask, y;
-        final int xOff, hOff, zOff, aOff, maskOff, yOff;
+        final Buffer x, xHat, z, a, mask, y, pooled;
+        final int xOff, hOff, zOff, aOff, maskOff, yOff, pooledOff;
         long m;
         double eps;
         double[] var;
 
-        Pass(Outputs out, INDArray xHat, INDArray z, INDArray a, INDArray mask, INDArray y) {
+        Pass(Outputs out, INDArray xHat, INDArray z, INDArray a, INDArray mask, INDArray y, INDArray pooled) {
             this.out = out;
             this.ch = out.ch;
             this.x = Segments.buffer(ch.x);
@@ -286,12 +339,14 @@ public final class BatchNormActivation {
             this.a = a == null ? null : Segments.buffer(a);
             this.mask = mask == null ? null : Segments.buffer(mask);
             this.y = y == null ? null : Segments.buffer(y);
+            this.pooled = pooled == null ? null : Segments.buffer(pooled);
             xOff = (int) ch.x.offset();
             hOff = xHat == null ? 0 : (int) xHat.offset();
             zOff = z == null ? 0 : (int) z.offset();
             aOff = a == null ? 0 : (int) a.offset();
             maskOff = mask == null ? 0 : (int) mask.offset();
             yOff = y == null ? 0 : (int) y.offset();
+            pooledOff = pooled == null ? 0 : (int) pooled.offset();
         }
 
         /** Makes {@link #run} take the batch statistics over m values per channel first. */
@@ -312,26 +367,38 @@ public final class BatchNormActivation {
         void run() {
             if (ch.x.dataType() == DataType.FLOAT) {
                 runFloat(out.loops);
-            } else {
-                runDouble();
+                return;
             }
+            if (pooled == null) {
+                runDouble(y, yOff);
+                return;
+            }
+            // DOUBLE (gradient checks): the chain's output, then the unfused pooling kernel.
+            INDArray chainOutput = Support.newLike(ch.x);
+            runDouble(Segments.buffer(chainOutput), (int) chainOutput.offset());
+            out.output = chainOutput;
+            ((DoubleBuffer) pooled).put(pooledOff, MaxPool2d.forward(chainOutput, out.pool).ravel().toDoubleVector());
         }
 
         /**
          * Per channel: its values copied to a per-thread heap array once ({@link Staging}), the statistics
          * summed over it ({@link FusedLoops#shiftedSums}) if asked, then one fused loop per run into
-         * per-thread runs, of which the requested ones go back in bulk copies.
+         * per-thread runs, of which the requested ones go back in bulk copies (pooled first, if asked).
          */
         private void runFloat(FusedLoops loops) {
             FloatBuffer xb = (FloatBuffer) x;
             int inner = ch.inner;
             FusedLoops.MaskHash hash = out.hash;
             float p = (float) out.p;
+            PoolGeometry pool = out.pool;
+            int pooledPlane = pool == null ? 0 : pool.outHeight() * pool.outWidth();
+            int height = pool == null ? 0 : (int) ch.x.size(2), width = pool == null ? 0 : (int) ch.x.size(3);
             Parallel.forRange(ch.c, 8L * ch.n * inner * ch.c, (from, to) -> {
                 float[] values = Staging.floats(0, ch.n * inner);
                 float[] hs = Staging.floats(1, inner), zs = Staging.floats(2, inner), as = Staging.floats(3, inner);
                 float[] ms = hash == null ? null : Staging.floats(4, inner);
                 float[] ys = hash == null ? null : Staging.floats(5, inner);
+                float[] ps = pool == null ? null : Staging.floats(6, pooledPlane);
                 double[] sums = new double[2];
                 for (int c = from; c < to; c++) {
                     for (int n = 0; n < ch.n; n++) {
@@ -350,6 +417,10 @@ public final class BatchNormActivation {
                         int at = ch.start(n, c);
                         loops.normaliseActivate(values, n * inner, inner, mu, is, g, b, out.f, p, hs, zs, as, 0,
                                 hash, at, ms, ys);
+                        if (ps != null) {
+                            MaxPoolPlane.forward(hash == null ? as : ys, 0, height, width, pool, ps, 0);
+                            put(pooled, pooledOff + (n * ch.c + c) * pooledPlane, ps, pooledPlane);
+                        }
                         put(xHat, hOff + at, hs, inner);
                         put(z, zOff + at, zs, inner);
                         put(a, aOff + at, as, inner);
@@ -366,10 +437,13 @@ public final class BatchNormActivation {
             }
         }
 
-        /** As {@link #runFloat}, in double, straight from the buffers (the scalar reference for gradient checks). */
-        private void runDouble() {
+        /**
+         * As {@link #runFloat} without pooling, in double, straight from the buffers (the scalar reference
+         * for gradient checks), with the chain's output y written to {@code yb} if not null.
+         */
+        private void runDouble(Buffer yOut, int yAt) {
             DoubleBuffer xb = (DoubleBuffer) x, hb = (DoubleBuffer) xHat, zb = (DoubleBuffer) z,
-                    ab = (DoubleBuffer) a, mb = (DoubleBuffer) mask, yb = (DoubleBuffer) y;
+                    ab = (DoubleBuffer) a, mb = (DoubleBuffer) mask, yb = (DoubleBuffer) yOut;
             FusedLoops.MaskHash hash = out.hash;
             double[] mean = out.mean, invStd = out.invStd, gamma = out.gamma, beta = out.beta;
             Parallel.forRange(ch.c, 8L * ch.n * ch.inner * ch.c, (from, to) -> {
@@ -406,7 +480,7 @@ public final class BatchNormActivation {
                                 mb.put(maskOff + at + k, keep);
                             }
                             if (yb != null) {
-                                yb.put(yOff + at + k, ak * keep);
+                                yb.put(yAt + at + k, ak * keep);
                             }
                         }
                     }
@@ -461,11 +535,13 @@ public final class BatchNormActivation {
 
     /**
      * The chain's backward pass from what {@link #forward} kept: equal to {@link #chainBackward} over the
-     * tensors the unfused kernels keep (for FLOAT bit for bit, on the same loops), but xHat, z or a and
-     * the mask are computed again per channel from x, the batch statistics and the dropout draw, in runs
-     * that stay in cache, so only dy and x are read from memory.
+     * tensors the unfused kernels keep (for FLOAT bit for bit, on the same loops), preceded, for a pooled
+     * chain, by {@link MaxPool2d#backward}; but xHat, z or a, the mask and the pooled run's maxima are
+     * computed again per channel from x, the batch statistics and the dropout draw, in runs that stay in
+     * cache, so only dy and x are read from memory.
      *
-     * @param dy     dL/dy, the chain's output gradient, x's shape
+     * @param dy     dL/dy, the gradient of the chain's output: x's shape, or the pooled output's
+     *               {@code [N, C, OH, OW]} when the forward pass pooled
      * @param saved  the result of the matching training {@link #forward}
      * @param gamma  {@code [C]}, as in the forward pass
      * @param dGamma accumulator {@code [C]}, updated in place
@@ -480,7 +556,17 @@ public final class BatchNormActivation {
             throw new IllegalStateException("backward needs the outputs of a forward pass in training");
         }
         BatchNorm.Channels at = saved.ch;
-        BatchNorm.checkBackward(at.x, gamma, dy, dGamma, dBeta);
+        PoolGeometry pool = saved.pool;
+        if (pool == null) {
+            BatchNorm.checkBackward(at.x, gamma, dy, dGamma, dBeta);
+        } else {
+            Support.checkSameShape(saved.pooled, "the pooled output", dy, "dy");
+            BatchNorm.checkBackward(at.x, gamma, at.x, dGamma, dBeta);
+            if (at.x.dataType() != DataType.FLOAT) {
+                // DOUBLE (gradient checks): the unfused pooling kernel's backward, then the chain's.
+                dy = MaxPool2d.backward(saved.output(), saved.pooled, dy, pool);
+            }
+        }
         if (at.x.dataType() != DataType.FLOAT) {
             return chainBackward(dy, saved.mask(), saved.f, saved.p, saved.normalised(), saved.activated(), gamma,
                     saved.cache(), dGamma, dBeta, saved.loops);
@@ -495,12 +581,15 @@ public final class BatchNormActivation {
         double[] sumG = new double[at.c], sumGXHat = new double[at.c];
         float p = (float) saved.p;
         int inner = at.inner, runs = at.n * inner;
+        int pooledPlane = pool == null ? 0 : pool.outHeight() * pool.outWidth();
+        int height = pool == null ? 0 : (int) at.x.size(2), width = pool == null ? 0 : (int) at.x.size(3);
         long m = runs;
-        Parallel.forRange(at.c, 9L * dy.length(), (from, to) -> {
+        Parallel.forRange(at.c, 9L * at.x.length(), (from, to) -> {
             float[] gs = Staging.floats(0, runs), hs = Staging.floats(1, runs);
             float[] dys = Staging.floats(2, inner), xs = Staging.floats(3, inner), hRun = Staging.floats(4, inner);
             float[] zs = Staging.floats(5, inner), as = Staging.floats(6, inner), ys = Staging.floats(7, inner);
             float[] ms = hash == null ? null : Staging.floats(8, inner);
+            float[] dps = pool == null ? null : Staging.floats(9, pooledPlane);
             // The gate reads z for ReLU and LeakyReLU, a for ELU, as chainBackward's.
             float[] act = saved.f == Activation.ELU ? as : zs;
             double[] sums = new double[2];
@@ -512,9 +601,15 @@ public final class BatchNormActivation {
                 for (int n = 0; n < at.n; n++) {
                     int i = at.start(n, c), o = n * inner;
                     xb.get(xOff + i, xs, 0, inner);
-                    dyb.get(dyOff + i, dys, 0, inner);
                     loops.normaliseActivate(xs, 0, inner, mu, is, gc, bc, saved.f, p, hRun, zs, as, 0, hash, i, ms,
                             ys);
+                    if (dps == null) {
+                        dyb.get(dyOff + i, dys, 0, inner);
+                    } else {
+                        // The pooling's backward on the chain's output run, computed again just above.
+                        dyb.get(dyOff + (n * at.c + c) * pooledPlane, dps, 0, pooledPlane);
+                        MaxPoolPlane.backward(hash == null ? as : ys, 0, height, width, pool, dps, 0, dys, 0);
+                    }
                     System.arraycopy(hRun, 0, hs, o, inner);
                     loops.gateAndSum(dys, ms, act, 0, inner, saved.f, p, hs, o, gs, o, sums);
                 }

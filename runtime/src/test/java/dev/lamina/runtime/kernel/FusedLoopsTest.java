@@ -217,7 +217,7 @@ class FusedLoopsTest {
             INDArray runningMean = Nd4j.zeros(type, 3), runningVar = Nd4j.zeros(type, 3);
             BatchNormActivation.Outputs out = BatchNormActivation.forward(type == DataType.FLOAT ? x : xd,
                     Nd4j.ones(type, 3), Nd4j.zeros(type, 3), runningMean, runningVar, 1.0, 1e-12, true,
-                    Activation.RELU, 0, 0, null, vector());
+                    Activation.RELU, 0, 0, null, null, vector());
             double[] is = out.cache().invStd.toDoubleVector();
             if (type == DataType.DOUBLE) {
                 System.arraycopy(is, 0, invStd, 0, 3);
@@ -238,7 +238,7 @@ class FusedLoopsTest {
             Activation f) {
         org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(5);
         BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, Nd4j.zeros(DataType.FLOAT, 4),
-                Nd4j.ones(DataType.FLOAT, 4), 0.1, 1e-5, true, f, 0.5, 0.2, rng, loops);
+                Nd4j.ones(DataType.FLOAT, 4), 0.1, 1e-5, true, f, 0.5, 0.2, rng, null, loops);
         INDArray dGamma = Nd4j.zeros(DataType.FLOAT, 4), dBeta = Nd4j.zeros(DataType.FLOAT, 4);
         INDArray dx = BatchNormActivation.backward(dy, out, gamma, dGamma, dBeta);
         return new INDArray[] {out.normalised(), out.activated(), out.mask(), out.output(), dx, dGamma, dBeta};
