@@ -313,16 +313,6 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
     private INDArray conv2Input;
 
     /**
-     * Input of {@code pool2}, {@code [N, 16, 4, 4]}, kept by the last training forward pass.
-     */
-    private INDArray pool2Input;
-
-    /**
-     * Output of {@code pool2}, {@code [N, 16, 2, 2]}, kept by the last training forward pass.
-     */
-    private INDArray pool2Output;
-
-    /**
      * Input of {@code flatten}, {@code [N, 16, 2, 2]}, kept by the last training forward pass.
      */
     private INDArray flattenInput;
@@ -338,16 +328,16 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
     private INDArray logitsInput;
 
     /**
-     * Input, batch statistics and dropout draw of the fused {@code bn2 + act2 + drop2}, kept by the
-     * last training forward pass: backward computes the normalised and activated
-     * values and the mask again from them instead of keeping three more tensors.
+     * Input, batch statistics and dropout draw of the fused
+     * {@code bn2 + act2 + drop2 + pool2}, kept by the last training forward pass: backward
+     * computes the fused layers' outputs again from them instead of keeping them.
      */
     private BatchNormActivation.Outputs bn2Fusion;
 
     /**
-     * Input, batch statistics and dropout draw of the fused {@code bn3 + act3 + drop3}, kept by the
-     * last training forward pass: backward computes the normalised and activated
-     * values and the mask again from them instead of keeping three more tensors.
+     * Input, batch statistics and dropout draw of the fused
+     * {@code bn3 + act3 + drop3}, kept by the last training forward pass: backward
+     * computes the fused layers' outputs again from them instead of keeping them.
      */
     private BatchNormActivation.Outputs bn3Fusion;
 
@@ -562,21 +552,19 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // rewrite BatchNormFold: folded into 'conv2' for inference
         // act2: LeakyReLU slope 0.1 -> [N, 16, 4, 4]
         // drop2: Dropout rate 0.25 -> [N, 16, 4, 4]
-        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 in one pass
+        // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
+        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 + pool2 in one pass
         BatchNormActivation.Outputs bn2Fused = BatchNormActivation.forward(conv2Out,
                 bn2Gamma.value(), bn2Beta.value(), bn2RunningMean, bn2RunningVar, BN2_MOMENTUM,
                 BN2_EPSILON, training, BatchNormActivation.Activation.LEAKY_RELU, ACT2_SLOPE,
-                DROP2_RATE, dropoutRng);
-        afterFusedForward("bn2+act2+drop2", bn2Fused.output());
-        // Only the chain's output was written; observers get the others computed when they watch.
+                DROP2_RATE, dropoutRng, POOL2_GEOMETRY);
+        afterFusedForward("bn2+act2+drop2+pool2", conv2Out, bn2Fused.pooled());
+        // Only the chain's last output was written; observers get the others computed when they watch.
         afterFusedLayer("bn2", bn2Fused::normalised);
         afterFusedLayer("act2", bn2Fused::activated);
-        INDArray drop2Out = bn2Fused.output();
-        afterFusedLayer("drop2", drop2Out);
-
-        // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
-        afterLayer("pool2", drop2Out, pool2Out);
+        afterFusedLayer("drop2", bn2Fused::output);
+        INDArray pool2Out = bn2Fused.pooled();
+        afterFusedLayer("pool2", pool2Out);
 
         // flatten: Flatten [16, 2, 2] to [64] -> [N, 64]
         INDArray flattenOut = Flatten.forward(pool2Out);
@@ -597,8 +585,8 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         BatchNormActivation.Outputs bn3Fused = BatchNormActivation.forward(fc1Out, bn3Gamma.value(),
                 bn3Beta.value(), bn3RunningMean, bn3RunningVar, BN3_MOMENTUM, BN3_EPSILON, training,
                 BatchNormActivation.Activation.ELU, ACT3_ALPHA, DROP3_RATE, dropoutRng);
-        afterFusedForward("bn3+act3+drop3", bn3Fused.output());
-        // Only the chain's output was written; observers get the others computed when they watch.
+        afterFusedForward("bn3+act3+drop3", fc1Out, bn3Fused.output());
+        // Only the chain's last output was written; observers get the others computed when they watch.
         afterFusedLayer("bn3", bn3Fused::normalised);
         afterFusedLayer("act3", bn3Fused::activated);
         INDArray drop3Out = bn3Fused.output();
@@ -617,8 +605,6 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
             relu1Output = relu1Out;
             conv2Input = relu1Out;
             bn2Fusion = bn2Fused;
-            pool2Input = drop2Out;
-            pool2Output = pool2Out;
             flattenInput = pool2Out;
             fc1Input = flattenOut;
             bn3Fusion = bn3Fused;
@@ -722,16 +708,13 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         afterBackward("flatten", INPUT_GRADIENT);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
-        afterBackward("pool2", INPUT_GRADIENT);
-
         // drop2: Dropout rate 0.25
         // act2: LeakyReLU slope 0.1
         // bn2: BatchNorm over 16 channels, momentum 0.1, eps 1.0E-5
-        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 in one pass
-        INDArray dConv2Out = BatchNormActivation.backward(dDrop2Out, bn2Fusion, bn2Gamma.value(),
+        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 + pool2 in one pass
+        INDArray dConv2Out = BatchNormActivation.backward(dPool2Out, bn2Fusion, bn2Gamma.value(),
                 bn2Gamma.grad(), bn2Beta.grad());
-        afterBackward("bn2+act2+drop2", INPUT_GRADIENT);
+        afterBackward("bn2+act2+drop2+pool2", INPUT_GRADIENT);
 
         // conv2: Conv2d 8->16, 3x3, stride 1, VALID, no bias
         INDArray dRelu1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,

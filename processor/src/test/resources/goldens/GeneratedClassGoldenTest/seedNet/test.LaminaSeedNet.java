@@ -248,29 +248,9 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
     private INDArray conv1Input;
 
     /**
-     * Input of {@code pool1}, {@code [N, 32, 26, 26]}, kept by the last training forward pass.
-     */
-    private INDArray pool1Input;
-
-    /**
-     * Output of {@code pool1}, {@code [N, 32, 13, 13]}, kept by the last training forward pass.
-     */
-    private INDArray pool1Output;
-
-    /**
      * Input of {@code conv2}, {@code [N, 32, 13, 13]}, kept by the last training forward pass.
      */
     private INDArray conv2Input;
-
-    /**
-     * Input of {@code pool2}, {@code [N, 64, 11, 11]}, kept by the last training forward pass.
-     */
-    private INDArray pool2Input;
-
-    /**
-     * Output of {@code pool2}, {@code [N, 64, 5, 5]}, kept by the last training forward pass.
-     */
-    private INDArray pool2Output;
 
     /**
      * Input of {@code flatten}, {@code [N, 64, 5, 5]}, kept by the last training forward pass.
@@ -298,16 +278,16 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
     private INDArray logitsInput;
 
     /**
-     * Input, batch statistics and dropout draw of the fused {@code bn1 + act1 + drop1}, kept by the
-     * last training forward pass: backward computes the normalised and activated
-     * values and the mask again from them instead of keeping three more tensors.
+     * Input, batch statistics and dropout draw of the fused
+     * {@code bn1 + act1 + drop1 + pool1}, kept by the last training forward pass: backward
+     * computes the fused layers' outputs again from them instead of keeping them.
      */
     private BatchNormActivation.Outputs bn1Fusion;
 
     /**
-     * Input, batch statistics and dropout draw of the fused {@code bn2 + act2 + drop2}, kept by the
-     * last training forward pass: backward computes the normalised and activated
-     * values and the mask again from them instead of keeping three more tensors.
+     * Input, batch statistics and dropout draw of the fused
+     * {@code bn2 + act2 + drop2 + pool2}, kept by the last training forward pass: backward
+     * computes the fused layers' outputs again from them instead of keeping them.
      */
     private BatchNormActivation.Outputs bn2Fusion;
 
@@ -476,21 +456,19 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // rewrite BatchNormFold: folded into 'conv1' for inference
         // act1: ELU alpha 1.0 -> [N, 32, 26, 26]
         // drop1: Dropout rate 0.2 -> [N, 32, 26, 26]
-        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 in one pass
+        // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
+        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 + pool1 in one pass
         BatchNormActivation.Outputs bn1Fused = BatchNormActivation.forward(conv1Out,
                 bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_MOMENTUM,
                 BN1_EPSILON, training, BatchNormActivation.Activation.ELU, ACT1_ALPHA, DROP1_RATE,
-                dropoutRng);
-        afterFusedForward("bn1+act1+drop1", bn1Fused.output());
-        // Only the chain's output was written; observers get the others computed when they watch.
+                dropoutRng, POOL1_GEOMETRY);
+        afterFusedForward("bn1+act1+drop1+pool1", conv1Out, bn1Fused.pooled());
+        // Only the chain's last output was written; observers get the others computed when they watch.
         afterFusedLayer("bn1", bn1Fused::normalised);
         afterFusedLayer("act1", bn1Fused::activated);
-        INDArray drop1Out = bn1Fused.output();
-        afterFusedLayer("drop1", drop1Out);
-
-        // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
-        INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_GEOMETRY);
-        afterLayer("pool1", drop1Out, pool1Out);
+        afterFusedLayer("drop1", bn1Fused::output);
+        INDArray pool1Out = bn1Fused.pooled();
+        afterFusedLayer("pool1", pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
@@ -503,21 +481,19 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // rewrite BatchNormFold: folded into 'conv2' for inference
         // act2: ELU alpha 1.0 -> [N, 64, 11, 11]
         // drop2: Dropout rate 0.3 -> [N, 64, 11, 11]
-        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 in one pass
+        // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
+        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 + pool2 in one pass
         BatchNormActivation.Outputs bn2Fused = BatchNormActivation.forward(conv2Out,
                 bn2Gamma.value(), bn2Beta.value(), bn2RunningMean, bn2RunningVar, BN2_MOMENTUM,
                 BN2_EPSILON, training, BatchNormActivation.Activation.ELU, ACT2_ALPHA, DROP2_RATE,
-                dropoutRng);
-        afterFusedForward("bn2+act2+drop2", bn2Fused.output());
-        // Only the chain's output was written; observers get the others computed when they watch.
+                dropoutRng, POOL2_GEOMETRY);
+        afterFusedForward("bn2+act2+drop2+pool2", conv2Out, bn2Fused.pooled());
+        // Only the chain's last output was written; observers get the others computed when they watch.
         afterFusedLayer("bn2", bn2Fused::normalised);
         afterFusedLayer("act2", bn2Fused::activated);
-        INDArray drop2Out = bn2Fused.output();
-        afterFusedLayer("drop2", drop2Out);
-
-        // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
-        afterLayer("pool2", drop2Out, pool2Out);
+        afterFusedLayer("drop2", bn2Fused::output);
+        INDArray pool2Out = bn2Fused.pooled();
+        afterFusedLayer("pool2", pool2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
         INDArray flattenOut = Flatten.forward(pool2Out);
@@ -539,12 +515,8 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
             // Keep what backward() reads: the tensors around each layer that it visits.
             conv1Input = input;
             bn1Fusion = bn1Fused;
-            pool1Input = drop1Out;
-            pool1Output = pool1Out;
             conv2Input = pool1Out;
             bn2Fusion = bn2Fused;
-            pool2Input = drop2Out;
-            pool2Output = pool2Out;
             flattenInput = pool2Out;
             fc1Input = flattenOut;
             act3Input = fc1Out;
@@ -641,16 +613,13 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         afterBackward("flatten", INPUT_GRADIENT);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
-        afterBackward("pool2", INPUT_GRADIENT);
-
         // drop2: Dropout rate 0.3
         // act2: ELU alpha 1.0
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5
-        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 in one pass
-        INDArray dConv2Out = BatchNormActivation.backward(dDrop2Out, bn2Fusion, bn2Gamma.value(),
+        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 + pool2 in one pass
+        INDArray dConv2Out = BatchNormActivation.backward(dPool2Out, bn2Fusion, bn2Gamma.value(),
                 bn2Gamma.grad(), bn2Beta.grad());
-        afterBackward("bn2+act2+drop2", INPUT_GRADIENT);
+        afterBackward("bn2+act2+drop2+pool2", INPUT_GRADIENT);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias
         INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
@@ -658,16 +627,13 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         afterBackward("conv2", INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
-        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);
-        afterBackward("pool1", INPUT_GRADIENT);
-
         // drop1: Dropout rate 0.2
         // act1: ELU alpha 1.0
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5
-        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 in one pass
-        INDArray dConv1Out = BatchNormActivation.backward(dDrop1Out, bn1Fusion, bn1Gamma.value(),
+        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 + pool1 in one pass
+        INDArray dConv1Out = BatchNormActivation.backward(dPool1Out, bn1Fusion, bn1Gamma.value(),
                 bn1Gamma.grad(), bn1Beta.grad());
-        afterBackward("bn1+act1+drop1", INPUT_GRADIENT);
+        afterBackward("bn1+act1+drop1+pool1", INPUT_GRADIENT);
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias
         // The first layer with parameters: nothing before it needs a gradient.

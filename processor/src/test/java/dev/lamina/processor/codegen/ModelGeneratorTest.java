@@ -184,12 +184,15 @@ class ModelGeneratorTest {
         String source = generate(seedNet()).toString();
         String flat = flat(source);
 
-        assertThat(source).contains("        // drop1: Dropout rate 0.2\n"
+        assertThat(source).contains("        // pool1: MaxPool2d 2x2, stride 2\n"
+                + "        // drop1: Dropout rate 0.2\n"
                 + "        // act1: ELU alpha 1.0\n"
                 + "        // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5\n"
-                + "        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 in one pass\n");
-        assertThat(flat).contains("INDArray dConv2Out = BatchNormActivation.backward(dDrop2Out, bn2Fusion, "
+                + "        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 + pool1 in one pass\n");
+        // The max pooling after the Dropout joins the group: its backward runs inside the fused call.
+        assertThat(flat).contains("INDArray dConv2Out = BatchNormActivation.backward(dPool2Out, bn2Fusion, "
                 + "bn2Gamma.value(), bn2Gamma.grad(), bn2Beta.grad());");
+        assertThat(flat).doesNotContain("MaxPool2d.backward");
         assertThat(flat).doesNotContain("Dropout.backward");
         assertThat(flat).doesNotContain("BatchNorm.backward");
         // act3 follows a Dense, not a BatchNorm: not fused.
@@ -202,14 +205,15 @@ class ModelGeneratorTest {
                 + "            return inferencePass(input);\n"
                 + "        }\n";
         assertThat(forward).contains(dispatch);
-        assertThat(forward).contains("        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 in one pass\n");
+        assertThat(forward).contains("        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 + pool1 in one pass\n");
         assertThat(flat(forward)).contains("BatchNormActivation.Outputs bn1Fused = BatchNormActivation.forward(conv1Out, "
                 + "bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, "
-                + "training, BatchNormActivation.Activation.ELU, ACT1_ALPHA, DROP1_RATE, dropoutRng); "
-                + "afterFusedForward(\"bn1+act1+drop1\", bn1Fused.output()); "
-                + "// Only the chain's output was written; observers get the others computed when they watch. "
+                + "training, BatchNormActivation.Activation.ELU, ACT1_ALPHA, DROP1_RATE, dropoutRng, POOL1_GEOMETRY); "
+                + "afterFusedForward(\"bn1+act1+drop1+pool1\", conv1Out, bn1Fused.pooled()); "
+                + "// Only the chain's last output was written; observers get the others computed when they watch. "
                 + "afterFusedLayer(\"bn1\", bn1Fused::normalised); afterFusedLayer(\"act1\", bn1Fused::activated); "
-                + "INDArray drop1Out = bn1Fused.output(); afterFusedLayer(\"drop1\", drop1Out);");
+                + "afterFusedLayer(\"drop1\", bn1Fused::output); "
+                + "INDArray pool1Out = bn1Fused.pooled(); afterFusedLayer(\"pool1\", pool1Out);");
         assertThat(flat(forward)).contains("bn1Fusion = bn1Fused;");
         assertThat(forward).doesNotContain("Dropout.sampleMask");
         String unfused = unfused(seedNet());

@@ -370,17 +370,17 @@ public abstract class GeneratedModel implements Model {
     }
 
     /**
-     * Called by forward right after a fused forward kernel, which computes several elementwise layers
-     * (BatchNorm, an activation, Dropout) in one call: times the call as one {@link LayerProfiler} entry,
+     * Called by forward right after a fused forward kernel, which computes several layers (BatchNorm, an
+     * activation, Dropout, a max pooling) in one call: times the call as one {@link LayerProfiler} entry,
      * named as its backward's, with the layers' work summed. Each layer's output then goes to
      * {@link #afterFusedLayer}.
      *
      * @param layers the fused layers' declared names joined by {@code +} in forward order
      *               ({@code bn1+act1+drop1})
-     * @param output the last layer's output batch; the fused layers keep their input's shape, so it
-     *               gives every layer's input and output shape
+     * @param input  the first layer's input batch; every layer but the last keeps its shape
+     * @param output the last layer's output batch
      */
-    protected final void afterFusedForward(String layers, INDArray output) {
+    protected final void afterFusedForward(String layers, INDArray input, INDArray output) {
         LayerProfiler p = profiler;
         if (p == null) {
             return;
@@ -388,9 +388,12 @@ public abstract class GeneratedModel implements Model {
         double flop = 0;
         double bytes = 0;
         List<String> kindsOfLayers = new ArrayList<>();
-        for (String layer : layers.split("\\+")) {
+        String[] names = layers.split("\\+");
+        for (int i = 0; i < names.length; i++) {
+            String layer = names[i];
             kindsOfLayers.add(kind(layer));
-            LayerWork.Shapes shapes = LayerWork.shapes(kind(layer), null, output, parametersOf(layer));
+            LayerWork.Shapes shapes = LayerWork.shapes(kind(layer), input,
+                    i == names.length - 1 ? output : input, parametersOf(layer));
             forwardShapes.put(layer, shapes);
             flop += shapes.forward().flop();
             bytes += shapes.forward().bytes();
