@@ -4,14 +4,14 @@ package dev.lamina.runtime.kernel;
  * Max pooling of one plane {@code [H, W]} (one example's channel, NCHW) held in a heap array, for kernels
  * that pool a run they have just computed instead of writing it out ({@link BatchNormActivation}). NaN
  * propagates as in PyTorch's {@code max_pool2d}: a window holding NaN pools to NaN and its gradient goes
- * to the first NaN; otherwise to the first maximum in row-major order among ties. Padded cells are never
+ * to its last NaN (PyTorch's CPU loop takes a cell when {@code val > max || isnan(val)}); otherwise to the first maximum in row-major order among ties. Padded cells are never
  * the maximum (they count as negative infinity, as in Keras/TensorFlow and PyTorch).
  */
 final class MaxPoolPlane {
     private MaxPoolPlane() {}
 
     /**
-     * The plane index of the window's maximum: the first NaN if the window holds one, else the first
+     * The plane index of the window's maximum: the last NaN if the window holds one, else the first
      * largest value.
      */
     private static int argMax(float[] x, int xo, int h, int w, PoolGeometry g, int i, int j) {
@@ -23,9 +23,7 @@ final class MaxPoolPlane {
         for (int r = rowFrom; r < rowTo; r++) {
             for (int c = colFrom; c < colTo; c++) {
                 float v = x[xo + r * w + c];
-                if (max != max) {
-                    return best;
-                }
+                // PyTorch's test (cpu_max_pool): a later NaN replaces an earlier one.
                 if (v > max || v != v) {
                     max = v;
                     best = r * w + c;

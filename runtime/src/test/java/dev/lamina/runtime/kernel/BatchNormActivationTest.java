@@ -353,7 +353,7 @@ class BatchNormActivationTest {
         assertGradient("dBeta", dBeta, numeric(loss, beta));
     }
 
-    /** As PyTorch's max_pool2d: a NaN in a window pools to NaN, and that window's gradient goes to the NaN. */
+    /** As PyTorch's max_pool2d: a NaN in a window pools to NaN, and that window's gradient goes to its (last) NaN. */
     @Test
     void pooledChainPropagatesNaN() {
         long[] shape = {2, 3, 4, 4};
@@ -381,6 +381,12 @@ class BatchNormActivationTest {
         assertThat(y[3]).isEqualTo(9f);
         MaxPoolPlane.backward(plane, 0, 3, 3, g, new float[] {1, 10, 100, 1000}, 0, dx, 0);
         assertThat(dx).usingExactEquality().containsExactly(0, 0, 0, 101, 0, 10, 0, 0, 1000).inOrder();
+        // Two NaNs in one window: PyTorch's loop keeps the last.
+        float[] twoNaNs = {Float.NaN, 1, Float.NaN, 2};
+        float[] dTwo = new float[4];
+        MaxPoolPlane.backward(twoNaNs, 0, 2, 2, PoolGeometry.window(2).stride(2).padding(0, 0).output(1, 1),
+                new float[] {5}, 0, dTwo, 0);
+        assertThat(dTwo).usingExactEquality().containsExactly(0, 0, 5, 0).inOrder();
     }
 
     @Test
