@@ -234,6 +234,79 @@ class FusedLoopsTest {
         }
     }
 
+    /**
+     * Values for the max-pool loops: few distinct levels (so windows tie), signed zeros, infinities and
+     * about 5% NaN.
+     */
+    private static float[] poolCells(Random random, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            int pick = random.nextInt(40);
+            a[i] = pick < 2 ? Float.NaN : pick < 4 ? -0f : pick == 4 ? Float.NEGATIVE_INFINITY
+                    : pick == 5 ? Float.POSITIVE_INFINITY : random.nextInt(5) - 2f;
+        }
+        return a;
+    }
+
+    private static void assertSameBits(String name, float[] expected, float[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+                throw new AssertionError(name + "[" + i + "]: " + actual[i] + ", expected " + expected[i]);
+            }
+        }
+    }
+
+    @Test
+    void maxPoolLoops_vectorEqualsScalar() {
+        FusedLoops scalar = FusedLoops.scalar(), vector = vector();
+        Random random = new Random(17);
+        for (int n : LENGTHS) {
+            float[] x = poolCells(random, 2 * n + 8);
+            float[] rowsScalar = new float[n + 1], rowsVector = new float[n + 1];
+            scalar.maxOfRows(x, 1, n + 5, n, rowsScalar, 1);
+            vector.maxOfRows(x, 1, n + 5, n, rowsVector, 1);
+            assertSameBits("maxOfRows " + n, rowsScalar, rowsVector);
+            for (int k = 0; k < n; k++) {
+                float a = x[1 + k], b = x[n + 5 + k];
+                assertThat(Float.isNaN(rowsScalar[1 + k])).isEqualTo(Float.isNaN(a) || Float.isNaN(b));
+            }
+
+            float[] pairsScalar = new float[n], pairsVector = new float[n];
+            scalar.maxOfPairs(x, 3, n, pairsScalar, 0);
+            vector.maxOfPairs(x, 3, n, pairsVector, 0);
+            assertSameBits("maxOfPairs " + n, pairsScalar, pairsVector);
+
+            // n windows: upper rows at 2, lower rows at 2n + 5 of w; y their maxima.
+            float[] w = poolCells(random, 4 * n + 9);
+            float[] upper = new float[n], lower = new float[n], y = new float[n];
+            scalar.maxOfPairs(w, 2, n, upper, 0);
+            scalar.maxOfPairs(w, 2 * n + 5, n, lower, 0);
+            scalar.maxOfRows(concat(upper, lower), 0, n, n, y, 0);
+            float[] dy = gaussian(random, n + 1, 1f, 0f);
+            dy[n / 2] = Float.NaN;
+            float[] outScalar = new float[4 * n + 3], outVector = new float[4 * n + 3];
+            scalar.routeToMax2x2(w, 2, 2 * n + 5, y, 0, dy, 1, n, outScalar, 1, 2 * n + 2);
+            vector.routeToMax2x2(w, 2, 2 * n + 5, y, 0, dy, 1, n, outVector, 1, 2 * n + 2);
+            assertSameBits("routeToMax2x2 " + n, outScalar, outVector);
+            for (int k = 0; k < n; k++) {
+                // Each window's dy lands in exactly one of its cells, as is.
+                float[] cells = {outScalar[1 + 2 * k], outScalar[2 + 2 * k], outScalar[2 * n + 2 + 2 * k],
+                    outScalar[2 * n + 3 + 2 * k]};
+                int nonZero = 0;
+                for (float c : cells) {
+                    nonZero += Float.floatToRawIntBits(c) != 0 ? 1 : 0;
+                }
+                assertThat(nonZero).isEqualTo(Float.floatToRawIntBits(dy[1 + k]) != 0 ? 1 : 0);
+            }
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
     private static INDArray[] run(FusedLoops loops, INDArray x, INDArray gamma, INDArray beta, INDArray dy,
             Activation f) {
         org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(5);
