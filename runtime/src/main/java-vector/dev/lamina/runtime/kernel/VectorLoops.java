@@ -23,6 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorLoops extends FusedLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> F128 = FloatVector.SPECIES_128;
     private static final ScalarLoops TAIL = ScalarLoops.INSTANCE;
     /**
      * Vectors a float lane sums before its partial sum is folded into a double: each lane then adds at
@@ -204,11 +206,23 @@ final class VectorLoops extends FusedLoops {
         }
     }
 
+    /**
+     * Rows here are short (2 * OW: 26 and 10 cells in the seed network), so the tail after the preferred
+     * vectors takes one 256-bit and one 128-bit step where they are shorter, before the scalar loop.
+     */
     @Override
     void maxOfRows(float[] x, int ao, int bo, int len, float[] out, int oo) {
         int k = 0;
         for (int end = F.loopBound(len); k < end; k += F.length()) {
             FloatVector.fromArray(F, x, ao + k).max(FloatVector.fromArray(F, x, bo + k)).intoArray(out, oo + k);
+        }
+        if (F256.length() < F.length() && len - k >= F256.length()) {
+            FloatVector.fromArray(F256, x, ao + k).max(FloatVector.fromArray(F256, x, bo + k)).intoArray(out, oo + k);
+            k += F256.length();
+        }
+        if (F128.length() < F.length() && len - k >= F128.length()) {
+            FloatVector.fromArray(F128, x, ao + k).max(FloatVector.fromArray(F128, x, bo + k)).intoArray(out, oo + k);
+            k += F128.length();
         }
         TAIL.maxOfRows(x, ao + k, bo + k, len - k, out, oo + k);
     }
