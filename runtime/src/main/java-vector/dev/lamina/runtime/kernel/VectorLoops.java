@@ -62,10 +62,11 @@ final class VectorLoops extends FusedLoops {
     }
 
     /**
-     * @throws UnsupportedOperationException if the preferred vector holds fewer than 4 floats
+     * @throws UnsupportedOperationException if the preferred vector holds fewer than 4 floats (or more
+     *     than {@code SLACK / 2})
      */
     VectorLoops() {
-        if (F.length() < 4) {
+        if (F.length() < 4 || 2 * F.length() > SLACK) {
             throw new UnsupportedOperationException("the preferred vector holds " + F.length() + " floats");
         }
     }
@@ -253,17 +254,25 @@ final class VectorLoops extends FusedLoops {
         p.rearrange(ZIP_UPPER).blend(q.rearrange(ZIP_UPPER), ODD_LANES).intoArray(out, o + F.length());
     }
 
+    /**
+     * Whole vectors only: the last one reads and writes past the row (see {@link FusedLoops#SLACK}). The
+     * steps run last first, so that the last step's cells past the upper row, which fall on the lower
+     * row's first cells when the lower row follows the upper (an image's rows), are overwritten by the
+     * first step's lower row.
+     */
     @Override
     void routeToMax2x2(float[] w, int top, int bottom, float[] y, int yo, float[] dy, int go, int n, float[] out,
             int outTop, int outBottom) {
-        int k = 0, step = F.length();
+        int step = F.length();
         FloatVector zero = FloatVector.zero(F);
-        for (int end = F.loopBound(n); k < end; k += step) {
+        for (int k = (n - 1) / step * step; k >= 0; k -= step) {
             FloatVector m = FloatVector.fromArray(F, y, yo + k);
             int t = top + 2 * k, b = bottom + 2 * k, ot = outTop + 2 * k, ob = outBottom + 2 * k;
             if (m.test(VectorOperators.IS_NAN).anyTrue()) {
-                // A window with a NaN routes to its last NaN: rare, left to the scalar loop.
-                TAIL.routeToMax2x2(w, t, b, y, yo + k, dy, go + k, step, out, ot, ob);
+                // A window with a NaN routes to its last NaN: rare, left to the scalar loop, which writes
+                // the row's windows only (its window by window writes past the upper row would land on
+                // lower-row cells it has already written).
+                TAIL.routeToMax2x2(w, t, b, y, yo + k, dy, go + k, Math.min(step, n - k), out, ot, ob);
                 continue;
             }
             FloatVector t0 = FloatVector.fromArray(F, w, t), t1 = FloatVector.fromArray(F, w, t + step);
@@ -278,7 +287,5 @@ final class VectorLoops extends FusedLoops {
             zip(zero.blend(g, pa), zero.blend(g, pb), out, ot);
             zip(zero.blend(g, pc), zero.blend(g, pd), out, ob);
         }
-        TAIL.routeToMax2x2(w, top + 2 * k, bottom + 2 * k, y, yo + k, dy, go + k, n - k, out, outTop + 2 * k,
-                outBottom + 2 * k);
     }
 }

@@ -94,7 +94,13 @@ abstract class FusedLoops {
     abstract void maxOfPairs(float[] v, int vo, int n, float[] out, int oo);
 
     /**
-     * The backward pass of n 2x2 max-pool windows laid end to end: window k holds
+     * Cells that {@link #routeToMax2x2} may read past its inputs' runs and write past its output rows: the
+     * arrays it gets must be this much longer than the runs.
+     */
+    static final int SLACK = 256;
+
+    /**
+     * The backward pass of one row of n 2x2 max-pool windows: window k holds
      * {@code w[top + 2k]}, {@code w[top + 2k + 1]} (its upper row) and {@code w[bottom + 2k]},
      * {@code w[bottom + 2k + 1]} (its lower row), and its forward output {@code y[yo + k]}. The window's
      * {@code dy[go + k]} goes to the same four positions of {@code out} (from {@code outTop} and
@@ -102,6 +108,12 @@ abstract class FusedLoops {
      * order, else the first cell equal to y (PyTorch's {@code max_pool2d} index: it takes a cell when it
      * is greater than the maximum so far or NaN). dy is copied bit for bit, never multiplied, so a NaN or
      * infinite dy reaches only its window's chosen cell.
+     *
+     * <p>The vector loops round n up to whole vectors: they read up to {@link #SLACK} cells past each
+     * input run and write up to that many past each output row, {@code out[outTop + 2n, ...)} and
+     * {@code out[outBottom + 2n, ...)}. Cells past the upper row are written before the lower row, so that
+     * an upper row directly followed by its lower row (an image's rows 2i and 2i + 1) comes out right; the
+     * caller writes the cells past the lower row afterwards (the next rows) or ignores them.
      */
     abstract void routeToMax2x2(float[] w, int top, int bottom, float[] y, int yo, float[] dy, int go, int n,
             float[] out, int outTop, int outBottom);

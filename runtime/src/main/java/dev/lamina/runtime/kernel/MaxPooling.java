@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>FLOAT 2x2 windows with stride 2 and no padding (the seed network's) run on {@link FusedLoops}: a
  * block of N*C planes is copied to heap arrays ({@link Staging}), pooled by rows (vertical maximum, then
- * horizontal pairs) and, backward, each window's gradient is placed by comparing its cells with y, then
- * copied back. Every other case (other windows, strides, padding, DOUBLE, backward without y) runs on one
+ * horizontal pairs) and, backward, each window's gradient is placed by comparing its cells with y, a row
+ * of windows at a time, then copied back. Every other case (other windows, strides, padding, DOUBLE, backward without y) runs on one
  * loop over heap {@code double[]} copies ({@link Rows}), which rescans each window backward. Both are
  * parallel over blocks of planes ({@link Parallel}).
  */
@@ -97,37 +97,33 @@ final class MaxPooling {
         FloatBuffer db = dx.data().asNioFloat();
         int xo = (int) x.offset(), yo = (int) y.offset(), go = (int) dy.offset(), dxo = (int) dx.offset();
         FusedLoops loops = FusedLoops.get();
-        int run = 2 * outW;
         Parallel.forRange(blocks, 2 * x.length(), (from, to) -> {
             for (int blk = from; blk < to; blk++) {
                 int p0 = blk * per, n = Math.min(planes, p0 + per) - p0, windows = n * outPlane;
-                float[] xs = Staging.floats(0, n * plane);
-                float[] ys = Staging.floats(1, windows);
-                float[] gs = Staging.floats(2, windows);
-                float[] cells = Staging.floats(3, 4 * windows);
-                float[] grads = Staging.floats(4, 4 * windows);
-                float[] dxs = Staging.floats(5, n * plane);
+                // SLACK: the vector loops read and write whole vectors past a row's end.
+                float[] xs = Staging.floats(0, n * plane + FusedLoops.SLACK);
+                float[] ys = Staging.floats(1, windows + FusedLoops.SLACK);
+                float[] gs = Staging.floats(2, windows + FusedLoops.SLACK);
+                float[] dxs = Staging.floats(3, n * plane + FusedLoops.SLACK);
                 xb.get(xo + p0 * plane, xs, 0, n * plane);
                 yb.get(yo + p0 * outPlane, ys, 0, windows);
                 gb.get(go + p0 * outPlane, gs, 0, windows);
-                // Upper rows of all windows end to end in cells[0, 2 * windows), lower rows after them.
+                // Row pairs in order: what a row pair writes past its lower row, the next one overwrites.
                 for (int p = 0; p < n; p++) {
                     for (int i = 0; i < outH; i++) {
-                        int at = p * plane + 2 * i * w, r = (p * outH + i) * run;
-                        System.arraycopy(xs, at, cells, r, run);
-                        System.arraycopy(xs, at + w, cells, 2 * windows + r, run);
+                        int top = p * plane + 2 * i * w, k = p * outPlane + i * outW;
+                        loops.routeToMax2x2(xs, top, top + w, ys, k, gs, k, outW, dxs, top, top + w);
                     }
                 }
-                loops.routeToMax2x2(cells, 0, 2 * windows, ys, 0, gs, 0, windows, grads, 0, 2 * windows);
-                if (run < w || 2 * outH < h) {
-                    // An odd last column or row belongs to no window.
-                    Arrays.fill(dxs, 0, n * plane, 0f);
+                // An odd last column or row belongs to no window.
+                if (2 * outW < w) {
+                    for (int r = 0; r < n * h; r++) {
+                        dxs[r * w + w - 1] = 0f;
+                    }
                 }
-                for (int p = 0; p < n; p++) {
-                    for (int i = 0; i < outH; i++) {
-                        int at = p * plane + 2 * i * w, r = (p * outH + i) * run;
-                        System.arraycopy(grads, r, dxs, at, run);
-                        System.arraycopy(grads, 2 * windows + r, dxs, at + w, run);
+                if (2 * outH < h) {
+                    for (int p = 0; p < n; p++) {
+                        Arrays.fill(dxs, p * plane + (h - 1) * w, (p + 1) * plane, 0f);
                     }
                 }
                 db.put(dxo + p0 * plane, dxs, 0, n * plane);

@@ -6,6 +6,7 @@ import static dev.lamina.runtime.kernel.GradientCheck.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.lamina.runtime.kernel.BatchNormActivation.Activation;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -277,18 +278,24 @@ class FusedLoopsTest {
             vector.maxOfPairs(x, 3, n, pairsVector, 0);
             assertSameBits("maxOfPairs " + n, pairsScalar, pairsVector);
 
-            // n windows: upper rows at 2, lower rows at 2n + 5 of w; y their maxima.
-            float[] w = poolCells(random, 4 * n + 9);
-            float[] upper = new float[n], lower = new float[n], y = new float[n];
+            // n windows: upper row at 2, lower row at 2n + 5 of w; y their maxima. The vector loops may read
+            // and write SLACK cells past each run.
+            float[] w = poolCells(random, 4 * n + 5 + FusedLoops.SLACK);
+            float[] upper = new float[n], lower = new float[n], y = new float[n + FusedLoops.SLACK];
             scalar.maxOfPairs(w, 2, n, upper, 0);
             scalar.maxOfPairs(w, 2 * n + 5, n, lower, 0);
             scalar.maxOfRows(concat(upper, lower), 0, n, n, y, 0);
-            float[] dy = gaussian(random, n + 1, 1f, 0f);
+            float[] dy = gaussian(random, n + 1 + FusedLoops.SLACK, 1f, 0f);
             dy[n / 2] = Float.NaN;
-            float[] outScalar = new float[4 * n + 3], outVector = new float[4 * n + 3];
+            float[] outScalar = new float[4 * n + 2 + FusedLoops.SLACK];
+            float[] outVector = new float[4 * n + 2 + FusedLoops.SLACK];
             scalar.routeToMax2x2(w, 2, 2 * n + 5, y, 0, dy, 1, n, outScalar, 1, 2 * n + 2);
             vector.routeToMax2x2(w, 2, 2 * n + 5, y, 0, dy, 1, n, outVector, 1, 2 * n + 2);
-            assertSameBits("routeToMax2x2 " + n, outScalar, outVector);
+            // The rows: out[1, 2n + 1) and out[2n + 2, 4n + 2).
+            assertSameBits("routeToMax2x2 upper row " + n, Arrays.copyOfRange(outScalar, 1, 2 * n + 1),
+                    Arrays.copyOfRange(outVector, 1, 2 * n + 1));
+            assertSameBits("routeToMax2x2 lower row " + n, Arrays.copyOfRange(outScalar, 2 * n + 2, 4 * n + 2),
+                    Arrays.copyOfRange(outVector, 2 * n + 2, 4 * n + 2));
             for (int k = 0; k < n; k++) {
                 // Each window's dy lands in exactly one of its cells, as is.
                 float[] cells = {outScalar[1 + 2 * k], outScalar[2 + 2 * k], outScalar[2 * n + 2 + 2 * k],
@@ -302,8 +309,42 @@ class FusedLoopsTest {
         }
     }
 
+    /**
+     * routeToMax2x2 over an image's rows, as {@link MaxPool2d} calls it: each lower row directly after its
+     * upper row, row pairs in order, so that what the vector loops write past a row lands on cells written
+     * later. Row pair 1 has a NaN in every window (the scalar fallback), row pair 2 in one.
+     */
+    @Test
+    void routeToMax2x2_imageRows_vectorEqualsScalar() {
+        FusedLoops scalar = FusedLoops.scalar(), vector = vector();
+        Random random = new Random(23);
+        for (int n : new int[] {1, 5, 13, 16, 17, 40}) {
+            int pairs = 4, width = 2 * n, cells = pairs * 2 * width;
+            float[] x = gaussian(random, cells + FusedLoops.SLACK, 1f, 0f);
+            for (int c = 0; c < width; c += 2) {
+                x[2 * width + c] = Float.NaN; // row pair 1, upper row: every window
+            }
+            x[4 * width + width + 3 % width] = Float.NaN; // row pair 2, lower row: one window
+            float[] y = new float[pairs * n + FusedLoops.SLACK];
+            float[] dy = gaussian(random, pairs * n + FusedLoops.SLACK, 1f, 0f);
+            float[] upper = new float[n], lower = new float[n];
+            for (int r = 0; r < pairs; r++) {
+                scalar.maxOfPairs(x, r * 2 * width, n, upper, 0);
+                scalar.maxOfPairs(x, r * 2 * width + width, n, lower, 0);
+                scalar.maxOfRows(concat(upper, lower), 0, n, n, y, r * n);
+            }
+            float[] outScalar = new float[cells + FusedLoops.SLACK], outVector = new float[cells + FusedLoops.SLACK];
+            for (int r = 0; r < pairs; r++) {
+                int top = r * 2 * width;
+                scalar.routeToMax2x2(x, top, top + width, y, r * n, dy, r * n, n, outScalar, top, top + width);
+                vector.routeToMax2x2(x, top, top + width, y, r * n, dy, r * n, n, outVector, top, top + width);
+            }
+            assertSameBits("image rows, n " + n, Arrays.copyOf(outScalar, cells), Arrays.copyOf(outVector, cells));
+        }
+    }
+
     private static float[] concat(float[] a, float[] b) {
-        float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        float[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }
