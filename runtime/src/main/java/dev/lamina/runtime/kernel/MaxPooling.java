@@ -17,9 +17,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>FLOAT 2x2 windows with stride 2 and no padding (the seed network's) run on {@link FusedLoops}: a
  * block of N*C planes is copied to heap arrays ({@link Staging}), pooled by rows (vertical maximum, then
  * horizontal pairs) and, backward, each window's gradient is placed by comparing its cells with y, a row
- * of windows at a time, then copied back. Every other case (other windows, strides, padding, DOUBLE, backward without y) runs on one
- * loop over heap {@code double[]} copies ({@link Rows}), which rescans each window backward. Both are
- * parallel over blocks of planes ({@link Parallel}).
+ * of windows at a time, then copied back. Every other case (other windows, strides, padding, DOUBLE,
+ * backward without y) runs on one loop over heap {@code double[]} copies ({@link Rows}), which rescans
+ * each window backward. Both are parallel over blocks of planes ({@link Parallel}).
  */
 final class MaxPooling {
     private MaxPooling() {}
