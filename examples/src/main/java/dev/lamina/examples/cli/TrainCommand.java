@@ -48,8 +48,9 @@ import picocli.CommandLine.Spec;
  * {@code checkpoint-epoch-N.lamina} per epoch. Each epoch writes its checkpoint first, then its row,
  * then the curves, each file atomically. {@code --resume} into the run's own directory keeps the
  * earlier rows and appends the new ones; into another directory it copies the earlier rows from the
- * checkpoint's {@code metrics.csv}. Those rows must be exactly epochs 1 to the checkpoint's epoch (else
- * the resume is refused, exit code 2, naming the missing epochs; with no such file at all it starts at
+ * checkpoint's {@code metrics.csv}. Those rows must be exactly epochs 1 to the checkpoint's epoch, the
+ * last one written by the run that wrote the checkpoint (its {@code run_id}; else the resume is
+ * refused, exit code 2, naming the file and the missing epochs or the other run; with no such file at all it starts at
  * the next epoch and says so), and checkpoints of later epochs in the output directory, of the run the
  * resume abandons, are moved aside to {@code checkpoint-epoch-N-before-resume-at-epoch-E.lamina}.
  */
@@ -62,7 +63,8 @@ import picocli.CommandLine.Spec;
                 "",
                 "Writes to the output directory (default: runs/<date>-<time>, created in",
                 "the current directory):",
-                "  metrics.csv                one row per epoch: losses, accuracies, speed",
+                "  metrics.csv                one row per epoch: losses, accuracies, speed,",
+                "                             the id of the run (invocation) that trained it",
                 "  curves.png                 loss and accuracy per epoch, train and test",
                 "  checkpoint-epoch-N.lamina  model and optimizer after epoch N, for",
                 "                             `evaluate`, `predict` and `train --resume`",
