@@ -65,4 +65,22 @@ def (freshRc, freshLog) = ecjCompile(editedSources, new File(target, 'ecj-edit/f
 assert freshRc == rc && freshLog == log
 assert generated(ecjGen).text == generated(freshGen).text : 'the rebuild left a stale generated source'
 assert generated(ecjGen).text.contains('[36, 5]') : 'the edit is not in the generated source'
+
+// 5. ECJ, rebuild with the earlier output on the class path. ECJ refuses to create a source file for a
+//    type it can already see (BatchFilerImpl.createSourceFile: getTypeElement(name) != null, still in
+//    the newest ECJ; eclipse-jdt/eclipse.jdt.core#1482), so it cannot regenerate; it would compile
+//    against the stale class. The build must fail with one Lamina error that names the fix, and
+//    must not touch the generated source.
+String before = generated(ecjGen).text
+(rc, log) = ecjCompile(sources, ecjOut, ecjGen, ecjOut.path + File.pathSeparator + cp)
+assert rc != 0 : "ECJ rebuilt over its own output on the class path (has #1482 been fixed? update the README):\n$log"
+assert log.contains('1 problem (1 error)') && log.count('[Lamina') == 1 : "expected one Lamina error:\n$log"
+assert log.contains('[Lamina/WriteFailed] could not write the generated class com.example.LaminaTinyNet: ECJ does'
+        + ' not regenerate a class that is already on the class path') : log
+assert log.contains('Remove the earlier output and generated-source directories from -cp and -sourcepath') : log
+assert generated(ecjGen).text == before
+// The fix the message names: the same rebuild without the earlier output on the class path.
+(rc, log) = ecjCompile(sources, ecjOut, ecjGen, cp)
+assert rc == 0 && log == ecjLog : "ECJ rebuild without the old output on the class path:\n$log"
+assert generated(ecjGen).text == generated(javacGen).text
 return true

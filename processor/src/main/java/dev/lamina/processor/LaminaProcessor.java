@@ -18,6 +18,7 @@ import dev.lamina.processor.summary.SummaryTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -80,6 +82,9 @@ import javax.tools.Diagnostic;
  */
 @AutoService(Processor.class)
 public final class LaminaProcessor extends AbstractProcessor {
+    /** The Filer of ECJ's batch compiler (ecj.jar), as named in its stack frames. */
+    private static final String ECJ_BATCH_FILER = "org.eclipse.jdt.internal.compiler.apt.dispatch.BatchFilerImpl";
+
     private Lint lint;
     private GeneratedNames names;
     private LaminaOptions options;
@@ -228,9 +233,27 @@ public final class LaminaProcessor extends AbstractProcessor {
                         element, null, null);
             }
         } catch (IOException e) {
-            report.error(Messages.generatedClassNotWritten(e.getMessage()));
+            ModelIR declared = model.get();
+            String generated = declared.packageName().isEmpty() ? declared.generatedName()
+                    : declared.packageName() + "." + declared.generatedName();
+            report.error(refusedAsExisting(e, generated)
+                    ? Messages.generatedClassOnClassPathUnderEcj(generated)
+                    : Messages.generatedClassNotWritten(e.getMessage()));
         }
         return true;
+    }
+
+    /**
+     * Whether ECJ's batch Filer refused the generated class because a type of that name is already
+     * visible, on the class path or source path: it checks {@code getTypeElement(name) != null}
+     * before creating a source file (eclipse-jdt/eclipse.jdt.core#1482, still in ECJ 3.46.100),
+     * where javac only warns under {@code -Xlint:processing}. Rebuilding over earlier output hits it.
+     */
+    private boolean refusedAsExisting(IOException e, String generated) {
+        // The Filer may be wrapped (Gradle's incremental processing does): its stack frames say whose it is.
+        return e instanceof FilerException
+                && Arrays.stream(e.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(ECJ_BATCH_FILER))
+                && processingEnv.getElementUtils().getTypeElement(generated) != null;
     }
 
     /** Retries the model next round, or, after the last one, reports that it never resolved. */

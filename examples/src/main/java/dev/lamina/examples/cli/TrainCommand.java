@@ -31,7 +31,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,8 +48,9 @@ import picocli.CommandLine.Spec;
  * {@code checkpoint-epoch-N.lamina} per epoch. Each epoch writes its checkpoint first, then its row,
  * then the curves, each file atomically. {@code --resume} into the run's own directory keeps the
  * earlier rows and appends the new ones; into another directory it copies the earlier rows from the
- * checkpoint's {@code metrics.csv}. Those rows must be exactly epochs 1 to the checkpoint's epoch (else
- * the resume is refused, exit code 2, naming the missing epochs; with no such file at all it starts at
+ * checkpoint's {@code metrics.csv}. Those rows must be exactly epochs 1 to the checkpoint's epoch, the
+ * last one written by the run that wrote the checkpoint (its {@code run_id}; else the resume is
+ * refused, exit code 2, naming the file and the missing epochs or the other run; with no such file at all it starts at
  * the next epoch and says so), and checkpoints of later epochs in the output directory, of the run the
  * resume abandons, are moved aside to {@code checkpoint-epoch-N-before-resume-at-epoch-E.lamina}.
  */
@@ -60,7 +63,8 @@ import picocli.CommandLine.Spec;
                 "",
                 "Writes to the output directory (default: runs/<date>-<time>, created in",
                 "the current directory):",
-                "  metrics.csv                one row per epoch: losses, accuracies, speed",
+                "  metrics.csv                one row per epoch: losses, accuracies, speed,",
+                "                             the id of the run (invocation) that trained it",
                 "  curves.png                 loss and accuracy per epoch, train and test",
                 "  checkpoint-epoch-N.lamina  model and optimizer after epoch N, for",
                 "                             `evaluate`, `predict` and `train --resume`",
@@ -159,12 +163,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "FILE",
             description = "Continue the run that wrote this checkpoint, up to --epochs in total. --seed,"
-                    + " --batch-size and --train-examples default to that run's (recorded in the checkpoint); give"
-                    + " the same --optimizer and --test-examples as that run (and the same --lr and"
+                    + " --batch-size, --train-examples and --test-examples default to that run's (recorded in the"
+                    + " checkpoint); give the same --optimizer as that run (and the same --lr and"
                     + " schedule options: the schedule continues from the checkpoint's step count; a larger --epochs"
                     + " stretches the cosine from there on). With -o set to that"
                     + " run's directory, the new epochs' rows are appended to its metrics.csv (kept as it is if the"
-                    + " checkpoint is refused); elsewhere, the new metrics.csv starts with that run's earlier rows.")
+                    + " checkpoint is refused); elsewhere, the new metrics.csv starts with that run's earlier rows."
+                    + " Those rows must be the checkpoint's own (its run id is in the run_id column).")
     Path resume;
 
     @Option(names = "--train-examples", paramLabel = "N",
@@ -181,6 +186,11 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     MnistOptions mnist;
 
+    /** Checkpoint metadata: the id of the invocation that wrote it, also in its metrics rows' run_id. */
+    static final String RUN_ID = "run.id";
+    /** Checkpoint metadata: the size of the test set the run evaluated on. */
+    static final String TEST_EXAMPLES = "test.examples";
+
     DataSource data = MnistOptions::load;
     PrintStream out = System.out;
 
@@ -190,8 +200,10 @@ final class TrainCommand implements Callable<Integer> {
         // A resumed run is of the checkpoint's model, which --model, when given, must name.
         Checkpoint checkpoint = resume == null ? null : CheckpointFile.read(resume);
         if (checkpoint != null) {
-            takeSettingsFrom(checkpoint.position());
+            takeSettingsFrom(checkpoint);
         }
+        // Each invocation, a resume included, is a run of its own id: its rows and checkpoints carry it.
+        String runId = UUID.randomUUID().toString();
         MnistModels.Entry network = resume == null ? modelOption.resolve(spec.commandLine())
                 : modelOption.forCheckpoint(checkpoint, resume, spec.commandLine());
         Mnist loaded = data.load(mnist);
@@ -205,11 +217,11 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = recipe.optimizer(momentum);
         if (checkpoint != null) {
             // The whole checkpoint is checked against this run before anything is printed or written.
-            checkResumedRun(checkpoint.position(), train.size());
+            checkResumedRun(checkpoint, train.size(), test.size());
             checkpoint.restoreInto(model, opt, resume);
         }
         Path dir = outputDir != null ? outputDir : newRunDirectory(Path.of("runs"));
-        String noHistory = checkpoint == null ? null : checkResumedHistory(dir, checkpoint.position().epoch());
+        String noHistory = checkpoint == null ? null : checkResumedHistory(dir, checkpoint);
         Files.createDirectories(dir);
 
         out.println("Lamina " + network.title() + " (generated at compile time from " + network.source() + "):");
@@ -228,11 +240,12 @@ final class TrainCommand implements Callable<Integer> {
             out.println(noHistory);
         }
         TrainingListener progress = ProgressBarReport.forConsole(out);
-        EpochCheckpoints checkpoints = new EpochCheckpoints(model, opt, dir);
+        EpochCheckpoints checkpoints = new EpochCheckpoints(model, opt, dir,
+                Map.of(RUN_ID, runId, TEST_EXAMPLES, Integer.toString(test.size())));
         // A resumed run keeps its history: the file is read, and rewritten, only once the checkpoint is accepted.
         MetricsCsv metrics = resume == null
-                ? new MetricsCsv(dir.resolve("metrics.csv"))
-                : MetricsCsv.resuming(dir.resolve("metrics.csv"), resumedRunMetrics());
+                ? new MetricsCsv(dir.resolve("metrics.csv"), runId)
+                : MetricsCsv.resuming(dir.resolve("metrics.csv"), resumedRunMetrics(), runId);
         CurvesWriter curves = new CurvesWriter(dir.resolve("curves.png"), metrics, out);
         EarlyStopping stopping = patience == null ? null : new EarlyStopping(patience, minDelta);
         // In this order: an epoch's metrics row and curves only once its checkpoint is written.
@@ -372,11 +385,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * A resumed run takes the settings its checkpoint records (seed, batch size, training-set size) for
-     * the options not given; given ones must match, which {@link #checkResumedRun} checks. The
-     * checkpoint does not record the test-set size, so {@code --test-examples} is not checked.
+     * A resumed run takes the settings its checkpoint records (seed, batch size, training-set size, and
+     * the test-set size in its metadata) for the options not given; given ones must match, which
+     * {@link #checkResumedRun} checks. A checkpoint of format version 1 records no test-set size: then
+     * {@code --test-examples} is neither defaulted nor checked.
      */
-    private void takeSettingsFrom(TrainingPosition saved) {
+    private void takeSettingsFrom(Checkpoint checkpoint) {
+        TrainingPosition saved = checkpoint.position();
+        Integer savedTest = recordedTestExamples(checkpoint);
+        if (testExamples == null && savedTest != null) {
+            testExamples = savedTest;
+        }
         var given = spec.commandLine().getParseResult();
         if (!given.hasMatchedOption("--seed")) {
             seed = saved.seed();
@@ -394,13 +413,35 @@ final class TrainCommand implements Callable<Integer> {
      * batch size and training set. The trainer checks this too; here it is a usage error that says
      * which options to give.
      */
-    private void checkResumedRun(TrainingPosition saved, int trainSize) {
+    private void checkResumedRun(Checkpoint checkpoint, int trainSize, int testSize) {
+        TrainingPosition saved = checkpoint.position();
         if (saved.seed() != seed || saved.batchSize() != batchSize || saved.examples() != trainSize) {
             throw new ParameterException(spec.commandLine(), "--resume " + resume + " continues a run with --seed "
                     + saved.seed() + ", --batch-size " + saved.batchSize() + " and " + saved.examples()
                     + " training images, but this one has --seed " + seed + ", --batch-size " + batchSize + " and "
                     + trainSize + " training images; give the options of that run (--train-examples "
                     + saved.examples() + " for its images)");
+        }
+        // The test set is the history's too: its rows' test loss and accuracy must stay comparable.
+        Integer savedTest = recordedTestExamples(checkpoint);
+        if (savedTest != null && savedTest != testSize) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + " continues a run tested on "
+                    + savedTest + " test images, but this one tests on " + testSize + "; leave out --test-examples"
+                    + " (or give " + savedTest + "), or start a new run for another test set");
+        }
+    }
+
+    /** The test-set size a checkpoint's metadata records, or null (format version 1). */
+    private Integer recordedTestExamples(Checkpoint checkpoint) {
+        String value = checkpoint.metadata().get(TEST_EXAMPLES);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + " records " + TEST_EXAMPLES
+                    + " = '" + value + "', not a number of images; the file was not written by `lamina train`");
         }
     }
 
@@ -412,7 +453,8 @@ final class TrainCommand implements Callable<Integer> {
      * @return a note to print when there are no earlier rows at all, else null
      * @throws ParameterException (exit code 2) when the earlier rows are not epochs 1 to {@code epoch}
      */
-    private String checkResumedHistory(Path dir, int epoch) throws IOException {
+    private String checkResumedHistory(Path dir, Checkpoint checkpoint) throws IOException {
+        int epoch = checkpoint.position().epoch();
         Path file = dir.resolve("metrics.csv");
         Path source = MetricsCsv.historySource(file, resumedRunMetrics());
         if (source == null) {
@@ -420,7 +462,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " resumed (none in " + dir + " or beside " + resume + "); " + file + " starts at epoch "
                     + (epoch + 1) + ".";
         }
-        Optional<String> problem = MetricsCsv.historyProblem(source, epoch);
+        Optional<String> problem = MetricsCsv.historyProblem(source, epoch, checkpoint.metadata().get(RUN_ID));
         if (problem.isPresent()) {
             throw new ParameterException(spec.commandLine(), "--resume " + resume + " finished epoch " + epoch
                     + ", but its history is not whole: " + problem.get() + " (rows of another run, or of a resume"

@@ -18,12 +18,16 @@ import java.util.Locale;
  * or crashes keeps the rows of its finished epochs. Columns:
  *
  * <pre>
- * epoch,train_loss,train_accuracy,test_loss,test_accuracy,images_per_second,epoch_seconds
- * 1,0.183062,0.945117,0.061248,0.980300,2143.5,34.712
+ * epoch,train_loss,train_accuracy,test_loss,test_accuracy,images_per_second,epoch_seconds,run_id
+ * 1,0.183062,0.945117,0.061248,0.980300,2143.5,34.712,5f0e8a1c-4b2d-4c55-9a57-0d1e2f3a4b5c
  * </pre>
  *
  * Accuracies are fractions in [0, 1]; losses are means over the examples; {@code images_per_second}
- * is training throughput; {@code epoch_seconds} is wall-clock time of training and evaluation.
+ * is training throughput; {@code epoch_seconds} is wall-clock time of training and evaluation;
+ * {@code run_id} names the process that trained the epoch (the {@code train} command gives each
+ * invocation, a resume included, a random id and records it in that epoch's checkpoint too), so that
+ * a resume can tell its checkpoint's rows from another run's; empty when none was given. Files
+ * written before the column existed (seven columns) are still read, their rows with no run id.
  *
  * <p>Every change replaces the whole file atomically ({@link AtomicFiles}): a reader, or this program
  * after a crash, finds the previous rows or the previous rows and the new one, never a torn line.
@@ -39,19 +43,31 @@ import java.util.Locale;
 public final class MetricsCsv implements TrainingListener {
     /** The first line of the file. */
     public static final String HEADER =
-            "epoch,train_loss,train_accuracy,test_loss,test_accuracy,images_per_second,epoch_seconds";
+            "epoch,train_loss,train_accuracy,test_loss,test_accuracy,images_per_second,epoch_seconds,run_id";
+    /** The header of files written before the {@code run_id} column. */
+    static final String HEADER_WITHOUT_RUN_ID = HEADER.substring(0, HEADER.lastIndexOf(','));
 
     private final Path file;
     private final Path earlier;
+    private final String runId;
     private final List<String> lines = new ArrayList<>();
     private final List<EpochMetrics> rows = new ArrayList<>();
     /** Rows a resume supersedes, with where to save them, until the first new row is written. */
     private String superseded;
     private Path supersededFile;
 
-    private MetricsCsv(Path file, Path earlier) {
+    private MetricsCsv(Path file, Path earlier, String runId) {
         this.file = file;
         this.earlier = earlier;
+        this.runId = runId == null ? "" : checkRunId(runId);
+    }
+
+    private static String checkRunId(String runId) {
+        if (!runId.matches("[A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("a run id holds letters, digits, '.', '_' and '-' only, found '"
+                    + runId + "'");
+        }
+        return runId;
     }
 
     /**
@@ -62,7 +78,20 @@ public final class MetricsCsv implements TrainingListener {
      * @throws IOException if it cannot be written; the message names it
      */
     public MetricsCsv(Path file) throws IOException {
-        this(file, null);
+        this(file, (String) null);
+    }
+
+    /**
+     * For a new run whose rows carry {@code runId}: creates {@code file} (and its directory) with the
+     * header line, replacing an existing file.
+     *
+     * @param file  the run's {@code metrics.csv}
+     * @param runId written in the {@code run_id} cell of each row; null for none
+     * @throws IOException if it cannot be written; the message names it
+     * @throws IllegalArgumentException if {@code runId} holds other than letters, digits, '.', '_', '-'
+     */
+    public MetricsCsv(Path file, String runId) throws IOException {
+        this(file, null, runId);
         AtomicFiles.writeString(file, HEADER + "\n");
     }
 
@@ -78,13 +107,26 @@ public final class MetricsCsv implements TrainingListener {
      * @return a listener that writes {@code file}
      */
     public static MetricsCsv resuming(Path file, Path earlier) {
-        return new MetricsCsv(file, earlier);
+        return new MetricsCsv(file, earlier, null);
     }
 
-    /** The row of one epoch, without a line end. */
-    public static String row(EpochMetrics m) {
-        return String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f", m.epoch(), m.trainLoss(),
-                m.trainAccuracy(), m.testLoss(), m.testAccuracy(), m.imagesPerSecond(), m.elapsedSeconds());
+    /**
+     * As {@link #resuming(Path, Path)}, with {@code runId} in the new rows' {@code run_id} cell.
+     *
+     * @param file    the run's {@code metrics.csv}, existing or not
+     * @param earlier where else to find the earlier rows, or null
+     * @param runId   the resumed run's own id (not the checkpoint's), or null
+     * @return a listener that writes {@code file}
+     * @throws IllegalArgumentException if {@code runId} holds other than letters, digits, '.', '_', '-'
+     */
+    public static MetricsCsv resuming(Path file, Path earlier, String runId) {
+        return new MetricsCsv(file, earlier, runId);
+    }
+
+    /** The row of one epoch, without a line end, with {@code runId} (empty for none) in the last cell. */
+    private static String row(EpochMetrics m, String runId) {
+        return String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f,%s", m.epoch(), m.trainLoss(),
+                m.trainAccuracy(), m.testLoss(), m.testAccuracy(), m.imagesPerSecond(), m.elapsedSeconds(), runId);
     }
 
     /**
@@ -99,12 +141,18 @@ public final class MetricsCsv implements TrainingListener {
         return parse(file, Files.readAllLines(file, StandardCharsets.UTF_8), new ArrayList<>());
     }
 
+    /**
+     * Parses the rows of {@code text}, the lines of {@code file}; adds each row's line to
+     * {@code keptLines}, with an empty {@code run_id} cell appended when the file predates that column.
+     */
     private static List<EpochMetrics> parse(Path file, List<String> text, List<String> keptLines) throws IOException {
         String fix = "; move it away, or write the resumed run to another directory with -o";
-        if (text.isEmpty() || !text.get(0).equals(HEADER)) {
+        boolean withRunId = !text.isEmpty() && text.get(0).equals(HEADER);
+        if (!withRunId && (text.isEmpty() || !text.get(0).equals(HEADER_WITHOUT_RUN_ID))) {
             throw new IOException(file + ": not a metrics.csv of Lamina: the first line is not the header "
                     + HEADER + fix);
         }
+        int columns = withRunId ? 8 : 7;
         List<EpochMetrics> parsed = new ArrayList<>();
         for (int i = 1; i < text.size(); i++) {
             String line = text.get(i);
@@ -113,13 +161,13 @@ public final class MetricsCsv implements TrainingListener {
             }
             String[] cells = line.split(",", -1);
             try {
-                if (cells.length != 7) {
-                    throw new NumberFormatException(cells.length + " cells, not 7");
+                if (cells.length != columns) {
+                    throw new NumberFormatException(cells.length + " cells, not " + columns);
                 }
                 parsed.add(new EpochMetrics(Integer.parseInt(cells[0]), Double.parseDouble(cells[1]),
                         Double.parseDouble(cells[3]), Double.parseDouble(cells[4]), Double.parseDouble(cells[5]),
                         Double.parseDouble(cells[6]), Double.parseDouble(cells[2])));
-                keptLines.add(line);
+                keptLines.add(withRunId ? line : line + ",");
             } catch (NumberFormatException e) {
                 throw new IOException(file + ": line " + (i + 1) + " is not a row of metrics (" + e.getMessage()
                         + ")" + fix, e);
@@ -150,10 +198,33 @@ public final class MetricsCsv implements TrainingListener {
      * @throws IOException if {@code source} cannot be read or is not a metrics file; the message names it
      */
     public static java.util.Optional<String> historyProblem(Path source, int epoch) throws IOException {
+        return historyProblem(source, epoch, null);
+    }
+
+    /**
+     * As {@link #historyProblem(Path, int)}, and, when {@code checkpointRunId} is given, the row of
+     * {@code epoch} must carry it: that row and the checkpoint were written by the same process, and
+     * the rows before it are the history that process kept. A run that resumed earlier in the same
+     * file, or another run's file, has another id there.
+     *
+     * @param source          a {@code metrics.csv}
+     * @param epoch           the epochs the checkpoint had finished
+     * @param checkpointRunId the run id the checkpoint records, or null when it records none
+     * @return the problem, one sentence, or empty
+     * @throws IOException if {@code source} cannot be read or is not a metrics file; the message names it
+     */
+    public static java.util.Optional<String> historyProblem(Path source, int epoch, String checkpointRunId)
+            throws IOException {
+        List<String> lines = new ArrayList<>();
+        List<EpochMetrics> rows = parse(source, Files.readAllLines(source, StandardCharsets.UTF_8), lines);
         List<Integer> kept = new ArrayList<>();
-        for (EpochMetrics m : read(source)) {
-            if (m.epoch() <= epoch) {
-                kept.add(m.epoch());
+        String lastRunId = null;
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).epoch() <= epoch) {
+                kept.add(rows.get(i).epoch());
+            }
+            if (rows.get(i).epoch() == epoch) {
+                lastRunId = lines.get(i).substring(lines.get(i).lastIndexOf(',') + 1);
             }
         }
         List<Integer> expected = new ArrayList<>();
@@ -161,6 +232,11 @@ public final class MetricsCsv implements TrainingListener {
             expected.add(e);
         }
         if (kept.equals(expected)) {
+            if (checkpointRunId != null && epoch > 0 && !checkpointRunId.equals(lastRunId)) {
+                return java.util.Optional.of(source + " holds rows of epochs 1 to " + epoch + ", but its row of epoch "
+                        + epoch + " was written by run " + (lastRunId.isEmpty() ? "(none recorded)" : lastRunId)
+                        + ", not by run " + checkpointRunId + " that wrote the checkpoint (run_id column)");
+            }
             return java.util.Optional.empty();
         }
         List<Integer> missing = new ArrayList<>(expected);
@@ -210,7 +286,7 @@ public final class MetricsCsv implements TrainingListener {
         for (String line : lines) {
             text.append(line).append('\n');
         }
-        String row = row(metrics);
+        String row = row(metrics, runId);
         text.append(row).append('\n');
         try {
             if (superseded != null) {

@@ -45,7 +45,7 @@ class TrainCommandTest {
         assertThat(csv.get(0)).isEqualTo(MetricsCsv.HEADER);
         for (int epoch = 1; epoch <= 2; epoch++) {
             String[] cells = csv.get(epoch).split(",");
-            assertThat(cells).hasLength(7);
+            assertThat(cells).hasLength(8);
             assertThat(Integer.parseInt(cells[0])).isEqualTo(epoch);
             for (int c = 1; c < 7; c++) {
                 double v = Double.parseDouble(cells[c]);
@@ -191,6 +191,75 @@ class TrainCommandTest {
         assertThat(other.exitCode).isEqualTo(2);
         assertThat(other.err).contains("continues a run with --seed 7, --batch-size 16 and 40 training images, but"
                 + " this one has --seed 7, --batch-size 16 and 48 training images");
+    }
+
+    @Test
+    void aResumeDefaultsTestExamplesFromTheCheckpointAndRefusesAnotherTestSet(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train("train", "--epochs", "1", "--batch-size", "32", "--test-examples", "16", "-o",
+                run.toString()).exitCode).isEqualTo(0);
+        Path first = run.resolve("checkpoint-epoch-1.lamina");
+        assertThat(CheckpointFile.read(first).metadata()).containsEntry("test.examples", "16");
+
+        Cli resumed = train("train", "--epochs", "2", "-o", run.toString(), "--resume", first.toString());
+
+        assertWithMessage("stderr: %s", resumed.err).that(resumed.exitCode).isEqualTo(0);
+        assertThat(resumed.out).contains("Training on 64 images, testing on 16; 2 epoch(s), batch 32,");
+        assertThat(CheckpointFile.read(run.resolve("checkpoint-epoch-2.lamina")).metadata())
+                .containsEntry("test.examples", "16");
+
+        // Another test set would make the history's test columns incomparable: a usage error, nothing written.
+        Cli other = train("train", "--epochs", "3", "--test-examples", "32", "-o", dir.resolve("x").toString(),
+                "--resume", first.toString());
+        assertThat(other.exitCode).isEqualTo(2);
+        assertThat(other.err).contains("continues a run tested on 16 test images, but this one tests on 32; leave out"
+                + " --test-examples (or give 16), or start a new run for another test set");
+        assertThat(Files.exists(dir.resolve("x"))).isFalse();
+
+        // A checkpoint that records no test-set size (as format version 1) neither defaults nor checks it.
+        Path bare = dir.resolve("bare/checkpoint-epoch-1.lamina");
+        Files.createDirectories(bare.getParent());
+        CheckpointFile.write(bare, CheckpointFile.read(first).withMetadata(Map.of()));
+        Cli old = train("train", "--epochs", "2", "-o", dir.resolve("bare").toString(), "--resume", bare.toString());
+        assertWithMessage("stderr: %s", old.err).that(old.exitCode).isEqualTo(0);
+        assertThat(old.out).contains("testing on 32;");
+    }
+
+    @Test
+    void aResumeRefusesAnotherRunsHistoryEvenWhenItHoldsTheRightEpochs(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        assertThat(train("train", "--epochs", "1", "--batch-size", "32", "-o", a.toString()).exitCode).isEqualTo(0);
+        assertThat(train("train", "--epochs", "1", "--batch-size", "32", "-o", b.toString()).exitCode).isEqualTo(0);
+        Path checkpointA = a.resolve("checkpoint-epoch-1.lamina");
+        String idA = CheckpointFile.read(checkpointA).metadata().get("run.id");
+        String idB = CheckpointFile.read(b.resolve("checkpoint-epoch-1.lamina")).metadata().get("run.id");
+        assertThat(idA).isNotEmpty();
+        assertThat(idB).isNotEqualTo(idA);
+        assertThat(Files.readAllLines(a.resolve("metrics.csv")).get(1)).endsWith("," + idA);
+        byte[] metricsB = Files.readAllBytes(b.resolve("metrics.csv"));
+
+        // b's metrics.csv holds a row of epoch 1, as a's checkpoint needs, but b wrote it.
+        Cli mixed = train("train", "--epochs", "2", "-o", b.toString(), "--resume", checkpointA.toString());
+
+        assertThat(mixed.exitCode).isEqualTo(2);
+        assertThat(mixed.err).startsWith("error: --resume " + checkpointA + " finished epoch 1, but its history is not"
+                + " whole: " + b.resolve("metrics.csv") + " holds rows of epochs 1 to 1, but its row of epoch 1 was"
+                + " written by run " + idB + ", not by run " + idA + " that wrote the checkpoint (run_id column)");
+        assertThat(mixed.err).contains("move " + b.resolve("metrics.csv") + " aside");
+        assertThat(mixed.out).isEmpty();
+        assertThat(Files.readAllBytes(b.resolve("metrics.csv"))).isEqualTo(metricsB);
+        assertThat(Files.exists(b.resolve("checkpoint-epoch-2.lamina"))).isFalse();
+
+        // Into its own directory the resume is accepted; the resumed process writes its rows under its own id.
+        Cli own = train("train", "--epochs", "2", "-o", a.toString(), "--resume", checkpointA.toString());
+        assertWithMessage("stderr: %s", own.err).that(own.exitCode).isEqualTo(0);
+        List<String> rows = Files.readAllLines(a.resolve("metrics.csv"));
+        assertThat(rows).hasSize(1 + 2);
+        assertThat(rows.get(1)).endsWith("," + idA);
+        String idResumed = CheckpointFile.read(a.resolve("checkpoint-epoch-2.lamina")).metadata().get("run.id");
+        assertThat(idResumed).isNotEqualTo(idA);
+        assertThat(rows.get(2)).endsWith("," + idResumed);
     }
 
     @Test

@@ -81,8 +81,51 @@ class ReportTest {
             csv.onEpochEnd(m, ANY);
         }
         assertThat(Files.readAllLines(file)).containsExactly(MetricsCsv.HEADER,
-                "1,1.000000,0.650000,1.200000,0.700000,1501.0,31.000",
-                "2,0.500000,0.825000,0.600000,0.850000,1502.0,32.000").inOrder();
+                "1,1.000000,0.650000,1.200000,0.700000,1501.0,31.000,",
+                "2,0.500000,0.825000,0.600000,0.850000,1502.0,32.000,").inOrder();
+    }
+
+    @Test
+    void eachRowCarriesTheRunIdAndAResumeAppendsItsOwn(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.csv");
+        MetricsCsv csv = new MetricsCsv(file, "run-a");
+        csv.onEpochEnd(history(1).get(0), afterEpoch(1));
+        MetricsCsv resumed = MetricsCsv.resuming(file, null, "run-b");
+        resumed.onResumed(dir.resolve("checkpoint-epoch-1.lamina"), afterEpoch(1), 4);
+        resumed.onEpochEnd(history(2).get(1), afterEpoch(2));
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.get(0)).endsWith(",epoch_seconds,run_id");
+        assertThat(lines.get(1)).isEqualTo("1,1.000000,0.650000,1.200000,0.700000,1501.0,31.000,run-a");
+        assertThat(lines.get(2)).isEqualTo("2,0.500000,0.825000,0.600000,0.850000,1502.0,32.000,run-b");
+        // The checkpoint of epoch 2 was written by run-b: its history is whole; run-a's epoch 2 would not be.
+        assertThat(MetricsCsv.historyProblem(file, 2, "run-b")).isEmpty();
+        assertThat(MetricsCsv.historyProblem(file, 1, "run-a")).isEmpty();
+        assertThat(MetricsCsv.historyProblem(file, 2, "run-a")).hasValue(file + " holds rows of epochs 1 to 2, but"
+                + " its row of epoch 2 was written by run run-b, not by run run-a that wrote the checkpoint (run_id"
+                + " column)");
+        assertThat(MetricsCsv.historyProblem(file, 2, null)).isEmpty();
+        assertThrows(IllegalArgumentException.class, () -> new MetricsCsv(dir.resolve("x.csv"), "a,b"));
+    }
+
+    @Test
+    void aFileWrittenBeforeTheRunIdColumnIsReadAndResumedWithEmptyIds(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.csv");
+        String old = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,images_per_second,epoch_seconds\n"
+                + "1,1.0,0.65,1.2,0.7,1501.0,31.000\n2,0.5,0.825,0.6,0.85,1502.0,32.000\n";
+        Files.writeString(file, old);
+        assertThat(MetricsCsv.read(file).stream().map(EpochMetrics::epoch).toList()).containsExactly(1, 2).inOrder();
+        // A checkpoint without a run id (format version 1) accepts it; one with an id cannot be its.
+        assertThat(MetricsCsv.historyProblem(file, 2, null)).isEmpty();
+        assertThat(MetricsCsv.historyProblem(file, 2, "run-a").orElseThrow()).contains("(none recorded)");
+
+        MetricsCsv csv = MetricsCsv.resuming(file, null, "run-c");
+        csv.onResumed(dir.resolve("checkpoint-epoch-2.lamina"), afterEpoch(2), 4);
+        csv.onEpochEnd(history(3).get(2), afterEpoch(3));
+
+        assertThat(Files.readAllLines(file)).containsExactly(MetricsCsv.HEADER, "1,1.0,0.65,1.2,0.7,1501.0,31.000,",
+                "2,0.5,0.825,0.6,0.85,1502.0,32.000,", "3,0.333333,0.883333,0.400000,0.900000,1503.0,33.000,run-c")
+                .inOrder();
     }
 
     /** A run's metrics.csv after {@code epochs} epochs, with a hand-edited first row (kept byte for byte). */
@@ -93,7 +136,7 @@ class ReportTest {
             csv.onEpochEnd(m, ANY);
         }
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.set(1, "1,1.0,0.65,1.2,0.7,1501.0,31.000");
+        lines.set(1, "1,1.0,0.65,1.2,0.7,1501.0,31.000,");
         Files.write(file, lines);
         return file;
     }
@@ -135,7 +178,7 @@ class ReportTest {
         assertThat(Files.readString(dir.resolve("metrics-before-resume-at-epoch-1.csv"))).isEqualTo(before);
         List<String> after = Files.readAllLines(file);
         assertThat(after).hasSize(3);
-        assertThat(after.get(1)).isEqualTo("1,1.0,0.65,1.2,0.7,1501.0,31.000");
+        assertThat(after.get(1)).isEqualTo("1,1.0,0.65,1.2,0.7,1501.0,31.000,");
         assertThat(after.get(2)).startsWith("2,");
     }
 

@@ -515,6 +515,19 @@ public final class Messages {
         return format(WRITE_FAILED, "could not write the generated class: " + reason);
     }
 
+    /**
+     * ECJ refused to write {@code generated} (a qualified name) because a class of that name is
+     * already on its class path or source path, left by an earlier build: it would otherwise compile
+     * against that stale class (eclipse-jdt/eclipse.jdt.core#1482).
+     */
+    public static String generatedClassOnClassPathUnderEcj(String generated) {
+        return format(WRITE_FAILED, "could not write the generated class " + generated + ": ECJ does not"
+                + " regenerate a class that is already on the class path or source path (an earlier build's"
+                + " output?) and would compile against the stale one (eclipse-jdt/eclipse.jdt.core#1482)."
+                + " Remove the earlier output and generated-source directories from -cp and -sourcepath,"
+                + " or build into empty ones");
+    }
+
     /** The SARIF report of {@code -Alamina.report} could not be written. */
     public static String reportNotWritten(String path, String reason) {
         return format(WRITE_FAILED, "could not write the lint report " + path + ": " + reason);

@@ -28,11 +28,41 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param parameters     {@link Model#parameters()} values by name, in the model's order
  * @param buffers        {@link Model#buffers()} by name
  * @param optimizerState {@link Optimizer#state} by key
+ * @param metadata       what the program that trains records about the run, as text by key (a run id,
+ *                       the evaluation set's size...; as safetensors' {@code __metadata__}); empty in
+ *                       checkpoints of format version 1
  */
 public record Checkpoint(String model, String optimizer, TrainingPosition position, Map<String, INDArray> parameters,
-        Map<String, INDArray> buffers, Map<String, INDArray> optimizerState) {
+        Map<String, INDArray> buffers, Map<String, INDArray> optimizerState, Map<String, String> metadata) {
     /**
-     * Keeps unmodifiable copies of the three maps, in their iteration order.
+     * Keeps unmodifiable copies of the four maps, in their iteration order.
+     *
+     * @param model          the model's class name
+     * @param optimizer      the optimizer's class name
+     * @param position       where the run stands
+     * @param parameters     parameter values by name
+     * @param buffers        buffers by name
+     * @param optimizerState optimizer state by key
+     * @param metadata       text by key
+     * @throws NullPointerException if an argument, or a metadata key or value, is null
+     */
+    public Checkpoint {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(position, "position");
+        parameters = ordered(parameters);
+        buffers = ordered(buffers);
+        optimizerState = ordered(optimizerState);
+        Objects.requireNonNull(metadata, "metadata");
+        metadata.forEach((k, v) -> {
+            Objects.requireNonNull(k, "metadata key");
+            Objects.requireNonNull(v, () -> "metadata " + k);
+        });
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    }
+
+    /**
+     * A checkpoint without metadata.
      *
      * @param model          the model's class name
      * @param optimizer      the optimizer's class name
@@ -42,13 +72,19 @@ public record Checkpoint(String model, String optimizer, TrainingPosition positi
      * @param optimizerState optimizer state by key
      * @throws NullPointerException if an argument is null
      */
-    public Checkpoint {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(optimizer, "optimizer");
-        Objects.requireNonNull(position, "position");
-        parameters = ordered(parameters);
-        buffers = ordered(buffers);
-        optimizerState = ordered(optimizerState);
+    public Checkpoint(String model, String optimizer, TrainingPosition position, Map<String, INDArray> parameters,
+            Map<String, INDArray> buffers, Map<String, INDArray> optimizerState) {
+        this(model, optimizer, position, parameters, buffers, optimizerState, Map.of());
+    }
+
+    /**
+     * This checkpoint with {@code metadata} in place of its own; the tensors are shared, not copied.
+     *
+     * @param metadata text by key, stored as given (see {@link CheckpointFile} for the limits)
+     * @return a checkpoint that differs from this one in its metadata only
+     */
+    public Checkpoint withMetadata(Map<String, String> metadata) {
+        return new Checkpoint(model, optimizer, position, parameters, buffers, optimizerState, metadata);
     }
 
     private static Map<String, INDArray> ordered(Map<String, INDArray> tensors) {

@@ -26,21 +26,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Reads and writes {@link Checkpoint}s in Lamina's checkpoint format, version 1. The format is plain
- * data, read field by field: loading runs no code from the file (unlike Java serialization), and
- * every length is checked against the bytes that remain before anything is allocated.
+ * Reads and writes {@link Checkpoint}s in Lamina's checkpoint format, version 2; reads version 1 too.
+ * The format is plain data, read field by field: loading runs no code from the file (unlike Java
+ * serialization), and every length is checked against the bytes that remain before anything is
+ * allocated.
  *
- * <h2>Format, version 1</h2>
+ * <h2>Format, version 2</h2>
  * All integers and floats are little-endian; a <i>string</i> is a {@code u32} byte count and that
  * many bytes of UTF-8.
  * <pre>
  * offset  size  field
  * 0       8     magic: 89 4C 41 4D 0D 0A 1A 0A  ("\x89LAM\r\n\x1a\n"; catches text-mode transfers, as PNG's)
- * 8       4     u32 format version: 1
+ * 8       4     u32 format version: 2
  * 12            string model class name        string optimizer class name
  *               i64 step      i32 epoch      i32 batch (of the epoch, already trained)
  *               i64 seed      i32 batch size i32 training examples
  *               f64 loss sum of the epoch so far   i64 examples of the epoch so far
+ *               u32 metadata count, then that many pairs: string key, string value
  *               u32 tensor count, then that many tensors:
  *                 string name
  *                 u8  role: 1 parameter, 2 buffer, 3 optimizer state
@@ -49,6 +51,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *                 the elements in row-major (C) order
  * end-32  32    SHA-256 of every byte before it
  * </pre>
+ * Version 1 is the same without the metadata (count and pairs); it reads as a checkpoint whose
+ * metadata is empty. Keys are unique.
  * Tensors appear in the model's parameter order, then buffers, then optimizer state. Optimizer keys
  * are {@code <parameter>/<slot>} with PyTorch's slot names ({@code exp_avg}, {@code exp_avg_sq},
  * {@code step}, {@code momentum_buffer}).
@@ -65,8 +69,10 @@ public final class CheckpointFile {
 
     /** The first 8 bytes of every checkpoint. */
     static final byte[] MAGIC = {(byte) 0x89, 'L', 'A', 'M', '\r', '\n', 0x1a, '\n'};
-    /** The format version this class writes and the only one it reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The format version this class writes; it reads this one and {@link #FIRST_FORMAT_VERSION}. */
+    public static final int FORMAT_VERSION = 2;
+    /** The first format version, without metadata, which this class still reads. */
+    public static final int FIRST_FORMAT_VERSION = 1;
     static final int ROLE_PARAMETER = 1;
     static final int ROLE_BUFFER = 2;
     static final int ROLE_OPTIMIZER = 3;
@@ -81,8 +87,8 @@ public final class CheckpointFile {
      * @param checkpoint what to write
      * @throws IOException if the file cannot be written (the message names it); {@code file} then still
      *     holds its previous content
-     * @throws IllegalArgumentException if a tensor is not FLOAT, DOUBLE or LONG; {@code file} is then
-     *     untouched too
+     * @throws IllegalArgumentException if a tensor is not FLOAT, DOUBLE or LONG, or a name or metadata
+     *     text is longer than 65,536 bytes of UTF-8; {@code file} is then untouched too
      */
     public static void write(Path file, Checkpoint checkpoint) throws IOException {
         AtomicFiles.write(file, out -> writeTo(out, checkpoint));
@@ -94,7 +100,7 @@ public final class CheckpointFile {
      *
      * @param checkpoint what to encode
      * @return the file's bytes, magic number to checksum
-     * @throws IllegalArgumentException if a tensor is not FLOAT, DOUBLE or LONG
+     * @throws IllegalArgumentException if a tensor is not FLOAT, DOUBLE or LONG, or a text is too long (see {@link #write})
      */
     public static byte[] toBytes(Checkpoint checkpoint) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -217,6 +223,11 @@ public final class CheckpointFile {
         out.i32(p.examples());
         out.f64(p.epochLossSum());
         out.i64(p.epochExamples());
+        out.i32(c.metadata().size());
+        for (var e : c.metadata().entrySet()) {
+            out.string(e.getKey());
+            out.string(e.getValue());
+        }
         out.i32(c.parameters().size() + c.buffers().size() + c.optimizerState().size());
         for (var e : c.parameters().entrySet()) {
             writeTensor(out, e.getKey(), ROLE_PARAMETER, e.getValue());
@@ -248,14 +259,25 @@ public final class CheckpointFile {
 
     private static Checkpoint readBody(LittleEndianReader in, Path file) throws IOException {
         int version = in.i32();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != FIRST_FORMAT_VERSION) {
             throw new CheckpointException(file, "checkpoint format version " + Integer.toUnsignedString(version)
-                    + " is not supported; this Lamina reads version " + FORMAT_VERSION);
+                    + " is not supported; this Lamina reads versions " + FIRST_FORMAT_VERSION + " and "
+                    + FORMAT_VERSION);
         }
         String model = in.string(file);
         String optimizer = in.string(file);
         TrainingPosition position = new TrainingPosition(in.i64(), in.i32(), in.i32(), in.i64(), in.i32(), in.i32(),
                 in.f64(), in.i64());
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (version >= 2) {
+            long pairs = Integer.toUnsignedLong(in.i32());
+            for (long i = 0; i < pairs; i++) {
+                String key = in.string(file);
+                if (metadata.put(key, in.string(file)) != null) {
+                    throw new CheckpointException(file, "malformed checkpoint: metadata key " + key + " appears twice");
+                }
+            }
+        }
         long count = Integer.toUnsignedLong(in.i32());
         Map<String, INDArray> parameters = new LinkedHashMap<>();
         Map<String, INDArray> buffers = new LinkedHashMap<>();
@@ -280,7 +302,7 @@ public final class CheckpointFile {
                     + " bytes after the last tensor");
         }
         checkValues(file, position, parameters, buffers, state);
-        return new Checkpoint(model, optimizer, position, parameters, buffers, state);
+        return new Checkpoint(model, optimizer, position, parameters, buffers, state, metadata);
     }
 
     /**
@@ -413,6 +435,11 @@ public final class CheckpointFile {
 
         void string(String s) throws IOException {
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > MAX_NAME_BYTES) {
+                throw new IllegalArgumentException("checkpoint names and metadata hold at most " + MAX_NAME_BYTES
+                        + " bytes of UTF-8, found " + bytes.length + " bytes starting "
+                        + s.substring(0, Math.min(40, s.length())));
+            }
             i32(bytes.length);
             out.write(bytes);
         }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,7 @@ public final class EpochCheckpoints implements TrainingListener {
     private final Model model;
     private final Optimizer optimizer;
     private final Path directory;
+    private final Map<String, String> metadata;
     private final List<Path> written = new ArrayList<>();
 
     /**
@@ -34,9 +36,23 @@ public final class EpochCheckpoints implements TrainingListener {
      * @param directory created if missing
      */
     public EpochCheckpoints(Model model, Optimizer optimizer, Path directory) {
+        this(model, optimizer, directory, Map.of());
+    }
+
+    /**
+     * Writes checkpoints of {@code model} and {@code optimizer} into {@code directory}, each with
+     * {@code metadata} ({@link Checkpoint#metadata()}).
+     *
+     * @param model     the model being trained
+     * @param optimizer its optimizer, whose state the checkpoints hold too
+     * @param directory created if missing
+     * @param metadata  what the program records about the run in every checkpoint (copied)
+     */
+    public EpochCheckpoints(Model model, Optimizer optimizer, Path directory, Map<String, String> metadata) {
         this.model = Objects.requireNonNull(model, "model");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         this.directory = Objects.requireNonNull(directory, "directory");
+        this.metadata = new java.util.LinkedHashMap<>(metadata);
     }
 
     /**
@@ -56,7 +72,7 @@ public final class EpochCheckpoints implements TrainingListener {
         Path file = fileFor(directory, metrics.epoch());
         try {
             Files.createDirectories(directory);
-            CheckpointFile.write(file, Checkpoint.capture(model, optimizer, position));
+            CheckpointFile.write(file, Checkpoint.capture(model, optimizer, position).withMetadata(metadata));
         } catch (IOException e) {
             // AtomicFiles' messages start with the file; others get it here.
             String message = String.valueOf(e.getMessage());

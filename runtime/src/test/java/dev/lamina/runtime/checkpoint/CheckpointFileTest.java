@@ -174,14 +174,81 @@ class CheckpointFileTest {
     void newerFormatVersionIsRefusedByName() throws Exception {
         Path file = written();
         byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer.wrap(bytes, 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(2);
+        ByteBuffer.wrap(bytes, 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(3);
         rewriteChecksum(bytes);
         Files.write(file, bytes);
 
         CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.read(file));
 
-        assertThat(e).hasMessageThat().contains("checkpoint format version 2 is not supported; this Lamina reads"
-                + " version 1");
+        assertThat(e).hasMessageThat().contains("checkpoint format version 3 is not supported; this Lamina reads"
+                + " versions 1 and 2");
+    }
+
+    @Test
+    void metadataRoundTripsInOrder() throws Exception {
+        Adam adam = new Adam(0.01);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("run.id", "3f0c2a4e-run");
+        metadata.put("test.examples", "500");
+        metadata.put("note", "\u00e9t\u00e9, empty next");
+        metadata.put("empty", "");
+        Checkpoint original = Checkpoint.capture(trainedModel(adam), adam, POSITION).withMetadata(metadata);
+        Path file = dir.resolve("run.ckpt");
+
+        CheckpointFile.write(file, original);
+        Checkpoint read = CheckpointFile.read(file);
+
+        assertThat(read.metadata()).containsExactlyEntriesIn(metadata).inOrder();
+        assertThat(read.position()).isEqualTo(POSITION);
+        assertThat(read.parameters()).isEqualTo(original.parameters());
+        assertThat(ByteBuffer.wrap(Files.readAllBytes(file), 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
+                .isEqualTo(CheckpointFile.FORMAT_VERSION);
+    }
+
+    @Test
+    void metadataTooLongForTheFormatIsRefusedBeforeWriting() throws Exception {
+        Adam adam = new Adam(0.01);
+        Checkpoint c = Checkpoint.capture(trainedModel(adam), adam, POSITION)
+                .withMetadata(Map.of("long", "x".repeat((1 << 16) + 1)));
+        Path file = dir.resolve("run.ckpt");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CheckpointFile.write(file, c));
+
+        assertThat(e).hasMessageThat().contains("at most 65536 bytes of UTF-8, found 65537 bytes");
+        assertThat(filesIn(dir)).isEmpty();
+    }
+
+    /**
+     * {@code v1-tiny-mlp.lamina} was written by the version-1 writer (commit f5e939a): a TinyMlp(4, 3, 3,
+     * seed 5) after one Adam step at position (step 3, epoch 1, batch 0, seed 42, batch size 2, 4
+     * examples). It must stay loadable, with empty metadata.
+     */
+    @Test
+    void versionOneFileStillReadsWithEmptyMetadata() throws Exception {
+        Path file = dir.resolve("v1.lamina");
+        try (var in = CheckpointFileTest.class.getResourceAsStream("v1-tiny-mlp.lamina")) {
+            Files.write(file, in.readAllBytes());
+        }
+        assertThat(ByteBuffer.wrap(Files.readAllBytes(file), 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
+                .isEqualTo(1);
+
+        Checkpoint read = CheckpointFile.read(file);
+
+        assertThat(read.metadata()).isEmpty();
+        assertThat(read.model()).isEqualTo(TinyMlp.class.getName());
+        assertThat(read.optimizer()).isEqualTo(Adam.class.getName());
+        assertThat(read.position()).isEqualTo(new TrainingPosition(3, 1, 0, 42, 2, 4, 0, 0));
+        assertThat(read.optimizerState().get("fc1.weight/step").getLong(0)).isEqualTo(1L);
+        // It restores into the model it was taken from, and writes back as version 2 holding the same tensors.
+        TinyMlp model = new TinyMlp(4, 3, 3, 6);
+        Adam adam = new Adam(0.01);
+        read.restoreInto(model, adam, file);
+        assertThat(model.parameters().get(0).value()).isEqualTo(read.parameters().get("fc1.weight"));
+        Path again = dir.resolve("v2.lamina");
+        CheckpointFile.write(again, Checkpoint.capture(model, adam, read.position()));
+        Checkpoint reread = CheckpointFile.read(again);
+        assertThat(reread.parameters()).isEqualTo(read.parameters());
+        assertThat(reread.optimizerState()).isEqualTo(read.optimizerState());
     }
 
     @Test
