@@ -171,4 +171,87 @@ final class VectorLoops extends FusedLoops {
             dx[k] = a * g[go + k] + b * xHat[ho + k] + c;
         }
     }
+
+    @Override
+    int convLanes() {
+        return F.length();
+    }
+
+    /**
+     * Vectors along the output row, the weights broadcast: each output vector is one chain of adds over
+     * the taps, in the scalar loops' order. Excess lanes of a row's last vector land past the row's end,
+     * where the next row overwrites them (rows go in order).
+     */
+    @Override
+    void convolvePlane(float[] xs, int[] taps, int tapCount, int rowStep, float[] w, int wo, float bias, int outH,
+            int outW, float[] y) {
+        int step = F.length();
+        for (int oh = 0; oh < outH; oh++) {
+            int xr = oh * rowStep, yr = oh * outW;
+            for (int ow = 0; ow < outW; ow += step) {
+                FloatVector acc = FloatVector.broadcast(F, bias);
+                for (int t = 0; t < tapCount; t++) {
+                    acc = acc.add(FloatVector.fromArray(F, xs, taps[t] + xr + ow).mul(w[wo + t]));
+                }
+                acc.intoArray(y, yr + ow);
+            }
+        }
+    }
+
+    /**
+     * Four taps at a time, so that each load of dy serves four products; a row's last, partial vector of
+     * dy is loaded under a mask (its excess lanes 0). Float lanes over blocks of about {@link #BLOCK}
+     * vectors per tap, folded into double.
+     */
+    @Override
+    void convolvePlaneGradient(float[] xs, int[] taps, int tapCount, int rowStep, float[] dy, int outH, int outW,
+            double[] sums, int so) {
+        int step = F.length(), full = F.loopBound(outW);
+        VectorMask<Float> tail = F.indexInRange(full, outW);
+        int rowsPerBlock = Math.max(1, BLOCK / ((outW + step - 1) / step));
+        int t = 0;
+        for (; t + 3 < tapCount; t += 4) {
+            int x0 = taps[t], x1 = taps[t + 1], x2 = taps[t + 2], x3 = taps[t + 3];
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int block = 0; block < outH; block += rowsPerBlock) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                for (int oh = block, end = Math.min(outH, block + rowsPerBlock); oh < end; oh++) {
+                    int d = oh * outW, xr = oh * rowStep;
+                    for (int ow = 0; ow < outW; ow += step) {
+                        FloatVector g = ow < full ? FloatVector.fromArray(F, dy, d + ow)
+                                : FloatVector.fromArray(F, dy, d + ow, tail);
+                        a0 = a0.add(g.mul(FloatVector.fromArray(F, xs, x0 + xr + ow)));
+                        a1 = a1.add(g.mul(FloatVector.fromArray(F, xs, x1 + xr + ow)));
+                        a2 = a2.add(g.mul(FloatVector.fromArray(F, xs, x2 + xr + ow)));
+                        a3 = a3.add(g.mul(FloatVector.fromArray(F, xs, x3 + xr + ow)));
+                    }
+                }
+                s0 += a0.reduceLanes(VectorOperators.ADD);
+                s1 += a1.reduceLanes(VectorOperators.ADD);
+                s2 += a2.reduceLanes(VectorOperators.ADD);
+                s3 += a3.reduceLanes(VectorOperators.ADD);
+            }
+            sums[so + t] += s0;
+            sums[so + t + 1] += s1;
+            sums[so + t + 2] += s2;
+            sums[so + t + 3] += s3;
+        }
+        for (; t < tapCount; t++) {
+            int x0 = taps[t];
+            double s0 = 0;
+            for (int block = 0; block < outH; block += rowsPerBlock) {
+                FloatVector a0 = FloatVector.zero(F);
+                for (int oh = block, end = Math.min(outH, block + rowsPerBlock); oh < end; oh++) {
+                    int d = oh * outW, xr = oh * rowStep;
+                    for (int ow = 0; ow < outW; ow += step) {
+                        FloatVector g = ow < full ? FloatVector.fromArray(F, dy, d + ow)
+                                : FloatVector.fromArray(F, dy, d + ow, tail);
+                        a0 = a0.add(g.mul(FloatVector.fromArray(F, xs, x0 + xr + ow)));
+                    }
+                }
+                s0 += a0.reduceLanes(VectorOperators.ADD);
+            }
+            sums[so + t] += s0;
+        }
+    }
 }
