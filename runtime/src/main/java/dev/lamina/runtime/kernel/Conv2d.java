@@ -202,8 +202,8 @@ public final class Conv2d {
      * @param g    stride, padding and output size
      * @param sums overwritten with y's sums for its F channels
      * @return y {@code [N, F, OH, OW]}
-     * @throws IllegalArgumentException on ranks, shapes, types or geometry that do not fit together, or a
-     *     null {@code sums}
+     * @throws IllegalArgumentException on ranks, shapes, types or geometry that do not fit together
+     * @throws NullPointerException if {@code sums} is null
      */
     public static INDArray forward(INDArray x, INDArray w, INDArray b, Geometry g, ChannelSums sums) {
         Support.checkNotNull(sums, "sums");
