@@ -249,8 +249,10 @@ final class DirectConv2d {
         Parallel.forRange(groups, (long) n * f * p * taps, (fromGroup, toGroup) -> {
             int from = fromGroup * FILTER_GROUP, to = Math.min(f, toGroup * FILTER_GROUP);
             float[] img = Staging.floats(0, image), xs = Staging.floats(1, layout.size());
-            // The vector loops read a row's last vector whole (and mask it): slack after the plane.
-            float[] plane = Staging.floats(2, p + lanes);
+            // The vector loops read a row's last vector whole (and zero its excess lanes by a multiply): finite
+            // slack after the plane.
+            float[] plane = Staging.floats(2, p + lanes), scratch = Staging.floats(3, 4 * lanes);
+            Arrays.fill(plane, p, p + lanes, 0f);
             double[] sums = new double[(to - from) * taps], two = new double[2];
             for (int ni = 0; ni < n; ni++) {
                 xb.get(xOff + ni * image, img, 0, image);
@@ -258,7 +260,7 @@ final class DirectConv2d {
                 for (int fi = from; fi < to; fi++) {
                     dyb.get(dyOff + (ni * f + fi) * p, plane, 0, p);
                     loops.convolvePlaneGradient(xs, layout.taps, taps, layout.rowStep, plane, outH, outW, sums,
-                            (fi - from) * taps);
+                            (fi - from) * taps, scratch);
                     if (db != null) {
                         // The plane's sum: the first of its shifted sums with shift 0.
                         two[0] = 0;

@@ -176,9 +176,10 @@ abstract class FusedLoops {
      * {@code sum_{oh, ow} dy[oh * outW + ow] * xs[taps[t] + oh * rowStep + ow]} to {@code sums[so + t]} for
      * each tap t, over oh in {@code [0, outH)} and ow in {@code [0, outW)}. The scalar loops sum in double;
      * the vector loops in float lanes over blocks of about 16 vectors folded into double, as
-     * {@link #shiftedSums}. dy needs {@code roundUp(outW, convLanes()) - outW} readable elements after the
-     * plane (the vector loops load them and mask them off), xs as in {@link #convolvePlane}.
+     * {@link #shiftedSums}. dy needs {@code roundUp(outW, convLanes()) - outW} finite elements after the
+     * plane (the vector loops load them and multiply them by 0), xs as in {@link #convolvePlane};
+     * {@code scratch} holds at least {@code 4 * convLanes()} floats, overwritten.
      */
     abstract void convolvePlaneGradient(float[] xs, int[] taps, int tapCount, int rowStep, float[] dy, int outH,
-            int outW, double[] sums, int so);
+            int outW, double[] sums, int so, float[] scratch);
 }

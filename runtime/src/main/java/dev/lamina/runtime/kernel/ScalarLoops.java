@@ -129,7 +129,7 @@ final class ScalarLoops extends FusedLoops {
     /** In double, products exact: the reference for the vector loops' float blocks. */
     @Override
     void convolvePlaneGradient(float[] xs, int[] taps, int tapCount, int rowStep, float[] dy, int outH, int outW,
-            double[] sums, int so) {
+            double[] sums, int so, float[] scratch) {
         for (int t = 0; t < tapCount; t++) {
             double s = 0;
             for (int oh = 0; oh < outH; oh++) {
