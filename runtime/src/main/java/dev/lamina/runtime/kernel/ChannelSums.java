@@ -24,6 +24,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * computing the sample variance"). {@link #mean} and {@link #variance} give BatchNorm's batch statistics
  * (the biased variance, as PyTorch normalises with).
  *
+ * <p>These are the sums {@link BatchNormActivation}'s training pass takes over its input before it
+ * normalises (the same shift, the same definitions, mean and variance by the same formulas), so a chain
+ * {@code Conv2d -> BatchNorm} could hand them over and skip that pass: one read of the convolution's
+ * output fewer.
+ *
  * <p>One instance may be reused for any number of calls: each call overwrites it, growing its arrays when
  * a call has more channels, so a training step allocates nothing for it. Not thread-safe.
  */
