@@ -254,13 +254,20 @@ public final class Benchmark {
         model.setProfiler(profiler);
         step.run(); // the first profiled step may still allocate; drop it
         profiler.reset();
-        long stop = System.nanoTime() + (long) (seconds * 1e9);
+        long start = System.nanoTime(), stop = start + (long) (seconds * 1e9);
+        int steps = 0;
         do {
             step.run();
+            steps++;
         } while (System.nanoTime() < stop);
+        double wallMs = (System.nanoTime() - start) / 1e6 / steps;
         model.setProfiler(null);
-        return String.format(Locale.ROOT, "%nprofile, Lamina %s, batch %d (means per %s):%n%s",
-                training ? "training steps" : "inference", batch, training ? "step" : "pass", profiler.table());
+        double layersMs = profiler.entries().stream().mapToLong(LayerProfiler.Entry::nanos).sum() / 1e6 / steps;
+        // What the layer table does not show: loss, zeroGrad, optimizer, workspace and the profiler's own laps.
+        return String.format(Locale.ROOT, "%nprofile, Lamina %s, batch %d (means per %s):%n%s"
+                + "whole %s: %.3f ms, of which layers %.3f ms and the rest (loss, zeroGrad, optimizer, workspace) %.3f ms%n",
+                training ? "training steps" : "inference", batch, training ? "step" : "pass", profiler.table(),
+                training ? "step" : "pass", wallMs, layersMs, wallMs - layersMs);
     }
 
     /** Warm-up, then {@code windows} windows of at least {@code seconds} each: images/s per window. */

@@ -313,38 +313,6 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
     private INDArray conv2Input;
 
     /**
-     * Normalised input and inverse std of {@code bn2}, kept by the last training
-     * forward pass.
-     */
-    private final BatchNorm.Cache bn2Cache = new BatchNorm.Cache();
-
-    /**
-     * Input of {@code act2}, {@code [N, 16, 4, 4]}, kept by the last training forward pass.
-     */
-    private INDArray act2Input;
-
-    /**
-     * Output of {@code act2}, {@code [N, 16, 4, 4]}, kept by the last training forward pass.
-     */
-    private INDArray act2Output;
-
-    /**
-     * Mask of {@code drop2}, {@code [N, 16, 4, 4]}, kept by the last training forward pass.
-     * Each entry is 0 or 1/(1 - rate).
-     */
-    private INDArray drop2Mask;
-
-    /**
-     * Input of {@code pool2}, {@code [N, 16, 4, 4]}, kept by the last training forward pass.
-     */
-    private INDArray pool2Input;
-
-    /**
-     * Output of {@code pool2}, {@code [N, 16, 2, 2]}, kept by the last training forward pass.
-     */
-    private INDArray pool2Output;
-
-    /**
      * Input of {@code flatten}, {@code [N, 16, 2, 2]}, kept by the last training forward pass.
      */
     private INDArray flattenInput;
@@ -355,31 +323,23 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
     private INDArray fc1Input;
 
     /**
-     * Normalised input and inverse std of {@code bn3}, kept by the last training
-     * forward pass.
-     */
-    private final BatchNorm.Cache bn3Cache = new BatchNorm.Cache();
-
-    /**
-     * Input of {@code act3}, {@code [N, 32]}, kept by the last training forward pass.
-     */
-    private INDArray act3Input;
-
-    /**
-     * Output of {@code act3}, {@code [N, 32]}, kept by the last training forward pass.
-     */
-    private INDArray act3Output;
-
-    /**
-     * Mask of {@code drop3}, {@code [N, 32]}, kept by the last training forward pass.
-     * Each entry is 0 or 1/(1 - rate).
-     */
-    private INDArray drop3Mask;
-
-    /**
      * Input of {@code logits}, {@code [N, 32]}, kept by the last training forward pass.
      */
     private INDArray logitsInput;
+
+    /**
+     * Input, batch statistics and dropout draw of the fused
+     * {@code bn2 + act2 + drop2 + pool2}, kept by the last training forward pass: backward
+     * computes the fused layers' outputs again from them instead of keeping them.
+     */
+    private BatchNormActivation.Outputs bn2Fusion;
+
+    /**
+     * Input, batch statistics and dropout draw of the fused
+     * {@code bn3 + act3 + drop3}, kept by the last training forward pass: backward
+     * computes the fused layers' outputs again from them instead of keeping them.
+     */
+    private BatchNormActivation.Outputs bn3Fusion;
 
     private LaminaEveryRewrite(long seed, DataType dataType) {
         super("EveryRewrite", Loss.SOFTMAX_CROSS_ENTROPY, INPUT_SHAPE, OUTPUT_SHAPE, LAYERS, dataType);
@@ -592,22 +552,19 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // rewrite BatchNormFold: folded into 'conv2' for inference
         // act2: LeakyReLU slope 0.1 -> [N, 16, 4, 4]
         // drop2: Dropout rate 0.25 -> [N, 16, 4, 4]
-        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 in one pass
+        // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
+        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 + pool2 in one pass
         BatchNormActivation.Outputs bn2Fused = BatchNormActivation.forward(conv2Out,
                 bn2Gamma.value(), bn2Beta.value(), bn2RunningMean, bn2RunningVar, BN2_MOMENTUM,
-                BN2_EPSILON, bn2Cache, training, BatchNormActivation.Activation.LEAKY_RELU,
-                ACT2_SLOPE, DROP2_RATE, dropoutRng);
-        afterFusedForward("bn2+act2+drop2", bn2Fused.output());
-        INDArray bn2Out = bn2Fused.normalised();
-        afterFusedLayer("bn2", bn2Out);
-        INDArray act2Out = bn2Fused.activated();
-        afterFusedLayer("act2", act2Out);
-        INDArray drop2Out = bn2Fused.output();
-        afterFusedLayer("drop2", drop2Out);
-
-        // pool2: MaxPool2d 2x2, stride 2 -> [N, 16, 2, 2]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
-        afterLayer("pool2", drop2Out, pool2Out);
+                BN2_EPSILON, training, BatchNormActivation.Activation.LEAKY_RELU, ACT2_SLOPE,
+                DROP2_RATE, dropoutRng, POOL2_GEOMETRY);
+        afterFusedForward("bn2+act2+drop2+pool2", conv2Out, bn2Fused.pooled());
+        // Only the chain's last output was written; observers get the others computed when they watch.
+        afterFusedLayer("bn2", bn2Fused::normalised);
+        afterFusedLayer("act2", bn2Fused::activated);
+        afterFusedLayer("drop2", bn2Fused::output);
+        INDArray pool2Out = bn2Fused.pooled();
+        afterFusedLayer("pool2", pool2Out);
 
         // flatten: Flatten [16, 2, 2] to [64] -> [N, 64]
         INDArray flattenOut = Flatten.forward(pool2Out);
@@ -626,13 +583,12 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // drop3: Dropout rate 0.5 -> [N, 32]
         // fusion BatchNormActivation: forward of bn3 + act3 + drop3 in one pass
         BatchNormActivation.Outputs bn3Fused = BatchNormActivation.forward(fc1Out, bn3Gamma.value(),
-                bn3Beta.value(), bn3RunningMean, bn3RunningVar, BN3_MOMENTUM, BN3_EPSILON, bn3Cache,
-                training, BatchNormActivation.Activation.ELU, ACT3_ALPHA, DROP3_RATE, dropoutRng);
-        afterFusedForward("bn3+act3+drop3", bn3Fused.output());
-        INDArray bn3Out = bn3Fused.normalised();
-        afterFusedLayer("bn3", bn3Out);
-        INDArray act3Out = bn3Fused.activated();
-        afterFusedLayer("act3", act3Out);
+                bn3Beta.value(), bn3RunningMean, bn3RunningVar, BN3_MOMENTUM, BN3_EPSILON, training,
+                BatchNormActivation.Activation.ELU, ACT3_ALPHA, DROP3_RATE, dropoutRng);
+        afterFusedForward("bn3+act3+drop3", fc1Out, bn3Fused.output());
+        // Only the chain's last output was written; observers get the others computed when they watch.
+        afterFusedLayer("bn3", bn3Fused::normalised);
+        afterFusedLayer("act3", bn3Fused::activated);
         INDArray drop3Out = bn3Fused.output();
         afterFusedLayer("drop3", drop3Out);
 
@@ -648,16 +604,10 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
             relu1Input = pool1Out;
             relu1Output = relu1Out;
             conv2Input = relu1Out;
-            act2Input = bn2Out;
-            act2Output = act2Out;
-            drop2Mask = bn2Fused.mask();
-            pool2Input = drop2Out;
-            pool2Output = pool2Out;
+            bn2Fusion = bn2Fused;
             flattenInput = pool2Out;
             fc1Input = flattenOut;
-            act3Input = bn3Out;
-            act3Output = act3Out;
-            drop3Mask = bn3Fused.mask();
+            bn3Fusion = bn3Fused;
             logitsInput = drop3Out;
             finishTrainingForward();
         }
@@ -744,9 +694,8 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         // act3: ELU alpha 1.0
         // bn3: BatchNorm over 32 features, momentum 0.1, eps 1.0E-5
         // fusion BatchNormActivation: backward of bn3 + act3 + drop3 in one pass
-        INDArray dFc1Out = BatchNormActivation.chainBackward(dDrop3Out, drop3Mask,
-                BatchNormActivation.Activation.ELU, ACT3_ALPHA, act3Input, act3Output,
-                bn3Gamma.value(), bn3Cache, bn3Gamma.grad(), bn3Beta.grad());
+        INDArray dFc1Out = BatchNormActivation.backward(dDrop3Out, bn3Fusion, bn3Gamma.value(),
+                bn3Gamma.grad(), bn3Beta.grad());
         afterBackward("bn3+act3+drop3", INPUT_GRADIENT);
 
         // fc1: Dense 64->32, no bias
@@ -759,17 +708,13 @@ public final class LaminaEveryRewrite extends GeneratedModel implements EveryRew
         afterBackward("flatten", INPUT_GRADIENT);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
-        afterBackward("pool2", INPUT_GRADIENT);
-
         // drop2: Dropout rate 0.25
         // act2: LeakyReLU slope 0.1
         // bn2: BatchNorm over 16 channels, momentum 0.1, eps 1.0E-5
-        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 in one pass
-        INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask,
-                BatchNormActivation.Activation.LEAKY_RELU, ACT2_SLOPE, act2Input, act2Output,
-                bn2Gamma.value(), bn2Cache, bn2Gamma.grad(), bn2Beta.grad());
-        afterBackward("bn2+act2+drop2", INPUT_GRADIENT);
+        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 + pool2 in one pass
+        INDArray dConv2Out = BatchNormActivation.backward(dPool2Out, bn2Fusion, bn2Gamma.value(),
+                bn2Gamma.grad(), bn2Beta.grad());
+        afterBackward("bn2+act2+drop2+pool2", INPUT_GRADIENT);
 
         // conv2: Conv2d 8->16, 3x3, stride 1, VALID, no bias
         INDArray dRelu1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,

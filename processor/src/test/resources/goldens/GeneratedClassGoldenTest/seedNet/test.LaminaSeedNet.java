@@ -2,7 +2,6 @@ package test;
 
 import dev.lamina.dsl.Layer;
 import dev.lamina.dsl.Loss;
-import dev.lamina.runtime.kernel.BatchNorm;
 import dev.lamina.runtime.kernel.BatchNormActivation;
 import dev.lamina.runtime.kernel.BatchNormFold;
 import dev.lamina.runtime.kernel.Conv2d;
@@ -249,73 +248,9 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
     private INDArray conv1Input;
 
     /**
-     * Normalised input and inverse std of {@code bn1}, kept by the last training
-     * forward pass.
-     */
-    private final BatchNorm.Cache bn1Cache = new BatchNorm.Cache();
-
-    /**
-     * Input of {@code act1}, {@code [N, 32, 26, 26]}, kept by the last training forward pass.
-     */
-    private INDArray act1Input;
-
-    /**
-     * Output of {@code act1}, {@code [N, 32, 26, 26]}, kept by the last training forward pass.
-     */
-    private INDArray act1Output;
-
-    /**
-     * Mask of {@code drop1}, {@code [N, 32, 26, 26]}, kept by the last training forward pass.
-     * Each entry is 0 or 1/(1 - rate).
-     */
-    private INDArray drop1Mask;
-
-    /**
-     * Input of {@code pool1}, {@code [N, 32, 26, 26]}, kept by the last training forward pass.
-     */
-    private INDArray pool1Input;
-
-    /**
-     * Output of {@code pool1}, {@code [N, 32, 13, 13]}, kept by the last training forward pass.
-     */
-    private INDArray pool1Output;
-
-    /**
      * Input of {@code conv2}, {@code [N, 32, 13, 13]}, kept by the last training forward pass.
      */
     private INDArray conv2Input;
-
-    /**
-     * Normalised input and inverse std of {@code bn2}, kept by the last training
-     * forward pass.
-     */
-    private final BatchNorm.Cache bn2Cache = new BatchNorm.Cache();
-
-    /**
-     * Input of {@code act2}, {@code [N, 64, 11, 11]}, kept by the last training forward pass.
-     */
-    private INDArray act2Input;
-
-    /**
-     * Output of {@code act2}, {@code [N, 64, 11, 11]}, kept by the last training forward pass.
-     */
-    private INDArray act2Output;
-
-    /**
-     * Mask of {@code drop2}, {@code [N, 64, 11, 11]}, kept by the last training forward pass.
-     * Each entry is 0 or 1/(1 - rate).
-     */
-    private INDArray drop2Mask;
-
-    /**
-     * Input of {@code pool2}, {@code [N, 64, 11, 11]}, kept by the last training forward pass.
-     */
-    private INDArray pool2Input;
-
-    /**
-     * Output of {@code pool2}, {@code [N, 64, 5, 5]}, kept by the last training forward pass.
-     */
-    private INDArray pool2Output;
 
     /**
      * Input of {@code flatten}, {@code [N, 64, 5, 5]}, kept by the last training forward pass.
@@ -341,6 +276,20 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
      * Input of {@code logits}, {@code [N, 512]}, kept by the last training forward pass.
      */
     private INDArray logitsInput;
+
+    /**
+     * Input, batch statistics and dropout draw of the fused
+     * {@code bn1 + act1 + drop1 + pool1}, kept by the last training forward pass: backward
+     * computes the fused layers' outputs again from them instead of keeping them.
+     */
+    private BatchNormActivation.Outputs bn1Fusion;
+
+    /**
+     * Input, batch statistics and dropout draw of the fused
+     * {@code bn2 + act2 + drop2 + pool2}, kept by the last training forward pass: backward
+     * computes the fused layers' outputs again from them instead of keeping them.
+     */
+    private BatchNormActivation.Outputs bn2Fusion;
 
     private LaminaSeedNet(long seed, DataType dataType) {
         super("SeedNet", Loss.SOFTMAX_CROSS_ENTROPY, INPUT_SHAPE, OUTPUT_SHAPE, LAYERS, dataType);
@@ -507,22 +456,19 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // rewrite BatchNormFold: folded into 'conv1' for inference
         // act1: ELU alpha 1.0 -> [N, 32, 26, 26]
         // drop1: Dropout rate 0.2 -> [N, 32, 26, 26]
-        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 in one pass
+        // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
+        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 + pool1 in one pass
         BatchNormActivation.Outputs bn1Fused = BatchNormActivation.forward(conv1Out,
                 bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_MOMENTUM,
-                BN1_EPSILON, bn1Cache, training, BatchNormActivation.Activation.ELU, ACT1_ALPHA,
-                DROP1_RATE, dropoutRng);
-        afterFusedForward("bn1+act1+drop1", bn1Fused.output());
-        INDArray bn1Out = bn1Fused.normalised();
-        afterFusedLayer("bn1", bn1Out);
-        INDArray act1Out = bn1Fused.activated();
-        afterFusedLayer("act1", act1Out);
-        INDArray drop1Out = bn1Fused.output();
-        afterFusedLayer("drop1", drop1Out);
-
-        // pool1: MaxPool2d 2x2, stride 2 -> [N, 32, 13, 13]
-        INDArray pool1Out = MaxPool2d.forward(drop1Out, POOL1_GEOMETRY);
-        afterLayer("pool1", drop1Out, pool1Out);
+                BN1_EPSILON, training, BatchNormActivation.Activation.ELU, ACT1_ALPHA, DROP1_RATE,
+                dropoutRng, POOL1_GEOMETRY);
+        afterFusedForward("bn1+act1+drop1+pool1", conv1Out, bn1Fused.pooled());
+        // Only the chain's last output was written; observers get the others computed when they watch.
+        afterFusedLayer("bn1", bn1Fused::normalised);
+        afterFusedLayer("act1", bn1Fused::activated);
+        afterFusedLayer("drop1", bn1Fused::output);
+        INDArray pool1Out = bn1Fused.pooled();
+        afterFusedLayer("pool1", pool1Out);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias -> [N, 64, 11, 11]
         // rewrite BiasBeforeBatchNorm: bias elided: 'bn2' subtracts it with the batch mean
@@ -535,22 +481,19 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         // rewrite BatchNormFold: folded into 'conv2' for inference
         // act2: ELU alpha 1.0 -> [N, 64, 11, 11]
         // drop2: Dropout rate 0.3 -> [N, 64, 11, 11]
-        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 in one pass
+        // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
+        // fusion BatchNormActivation: forward of bn2 + act2 + drop2 + pool2 in one pass
         BatchNormActivation.Outputs bn2Fused = BatchNormActivation.forward(conv2Out,
                 bn2Gamma.value(), bn2Beta.value(), bn2RunningMean, bn2RunningVar, BN2_MOMENTUM,
-                BN2_EPSILON, bn2Cache, training, BatchNormActivation.Activation.ELU, ACT2_ALPHA,
-                DROP2_RATE, dropoutRng);
-        afterFusedForward("bn2+act2+drop2", bn2Fused.output());
-        INDArray bn2Out = bn2Fused.normalised();
-        afterFusedLayer("bn2", bn2Out);
-        INDArray act2Out = bn2Fused.activated();
-        afterFusedLayer("act2", act2Out);
-        INDArray drop2Out = bn2Fused.output();
-        afterFusedLayer("drop2", drop2Out);
-
-        // pool2: MaxPool2d 2x2, stride 2 -> [N, 64, 5, 5]
-        INDArray pool2Out = MaxPool2d.forward(drop2Out, POOL2_GEOMETRY);
-        afterLayer("pool2", drop2Out, pool2Out);
+                BN2_EPSILON, training, BatchNormActivation.Activation.ELU, ACT2_ALPHA, DROP2_RATE,
+                dropoutRng, POOL2_GEOMETRY);
+        afterFusedForward("bn2+act2+drop2+pool2", conv2Out, bn2Fused.pooled());
+        // Only the chain's last output was written; observers get the others computed when they watch.
+        afterFusedLayer("bn2", bn2Fused::normalised);
+        afterFusedLayer("act2", bn2Fused::activated);
+        afterFusedLayer("drop2", bn2Fused::output);
+        INDArray pool2Out = bn2Fused.pooled();
+        afterFusedLayer("pool2", pool2Out);
 
         // flatten: Flatten [64, 5, 5] to [1600] -> [N, 1600]
         INDArray flattenOut = Flatten.forward(pool2Out);
@@ -571,17 +514,9 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         if (training) {
             // Keep what backward() reads: the tensors around each layer that it visits.
             conv1Input = input;
-            act1Input = bn1Out;
-            act1Output = act1Out;
-            drop1Mask = bn1Fused.mask();
-            pool1Input = drop1Out;
-            pool1Output = pool1Out;
+            bn1Fusion = bn1Fused;
             conv2Input = pool1Out;
-            act2Input = bn2Out;
-            act2Output = act2Out;
-            drop2Mask = bn2Fused.mask();
-            pool2Input = drop2Out;
-            pool2Output = pool2Out;
+            bn2Fusion = bn2Fused;
             flattenInput = pool2Out;
             fc1Input = flattenOut;
             act3Input = fc1Out;
@@ -678,17 +613,13 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         afterBackward("flatten", INPUT_GRADIENT);
 
         // pool2: MaxPool2d 2x2, stride 2
-        INDArray dDrop2Out = MaxPool2d.backward(pool2Input, pool2Output, dPool2Out, POOL2_GEOMETRY);
-        afterBackward("pool2", INPUT_GRADIENT);
-
         // drop2: Dropout rate 0.3
         // act2: ELU alpha 1.0
         // bn2: BatchNorm over 64 channels, momentum 0.1, eps 1.0E-5
-        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 in one pass
-        INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask,
-                BatchNormActivation.Activation.ELU, ACT2_ALPHA, act2Input, act2Output,
-                bn2Gamma.value(), bn2Cache, bn2Gamma.grad(), bn2Beta.grad());
-        afterBackward("bn2+act2+drop2", INPUT_GRADIENT);
+        // fusion BatchNormActivation: backward of bn2 + act2 + drop2 + pool2 in one pass
+        INDArray dConv2Out = BatchNormActivation.backward(dPool2Out, bn2Fusion, bn2Gamma.value(),
+                bn2Gamma.grad(), bn2Beta.grad());
+        afterBackward("bn2+act2+drop2+pool2", INPUT_GRADIENT);
 
         // conv2: Conv2d 32->64, 3x3, stride 1, VALID, no bias
         INDArray dPool1Out = Conv2d.backward(conv2Input, conv2Weight.value(), dConv2Out,
@@ -696,17 +627,13 @@ public final class LaminaSeedNet extends GeneratedModel implements SeedNet {
         afterBackward("conv2", INPUT_GRADIENT);
 
         // pool1: MaxPool2d 2x2, stride 2
-        INDArray dDrop1Out = MaxPool2d.backward(pool1Input, pool1Output, dPool1Out, POOL1_GEOMETRY);
-        afterBackward("pool1", INPUT_GRADIENT);
-
         // drop1: Dropout rate 0.2
         // act1: ELU alpha 1.0
         // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5
-        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 in one pass
-        INDArray dConv1Out = BatchNormActivation.chainBackward(dDrop1Out, drop1Mask,
-                BatchNormActivation.Activation.ELU, ACT1_ALPHA, act1Input, act1Output,
-                bn1Gamma.value(), bn1Cache, bn1Gamma.grad(), bn1Beta.grad());
-        afterBackward("bn1+act1+drop1", INPUT_GRADIENT);
+        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 + pool1 in one pass
+        INDArray dConv1Out = BatchNormActivation.backward(dPool1Out, bn1Fusion, bn1Gamma.value(),
+                bn1Gamma.grad(), bn1Beta.grad());
+        afterBackward("bn1+act1+drop1+pool1", INPUT_GRADIENT);
 
         // conv1: Conv2d 1->32, 3x3, stride 1, VALID, no bias
         // The first layer with parameters: nothing before it needs a gradient.

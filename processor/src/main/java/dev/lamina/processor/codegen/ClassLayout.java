@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,14 @@ final class ClassLayout {
     private final Map<String, List<String>> gradientParts;
     private final Map<String, String> repeatConstants;
     private final Map<Fusion, String> fusedOutputs;
+    private final Map<Fusion, String> fusionFields;
 
     private ClassLayout(ExecutionPlan plan, List<LayerContext> layers, Graph graph,
             Map<String, List<String>> gradientParts, Map<String, String> repeatConstants,
-            Map<Fusion, String> fusedOutputs) {
+            Map<Fusion, String> fusedOutputs, Map<Fusion, String> fusionFields) {
         this.plan = plan;
         this.fusedOutputs = Map.copyOf(fusedOutputs);
+        this.fusionFields = Map.copyOf(fusionFields);
         this.layers = List.copyOf(layers);
         this.byName = new HashMap<>();
         layers.forEach(l -> byName.put(l.name(), l));
@@ -125,6 +128,9 @@ final class ClassLayout {
             dOuts.put(node.name(), dOut);
         }
 
+        // A fusion keeps what its backward reads in one field of its own, not in its layers' caches.
+        Set<String> fused = new HashSet<>();
+        training.fusions().forEach(f -> fused.addAll(f.layers()));
         List<Map<Role, String>> fieldsByLayer = new ArrayList<>();
         List<Map<Hyperparameter, String>> settingsByLayer = new ArrayList<>();
         List<String> constants = new ArrayList<>();
@@ -140,7 +146,7 @@ final class ClassLayout {
             for (LayerEmitter.Tensor t : tensors) {
                 fields.put(t.role(), names.newName(base + t.role().fieldSuffix()));
             }
-            if (inBackward.contains(node.name())) {
+            if (inBackward.contains(node.name()) && !fused.contains(node.name())) {
                 for (LayerEmitter.Cache c : emitter.caches(node)) {
                     fields.put(c.role(), names.newName(base + c.role().fieldSuffix()));
                 }
@@ -179,11 +185,14 @@ final class ClassLayout {
                     folds.isPresent() ? layers[i + 1] : null);
         }
         // The local holding a fused forward call's outputs, named after the group's first layer.
+        // and the field that keeps them for backward.
         Map<Fusion, String> fusedOutputs = new HashMap<>();
+        Map<Fusion, String> fusionFields = new HashMap<>();
         for (Fusion fusion : training.fusions()) {
             fusedOutputs.put(fusion, names.newName(javaName(fusion.layers().get(0)) + "Fused"));
+            fusionFields.put(fusion, names.newName(javaName(fusion.layers().get(0)) + "Fusion"));
         }
-        return new ClassLayout(plan, List.of(layers), graph, parts, repeatConstants, fusedOutputs);
+        return new ClassLayout(plan, List.of(layers), graph, parts, repeatConstants, fusedOutputs, fusionFields);
     }
 
     /**
@@ -244,6 +253,21 @@ final class ClassLayout {
     /** In forward: the local holding the outputs of {@code fusion}'s kernel call, e.g. {@code bn1Fused}. */
     String fusedOutputs(Fusion fusion) {
         return fusedOutputs.get(fusion);
+    }
+
+    /** The field keeping what {@code fusion}'s forward call returned, for its backward, e.g. {@code bn1Fusion}. */
+    String fusionField(Fusion fusion) {
+        return fusionFields.get(fusion);
+    }
+
+    /** Whether {@code layer} is one of a fusion's layers (whose backward reads the fusion's field, not caches). */
+    boolean fused(LayerContext layer) {
+        return plan.training().fusions().stream().anyMatch(f -> f.layers().contains(layer.name()));
+    }
+
+    /** The fused groups of the training pass. */
+    List<Fusion> fusions() {
+        return plan.training().fusions();
     }
 
     /** The fused group whose first layer is {@code layer}, if any. */

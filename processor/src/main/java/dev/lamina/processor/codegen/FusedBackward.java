@@ -4,8 +4,6 @@ import static dev.lamina.processor.codegen.Literals.arguments;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import dev.lamina.processor.ir.LayerSpec;
-import dev.lamina.processor.ir.LayerSpec.Activation.Function;
 import dev.lamina.processor.plan.Fusion;
 import java.util.List;
 
@@ -38,24 +36,18 @@ final class FusedBackward {
         return layers.size();
     }
 
-    /** {@code BatchNormActivation.chainBackward}: mask, activation slope and BatchNorm's backward in one pass. */
+    /**
+     * {@code BatchNormActivation.backward}: mask, activation slope and BatchNorm's backward in one pass per
+     * channel, from the fused forward's kept result.
+     */
     private static CodeBlock batchNormActivation(Fusion.BatchNormActivation fusion, ClassLayout layout) {
         LayerContext batchNorm = layout.layer(fusion.batchNorm());
-        LayerContext activation = layout.layer(fusion.activation());
-        LayerContext dropout = fusion.dropout().map(layout::layer).orElse(null);
-        LayerContext last = dropout != null ? dropout : activation;
-        LayerSpec.Activation act = (LayerSpec.Activation) activation.node().spec();
-        CodeBlock call = CodeBlock.of("$T.chainBackward($L)", RuntimeTypes.BATCH_NORM_ACTIVATION,
+        LayerContext last = layout.layer(fusion.layers().get(fusion.layers().size() - 1));
+        CodeBlock call = CodeBlock.of("$T.backward($L)", RuntimeTypes.BATCH_NORM_ACTIVATION,
                 arguments(
                         CodeBlock.of("$N", last.dOut()),
-                        dropout == null ? CodeBlock.of("null") : CodeBlock.of("$N", dropout.field(Role.MASK)),
-                        CodeBlock.of("$T.$L", RuntimeTypes.BATCH_NORM_ACTIVATION_FUNCTION, act.function().name()),
-                        act.function() == Function.RELU ? CodeBlock.of("0.0") : activation.setting(
-                                act.function() == Function.ELU ? Hyperparameter.ALPHA : Hyperparameter.SLOPE),
-                        CodeBlock.of("$N", activation.field(Role.INPUT)),
-                        CodeBlock.of("$N", activation.field(Role.OUTPUT)),
+                        CodeBlock.of("$N", layout.fusionField(fusion)),
                         batchNorm.value(Role.GAMMA),
-                        CodeBlock.of("$N", batchNorm.field(Role.CACHE)),
                         batchNorm.grad(Role.GAMMA),
                         batchNorm.grad(Role.BETA)));
         return WeightLayers.assignInputGrad(batchNorm, call);

@@ -20,6 +20,7 @@ import dev.lamina.processor.lint.ReportedFinding;
 import dev.lamina.processor.ir.RewriteFact;
 import dev.lamina.processor.ir.Shape;
 import dev.lamina.processor.plan.ExecutionPlan;
+import dev.lamina.processor.plan.Fusion;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -234,7 +235,7 @@ public final class ModelGenerator {
             type.addField(RuntimeTypes.RANDOM, Members.DROPOUT_RNG, Modifier.PRIVATE, Modifier.FINAL);
         }
         for (LayerContext layer : plan.layers()) {
-            if (!layer.inBackward()) {
+            if (!layer.inBackward() || plan.fused(layer)) {
                 continue;
             }
             for (LayerEmitter.Cache c : layer.emitter().caches(layer.node())) {
@@ -245,6 +246,9 @@ public final class ModelGenerator {
                 }
                 type.addField(field.build());
             }
+        }
+        for (Fusion fusion : plan.fusions()) {
+            type.addField(FusedForward.field(fusion, plan));
         }
     }
 

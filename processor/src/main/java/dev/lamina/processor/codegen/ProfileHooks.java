@@ -27,17 +27,28 @@ final class ProfileHooks {
     }
 
     /**
-     * Right after a fusion's forward kernel call: {@code afterFusedForward("bn1+act1+drop1", outputs.output())},
-     * one profiler entry for the call, named as the fusion's backward entry; {@code output} is the last
-     * layer's output.
+     * Right after a fusion's forward kernel call:
+     * {@code afterFusedForward("bn1+act1+drop1", conv1Out, outputs.output())}, one profiler entry for the
+     * call, named as the fusion's backward entry; {@code input} is the first layer's input, {@code output}
+     * the last layer's output.
      */
-    static CodeBlock fusedForward(List<LayerContext> layers, CodeBlock output) {
-        return CodeBlock.builder().addStatement("afterFusedForward($S, $L)", joinedNames(layers), output).build();
+    static CodeBlock fusedForward(List<LayerContext> layers, CodeBlock input, CodeBlock output) {
+        return CodeBlock.builder()
+                .addStatement("afterFusedForward($S, $L, $L)", joinedNames(layers), input, output)
+                .build();
     }
 
     /** After each layer's output of a fusion is taken from the call: observers and non-finite search only. */
     static CodeBlock fusedLayer(LayerContext layer) {
         return CodeBlock.builder().addStatement("afterFusedLayer($S, $N)", layer.name(), layer.out()).build();
+    }
+
+    /**
+     * After a fused layer whose output the kernel call did not write: observers and the non-finite search
+     * get {@code output}, a {@code Supplier} that computes it only when one of them watches.
+     */
+    static CodeBlock fusedLayer(LayerContext layer, CodeBlock output) {
+        return CodeBlock.builder().addStatement("afterFusedLayer($S, $L)", layer.name(), output).build();
     }
 
     private static String joinedNames(List<LayerContext> layers) {

@@ -39,17 +39,20 @@ public sealed interface Fusion {
     }
 
     /**
-     * A BatchNorm, the ReLU, LeakyReLU or ELU directly after it and optionally a Dropout after
-     * that: forward through the runtime kernel {@code BatchNormActivation.forward} (statistics, then
-     * normalisation, activation and mask in one pass), backward through
-     * {@code BatchNormActivation.chainBackward} (the mask, the activation's slope and BatchNorm in one
-     * pass per channel), both on the Vector API where the JVM has it.
+     * A BatchNorm, the ReLU, LeakyReLU or ELU directly after it, optionally then a Dropout, and optionally
+     * then a 2-D max pooling: forward through the runtime kernel {@code BatchNormActivation.forward}
+     * (statistics, then normalisation, activation, mask and pooling per channel plane in one pass, writing
+     * only the chain's last output), backward through {@code BatchNormActivation.backward} (the pooling's
+     * routing, the mask, the activation's slope and BatchNorm in one pass per channel, from values it
+     * computes again instead of reading them), both on the Vector API where the JVM has it.
      *
      * @param batchNorm  the BatchNorm
      * @param activation the activation after it
      * @param dropout    the Dropout after the activation, if fused
+     * @param pool       the MaxPool2d after the Dropout (or the activation), if fused
      */
-    record BatchNormActivation(String batchNorm, String activation, Optional<String> dropout) implements Fusion {
+    record BatchNormActivation(String batchNorm, String activation, Optional<String> dropout, Optional<String> pool)
+            implements Fusion {
         @Override
         public String rule() {
             return "BatchNormActivation";
@@ -64,6 +67,7 @@ public sealed interface Fusion {
         public List<String> layers() {
             List<String> names = new ArrayList<>(List.of(batchNorm, activation));
             dropout.ifPresent(names::add);
+            pool.ifPresent(names::add);
             return names;
         }
     }

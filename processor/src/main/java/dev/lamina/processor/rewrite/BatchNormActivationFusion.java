@@ -12,13 +12,14 @@ import java.util.Set;
 
 /**
  * Fusion rule {@code BatchNormActivation}: a BatchNorm followed directly by a ReLU, LeakyReLU or ELU,
- * and optionally then a Dropout, runs its training forward pass as one call of the runtime kernel
- * {@code BatchNormActivation.forward} (one statistics pass, then normalisation, activation and dropout
- * mask in one pass) and its backward as one call of {@code BatchNormActivation.chainBackward} (mask,
- * activation slope and BatchNorm's backward in one pass per channel), instead of three calls each
- * ({@link Fusion.BatchNormActivation}). The forward call hands back every fused layer's output, so
- * layer observers and the non-finite search see each layer; the inference pass is planned by the
- * inference rewrites, not here.
+ * optionally then a Dropout and optionally then a {@code @MaxPool2d}, runs its training forward pass as
+ * one call of the runtime kernel {@code BatchNormActivation.forward} (one statistics pass, then
+ * normalisation, activation, dropout mask and pooling in one pass, writing only the last output) and its
+ * backward as one call of {@code BatchNormActivation.backward} (pooling, mask, activation slope and
+ * BatchNorm's backward in one pass per channel), instead of up to four calls each
+ * ({@link Fusion.BatchNormActivation}). The forward call can hand back every fused layer's output (computed
+ * again when asked for), so layer observers and the non-finite search see each layer; the inference pass
+ * is planned by the inference rewrites, not here.
  *
  * <p>An earlier fused forward in scalar Java measured slower than the separate calls (libm's scalar
  * exp against libnd4j's vectorised one); the kernel now runs on the JDK's Vector API, with a
@@ -45,14 +46,24 @@ final class BatchNormActivationFusion {
                     || !chained(graph, layers.get(i), layers.get(i + 1))) {
                 continue;
             }
-            Optional<String> dropout = i + 2 < layers.size() && layers.get(i + 2).spec() instanceof LayerSpec.Dropout
-                    && chained(graph, layers.get(i + 1), layers.get(i + 2))
-                    ? Optional.of(layers.get(i + 2).name())
-                    : Optional.empty();
-            fusions.add(new Fusion.BatchNormActivation(layers.get(i).name(), layers.get(i + 1).name(), dropout));
-            i += dropout.isPresent() ? 2 : 1;
+            int last = i + 1;
+            Optional<String> dropout = next(graph, layers, last, LayerSpec.Dropout.class);
+            last += dropout.isPresent() ? 1 : 0;
+            Optional<String> pool = next(graph, layers, last, LayerSpec.Pool2d.class)
+                    .filter(name -> ((LayerSpec.Pool2d) graph.node(name).spec()).mode() == LayerSpec.Pool2d.Mode.MAX);
+            last += pool.isPresent() ? 1 : 0;
+            fusions.add(new Fusion.BatchNormActivation(layers.get(i).name(), layers.get(i + 1).name(), dropout, pool));
+            i = last;
         }
         return fusions;
+    }
+
+    /** The layer after {@code layers[at]} if it is of {@code kind} and reads only that layer, which no other reads. */
+    private static Optional<String> next(Graph graph, List<LayerNode> layers, int at, Class<? extends LayerSpec> kind) {
+        return at + 1 < layers.size() && kind.isInstance(layers.get(at + 1).spec())
+                && chained(graph, layers.get(at), layers.get(at + 1))
+                ? Optional.of(layers.get(at + 1).name())
+                : Optional.empty();
     }
 
     /** Whether {@code next} reads only {@code layer}'s output, and no other layer reads it. */

@@ -127,7 +127,9 @@ class ModelGeneratorTest {
                 + "buffers.put(\"bn1.running_var\", bn1RunningVar); "
                 + "buffers.put(\"bn2.running_mean\", bn2RunningMean); "
                 + "buffers.put(\"bn2.running_var\", bn2RunningVar);");
-        assertThat(source).contains("private final BatchNorm.Cache bn1Cache = new BatchNorm.Cache();");
+        // bn1 + act1 + drop1 are fused: one field keeps their forward call's result, no per-layer caches.
+        assertThat(source).contains("private BatchNormActivation.Outputs bn1Fusion;");
+        assertThat(source).doesNotContain("bn1Cache");
     }
 
     @Test
@@ -182,13 +184,15 @@ class ModelGeneratorTest {
         String source = generate(seedNet()).toString();
         String flat = flat(source);
 
-        assertThat(source).contains("        // drop1: Dropout rate 0.2\n"
+        assertThat(source).contains("        // pool1: MaxPool2d 2x2, stride 2\n"
+                + "        // drop1: Dropout rate 0.2\n"
                 + "        // act1: ELU alpha 1.0\n"
                 + "        // bn1: BatchNorm over 32 channels, momentum 0.1, eps 1.0E-5\n"
-                + "        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 in one pass\n");
-        assertThat(flat).contains("INDArray dConv2Out = BatchNormActivation.chainBackward(dDrop2Out, drop2Mask, "
-                + "BatchNormActivation.Activation.ELU, ACT2_ALPHA, act2Input, act2Output, bn2Gamma.value(), bn2Cache, "
-                + "bn2Gamma.grad(), bn2Beta.grad());");
+                + "        // fusion BatchNormActivation: backward of bn1 + act1 + drop1 + pool1 in one pass\n");
+        // The max pooling after the Dropout joins the group: its backward runs inside the fused call.
+        assertThat(flat).contains("INDArray dConv2Out = BatchNormActivation.backward(dPool2Out, bn2Fusion, "
+                + "bn2Gamma.value(), bn2Gamma.grad(), bn2Beta.grad());");
+        assertThat(flat).doesNotContain("MaxPool2d.backward");
         assertThat(flat).doesNotContain("Dropout.backward");
         assertThat(flat).doesNotContain("BatchNorm.backward");
         // act3 follows a Dense, not a BatchNorm: not fused.
@@ -201,15 +205,16 @@ class ModelGeneratorTest {
                 + "            return inferencePass(input);\n"
                 + "        }\n";
         assertThat(forward).contains(dispatch);
-        assertThat(forward).contains("        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 in one pass\n");
+        assertThat(forward).contains("        // fusion BatchNormActivation: forward of bn1 + act1 + drop1 + pool1 in one pass\n");
         assertThat(flat(forward)).contains("BatchNormActivation.Outputs bn1Fused = BatchNormActivation.forward(conv1Out, "
-                + "bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache, "
-                + "training, BatchNormActivation.Activation.ELU, ACT1_ALPHA, DROP1_RATE, dropoutRng); "
-                + "afterFusedForward(\"bn1+act1+drop1\", bn1Fused.output()); "
-                + "INDArray bn1Out = bn1Fused.normalised(); afterFusedLayer(\"bn1\", bn1Out); "
-                + "INDArray act1Out = bn1Fused.activated(); afterFusedLayer(\"act1\", act1Out); "
-                + "INDArray drop1Out = bn1Fused.output(); afterFusedLayer(\"drop1\", drop1Out);");
-        assertThat(flat(forward)).contains("drop1Mask = bn1Fused.mask();");
+                + "bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, "
+                + "training, BatchNormActivation.Activation.ELU, ACT1_ALPHA, DROP1_RATE, dropoutRng, POOL1_GEOMETRY); "
+                + "afterFusedForward(\"bn1+act1+drop1+pool1\", conv1Out, bn1Fused.pooled()); "
+                + "// Only the chain's last output was written; observers get the others computed when they watch. "
+                + "afterFusedLayer(\"bn1\", bn1Fused::normalised); afterFusedLayer(\"act1\", bn1Fused::activated); "
+                + "afterFusedLayer(\"drop1\", bn1Fused::output); "
+                + "INDArray pool1Out = bn1Fused.pooled(); afterFusedLayer(\"pool1\", pool1Out);");
+        assertThat(flat(forward)).contains("bn1Fusion = bn1Fused;");
         assertThat(forward).doesNotContain("Dropout.sampleMask");
         String unfused = unfused(seedNet());
         assertThat(afterLayerCalls(forward)).isEqualTo(afterLayerCalls(forwardMethod(unfused)));
@@ -387,7 +392,7 @@ class ModelGeneratorTest {
         assertThat(source).contains("// bn1: BatchNorm over 10 features, momentum 0.2, eps 0.001 -> [N, 10]\n");
         // BatchNorm and ReLU fuse (no Dropout after them: rate 0.0, no generator).
         assertThat(flat).contains("BatchNormActivation.forward(fc1Out, bn1Gamma.value(), bn1Beta.value(), bn1RunningMean, "
-                + "bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, bn1Cache, training, BatchNormActivation.Activation.RELU, "
+                + "bn1RunningVar, BN1_MOMENTUM, BN1_EPSILON, training, BatchNormActivation.Activation.RELU, "
                 + "0.0, 0.0, null);");
         assertThat(flat).contains("private static final double BN1_MOMENTUM = 0.2;");
         assertThat(flat).contains("private static final double BN1_EPSILON = 0.001;");

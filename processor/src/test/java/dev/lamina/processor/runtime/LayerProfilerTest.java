@@ -29,7 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * multiply-adds.
  */
 class LayerProfilerTest {
-    /** Conv-BN-ReLU-Dropout-pool, then two Dense layers: backward fuses BN, ReLU and Dropout. */
+    /** Conv-BN-ReLU-Dropout-pool, then two Dense layers: BN, ReLU, Dropout and the max pooling fuse. */
     private static final String[] LAYERS = {
         "@Conv2d(filters = 4, kernel = 3) Layer conv();",
         "@BatchNorm Layer bn();",
@@ -88,31 +88,33 @@ class LayerProfilerTest {
         LayerProfiler profiler = profileTraining(model);
         model.forward(Nd4j.rand(DataType.FLOAT, BATCH, 2, 8, 8), false);
 
-        // Forward: every declared layer, with the fused kernel's BatchNorm, ReLU and Dropout as one entry.
+        // Forward: every declared layer, with the fused kernel's BatchNorm, ReLU, Dropout and pooling as one entry.
         List<String> declared = model.layers().stream().map(Layer::name).toList();
         assertThat(declared).containsAtLeast("conv", "bn", "act", "drop", "pool").inOrder();
         List<String> expectedForward = new java.util.ArrayList<>(declared);
-        expectedForward.subList(declared.indexOf("bn"), declared.indexOf("drop") + 1).clear();
-        expectedForward.add(declared.indexOf("bn"), "bn+act+drop");
+        expectedForward.subList(declared.indexOf("bn"), declared.indexOf("pool") + 1).clear();
+        expectedForward.add(declared.indexOf("bn"), "bn+act+drop+pool");
         assertThat(of(profiler, Pass.FORWARD).stream().map(Entry::layer).toList())
                 .containsExactlyElementsIn(expectedForward).inOrder();
-        assertThat(entry(profiler, Pass.FORWARD, "bn+act+drop").kind()).isEqualTo("BatchNorm+ReLU+Dropout");
-        // Backward: in reverse, BatchNorm, ReLU and Dropout as one fused entry.
+        assertThat(entry(profiler, Pass.FORWARD, "bn+act+drop+pool").kind())
+                .isEqualTo("BatchNorm+ReLU+Dropout+MaxPool2d");
+        // Backward: in reverse, the fused four as one entry.
         assertThat(of(profiler, Pass.BACKWARD).stream().map(Entry::layer).toList())
-                .containsExactly("logits", "squash", "hidden", "flatten", "pool", "bn+act+drop", "conv").inOrder();
-        assertThat(entry(profiler, Pass.BACKWARD, "bn+act+drop").kind()).isEqualTo("BatchNorm+ReLU+Dropout");
+                .containsExactly("logits", "squash", "hidden", "flatten", "bn+act+drop+pool", "conv").inOrder();
+        assertThat(entry(profiler, Pass.BACKWARD, "bn+act+drop+pool").kind())
+                .isEqualTo("BatchNorm+ReLU+Dropout+MaxPool2d");
         // Inference: BatchNorm folded into conv, Dropout removed, pooling moved before the activation.
         assertThat(of(profiler, Pass.INFERENCE).stream().map(Entry::layer).toList())
                 .containsExactly("conv", "pool", "act", "flatten", "hidden", "squash", "logits").inOrder();
-        assertThat(profiler.table()).contains("bn+act+drop");
+        assertThat(profiler.table()).contains("bn+act+drop+pool");
     }
 
     @Test
     void everyEntryHasOneRunPerPassAndAPositiveTime() throws Exception {
         LayerProfiler profiler = profileTraining(create());
 
-        // Forward: the declared layers, the fused three as one entry; backward: 7 entries.
-        assertThat(profiler.entries()).hasSize(LAYERS.length - 2 + 7);
+        // Forward: the declared layers, the fused four as one entry; backward: 6 entries.
+        assertThat(profiler.entries()).hasSize(LAYERS.length - 3 + 6);
         for (Entry e : profiler.entries()) {
             assertWithMessage(e.toString()).that(e.calls()).isEqualTo(STEPS);
             assertWithMessage(e.toString()).that(e.nanos()).isGreaterThan(0L);
@@ -134,11 +136,12 @@ class LayerProfilerTest {
         double hiddenFlop = 2.0 * BATCH * 36 * 5;
         assertThat(entry(profiler, Pass.FORWARD, "hidden").flop()).isEqualTo(STEPS * hiddenFlop);
         assertThat(entry(profiler, Pass.BACKWARD, "hidden").flop()).isEqualTo(STEPS * 2 * hiddenFlop);
-        assertThat(entry(profiler, Pass.FORWARD, "pool").flop()).isEqualTo(0.0);
+        assertThat(entry(profiler, Pass.FORWARD, "bn+act+drop+pool").flop()).isEqualTo(0.0);
         // The fused forward's entry sums its layers' estimates: BatchNorm, ReLU and Dropout each read and
-        // write [N, 4, 6, 6], and BatchNorm reads gamma and beta [4].
-        double fusedBytes = 4.0 * (3 * 2 * BATCH * 4 * 6 * 6 + 2 * 4);
-        assertThat(entry(profiler, Pass.FORWARD, "bn+act+drop").bytes()).isEqualTo(STEPS * fusedBytes);
+        // write [N, 4, 6, 6], BatchNorm reads gamma and beta [4], the pooling reads [N, 4, 6, 6] and
+        // writes [N, 4, 3, 3].
+        double fusedBytes = 4.0 * (3 * 2 * BATCH * 4 * 6 * 6 + 2 * 4 + BATCH * 4 * 6 * 6 + BATCH * 4 * 3 * 3);
+        assertThat(entry(profiler, Pass.FORWARD, "bn+act+drop+pool").bytes()).isEqualTo(STEPS * fusedBytes);
 
         // conv reads the input and its weight (the bias is elided before BatchNorm) and writes its output.
         double convBytes = 4.0 * (BATCH * 2 * 8 * 8 + BATCH * 4 * 6 * 6 + 4 * 2 * 3 * 3);

@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * MaxPool1d over signals {@code [N, C, L]}, no padding: y {@code [N, C, (L-size)/stride+1]} (floor:
  * a tail that does not fill a window is dropped, as PyTorch's {@code nn.MaxPool1d(size, stride)}).
  * Backward routes each dy entry to the position of its window's maximum, the first among ties (as
- * {@link MaxPool2d} and PyTorch); overlapping windows add up. Both passes are Java loops over the N*C
- * rows, which are independent. FLOAT or DOUBLE; inputs are not modified.
+ * {@link MaxPool2d} and PyTorch); overlapping windows add up. NaN propagates as in PyTorch and
+ * {@link MaxPool2d}: a window with a NaN gives NaN, and its dy goes to the window's last NaN. Both passes
+ * are Java loops over the N*C rows, which are independent. FLOAT or DOUBLE; inputs are not modified.
  */
 public final class MaxPool1d {
     private MaxPool1d() {}
@@ -20,7 +21,8 @@ public final class MaxPool1d {
      * @param x      input {@code [N, C, L]}, FLOAT or DOUBLE
      * @param size   window width, at least 1, at most L
      * @param stride step between windows, at least 1
-     * @return y {@code [N, C, (L-size)/stride+1]}, the maximum of each window, a new array
+     * @return y {@code [N, C, (L-size)/stride+1]}, the maximum of each window (NaN if it holds a NaN), a
+     *     new array
      * @throws IllegalArgumentException if x is not of rank 3, size or stride is below 1, or the window
      *     is longer than the input
      */
@@ -76,7 +78,8 @@ public final class MaxPool1d {
                     for (int o = 0; o < outLength; o++) {
                         int start = r * l + o * stride, best = start;
                         for (int j = start + 1; j < start + size; j++) {
-                            if (v[j] > v[best]) {
+                            // PyTorch's index: a greater value or any NaN (so NaN propagates).
+                            if (v[j] > v[best] || v[j] != v[j]) {
                                 best = j;
                             }
                         }

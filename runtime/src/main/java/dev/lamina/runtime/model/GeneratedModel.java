@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -369,17 +370,17 @@ public abstract class GeneratedModel implements Model {
     }
 
     /**
-     * Called by forward right after a fused forward kernel, which computes several elementwise layers
-     * (BatchNorm, an activation, Dropout) in one call: times the call as one {@link LayerProfiler} entry,
+     * Called by forward right after a fused forward kernel, which computes several layers (BatchNorm, an
+     * activation, Dropout, a max pooling) in one call: times the call as one {@link LayerProfiler} entry,
      * named as its backward's, with the layers' work summed. Each layer's output then goes to
      * {@link #afterFusedLayer}.
      *
      * @param layers the fused layers' declared names joined by {@code +} in forward order
      *               ({@code bn1+act1+drop1})
-     * @param output the last layer's output batch; the fused layers keep their input's shape, so it
-     *               gives every layer's input and output shape
+     * @param input  the first layer's input batch; every layer but the last keeps its shape
+     * @param output the last layer's output batch
      */
-    protected final void afterFusedForward(String layers, INDArray output) {
+    protected final void afterFusedForward(String layers, INDArray input, INDArray output) {
         LayerProfiler p = profiler;
         if (p == null) {
             return;
@@ -387,9 +388,12 @@ public abstract class GeneratedModel implements Model {
         double flop = 0;
         double bytes = 0;
         List<String> kindsOfLayers = new ArrayList<>();
-        for (String layer : layers.split("\\+")) {
+        String[] names = layers.split("\\+");
+        for (int i = 0; i < names.length; i++) {
+            String layer = names[i];
             kindsOfLayers.add(kind(layer));
-            LayerWork.Shapes shapes = LayerWork.shapes(kind(layer), null, output, parametersOf(layer));
+            LayerWork.Shapes shapes = LayerWork.shapes(kind(layer), input,
+                    i == names.length - 1 ? output : input, parametersOf(layer));
             forwardShapes.put(layer, shapes);
             flop += shapes.forward().flop();
             bytes += shapes.forward().bytes();
@@ -408,6 +412,20 @@ public abstract class GeneratedModel implements Model {
      */
     protected final void afterFusedLayer(String layer, INDArray output) {
         watchLayer(layer, output);
+    }
+
+    /**
+     * As {@link #afterFusedLayer(String, INDArray)} for a fused layer whose output the kernel did not write
+     * (it only computed it on the way to the next layer's): {@code output} computes it, and is called only
+     * while a layer observer or the non-finite search watches this call.
+     *
+     * @param layer  the layer's declared name
+     * @param output computes its output batch
+     */
+    protected final void afterFusedLayer(String layer, Supplier<INDArray> output) {
+        if (watch.get() != null) {
+            watchLayer(layer, output.get());
+        }
     }
 
     /** The non-finite search and the layer observer of {@link #afterLayer(String, INDArray, INDArray)}. */

@@ -172,10 +172,9 @@ class BatchNormActivationTest {
             String name = loops.description() + " ";
             INDArray rm = Nd4j.zeros(type, c).addi(0.2), rv = Nd4j.ones(type, c).muli(1.5);
             INDArray dG = Nd4j.zeros(type, c).addi(0.25), dB = Nd4j.zeros(type, c).subi(0.5);
-            BatchNorm.Cache cache = new BatchNorm.Cache();
             RNG.setSeed(MASK_SEED);
-            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, rm, rv, MOMENTUM, EPS, cache,
-                    true, f, p, rate, rate > 0 ? RNG : null, loops);
+            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, rm, rv, MOMENTUM, EPS,
+                    true, f, p, rate, rate > 0 ? RNG : null, null, loops);
 
             assertClose(name + "output", expected.y(), out.output(), tolerance);
             assertThat(out.mask() == null).isEqualTo(rate == 0);
@@ -183,11 +182,17 @@ class BatchNormActivationTest {
             assertThat(rm).isEqualTo(expected.runningMean());
             assertThat(rv).isEqualTo(expected.runningVar());
             assertThat(x).isEqualTo(xBefore);
-            INDArray dx = BatchNormActivation.chainBackward(dy, out.mask(), f, p, out.normalised(), out.activated(),
-                    gamma, cache, dG, dB, loops);
+            INDArray dx = BatchNormActivation.backward(dy, out, gamma, dG, dB);
             assertClose(name + "dx", expected.dx(), dx, 1e3 * tolerance);
             assertClose(name + "dGamma", expected.dGamma(), dG, 1e3 * tolerance);
             assertClose(name + "dBeta", expected.dBeta(), dB, 1e3 * tolerance);
+            // Backward recomputes xHat, z or a and the mask per channel: the same as from the stored tensors.
+            INDArray dG2 = Nd4j.zeros(type, c).addi(0.25), dB2 = Nd4j.zeros(type, c).subi(0.5);
+            INDArray dx2 = BatchNormActivation.chainBackward(dy, out.mask(), f, p, out.normalised(), out.activated(),
+                    gamma, out.cache(), dG2, dB2, loops);
+            assertThat(dx).isEqualTo(dx2);
+            assertThat(dG).isEqualTo(dG2);
+            assertThat(dB).isEqualTo(dB2);
         }
     }
 
@@ -203,7 +208,7 @@ class BatchNormActivationTest {
             RNG.setSeed(MASK_SEED);
             BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta,
                     Nd4j.zeros(DataType.FLOAT, 3), Nd4j.ones(DataType.FLOAT, 3), MOMENTUM, EPS,
-                    new BatchNorm.Cache(), true, Activation.ELU, 1.0, 0.4, RNG, loops);
+                    true, Activation.ELU, 1.0, 0.4, RNG, null, loops);
             assertThat(out.mask()).isEqualTo(expected);
             // One draw, as Dropout.sampleMask: the generator is where the unfused layers leave it.
             assertThat(RNG.nextLong()).isEqualTo(next);
@@ -225,14 +230,15 @@ class BatchNormActivationTest {
         };
         INDArray rmBefore = rm.dup(), rvBefore = rv.dup();
         for (FusedLoops loops : loops()) {
-            BatchNorm.Cache cache = new BatchNorm.Cache();
-            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, rm, rv, MOMENTUM, EPS, cache,
-                    false, f, p, rate, RNG, loops);
+            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, rm, rv, MOMENTUM, EPS,
+                    false, f, p, rate, RNG, null, loops);
             assertClose(loops.description() + " z", z, out.normalised(), 1e-6);
             assertClose(loops.description() + " a", a, out.activated(), 2e-6);
             assertThat(out.output()).isSameInstanceAs(out.activated());
             assertThat(out.mask()).isNull();
-            assertThat(cache.xHat).isNull();
+            assertThrows(IllegalStateException.class, out::cache);
+            assertThrows(IllegalStateException.class, () -> BatchNormActivation.backward(x, out, gamma,
+                    Nd4j.zeros(DataType.FLOAT, c), Nd4j.zeros(DataType.FLOAT, c)));
             assertThat(rm).isEqualTo(rmBefore);
             assertThat(rv).isEqualTo(rvBefore);
         }
@@ -247,16 +253,11 @@ class BatchNormActivationTest {
         Supplier<BatchNormActivation.Outputs> forward = () -> {
             RNG.setSeed(MASK_SEED);
             return BatchNormActivation.forward(x, gamma, beta, Nd4j.zeros(DataType.DOUBLE, 2),
-                    Nd4j.ones(DataType.DOUBLE, 2), MOMENTUM, EPS, new BatchNorm.Cache(), true, f, p, rate,
-                    rate > 0 ? RNG : null);
+                    Nd4j.ones(DataType.DOUBLE, 2), MOMENTUM, EPS, true, f, p, rate, rate > 0 ? RNG : null);
         };
-        BatchNorm.Cache cache = new BatchNorm.Cache();
         RNG.setSeed(MASK_SEED);
-        BatchNormActivation.Outputs out = BatchNormActivation.forward(x, gamma, beta, Nd4j.zeros(DataType.DOUBLE, 2),
-                Nd4j.ones(DataType.DOUBLE, 2), MOMENTUM, EPS, cache, true, f, p, rate, rate > 0 ? RNG : null);
         INDArray dGamma = Nd4j.zeros(DataType.DOUBLE, 2), dBeta = Nd4j.zeros(DataType.DOUBLE, 2);
-        INDArray dx = BatchNormActivation.chainBackward(r, out.mask(), f, p, out.normalised(), out.activated(), gamma,
-                cache, dGamma, dBeta);
+        INDArray dx = BatchNormActivation.backward(r, forward.get(), gamma, dGamma, dBeta);
 
         Supplier<Double> loss = () -> weightedSum(forward.get().output(), r);
         assertGradient("dx", dx, numeric(loss, x));
@@ -280,6 +281,112 @@ class BatchNormActivationTest {
         assertThat(BatchNormActivation.positive(-0.0)).isEqualTo(0.0);
         assertThat(BatchNormActivation.positive(0.0)).isEqualTo(0.0);
         assertThat(BatchNormActivation.positive(-1e300)).isEqualTo(0.0);
+    }
+
+    /** Window geometries for the pooled chain on a [N, C, 6, 7] input: tiled (odd width), overlapping, padded. */
+    static Stream<Arguments> poolCases() {
+        return Stream.of(
+                Arguments.of(Activation.ELU, 1.0, 0.3, PoolGeometry.window(2).stride(2).padding(0, 0).output(3, 3)),
+                Arguments.of(Activation.RELU, 0.0, 0.0, PoolGeometry.window(3).stride(2).padding(1, 1).output(3, 4)),
+                Arguments.of(Activation.LEAKY_RELU, 0.1, 0.3,
+                        PoolGeometry.window(2, 3).stride(1, 2).padding(0, 1).output(5, 4)));
+    }
+
+    /**
+     * The pooled chain (FLOAT, both loops) equals the chain followed by the max-pooling kernels, forward
+     * and backward; the chain's own outputs, computed on request, equal the unpooled pass's.
+     */
+    @ParameterizedTest
+    @MethodSource("poolCases")
+    void pooledChainEqualsChainThenMaxPool(Activation f, double p, double rate, PoolGeometry pool) {
+        long[] shape = {3, 4, 6, 7};
+        INDArray x = input(21, shape).castTo(DataType.FLOAT);
+        INDArray gamma = randn(22, 4).castTo(DataType.FLOAT), beta = randn(23, 4).castTo(DataType.FLOAT);
+        INDArray dPooled = randn(24, 3, 4, pool.outHeight(), pool.outWidth()).castTo(DataType.FLOAT);
+        for (FusedLoops loops : loops()) {
+            String name = loops.description() + " ";
+            RNG.setSeed(MASK_SEED);
+            BatchNormActivation.Outputs chain = BatchNormActivation.forward(x, gamma, beta, Nd4j.zeros(DataType.FLOAT, 4),
+                    Nd4j.ones(DataType.FLOAT, 4), MOMENTUM, EPS, true, f, p, rate, rate > 0 ? RNG : null, null, loops);
+            INDArray expectedPooled = MaxPool2d.forward(chain.output(), pool);
+            INDArray dG = Nd4j.zeros(DataType.FLOAT, 4), dB = Nd4j.zeros(DataType.FLOAT, 4);
+            INDArray expectedDx = BatchNormActivation.backward(
+                    MaxPool2d.backward(chain.output(), expectedPooled, dPooled, pool), chain, gamma, dG, dB);
+
+            RNG.setSeed(MASK_SEED);
+            BatchNormActivation.Outputs pooled = BatchNormActivation.forward(x, gamma, beta,
+                    Nd4j.zeros(DataType.FLOAT, 4), Nd4j.ones(DataType.FLOAT, 4), MOMENTUM, EPS, true, f, p, rate,
+                    rate > 0 ? RNG : null, pool, loops);
+            assertThat(pooled.pooled()).isEqualTo(expectedPooled);
+            INDArray dG2 = Nd4j.zeros(DataType.FLOAT, 4), dB2 = Nd4j.zeros(DataType.FLOAT, 4);
+            INDArray dx = BatchNormActivation.backward(dPooled, pooled, gamma, dG2, dB2);
+            // Overlapping windows may add a cell's gradients in another order.
+            assertClose(name + "dx", expectedDx, dx, 1e-6);
+            assertClose(name + "dGamma", dG, dG2, 1e-6);
+            assertClose(name + "dBeta", dB, dB2, 1e-6);
+            assertThat(pooled.output()).isEqualTo(chain.output());
+            assertThat(pooled.normalised()).isEqualTo(chain.normalised());
+            assertThat(pooled.activated()).isEqualTo(chain.activated());
+            assertThrows(IllegalArgumentException.class, () -> BatchNormActivation.backward(chain.output(), pooled,
+                    gamma, dG2, dB2));
+        }
+    }
+
+    /** Finite differences through the pooled chain (DOUBLE) against its backward. */
+    @ParameterizedTest
+    @MethodSource("poolCases")
+    void pooledChainGradient_double(Activation f, double p, double rate, PoolGeometry pool) {
+        long[] shape = {2, 2, 6, 7};
+        INDArray x = input(25, shape), gamma = randn(26, 2), beta = randn(27, 2);
+        INDArray r = randn(28, 2, 2, pool.outHeight(), pool.outWidth());
+        Supplier<BatchNormActivation.Outputs> forward = () -> {
+            RNG.setSeed(MASK_SEED);
+            return BatchNormActivation.forward(x, gamma, beta, Nd4j.zeros(DataType.DOUBLE, 2),
+                    Nd4j.ones(DataType.DOUBLE, 2), MOMENTUM, EPS, true, f, p, rate, rate > 0 ? RNG : null, pool);
+        };
+        INDArray dGamma = Nd4j.zeros(DataType.DOUBLE, 2), dBeta = Nd4j.zeros(DataType.DOUBLE, 2);
+        INDArray dx = BatchNormActivation.backward(r, forward.get(), gamma, dGamma, dBeta);
+
+        Supplier<Double> loss = () -> weightedSum(forward.get().pooled(), r);
+        assertGradient("dx", dx, numeric(loss, x));
+        assertGradient("dGamma", dGamma, numeric(loss, gamma));
+        assertGradient("dBeta", dBeta, numeric(loss, beta));
+    }
+
+    /** As PyTorch's max_pool2d: a NaN in a window pools to NaN, and that window's gradient goes to its (last) NaN. */
+    @Test
+    void pooledChainPropagatesNaN() {
+        long[] shape = {2, 3, 4, 4};
+        PoolGeometry pool = PoolGeometry.window(2).stride(2).padding(0, 0).output(2, 2);
+        for (FusedLoops loops : loops()) {
+            INDArray x = input(29, shape).castTo(DataType.FLOAT);
+            x.putScalar(new long[] {1, 2, 3, 0}, Float.NaN);
+            BatchNormActivation.Outputs out = BatchNormActivation.forward(x, Nd4j.ones(DataType.FLOAT, 3),
+                    Nd4j.zeros(DataType.FLOAT, 3), Nd4j.zeros(DataType.FLOAT, 3), Nd4j.ones(DataType.FLOAT, 3),
+                    MOMENTUM, EPS, true, Activation.RELU, 0, 0, null, pool, loops);
+            INDArray pooled = out.pooled();
+            // Channel 2's statistics are NaN, so its whole plane is; the other channels stay finite.
+            assertThat(Float.isNaN(pooled.getFloat(1, 2, 1, 0))).isTrue();
+            assertThat(Float.isNaN(pooled.getFloat(0, 2, 0, 0))).isTrue();
+            assertThat(Float.isFinite(pooled.getFloat(1, 1, 1, 0))).isTrue();
+            assertThat(Float.isFinite(pooled.getFloat(0, 0, 0, 1))).isTrue();
+        }
+        float[] plane = {1, 2, 3, Float.NaN, 5, 6, 7, 8, 9};
+        PoolGeometry g = PoolGeometry.window(2).stride(1).padding(0, 0).output(2, 2);
+        float[] y = new float[4], dx = new float[9];
+        MaxPoolPlane.forward(plane, 0, 3, 3, g, y, 0);
+        assertThat(Float.isNaN(y[0])).isTrue();
+        assertThat(Float.isNaN(y[2])).isTrue();
+        assertThat(y[1]).isEqualTo(6f);
+        assertThat(y[3]).isEqualTo(9f);
+        MaxPoolPlane.backward(plane, 0, 3, 3, g, new float[] {1, 10, 100, 1000}, 0, dx, 0);
+        assertThat(dx).usingExactEquality().containsExactly(0, 0, 0, 101, 0, 10, 0, 0, 1000).inOrder();
+        // Two NaNs in one window: PyTorch's loop keeps the last.
+        float[] twoNaNs = {Float.NaN, 1, Float.NaN, 2};
+        float[] dTwo = new float[4];
+        MaxPoolPlane.backward(twoNaNs, 0, 2, 2, PoolGeometry.window(2).stride(2).padding(0, 0).output(1, 1),
+                new float[] {5}, 0, dTwo, 0);
+        assertThat(dTwo).usingExactEquality().containsExactly(0, 0, 5, 0).inOrder();
     }
 
     @Test

@@ -333,9 +333,9 @@ public final class KernelBenchmark {
                 };
                 Body oneBackward = () -> BatchNormActivation.chainBackward(dAct, mask, f, 1.0, n, a, gamma, bc, dG, dB);
                 Body fusedForward = () -> BatchNormActivation.forward(act, gamma, beta, rm, rv, 0.1, 1e-5,
-                        new BatchNorm.Cache(), true, f, 1.0, 0.25, rng);
+                        true, f, 1.0, 0.25, rng);
                 Body scalarForward = () -> BatchNormActivation.forward(act, gamma, beta, rm, rv, 0.1, 1e-5,
-                        new BatchNorm.Cache(), true, f, 1.0, 0.25, rng, FusedLoops.scalar());
+                        true, f, 1.0, 0.25, rng, null, FusedLoops.scalar());
                 Body scalarBackward = () -> BatchNormActivation.chainBackward(dAct, mask, f, 1.0, n, a, gamma, bc, dG,
                         dB, FusedLoops.scalar());
                 row("BN+" + f + "+Drop chain", name, time(reps, true, chainForward), time(reps, true, chainBackward));

@@ -96,8 +96,8 @@ class PoolingTest {
     }
 
     /**
-     * FLOAT backward on the oneDNN natives runs libnd4j's op; on inputs full of ties (a ReLU's zeros)
-     * it must route each gradient where the Java loops in DOUBLE do: to the first maximum.
+     * FLOAT backward (2x2 stride 2: located by comparing with y on the vector loops) on inputs full of
+     * ties (a ReLU's zeros) must route each gradient where the DOUBLE loops do: to the first maximum.
      */
     @ParameterizedTest
     @MethodSource("windows")
@@ -107,7 +107,6 @@ class PoolingTest {
         INDArray y = MaxPool2d.forward(x, size, stride);
         INDArray dy = randn(11, y.shape());
         INDArray xF = toFloat(x);
-        assertThat(Pooling.onOneDnn(xF)).isEqualTo(dev.lamina.runtime.Natives.oneDnn());
 
         assertClose("float dx with ties", MaxPool2d.backward(x, y, dy, size, stride),
                 MaxPool2d.backward(xF, toFloat(y), toFloat(dy), size, stride), 1e-6);
