@@ -207,6 +207,124 @@ final class VectorLoops extends FusedLoops {
         }
     }
 
+    @Override
+    int convLanes() {
+        return F.length();
+    }
+
+    /**
+     * Vectors along the output row, the weights broadcast: each output vector is one chain of adds over
+     * the taps, in the scalar loops' order. Excess lanes of a row's last vector land past the row's end,
+     * where the next row overwrites them (rows go in order).
+     */
+    @Override
+    void convolvePlane(float[] xs, int[] taps, int tapCount, int rowStep, float[] w, int wo, float bias, int outH,
+            int outW, float[] y) {
+        int step = F.length();
+        for (int oh = 0; oh < outH; oh++) {
+            int xr = oh * rowStep, yr = oh * outW;
+            for (int ow = 0; ow < outW; ow += step) {
+                FloatVector acc = FloatVector.broadcast(F, bias);
+                for (int t = 0; t < tapCount; t++) {
+                    acc = acc.add(FloatVector.fromArray(F, xs, taps[t] + xr + ow).mul(w[wo + t]));
+                }
+                acc.intoArray(y, yr + ow);
+            }
+        }
+    }
+
+    /** {@code step} ones then {@code step} zeros: loaded from {@code step - k}, the first k lanes are 1. */
+    private static final float[] ONES_THEN_ZEROS = new float[2 * F.length()];
+
+    static {
+        java.util.Arrays.fill(ONES_THEN_ZEROS, 0, F.length(), 1f);
+    }
+
+    /**
+     * Four taps at a time ({@link #gradientTaps}), so that each load of dy serves four products, then the
+     * remaining taps one at a time.
+     */
+    @Override
+    void convolvePlaneGradient(float[] xs, int[] taps, int tapCount, int rowStep, float[] dy, int outH, int outW,
+            double[] sums, int so, float[] scratch) {
+        int step = F.length();
+        int rowsPerBlock = Math.max(1, BLOCK / ((outW + step - 1) / step));
+        int t = 0;
+        for (; t + 3 < tapCount; t += 4) {
+            gradientTaps(xs, taps[t], taps[t + 1], taps[t + 2], taps[t + 3], rowStep, dy, outH, outW, rowsPerBlock,
+                    sums, so + t, scratch);
+        }
+        for (; t < tapCount; t++) {
+            gradientTap(xs, taps[t], rowStep, dy, outH, outW, rowsPerBlock, sums, so + t, scratch);
+        }
+    }
+
+    /**
+     * Sums {@code dy * x} for four taps: float lanes over blocks of about {@link #BLOCK} vectors per tap,
+     * folded into double. A row's last, partial vector of dy is multiplied by ones then zeros (its excess
+     * lanes 0). The four accumulators live in {@code scratch}, loaded and stored around each product: with
+     * them in vector locals across the loops' back edges, JDK 17's C2 boxed them (a heap allocation per
+     * vector, several times slower) whenever the method had been profiled on varied shapes, as a test JVM
+     * does. Stores to the first-level cache cost far less.
+     */
+    private static void gradientTaps(float[] xs, int x0, int x1, int x2, int x3, int rowStep, float[] dy, int outH,
+            int outW, int rowsPerBlock, double[] sums, int at, float[] acc) {
+        int step = F.length(), full = F.loopBound(outW), keepFrom = step - (outW - full);
+        int a1 = step, a2 = 2 * step, a3 = 3 * step;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int block = 0; block < outH; block += rowsPerBlock) {
+            java.util.Arrays.fill(acc, 0, 4 * step, 0f);
+            for (int oh = block, end = Math.min(outH, block + rowsPerBlock); oh < end; oh++) {
+                int d = oh * outW, xr = oh * rowStep;
+                for (int ow = 0; ow < outW; ow += step) {
+                    FloatVector g = FloatVector.fromArray(F, dy, d + ow);
+                    if (ow >= full) {
+                        g = g.mul(FloatVector.fromArray(F, ONES_THEN_ZEROS, keepFrom));
+                    }
+                    FloatVector.fromArray(F, acc, 0).add(g.mul(FloatVector.fromArray(F, xs, x0 + xr + ow)))
+                            .intoArray(acc, 0);
+                    FloatVector.fromArray(F, acc, a1).add(g.mul(FloatVector.fromArray(F, xs, x1 + xr + ow)))
+                            .intoArray(acc, a1);
+                    FloatVector.fromArray(F, acc, a2).add(g.mul(FloatVector.fromArray(F, xs, x2 + xr + ow)))
+                            .intoArray(acc, a2);
+                    FloatVector.fromArray(F, acc, a3).add(g.mul(FloatVector.fromArray(F, xs, x3 + xr + ow)))
+                            .intoArray(acc, a3);
+                }
+            }
+            s0 += FloatVector.fromArray(F, acc, 0).reduceLanes(VectorOperators.ADD);
+            s1 += FloatVector.fromArray(F, acc, a1).reduceLanes(VectorOperators.ADD);
+            s2 += FloatVector.fromArray(F, acc, a2).reduceLanes(VectorOperators.ADD);
+            s3 += FloatVector.fromArray(F, acc, a3).reduceLanes(VectorOperators.ADD);
+        }
+        sums[at] += s0;
+        sums[at + 1] += s1;
+        sums[at + 2] += s2;
+        sums[at + 3] += s3;
+    }
+
+    /** {@link #gradientTaps} for one tap. */
+    private static void gradientTap(float[] xs, int x0, int rowStep, float[] dy, int outH, int outW,
+            int rowsPerBlock, double[] sums, int at, float[] acc) {
+        int step = F.length(), full = F.loopBound(outW), keepFrom = step - (outW - full);
+        double s0 = 0;
+        for (int block = 0; block < outH; block += rowsPerBlock) {
+            java.util.Arrays.fill(acc, 0, step, 0f);
+            for (int oh = block, end = Math.min(outH, block + rowsPerBlock); oh < end; oh++) {
+                int d = oh * outW, xr = x0 + oh * rowStep;
+                for (int ow = 0; ow < outW; ow += step) {
+                    FloatVector g = FloatVector.fromArray(F, dy, d + ow);
+                    if (ow >= full) {
+                        g = g.mul(FloatVector.fromArray(F, ONES_THEN_ZEROS, keepFrom));
+                    }
+                    FloatVector.fromArray(F, acc, 0).add(g.mul(FloatVector.fromArray(F, xs, xr + ow)))
+                            .intoArray(acc, 0);
+                }
+            }
+            s0 += FloatVector.fromArray(F, acc, 0).reduceLanes(VectorOperators.ADD);
+        }
+        sums[at] += s0;
+    }
+
     /**
      * Rows here are short (2 * OW: 26 and 10 cells in the seed network), so the tail after the preferred
      * vectors takes one 256-bit and one 128-bit step where they are shorter, before the scalar loop.

@@ -38,6 +38,19 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * against 4 ms backward (oneDNN also computes the input gradient that the first layer does not
  * need, and gets one channel's im2col for free). DOUBLE, the stock natives and geometries that
  * neither VALID nor SAME padding describes use im2col and gemm.
+ *
+ * <p>FLOAT layers with few taps (at most {@value DirectConv2d#MAX_TAPS} values of {@code C*KH*KW}, e.g. up
+ * to 3 input channels with a 3 x 3 kernel: first layers) run a direct convolution on the JDK's Vector API
+ * instead (scalar loops with the same results on a JVM without the module), any stride and padding: the
+ * input image is staged in the cache, the output written once, in NCHW, and the weight gradient summed
+ * from x and dy without a column matrix; an input gradient, when asked for, still goes through gemm and
+ * col2im. The im2col matrix would have {@code C*KH*KW} rows, too few for the gemm to reach its rate (see
+ * {@code DirectConv2d}). The system property {@code lamina.directConv=false}, read per call, turns this
+ * path off. DOUBLE always takes im2col and gemm (it serves gradient checks).
+ *
+ * <p>{@link #forward(INDArray, INDArray, INDArray, Geometry, ChannelSums)} also returns y's per-channel
+ * shifted sums, the statistics a following BatchNorm needs, summed on the direct path while each output
+ * plane is still in the cache.
  */
 public final class Conv2d {
     private Conv2d() {}
@@ -172,7 +185,30 @@ public final class Conv2d {
      */
     public static INDArray forward(INDArray x, INDArray w, INDArray b, Geometry g) {
         return forward(x, w, b, g.strideHeight(), g.strideWidth(), g.padTop(), g.padLeft(), g.outHeight(),
-                g.outWidth());
+                g.outWidth(), null);
+    }
+
+    /**
+     * {@link #forward(INDArray, INDArray, INDArray, Geometry)} that also fills {@code sums} with y's
+     * per-channel shifted sums over the batch and positions ({@link ChannelSums}: shift {@code y[0, f, 0, 0]},
+     * {@code sum (y - shift)} and {@code sum (y - shift)^2} per output channel f, over N*OH*OW values), the
+     * statistics a following BatchNorm needs in training. On the direct path (FLOAT, few taps: see the class
+     * comment) they are summed while each output plane is in the cache; elsewhere in one pass over y after
+     * the convolution.
+     *
+     * @param x    input {@code [N, C, H, W]}
+     * @param w    filters {@code [F, C, KH, KW]}
+     * @param b    bias {@code [F]}, or null for none
+     * @param g    stride, padding and output size
+     * @param sums overwritten with y's sums for its F channels
+     * @return y {@code [N, F, OH, OW]}
+     * @throws IllegalArgumentException on ranks, shapes, types or geometry that do not fit together
+     * @throws NullPointerException if {@code sums} is null
+     */
+    public static INDArray forward(INDArray x, INDArray w, INDArray b, Geometry g, ChannelSums sums) {
+        Support.checkNotNull(sums, "sums");
+        return forward(x, w, b, g.strideHeight(), g.strideWidth(), g.padTop(), g.padLeft(), g.outHeight(),
+                g.outWidth(), sums);
     }
 
     /**
@@ -216,14 +252,26 @@ public final class Conv2d {
      */
     public static INDArray forward(INDArray x, INDArray w, INDArray b, int stride, int padTop, int padLeft,
             int outH, int outW) {
-        return forward(x, w, b, stride, stride, padTop, padLeft, outH, outW);
+        return forward(x, w, b, stride, stride, padTop, padLeft, outH, outW, null);
     }
 
     private static INDArray forward(INDArray x, INDArray w, INDArray b, int strideH, int strideW, int padTop,
-            int padLeft, int outH, int outW) {
+            int padLeft, int outH, int outW, ChannelSums sums) {
         Im2col.Geometry g = geometry(x, w, b, strideH, strideW, padTop, padLeft, outH, outW);
+        if (DirectConv2d.applies(g, w.size(0), x.dataType())) {
+            return DirectConv2d.forward(x, w, b, g, sums, FusedLoops.get());
+        }
+        INDArray y = gemmForward(x, w, b, g);
+        if (sums != null) {
+            sums.fillFrom(y, FusedLoops.get());
+        }
+        return y;
+    }
+
+    /** Forward on oneDNN or by im2col and gemm. */
+    private static INDArray gemmForward(INDArray x, INDArray w, INDArray b, Im2col.Geometry g) {
         DataType type = x.dataType();
-        int f = (int) w.size(0);
+        int f = (int) w.size(0), outH = g.outH(), outW = g.outW();
         if (onOneDnn(g, type)) {
             INDArray y = Support.newArray(type, g.n(), f, outH, outW);
             INDArray[] inputs = b == null ? new INDArray[] {Support.denseC(x), Support.denseC(w)}
@@ -292,9 +340,19 @@ public final class Conv2d {
             return nativeBackward(x, w, dy, dw, db, g);
         }
         long np = (long) g.n() * g.positions();
+        boolean direct = DirectConv2d.applies(g, f, type);
+        if (direct) {
+            DirectConv2d.weightGradient(x, dy, dw, db, g, FusedLoops.get());
+            if (!needInputGrad) {
+                return null;
+            }
+        }
 
         INDArray dyChannelMajor = Scratch.get(Slot.CHANNEL_MAJOR, type, f, np);
         Blocks.swapOuterAxes(Support.denseC(dy), dyChannelMajor, g.n(), f, g.positions());
+        if (direct) {
+            return inputGradient(w, dyChannelMajor, g);
+        }
         // With db, colT gets a row of ones, so one gemm yields [dw | db].
         int rows = db == null ? g.rows() : g.rows() + 1;
         INDArray colT = Scratch.get(Slot.COL, type, rows, np);
@@ -320,7 +378,13 @@ public final class Conv2d {
         if (!needInputGrad) {
             return null;
         }
-        INDArray dcolT = Scratch.get(Slot.DCOL, type, g.rows(), np);
+        return inputGradient(w, dyChannelMajor, g);
+    }
+
+    /** dL/dx from dy in channel-major layout {@code [F, N*P]}: {@code dcolT = w^T @ dy}, then col2im. */
+    private static INDArray inputGradient(INDArray w, INDArray dyChannelMajor, Im2col.Geometry g) {
+        DataType type = w.dataType();
+        INDArray dcolT = Scratch.get(Slot.DCOL, type, g.rows(), (long) g.n() * g.positions());
         Nd4j.gemm(filterMatrix(w, g), dyChannelMajor, dcolT, true, false, 1.0, 0.0);
         INDArray dx = Support.newArray(type, g.n(), g.c(), g.h(), g.w());
         Im2col.col2im(dcolT, dx, g);

@@ -1,0 +1,297 @@
+package dev.lamina.runtime.kernel;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link Conv2d}'s direct path: FLOAT convolutions with at most {@value #MAX_TAPS} taps
+ * ({@code C * KH * KW}, for example up to 3 input channels with a 3 x 3 kernel) and fewer than
+ * {@value Conv2d#ONEDNN_MIN_CHANNELS} input channels, computed plane by plane on {@link FusedLoops}
+ * without an im2col matrix.
+ *
+ * <p>Why a cut at {@value #MAX_TAPS} taps: im2col and gemm cost about {@code C*KH*KW} writes and reads of
+ * the column matrix per output value plus the gemm, whose inner dimension is the tap count. With few taps
+ * that inner dimension is too short for the gemm to reach its rate (the seed network's conv1, 9 taps,
+ * ran at 17-26 GFLOP/s against ~170 for the other layers): the time goes into writing the
+ * column matrix and the output and copying the output from channel-major to NCHW. The direct loops read
+ * a staged image that stays in the first-level cache and write each output value once, in NCHW; they
+ * do {@code C*KH*KW} vector multiply-adds per output vector with broadcast weights, with no blocking over
+ * filters, so their arithmetic rate is fixed while the gemm's grows with the inner dimension. 27 is
+ * the first layer of an RGB network with 3 x 3 kernels, the case this path is for; where the two rates
+ * cross is for {@code dev.lamina.bench.ConvProbe} to measure, and it can move this constant. The oneDNN ops
+ * ({@value Conv2d#ONEDNN_MIN_CHANNELS} or more input channels) keep their layers.
+ *
+ * <p>Method. Each image is staged once (per thread) into a zero-padded heap array laid out so that an
+ * output row reads each tap as a contiguous run: channel c, padded row r and column phase ph (the
+ * padded columns {@code ph, ph + SW, ph + 2*SW, ...}, so a column stride becomes a unit stride) form
+ * one run of {@code roundUp(OW, lanes) + (KW - 1) / SW} values. Columns that no window reads
+ * (past the output's last window, and the trailing rows and columns VALID padding drops) stay 0. Tap
+ * {@code (c, kh, kw)} of output {@code (oh, ow)} then sits at {@code taps[t] + oh * rowStep + ow}. Forward
+ * computes one plane {@code (n, f)} into a per-thread array and copies it into y in one bulk put; the
+ * weight gradient sums, per filter and tap, {@code dy * x} over the plane, per thread over its filters,
+ * image by image, so the sums do not depend on the threads' timing. The system property
+ * {@code lamina.directConv=false} (read per call) sends these layers to im2col and gemm again, for
+ * comparisons.
+ */
+final class DirectConv2d {
+    private DirectConv2d() {}
+
+    /** The most taps ({@code C * KH * KW}) a convolution may have to run here (see the class comment). */
+    static final int MAX_TAPS = 27;
+
+    /**
+     * Filters per unit of work of the weight gradient: a unit stages each image once for all its filters,
+     * which costs about as much as one filter's plane at the seed network's conv1.
+     */
+    private static final int FILTER_GROUP = 4;
+
+    /** The system property that, set to false, turns this path off. */
+    static final String SWITCH = "lamina.directConv";
+
+    /** Whether a convolution of this geometry, filter count and type runs on this path. */
+    static boolean applies(Im2col.Geometry g, long filters, DataType type) {
+        return type == DataType.FLOAT && g.rows() <= MAX_TAPS && g.c() < Conv2d.ONEDNN_MIN_CHANNELS
+                && filters * g.n() * g.positions() <= Integer.MAX_VALUE
+                && Boolean.parseBoolean(System.getProperty(SWITCH, "true"));
+    }
+
+    /** Where the taps of one geometry sit in a staged image, for loops of {@code lanes} lanes. */
+    static final class Layout {
+        final Im2col.Geometry g;
+        /** Values per column phase of a padded row. */
+        final int phaseLength;
+        final int rowStride, channelStride;
+        /** Padded rows staged per channel: {@code (OH - 1) * SH + KH}. */
+        final int rows;
+        /** Offset of tap t of output (0, 0); tap t is {@code (c * KH + kh) * KW + kw}, w's order. */
+        final int[] taps;
+        /** Offset from one output row to the next. */
+        final int rowStep;
+        /** Length of a per-thread output plane: the vector loops write past the last row's end. */
+        final int planeLength;
+
+        Layout(Im2col.Geometry g, int lanes) {
+            this.g = g;
+            int sw = g.strideW();
+            int paddedW = (g.outW() + lanes - 1) / lanes * lanes;
+            phaseLength = paddedW + (g.kw() - 1) / sw;
+            rowStride = sw * phaseLength;
+            rows = (g.outH() - 1) * g.strideH() + g.kh();
+            channelStride = rows * rowStride;
+            rowStep = g.strideH() * rowStride;
+            planeLength = (g.outH() - 1) * g.outW() + paddedW;
+            taps = new int[g.rows()];
+            for (int c = 0, t = 0; c < g.c(); c++) {
+                for (int kh = 0; kh < g.kh(); kh++) {
+                    for (int kw = 0; kw < g.kw(); kw++, t++) {
+                        taps[t] = c * channelStride + kh * rowStride + (kw % sw) * phaseLength + kw / sw;
+                    }
+                }
+            }
+        }
+
+        /** Length of a staged image. */
+        int size() {
+            return g.c() * channelStride;
+        }
+
+        /** Stages one image, {@code img [C, H, W]} from index 0, into {@code xs[0, size())}. */
+        void stage(float[] img, float[] xs) {
+            Arrays.fill(xs, 0, size(), 0f);
+            int h = g.h(), w = g.w(), sw = g.strideW(), pl = g.padLeft();
+            for (int ph = 0; ph < sw && ph < g.kw(); ph++) {
+                // Runs of phase ph: padded column j * SW + ph is input column j * SW + ph - padLeft. Only
+                // the runs' first OW - 1 + (KW - 1 - ph) / SW values are read by some window.
+                int jFrom = Math.max(0, -Math.floorDiv(ph - pl, sw));
+                int jTo = Math.min(g.outW() - 1 + (g.kw() - 1 - ph) / sw, Math.floorDiv(w - 1 + pl - ph, sw));
+                if (jTo < jFrom) {
+                    continue;
+                }
+                for (int c = 0; c < g.c(); c++) {
+                    for (int r = 0; r < rows; r++) {
+                        int ih = r - g.padTop();
+                        if (ih < 0 || ih >= h) {
+                            continue;
+                        }
+                        int src = (c * h + ih) * w + ph - pl, dst = c * channelStride + r * rowStride + ph * phaseLength;
+                        if (sw == 1) {
+                            System.arraycopy(img, src + jFrom, xs, dst + jFrom, jTo - jFrom + 1);
+                        } else {
+                            for (int j = jFrom; j <= jTo; j++) {
+                                xs[dst + j] = img[src + j * sw];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A dense array's FLOAT values. */
+    private static float[] values(INDArray a) {
+        INDArray d = Support.denseC(a);
+        float[] v = new float[(int) d.length()];
+        d.data().asNioFloat().get((int) d.offset(), v, 0, v.length);
+        return v;
+    }
+
+    /**
+     * y = conv(x, w) + b, as {@link Conv2d#forward}; with sums, also fills them with y's shifted sums,
+     * plane by plane while each plane is still in the cache.
+     *
+     * @param x     {@code [N, C, H, W]} FLOAT
+     * @param w     {@code [F, C, KH, KW]}
+     * @param b     {@code [F]} or null
+     * @param g     the checked geometry
+     * @param sums  filled with y's per-channel shifted sums, or null
+     * @param loops the loops to run on
+     * @return y {@code [N, F, OH, OW]}, a new array
+     */
+    static INDArray forward(INDArray x, INDArray w, INDArray b, Im2col.Geometry g, ChannelSums sums,
+            FusedLoops loops) {
+        Layout layout = new Layout(g, loops.convLanes());
+        int taps = g.rows(), f = (int) w.size(0), n = g.n(), p = g.positions(), image = g.c() * g.h() * g.w();
+        int outH = g.outH(), outW = g.outW();
+        float[] weights = values(w);
+        float[] bias = b == null ? new float[f] : values(b);
+        INDArray xc = Support.denseC(x);
+        FloatBuffer xb = xc.data().asNioFloat();
+        int xOff = (int) xc.offset();
+        INDArray y = Support.newArray(DataType.FLOAT, n, f, outH, outW);
+        FloatBuffer yb = y.data().asNioFloat();
+        int yOff = (int) y.offset();
+
+        double[] partial = sums == null ? null : sums.reset(f, (long) n * p, n);
+        float[] shifts = sums == null ? null : firstValues(xb, xOff, layout, weights, bias);
+        if (sums != null) {
+            for (int fi = 0; fi < f; fi++) {
+                sums.setShift(fi, shifts[fi]);
+            }
+        }
+        Parallel.forRange(n * f, (long) n * f * p * taps, (from, to) -> {
+            float[] img = Staging.floats(0, image), xs = Staging.floats(1, layout.size());
+            float[] plane = Staging.floats(2, layout.planeLength);
+            double[] two = new double[2];
+            int staged = -1;
+            for (int unit = from; unit < to; unit++) {
+                int ni = unit / f, fi = unit % f;
+                if (ni != staged) {
+                    xb.get(xOff + ni * image, img, 0, image);
+                    layout.stage(img, xs);
+                    staged = ni;
+                }
+                loops.convolvePlane(xs, layout.taps, taps, layout.rowStep, weights, fi * taps, bias[fi], outH, outW,
+                        plane);
+                yb.put(yOff + unit * p, plane, 0, p);
+                if (partial != null) {
+                    two[0] = 0;
+                    two[1] = 0;
+                    loops.shiftedSums(plane, 0, p, shifts[fi], two);
+                    partial[2 * unit] = two[0];
+                    partial[2 * unit + 1] = two[1];
+                }
+            }
+        });
+        if (sums != null) {
+            sums.addPartials(n);
+        }
+        return y;
+    }
+
+    /**
+     * {@code y[0, f, 0, 0]} for each filter, computed as the loops compute it (the same float operations in
+     * the same order), so that it equals the value they write bit for bit.
+     */
+    private static float[] firstValues(FloatBuffer xb, int xOff, Layout layout, float[] weights, float[] bias) {
+        Im2col.Geometry g = layout.g;
+        int image = g.c() * g.h() * g.w(), taps = g.rows();
+        float[] img = Staging.floats(0, image), xs = Staging.floats(1, layout.size());
+        xb.get(xOff, img, 0, image);
+        layout.stage(img, xs);
+        float[] first = new float[bias.length];
+        for (int fi = 0; fi < first.length; fi++) {
+            float acc = bias[fi];
+            for (int t = 0; t < taps; t++) {
+                acc += xs[layout.taps[t]] * weights[fi * taps + t];
+            }
+            first[fi] = acc;
+        }
+        return first;
+    }
+
+    /**
+     * {@code dw += dL/dw} and, with db, {@code db += dL/db}, as {@link Conv2d#backward}: per filter and tap
+     * the sum over images and positions of {@code dy * x}, in double across planes, added to dw and db in
+     * one rounding to float.
+     *
+     * @param x     the forward input {@code [N, C, H, W]} FLOAT
+     * @param dy    {@code [N, F, OH, OW]}
+     * @param dw    {@code [F, C, KH, KW]} accumulator
+     * @param db    {@code [F]} accumulator, or null
+     * @param g     the checked geometry
+     * @param loops the loops to run on
+     */
+    static void weightGradient(INDArray x, INDArray dy, INDArray dw, INDArray db, Im2col.Geometry g,
+            FusedLoops loops) {
+        int lanes = loops.convLanes();
+        Layout layout = new Layout(g, lanes);
+        int taps = g.rows(), f = (int) dy.size(1), n = g.n(), p = g.positions(), image = g.c() * g.h() * g.w();
+        int outH = g.outH(), outW = g.outW();
+        INDArray xc = Support.denseC(x), dyc = Support.denseC(dy);
+        FloatBuffer xb = xc.data().asNioFloat(), dyb = dyc.data().asNioFloat();
+        int xOff = (int) xc.offset(), dyOff = (int) dyc.offset();
+        double[] grads = new double[f * taps], biasGrads = new double[f];
+        // Units of FILTER_GROUP filters, each summed by one thread in image order; a unit stages each image once.
+        int groups = (f + FILTER_GROUP - 1) / FILTER_GROUP;
+        Parallel.forRange(groups, (long) n * f * p * taps, (fromGroup, toGroup) -> {
+            int from = fromGroup * FILTER_GROUP, to = Math.min(f, toGroup * FILTER_GROUP);
+            float[] img = Staging.floats(0, image), xs = Staging.floats(1, layout.size());
+            // The vector loops read a row's last vector whole (and zero its excess lanes by a multiply): finite
+            // slack after the plane.
+            float[] plane = Staging.floats(2, p + lanes), scratch = Staging.floats(3, 4 * lanes);
+            Arrays.fill(plane, p, p + lanes, 0f);
+            double[] sums = new double[(to - from) * taps], two = new double[2];
+            for (int ni = 0; ni < n; ni++) {
+                xb.get(xOff + ni * image, img, 0, image);
+                layout.stage(img, xs);
+                for (int fi = from; fi < to; fi++) {
+                    dyb.get(dyOff + (ni * f + fi) * p, plane, 0, p);
+                    loops.convolvePlaneGradient(xs, layout.taps, taps, layout.rowStep, plane, outH, outW, sums,
+                            (fi - from) * taps, scratch);
+                    if (db != null) {
+                        // The plane's sum: the first of its shifted sums with shift 0.
+                        two[0] = 0;
+                        two[1] = 0;
+                        loops.shiftedSums(plane, 0, p, 0f, two);
+                        biasGrads[fi] += two[0];
+                    }
+                }
+            }
+            System.arraycopy(sums, 0, grads, from * taps, sums.length);
+        });
+        addInto(dw, grads);
+        if (db != null) {
+            addInto(db, biasGrads);
+        }
+    }
+
+    /** {@code a += values} (a FLOAT, values in a's C order), in place, also when a is a view. */
+    private static void addInto(INDArray a, double[] values) {
+        if (Support.isDenseC(a)) {
+            FloatBuffer ab = a.data().asNioFloat();
+            int off = (int) a.offset();
+            for (int i = 0; i < values.length; i++) {
+                ab.put(off + i, (float) (ab.get(off + i) + values[i]));
+            }
+        } else {
+            float[] v = new float[values.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) values[i];
+            }
+            a.addi(Nd4j.create(v, a.shape(), 'c'));
+        }
+    }
+}
