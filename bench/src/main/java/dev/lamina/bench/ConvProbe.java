@@ -15,10 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Times Conv2d's two FLOAT paths for first layers against each other: im2col and gemm
  * ({@code -Dlamina.directConv=false}, set and cleared here between calls) and the direct convolution, on
- * the seed network's conv1 ({@code [N, 1, 28, 28] * [32, 1, 3, 3]}, 9 taps) and an RGB layer at the
- * direct path's cut ({@code [N, 3, 32, 32] * [32, 3, 3, 3]}, 27 taps). Per case: forward, forward that
- * also returns the BatchNorm sums ({@link ChannelSums}), and the weight gradient without an input
- * gradient (what the generated code asks of a first layer). Each call runs in a reused workspace, as in
+ * the seed network's conv1 ({@code [N, 1, 28, 28] * [32, 1, 3, 3]}, 9 taps, the direct path's cut) and
+ * an RGB layer ({@code [N, 3, 32, 32] * [32, 3, 3, 3]}, 27 taps, measured slower direct). Per case:
+ * forward, and forward that also returns the BatchNorm sums ({@link ChannelSums}); backward is always
+ * im2col and gemm's (a direct weight gradient measured no faster and was removed). Each call runs in a reused workspace, as in
  * training; the two paths alternate round by round; the table gives the median over the timed calls, in
  * ms, and im2col / direct. Run it on an idle machine:
  * <pre>
@@ -60,15 +60,11 @@ public final class ConvProbe {
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.rand(DataType.FLOAT, n, c, size, size);
         INDArray w = Nd4j.randn(DataType.FLOAT, f, c, 3, 3).muli(0.3);
-        INDArray dy = Nd4j.randn(DataType.FLOAT, n, f, out, out).muli(1e-3);
-        INDArray dw = Nd4j.zeros(DataType.FLOAT, f, c, 3, 3);
         Conv2d.Geometry g = Conv2d.Geometry.stride(1).output(out, out);
         ChannelSums sums = new ChannelSums();
         StepWorkspace workspace = new StepWorkspace("conv-probe");
         row(name, "forward", workspace, reps, warmup, () -> Conv2d.forward(x, w, null, g));
         row(name, "forward + BN sums", workspace, reps, warmup, () -> Conv2d.forward(x, w, null, g, sums));
-        row(name, "weight gradient", workspace, reps, warmup,
-                () -> Conv2d.backward(x, w, dy, dw, null, g, false));
     }
 
     private static void row(String name, String pass, StepWorkspace workspace, int reps, int warmup, Call call) {

@@ -39,12 +39,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * need, and gets one channel's im2col for free). DOUBLE, the stock natives and geometries that
  * neither VALID nor SAME padding describes use im2col and gemm.
  *
- * <p>FLOAT layers with few taps (at most {@value DirectConv2d#MAX_TAPS} values of {@code C*KH*KW}, e.g. up
- * to 3 input channels with a 3 x 3 kernel: first layers) run a direct convolution on the JDK's Vector API
+ * <p>FLOAT layers with few taps (at most {@value DirectConv2d#MAX_TAPS} values of {@code C*KH*KW}, e.g. one
+ * input channel with a 3 x 3 kernel: a grayscale first layer) run a direct convolution on the JDK's Vector API
  * instead (scalar loops with the same results on a JVM without the module), any stride and padding: the
- * input image is staged in the cache, the output written once, in NCHW, and the weight gradient summed
- * from x and dy without a column matrix; an input gradient, when asked for, still goes through gemm and
- * col2im. The im2col matrix would have {@code C*KH*KW} rows, too few for the gemm to reach its rate (see
+ * input image is staged in the cache and the output written once, in NCHW; backward stays on im2col and
+ * gemm (a direct weight gradient measured no faster). The im2col matrix would have {@code C*KH*KW} rows, too few for the gemm to reach its rate (see
  * {@code DirectConv2d}). The system property {@code lamina.directConv=false}, read per call, turns this
  * path off. DOUBLE always takes im2col and gemm (it serves gradient checks).
  *
@@ -340,19 +339,9 @@ public final class Conv2d {
             return nativeBackward(x, w, dy, dw, db, g);
         }
         long np = (long) g.n() * g.positions();
-        boolean direct = DirectConv2d.applies(g, f, type);
-        if (direct) {
-            DirectConv2d.weightGradient(x, dy, dw, db, g, FusedLoops.get());
-            if (!needInputGrad) {
-                return null;
-            }
-        }
-
+        // The direct path's weight gradient measured no faster than this gemm (ConvProbe), so backward is gemm's.
         INDArray dyChannelMajor = Scratch.get(Slot.CHANNEL_MAJOR, type, f, np);
         Blocks.swapOuterAxes(Support.denseC(dy), dyChannelMajor, g.n(), f, g.positions());
-        if (direct) {
-            return inputGradient(w, dyChannelMajor, g);
-        }
         // With db, colT gets a row of ones, so one gemm yields [dw | db].
         int rows = db == null ? g.rows() : g.rows() + 1;
         INDArray colT = Scratch.get(Slot.COL, type, rows, np);

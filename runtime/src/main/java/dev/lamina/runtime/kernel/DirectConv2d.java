@@ -4,11 +4,10 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@link Conv2d}'s direct path: FLOAT convolutions with at most {@value #MAX_TAPS} taps
- * ({@code C * KH * KW}, for example up to 3 input channels with a 3 x 3 kernel) and fewer than
+ * {@link Conv2d}'s direct forward path: FLOAT convolutions with at most {@value #MAX_TAPS} taps
+ * ({@code C * KH * KW}, for example one input channel with a 3 x 3 kernel) and fewer than
  * {@value Conv2d#ONEDNN_MIN_CHANNELS} input channels, computed plane by plane on {@link FusedLoops}
  * without an im2col matrix.
  *
@@ -19,10 +18,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * column matrix and the output and copying the output from channel-major to NCHW. The direct loops read
  * a staged image that stays in the first-level cache and write each output value once, in NCHW; they
  * do {@code C*KH*KW} vector multiply-adds per output vector with broadcast weights, with no blocking over
- * filters, so their arithmetic rate is fixed while the gemm's grows with the inner dimension. 27 is
- * the first layer of an RGB network with 3 x 3 kernels, the case this path is for; where the two rates
- * cross is for {@code dev.lamina.bench.ConvProbe} to measure, and it can move this constant. The oneDNN ops
- * ({@value Conv2d#ONEDNN_MIN_CHANNELS} or more input channels) keep their layers.
+ * filters, so their arithmetic rate is fixed while the gemm's grows with the inner dimension. Measured
+ * with {@code dev.lamina.bench.ConvProbe} at batch 128 on the idle 2-core machine (2026-12-07): conv1 of
+ * the seed network ({@code [N,1,28,28] * [32,1,3,3]}, 9 taps) 2.25 ms direct against 3.52 ms by im2col
+ * (1.56x), but an RGB first layer ({@code [N,3,32,32] * [32,3,3,3]}, 27 taps) 4.56 against 3.96 ms
+ * (0.87x): the cut lies between. A direct weight gradient measured no faster than the gemm (0.99x at
+ * conv1, 0.56x at 27 taps) and was removed; backward uses im2col and gemm.
  *
  * <p>Method. Each image is staged once (per thread) into a zero-padded heap array laid out so that an
  * output row reads each tap as a contiguous run: channel c, padded row r and column phase ph (the
@@ -30,9 +31,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * one run of {@code roundUp(OW, lanes) + (KW - 1) / SW} values. Columns that no window reads
  * (past the output's last window, and the trailing rows and columns VALID padding drops) stay 0. Tap
  * {@code (c, kh, kw)} of output {@code (oh, ow)} then sits at {@code taps[t] + oh * rowStep + ow}. Forward
- * computes one plane {@code (n, f)} into a per-thread array and copies it into y in one bulk put; the
- * weight gradient sums, per filter and tap, {@code dy * x} over the plane, per thread over its filters,
- * image by image, so the sums do not depend on the threads' timing. The system property
+ * computes one plane {@code (n, f)} into a per-thread array and copies it into y in one bulk put. The system property
  * {@code lamina.directConv=false} (read per call) sends these layers to im2col and gemm again, for
  * comparisons.
  */
@@ -40,13 +39,7 @@ final class DirectConv2d {
     private DirectConv2d() {}
 
     /** The most taps ({@code C * KH * KW}) a convolution may have to run here (see the class comment). */
-    static final int MAX_TAPS = 27;
-
-    /**
-     * Filters per unit of work of the weight gradient: a unit stages each image once for all its filters,
-     * which costs about as much as one filter's plane at the seed network's conv1.
-     */
-    private static final int FILTER_GROUP = 4;
+    static final int MAX_TAPS = 9;
 
     /** The system property that, set to false, turns this path off. */
     static final String SWITCH = "lamina.directConv";
@@ -222,76 +215,4 @@ final class DirectConv2d {
         return first;
     }
 
-    /**
-     * {@code dw += dL/dw} and, with db, {@code db += dL/db}, as {@link Conv2d#backward}: per filter and tap
-     * the sum over images and positions of {@code dy * x}, in double across planes, added to dw and db in
-     * one rounding to float.
-     *
-     * @param x     the forward input {@code [N, C, H, W]} FLOAT
-     * @param dy    {@code [N, F, OH, OW]}
-     * @param dw    {@code [F, C, KH, KW]} accumulator
-     * @param db    {@code [F]} accumulator, or null
-     * @param g     the checked geometry
-     * @param loops the loops to run on
-     */
-    static void weightGradient(INDArray x, INDArray dy, INDArray dw, INDArray db, Im2col.Geometry g,
-            FusedLoops loops) {
-        int lanes = loops.convLanes();
-        Layout layout = new Layout(g, lanes);
-        int taps = g.rows(), f = (int) dy.size(1), n = g.n(), p = g.positions(), image = g.c() * g.h() * g.w();
-        int outH = g.outH(), outW = g.outW();
-        INDArray xc = Support.denseC(x), dyc = Support.denseC(dy);
-        FloatBuffer xb = xc.data().asNioFloat(), dyb = dyc.data().asNioFloat();
-        int xOff = (int) xc.offset(), dyOff = (int) dyc.offset();
-        double[] grads = new double[f * taps], biasGrads = new double[f];
-        // Units of FILTER_GROUP filters, each summed by one thread in image order; a unit stages each image once.
-        int groups = (f + FILTER_GROUP - 1) / FILTER_GROUP;
-        Parallel.forRange(groups, (long) n * f * p * taps, (fromGroup, toGroup) -> {
-            int from = fromGroup * FILTER_GROUP, to = Math.min(f, toGroup * FILTER_GROUP);
-            float[] img = Staging.floats(0, image), xs = Staging.floats(1, layout.size());
-            // The vector loops read a row's last vector whole (and zero its excess lanes by a multiply): finite
-            // slack after the plane.
-            float[] plane = Staging.floats(2, p + lanes), scratch = Staging.floats(3, 4 * lanes);
-            Arrays.fill(plane, p, p + lanes, 0f);
-            double[] sums = new double[(to - from) * taps], two = new double[2];
-            for (int ni = 0; ni < n; ni++) {
-                xb.get(xOff + ni * image, img, 0, image);
-                layout.stage(img, xs);
-                for (int fi = from; fi < to; fi++) {
-                    dyb.get(dyOff + (ni * f + fi) * p, plane, 0, p);
-                    loops.convolvePlaneGradient(xs, layout.taps, taps, layout.rowStep, plane, outH, outW, sums,
-                            (fi - from) * taps, scratch);
-                    if (db != null) {
-                        // The plane's sum: the first of its shifted sums with shift 0.
-                        two[0] = 0;
-                        two[1] = 0;
-                        loops.shiftedSums(plane, 0, p, 0f, two);
-                        biasGrads[fi] += two[0];
-                    }
-                }
-            }
-            System.arraycopy(sums, 0, grads, from * taps, sums.length);
-        });
-        addInto(dw, grads);
-        if (db != null) {
-            addInto(db, biasGrads);
-        }
-    }
-
-    /** {@code a += values} (a FLOAT, values in a's C order), in place, also when a is a view. */
-    private static void addInto(INDArray a, double[] values) {
-        if (Support.isDenseC(a)) {
-            FloatBuffer ab = a.data().asNioFloat();
-            int off = (int) a.offset();
-            for (int i = 0; i < values.length; i++) {
-                ab.put(off + i, (float) (ab.get(off + i) + values[i]));
-            }
-        } else {
-            float[] v = new float[values.length];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) values[i];
-            }
-            a.addi(Nd4j.create(v, a.shape(), 'c'));
-        }
-    }
 }

@@ -193,7 +193,7 @@ abstract class FusedLoops {
 
     /**
      * Lanes of the vector the convolution loops step by (1 for the scalar loops): {@link #convolvePlane}
-     * and {@link #convolvePlaneGradient} compute whole vectors along an output row, so the staged input
+     * computes whole vectors along an output row, so the staged input
      * must be readable up to {@code roundUp(outW, convLanes())} columns past a row's start.
      */
     abstract int convLanes();
@@ -209,16 +209,4 @@ abstract class FusedLoops {
      */
     abstract void convolvePlane(float[] xs, int[] taps, int tapCount, int rowStep, float[] w, int wo, float bias,
             int outH, int outW, float[] y);
-
-    /**
-     * The filter gradient of one plane: adds
-     * {@code sum_{oh, ow} dy[oh * outW + ow] * xs[taps[t] + oh * rowStep + ow]} to {@code sums[so + t]} for
-     * each tap t, over oh in {@code [0, outH)} and ow in {@code [0, outW)}. The scalar loops sum in double;
-     * the vector loops in float lanes over blocks of about 16 vectors folded into double, as
-     * {@link #shiftedSums}. dy needs {@code roundUp(outW, convLanes()) - outW} finite elements after the
-     * plane (the vector loops load them and multiply them by 0), xs as in {@link #convolvePlane};
-     * {@code scratch} holds at least {@code 4 * convLanes()} floats, overwritten.
-     */
-    abstract void convolvePlaneGradient(float[] xs, int[] taps, int tapCount, int rowStep, float[] dy, int outH,
-            int outW, double[] sums, int so, float[] scratch);
 }

@@ -126,22 +126,6 @@ final class ScalarLoops extends FusedLoops {
         }
     }
 
-    /** In double, products exact: the reference for the vector loops' float blocks. */
-    @Override
-    void convolvePlaneGradient(float[] xs, int[] taps, int tapCount, int rowStep, float[] dy, int outH, int outW,
-            double[] sums, int so, float[] scratch) {
-        for (int t = 0; t < tapCount; t++) {
-            double s = 0;
-            for (int oh = 0; oh < outH; oh++) {
-                int x = taps[t] + oh * rowStep, d = oh * outW;
-                for (int ow = 0; ow < outW; ow++) {
-                    s += (double) dy[d + ow] * xs[x + ow];
-                }
-            }
-            sums[so + t] += s;
-        }
-    }
-
     @Override
     void maxOfRows(float[] x, int ao, int bo, int len, float[] out, int oo) {
         for (int k = 0; k < len; k++) {
