@@ -625,12 +625,7 @@ public final class BatchNormActivation {
                 sumG[c] = sums[0];
                 sumGXHat[c] = sums[1];
                 // invStd rounded to the tensor type, as chainBackward reads it from BatchNorm's cache.
-                double k = g[c] * (float) saved.invStd[c];
-                float a = (float) k, b = (float) (-k * sums[1] / m), bias = (float) (-k * sums[0] / m);
-                for (int n = 0; n < at.n; n++) {
-                    loops.combine(gs, n * inner, hs, n * inner, inner, a, b, bias, xs);
-                    dxb.put(dxOff + at.start(n, c), xs, 0, inner);
-                }
+                combineChannel(loops, at, c, g[c] * (float) saved.invStd[c], sums, m, gs, hs, xs, dxb, dxOff);
             }
         });
         dBeta.addi(BatchNorm.vector(sumG, dBeta));
@@ -762,16 +757,24 @@ public final class BatchNormActivation {
                 }
                 sumG[c] = sums[0];
                 sumGXHat[c] = sums[1];
-                double k = g[c] * invStd[c];
-                float a = (float) k, b = (float) (-k * sums[1] / m), bias = (float) (-k * sums[0] / m);
-                for (int n = 0; n < at.n; n++) {
-                    loops.combine(gs, n * inner, hs, n * inner, inner, a, b, bias, out);
-                    dxb.put(dxOff + at.start(n, c), out, 0, inner);
-                }
+                combineChannel(loops, at, c, g[c] * invStd[c], sums, m, gs, hs, out, dxb, dxOff);
             }
         });
         dBeta.addi(BatchNorm.vector(sumG, dBeta));
         dGamma.addi(BatchNorm.vector(sumGXHat, dGamma));
+    }
+
+    /**
+     * Pass 2 of channel c's FLOAT backward: {@code dx = k * (g - sum(g) / M - xHat * sum(g * xHat) / M)}
+     * run by run, from the channel's staged g and xHat and their sums, through {@code out} into dx.
+     */
+    private static void combineChannel(FusedLoops loops, BatchNorm.Channels at, int c, double k, double[] sums,
+            long m, float[] gs, float[] hs, float[] out, FloatBuffer dxb, int dxOff) {
+        float a = (float) k, b = (float) (-k * sums[1] / m), bias = (float) (-k * sums[0] / m);
+        for (int n = 0; n < at.n; n++) {
+            loops.combine(gs, n * at.inner, hs, n * at.inner, at.inner, a, b, bias, out);
+            dxb.put(dxOff + at.start(n, c), out, 0, at.inner);
+        }
     }
 
     /**
