@@ -249,8 +249,20 @@ public final class BatchNormActivation {
      * and {@link #backward} then takes the pooled output's gradient. NaN propagates through the pooling as
      * in PyTorch's {@code max_pool2d}.
      *
-     * @param x    {@code [N, C, H, W]}
-     * @param pool the max pooling's window, stride, padding and output size {@code OH x OW}
+     * @param x           {@code [N, C, H, W]}; kept by the result, so it must not change before
+     *                    {@link #backward}
+     * @param gamma       scale {@code [C]}
+     * @param beta        shift {@code [C]}
+     * @param runningMean {@code [C]}, updated in place in training
+     * @param runningVar  {@code [C]}, updated in place in training
+     * @param momentum    weight of this batch in the running statistics, in {@code [0, 1]}
+     * @param eps         added to the variance, positive
+     * @param training    batch statistics and dropout (true) or running statistics and no dropout
+     * @param activation  the function f
+     * @param parameter   ELU's alpha or LeakyReLU's slope; ignored for ReLU
+     * @param dropRate    Dropout's drop probability in {@code [0, 1)}; ignored without a generator
+     * @param dropoutRng  the model's dropout generator, or null for a chain without Dropout
+     * @param pool        the max pooling's window, stride, padding and output size {@code OH x OW}
      * @return the pooled output {@code [N, C, OH, OW]} (a new array) and what {@link #backward} needs
      * @throws IllegalArgumentException as the other forward, or if x is not rank 4 or pool does not fit it
      */
