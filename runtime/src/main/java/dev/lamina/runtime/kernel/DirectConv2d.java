@@ -47,8 +47,18 @@ final class DirectConv2d {
     /** Whether a convolution of this geometry, filter count and type runs on this path. */
     static boolean applies(Im2col.Geometry g, long filters, DataType type) {
         return type == DataType.FLOAT && g.rows() <= MAX_TAPS && g.c() < Conv2d.ONEDNN_MIN_CHANNELS
-                && filters * g.n() * g.positions() <= Integer.MAX_VALUE
+                && filters * g.n() * g.positions() <= Integer.MAX_VALUE && stagedSize(g, 64) <= MAX_STAGED
                 && Boolean.parseBoolean(System.getProperty(SWITCH, "true"));
+    }
+
+    /** The most floats a staged image may take per thread; beyond it (huge strides, say) im2col runs. */
+    static final long MAX_STAGED = 1 << 22;
+
+    /** Floats of a staged image ({@link Layout#size()}) for loops of up to {@code lanes} lanes, in long. */
+    static long stagedSize(Im2col.Geometry g, int lanes) {
+        long phaseLength = (g.outW() + lanes - 1L) / lanes * lanes + (g.kw() - 1) / g.strideW();
+        long rows = (g.outH() - 1L) * g.strideH() + g.kh();
+        return g.c() * rows * g.strideW() * phaseLength;
     }
 
     /** Where the taps of one geometry sit in a staged image, for loops of {@code lanes} lanes. */

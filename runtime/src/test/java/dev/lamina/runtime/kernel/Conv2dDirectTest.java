@@ -146,6 +146,13 @@ class Conv2dDirectTest {
         // RGB 3x3 (27 taps, measured slower direct), 4 channels of 3x3 (36 taps), and 8 channels of 1x1
         // (oneDNN's) stay off it.
         assertThat(DirectConv2d.applies(geometry(2, 3, 9, 9, 3, 3, 1, 1, 0, 0, 7, 7), 4, DataType.FLOAT)).isFalse();
+        // A stride so large that the staged layout would not fit in an int (found by the processor's fuzzing).
+        assertThat(DirectConv2d.applies(geometry(1, 2, 7, 3, 2, 2, Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 0, 1, 1),
+                1, DataType.FLOAT)).isFalse();
+        INDArray wide = toFloat(randn(22, 1, 2, 7, 3)), kernel = toFloat(randn(23, 1, 2, 2, 2));
+        Conv2d.Geometry huge = Conv2d.Geometry.stride(Integer.MAX_VALUE).padding(0, 0).output(1, 1);
+        assertClose("huge stride", Conv2d.forward(wide.castTo(DataType.DOUBLE), kernel.castTo(DataType.DOUBLE), null,
+                huge), Conv2d.forward(wide, kernel, null, huge), 1e-6);
         assertThat(DirectConv2d.applies(geometry(2, 4, 9, 9, 3, 3, 1, 1, 0, 0, 7, 7), 4, DataType.FLOAT)).isFalse();
         assertThat(DirectConv2d.applies(geometry(2, 8, 9, 9, 1, 1, 1, 1, 0, 0, 9, 9), 4, DataType.FLOAT)).isFalse();
         String before = System.getProperty(DirectConv2d.SWITCH);
