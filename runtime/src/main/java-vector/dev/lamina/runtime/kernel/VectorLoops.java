@@ -1,13 +1,10 @@
 package dev.lamina.runtime.kernel;
 
 import dev.lamina.runtime.kernel.BatchNormActivation.Activation;
-import java.util.function.IntPredicate;
-import java.util.function.IntUnaryOperator;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,8 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorLoops extends FusedLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Float> F128 = FloatVector.SPECIES_128;
     private static final ScalarLoops TAIL = ScalarLoops.INSTANCE;
     /**
      * Vectors a float lane sums before its partial sum is folded into a double: each lane then adds at
@@ -32,41 +27,11 @@ final class VectorLoops extends FusedLoops {
      */
     private static final int BLOCK = 16;
 
-    /*
-     * Lane maps of 2x2 max pooling, all single-vector permutes and blends (what AVX2 has): two vectors
-     * a, b of 2L consecutive cells split into their even and odd cells, a's in the lower half of the
-     * result and b's in the upper (the same lane map 2i mod L serves both); and two vectors p, q of L
-     * windows' values interleaved back into 2L cells, p's at even lanes.
-     */
-    private static final VectorShuffle<Float> EVEN = shuffle(i -> 2 * i % F.length());
-    private static final VectorShuffle<Float> ODD = shuffle(i -> (2 * i + 1) % F.length());
-    private static final VectorMask<Float> UPPER = mask(i -> i >= F.length() / 2);
-    private static final VectorShuffle<Float> ZIP_LOWER = shuffle(i -> i / 2);
-    private static final VectorShuffle<Float> ZIP_UPPER = shuffle(i -> F.length() / 2 + i / 2);
-    private static final VectorMask<Float> ODD_LANES = mask(i -> i % 2 == 1);
-
-    private static VectorShuffle<Float> shuffle(IntUnaryOperator lane) {
-        int[] map = new int[F.length()];
-        for (int i = 0; i < map.length; i++) {
-            map[i] = lane.applyAsInt(i);
-        }
-        return VectorShuffle.fromArray(F, map, 0);
-    }
-
-    private static VectorMask<Float> mask(IntPredicate lane) {
-        boolean[] bits = new boolean[F.length()];
-        for (int i = 0; i < bits.length; i++) {
-            bits[i] = lane.test(i);
-        }
-        return VectorMask.fromArray(F, bits, 0);
-    }
-
     /**
-     * @throws UnsupportedOperationException if the preferred vector holds fewer than 4 floats (or more
-     *     than {@code SLACK / 2})
+     * @throws UnsupportedOperationException if the preferred vector holds fewer than 4 floats
      */
     VectorLoops() {
-        if (F.length() < 4 || 2 * F.length() > SLACK) {
+        if (F.length() < 4) {
             throw new UnsupportedOperationException("the preferred vector holds " + F.length() + " floats");
         }
     }
@@ -221,97 +186,23 @@ final class VectorLoops extends FusedLoops {
     void convolvePlane(float[] xs, int[] taps, int tapCount, int rowStep, float[] w, int wo, float bias, int outH,
             int outW, float[] y) {
         int step = F.length();
+        // Taps outer, the row's vectors inner, the sums kept in y (first-level cache): an accumulator vector
+        // carried across the taps loop's back edge was boxed by JDK 17's C2 once the method had been profiled
+        // on varied shapes (a heap allocation per vector: SteadyStateAllocationTest). Each element still adds
+        // its taps in order, so the bits equal the scalar loops'.
         for (int oh = 0; oh < outH; oh++) {
             int xr = oh * rowStep, yr = oh * outW;
             for (int ow = 0; ow < outW; ow += step) {
-                FloatVector acc = FloatVector.broadcast(F, bias);
-                for (int t = 0; t < tapCount; t++) {
-                    acc = acc.add(FloatVector.fromArray(F, xs, taps[t] + xr + ow).mul(w[wo + t]));
+                FloatVector.broadcast(F, bias).intoArray(y, yr + ow);
+            }
+            for (int t = 0; t < tapCount; t++) {
+                int xt = taps[t] + xr;
+                float wt = w[wo + t];
+                for (int ow = 0; ow < outW; ow += step) {
+                    FloatVector.fromArray(F, y, yr + ow).add(FloatVector.fromArray(F, xs, xt + ow).mul(wt))
+                            .intoArray(y, yr + ow);
                 }
-                acc.intoArray(y, yr + ow);
             }
-        }
-    }
-
-    /**
-     * Rows here are short (2 * OW: 26 and 10 cells in the seed network), so the tail after the preferred
-     * vectors takes one 256-bit and one 128-bit step where they are shorter, before the scalar loop.
-     */
-    @Override
-    void maxOfRows(float[] x, int ao, int bo, int len, float[] out, int oo) {
-        int k = 0;
-        for (int end = F.loopBound(len); k < end; k += F.length()) {
-            FloatVector.fromArray(F, x, ao + k).max(FloatVector.fromArray(F, x, bo + k)).intoArray(out, oo + k);
-        }
-        if (F256.length() < F.length() && len - k >= F256.length()) {
-            FloatVector.fromArray(F256, x, ao + k).max(FloatVector.fromArray(F256, x, bo + k)).intoArray(out, oo + k);
-            k += F256.length();
-        }
-        if (F128.length() < F.length() && len - k >= F128.length()) {
-            FloatVector.fromArray(F128, x, ao + k).max(FloatVector.fromArray(F128, x, bo + k)).intoArray(out, oo + k);
-            k += F128.length();
-        }
-        TAIL.maxOfRows(x, ao + k, bo + k, len - k, out, oo + k);
-    }
-
-    /** The even cells of a and b: a's in the lower half, b's in the upper. */
-    private static FloatVector even(FloatVector a, FloatVector b) {
-        return a.rearrange(EVEN).blend(b.rearrange(EVEN), UPPER);
-    }
-
-    private static FloatVector odd(FloatVector a, FloatVector b) {
-        return a.rearrange(ODD).blend(b.rearrange(ODD), UPPER);
-    }
-
-    @Override
-    void maxOfPairs(float[] v, int vo, int n, float[] out, int oo) {
-        int k = 0, step = F.length();
-        for (int end = F.loopBound(n); k < end; k += step) {
-            FloatVector a = FloatVector.fromArray(F, v, vo + 2 * k);
-            FloatVector b = FloatVector.fromArray(F, v, vo + 2 * k + step);
-            even(a, b).max(odd(a, b)).intoArray(out, oo + k);
-        }
-        TAIL.maxOfPairs(v, vo + 2 * k, n - k, out, oo + k);
-    }
-
-    /** Writes the 2L cells {@code p[0], q[0], p[1], q[1], ...} to {@code out[o, o + 2L)}. */
-    private static void zip(FloatVector p, FloatVector q, float[] out, int o) {
-        p.rearrange(ZIP_LOWER).blend(q.rearrange(ZIP_LOWER), ODD_LANES).intoArray(out, o);
-        p.rearrange(ZIP_UPPER).blend(q.rearrange(ZIP_UPPER), ODD_LANES).intoArray(out, o + F.length());
-    }
-
-    /**
-     * Whole vectors only: the last one reads and writes past the row (see {@link FusedLoops#SLACK}). The
-     * steps run last first, so that the last step's cells past the upper row, which fall on the lower
-     * row's first cells when the lower row follows the upper (an image's rows), are overwritten by the
-     * first step's lower row.
-     */
-    @Override
-    void routeToMax2x2(float[] w, int top, int bottom, float[] y, int yo, float[] dy, int go, int n, float[] out,
-            int outTop, int outBottom) {
-        int step = F.length();
-        FloatVector zero = FloatVector.zero(F);
-        for (int k = (n - 1) / step * step; k >= 0; k -= step) {
-            FloatVector m = FloatVector.fromArray(F, y, yo + k);
-            int t = top + 2 * k, b = bottom + 2 * k, ot = outTop + 2 * k, ob = outBottom + 2 * k;
-            if (m.test(VectorOperators.IS_NAN).anyTrue()) {
-                // A window with a NaN routes to its last NaN: rare, left to the scalar loop, which writes
-                // the row's windows only (its window by window writes past the upper row would land on
-                // lower-row cells it has already written).
-                TAIL.routeToMax2x2(w, t, b, y, yo + k, dy, go + k, Math.min(step, n - k), out, ot, ob);
-                continue;
-            }
-            FloatVector t0 = FloatVector.fromArray(F, w, t), t1 = FloatVector.fromArray(F, w, t + step);
-            FloatVector b0 = FloatVector.fromArray(F, w, b), b1 = FloatVector.fromArray(F, w, b + step);
-            // The first cell equal to the maximum, in row-major order.
-            VectorMask<Float> pa = even(t0, t1).compare(VectorOperators.EQ, m);
-            VectorMask<Float> pb = odd(t0, t1).compare(VectorOperators.EQ, m).andNot(pa);
-            VectorMask<Float> taken = pa.or(pb);
-            VectorMask<Float> pc = even(b0, b1).compare(VectorOperators.EQ, m).andNot(taken);
-            VectorMask<Float> pd = odd(b0, b1).compare(VectorOperators.EQ, m).andNot(taken.or(pc));
-            FloatVector g = FloatVector.fromArray(F, dy, go + k);
-            zip(zero.blend(g, pa), zero.blend(g, pb), out, ot);
-            zip(zero.blend(g, pc), zero.blend(g, pd), out, ob);
         }
     }
 }

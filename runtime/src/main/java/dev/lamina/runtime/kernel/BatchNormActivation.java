@@ -407,13 +407,10 @@ public final class BatchNormActivation {
             int height = pool == null ? 0 : (int) ch.x.size(2), width = pool == null ? 0 : (int) ch.x.size(3);
             Parallel.forRange(ch.c, 8L * ch.n * inner * ch.c, (from, to) -> {
                 float[] values = Staging.floats(0, ch.n * inner);
-                // The pooling loops read whole vectors past a run (MaxPoolPlane.SLACK).
-                int run = inner + MaxPoolPlane.SLACK;
-                float[] hs = Staging.floats(1, run), zs = Staging.floats(2, run), as = Staging.floats(3, run);
-                float[] ms = hash == null ? null : Staging.floats(4, run);
-                float[] ys = hash == null ? null : Staging.floats(5, run);
-                float[] ps = pool == null ? null : Staging.floats(6, pooledPlane + MaxPoolPlane.SLACK);
-                float[] rows = pool == null ? null : Staging.floats(7, 2 * pooledPlane + MaxPoolPlane.SLACK);
+                float[] hs = Staging.floats(1, inner), zs = Staging.floats(2, inner), as = Staging.floats(3, inner);
+                float[] ms = hash == null ? null : Staging.floats(4, inner);
+                float[] ys = hash == null ? null : Staging.floats(5, inner);
+                float[] ps = pool == null ? null : Staging.floats(6, pooledPlane);
                 double[] sums = new double[2];
                 for (int c = from; c < to; c++) {
                     for (int n = 0; n < ch.n; n++) {
@@ -433,7 +430,7 @@ public final class BatchNormActivation {
                         loops.normaliseActivate(values, n * inner, inner, mu, is, g, b, out.f, p, hs, zs, as, 0,
                                 hash, at, ms, ys);
                         if (ps != null) {
-                            MaxPoolPlane.forward(loops, hash == null ? as : ys, 0, height, width, pool, ps, 0, rows);
+                            MaxPoolPlane.forward(hash == null ? as : ys, 0, height, width, pool, ps, 0);
                             put(pooled, pooledOff + (n * ch.c + c) * pooledPlane, ps, pooledPlane);
                         }
                         put(xHat, hOff + at, hs, inner);
@@ -601,14 +598,10 @@ public final class BatchNormActivation {
         long m = runs;
         Parallel.forRange(at.c, 9L * at.x.length(), (from, to) -> {
             float[] gs = Staging.floats(0, runs), hs = Staging.floats(1, runs);
-            // The pooling loops read and write whole vectors past a run (MaxPoolPlane.SLACK).
-            int run = inner + MaxPoolPlane.SLACK, pooledRun = pooledPlane + MaxPoolPlane.SLACK;
-            float[] dys = Staging.floats(2, run), xs = Staging.floats(3, run), hRun = Staging.floats(4, run);
-            float[] zs = Staging.floats(5, run), as = Staging.floats(6, run), ys = Staging.floats(7, run);
-            float[] ms = hash == null ? null : Staging.floats(8, run);
-            float[] dps = pool == null ? null : Staging.floats(9, pooledRun);
-            float[] pooledY = pool == null ? null : Staging.floats(10, pooledRun);
-            float[] rows = pool == null ? null : Staging.floats(11, 2 * pooledPlane + MaxPoolPlane.SLACK);
+            float[] dys = Staging.floats(2, inner), xs = Staging.floats(3, inner), hRun = Staging.floats(4, inner);
+            float[] zs = Staging.floats(5, inner), as = Staging.floats(6, inner), ys = Staging.floats(7, inner);
+            float[] ms = hash == null ? null : Staging.floats(8, inner);
+            float[] dps = pool == null ? null : Staging.floats(9, pooledPlane);
             // The gate reads z for ReLU and LeakyReLU, a for ELU, as chainBackward's.
             float[] act = saved.f == Activation.ELU ? as : zs;
             double[] sums = new double[2];
@@ -626,10 +619,8 @@ public final class BatchNormActivation {
                         dyb.get(dyOff + i, dys, 0, inner);
                     } else {
                         // The pooling's backward on the chain's output run, computed again just above.
-                        float[] chainRun = hash == null ? as : ys;
                         dyb.get(dyOff + (n * at.c + c) * pooledPlane, dps, 0, pooledPlane);
-                        MaxPoolPlane.forward(loops, chainRun, 0, height, width, pool, pooledY, 0, rows);
-                        MaxPoolPlane.backward(loops, chainRun, 0, height, width, pool, pooledY, 0, dps, 0, dys, 0);
+                        MaxPoolPlane.backward(hash == null ? as : ys, 0, height, width, pool, dps, 0, dys, 0);
                     }
                     System.arraycopy(hRun, 0, hs, o, inner);
                     loops.gateAndSum(dys, ms, act, 0, inner, saved.f, p, hs, o, gs, o, sums);

@@ -80,44 +80,6 @@ abstract class FusedLoops {
     /** {@code dx[k] = a * g[go + k] + b * xHat[ho + k] + c} for k in {@code [0, len)}. */
     abstract void combine(float[] g, int go, float[] xHat, int ho, int len, float a, float b, float c, float[] dx);
 
-    /**
-     * {@code out[oo + k] = max(x[ao + k], x[bo + k])} for k in {@code [0, len)}: the vertical step of a
-     * 2x2 max pool, two input rows into one. The maximum is {@link Math#max(float, float)}'s, which is NaN
-     * if either value is NaN (as PyTorch's max pooling).
-     */
-    abstract void maxOfRows(float[] x, int ao, int bo, int len, float[] out, int oo);
-
-    /**
-     * {@code out[oo + k] = max(v[vo + 2k], v[vo + 2k + 1])} for k in {@code [0, n)}: the horizontal step
-     * of a 2x2 max pool over rows laid end to end, NaN if either value is NaN.
-     */
-    abstract void maxOfPairs(float[] v, int vo, int n, float[] out, int oo);
-
-    /**
-     * Cells that {@link #routeToMax2x2} may read past its inputs' runs and write past its output rows: the
-     * arrays it gets must be this much longer than the runs.
-     */
-    static final int SLACK = 256;
-
-    /**
-     * The backward pass of one row of n 2x2 max-pool windows: window k holds
-     * {@code w[top + 2k]}, {@code w[top + 2k + 1]} (its upper row) and {@code w[bottom + 2k]},
-     * {@code w[bottom + 2k + 1]} (its lower row), and its forward output {@code y[yo + k]}. The window's
-     * {@code dy[go + k]} goes to the same four positions of {@code out} (from {@code outTop} and
-     * {@code outBottom} on), at one of them, all others 0: if y is NaN, the last NaN cell in row-major
-     * order, else the first cell equal to y (PyTorch's {@code max_pool2d} index: it takes a cell when it
-     * is greater than the maximum so far or NaN). dy is copied bit for bit, never multiplied, so a NaN or
-     * infinite dy reaches only its window's chosen cell.
-     *
-     * <p>The vector loops round n up to whole vectors: they read up to {@link #SLACK} cells past each
-     * input run and write up to that many past each output row, {@code out[outTop + 2n, ...)} and
-     * {@code out[outBottom + 2n, ...)}. Cells past the upper row are written before the lower row, so that
-     * an upper row directly followed by its lower row (an image's rows 2i and 2i + 1) comes out right; the
-     * caller writes the cells past the lower row afterwards (the next rows) or ignores them.
-     */
-    abstract void routeToMax2x2(float[] w, int top, int bottom, float[] y, int yo, float[] dy, int go, int n,
-            float[] out, int outTop, int outBottom);
-
     private static final System.Logger LOG = System.getLogger(FusedLoops.class.getName());
 
     static final String HINT = "Lamina runs its fused kernels on scalar loops: start java with"

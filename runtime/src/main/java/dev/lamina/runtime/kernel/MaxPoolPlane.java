@@ -3,26 +3,23 @@ package dev.lamina.runtime.kernel;
 import java.util.Arrays;
 
 /**
- * Max pooling of one plane {@code [H, W]} (one example's channel, NCHW) held in a heap array, for kernels
- * that pool a run they have just computed instead of writing it out ({@link BatchNormActivation}). NaN
- * propagates as in PyTorch's {@code max_pool2d} (and {@link MaxPool2d}): a window holding NaN pools to NaN
- * and its gradient goes to its last NaN (PyTorch's CPU loop takes a cell when {@code val > max ||
+ * Max pooling of one plane {@code [H, W]} (one example's channel, NCHW) held in a heap array: the loops of
+ * {@link MaxPool2d}'s FLOAT path ({@link MaxPooling}) and of the fused chain that pools a run it has just
+ * computed instead of writing it out ({@link BatchNormActivation}). NaN propagates as in PyTorch's
+ * {@code max_pool2d} ({@code aten/src/ATen/native/cpu/MaxPoolKernel.cpp}): a window holding NaN pools to
+ * NaN and its gradient goes to its last NaN (PyTorch's CPU loop takes a cell when {@code val > max ||
  * isnan(val)}); otherwise to the first maximum in row-major order among ties. Padded cells are never the
  * maximum (they count as negative infinity, as in Keras/TensorFlow and PyTorch).
  *
- * <p>2x2 windows with stride 2 and no padding run on {@link FusedLoops}' pooling loops (those of
- * {@link MaxPool2d}); other geometries rescan each window here.
+ * <p>2x2 windows with stride 2 and no padding (the seed network's) take loops with the window unrolled;
+ * other geometries rescan each window. Plain Java: Vector API loops for these short rows (13 and 5
+ * windows) needed several vector shapes per row, and JDK 17's C2 fell back to boxing them (a heap
+ * allocation per vector) once the loops had run on both rows.
  */
 final class MaxPoolPlane {
     private MaxPoolPlane() {}
 
-    /**
-     * Extra cells the arrays given to this class need past their plane, row or output runs: the vector
-     * loops read and write whole vectors past a row's end ({@link FusedLoops#SLACK}).
-     */
-    static final int SLACK = FusedLoops.SLACK;
-
-    /** Whether {@code g} on an {@code h x w} plane takes the vectorised 2x2 loops. */
+    /** Whether {@code g} on an {@code h x w} plane takes the unrolled 2x2 loops. */
     static boolean isFast2x2(int h, int w, PoolGeometry g) {
         return g.windowHeight() == 2 && g.windowWidth() == 2 && g.strideHeight() == 2 && g.strideWidth() == 2
                 && g.isValidFor(h, w);
@@ -51,21 +48,43 @@ final class MaxPoolPlane {
         return best;
     }
 
+    /** {@link #argMax} of the unpadded 2x2 window whose upper-left cell is {@code at}, as a plane index. */
+    private static int argMax2x2(float[] x, int xo, int w, int at) {
+        int best = at;
+        float max = x[xo + at];
+        float v = x[xo + at + 1];
+        if (v > max || v != v) {
+            max = v;
+            best = at + 1;
+        }
+        v = x[xo + at + w];
+        if (v > max || v != v) {
+            max = v;
+            best = at + w;
+        }
+        v = x[xo + at + w + 1];
+        if (v > max || v != v) {
+            best = at + w + 1;
+        }
+        return best;
+    }
+
     /**
      * Pools the plane {@code x[xo, xo + h * w)} into {@code y[yo, yo + OH * OW)}.
      *
-     * @param g       the window, stride, padding and output size {@code OH x OW}
-     * @param scratch at least {@code 2 * OH * OW} floats, overwritten
+     * @param g the window, stride, padding and output size {@code OH x OW}
      */
-    static void forward(FusedLoops loops, float[] x, int xo, int h, int w, PoolGeometry g, float[] y, int yo,
-            float[] scratch) {
+    static void forward(float[] x, int xo, int h, int w, PoolGeometry g, float[] y, int yo) {
         int outH = g.outHeight(), outW = g.outWidth();
         if (isFast2x2(h, w, g)) {
-            // Rows 2i and 2i + 1 into row i of scratch, then the pairs along each row.
             for (int i = 0; i < outH; i++) {
-                loops.maxOfRows(x, xo + 2 * i * w, xo + (2 * i + 1) * w, 2 * outW, scratch, 2 * i * outW);
+                int top = xo + 2 * i * w, bottom = top + w, out = yo + i * outW;
+                for (int j = 0; j < outW; j++) {
+                    // Math.max is NaN if either value is.
+                    y[out + j] = Math.max(Math.max(x[top + 2 * j], x[top + 2 * j + 1]),
+                            Math.max(x[bottom + 2 * j], x[bottom + 2 * j + 1]));
+                }
             }
-            loops.maxOfPairs(scratch, 0, outH * outW, y, yo);
             return;
         }
         for (int i = 0; i < outH; i++) {
@@ -78,35 +97,19 @@ final class MaxPoolPlane {
     /**
      * The pooling's backward over one plane: {@code dx[dxo, dxo + h * w)} is set to the sum of the
      * gradients {@code dy[dyo, dyo + OH * OW)} of the windows whose maximum each cell is (0 for the others).
-     * x, y, dy and dx need {@link #SLACK} cells past their runs.
+     * dy is added, never multiplied, so a NaN or infinite dy reaches only its window's chosen cell.
      *
      * @param x the plane the forward pass pooled, to find each window's maximum again
-     * @param y the forward pass's output for x, {@code y[yo, yo + OH * OW)}
      * @param g the forward pass's geometry
      */
-    static void backward(FusedLoops loops, float[] x, int xo, int h, int w, PoolGeometry g, float[] y, int yo,
-            float[] dy, int dyo, float[] dx, int dxo) {
-        int outH = g.outHeight(), outW = g.outWidth();
-        if (isFast2x2(h, w, g)) {
-            // Row pairs in order: what a row pair writes past its lower row, the next one overwrites.
-            for (int i = 0; i < outH; i++) {
-                int top = 2 * i * w;
-                loops.routeToMax2x2(x, xo + top, xo + top + w, y, yo + i * outW, dy, dyo + i * outW, outW, dx,
-                        dxo + top, dxo + top + w);
-            }
-            // An odd last column or row belongs to no window.
-            if (2 * outW < w) {
-                for (int r = 0; r < 2 * outH; r++) {
-                    dx[dxo + r * w + w - 1] = 0f;
-                }
-            }
-            Arrays.fill(dx, dxo + 2 * outH * w, dxo + h * w, 0f);
-            return;
-        }
+    static void backward(float[] x, int xo, int h, int w, PoolGeometry g, float[] dy, int dyo, float[] dx, int dxo) {
         Arrays.fill(dx, dxo, dxo + h * w, 0f);
+        int outH = g.outHeight(), outW = g.outWidth();
+        boolean fast = isFast2x2(h, w, g);
         for (int i = 0; i < outH; i++) {
             for (int j = 0; j < outW; j++) {
-                dx[dxo + argMax(x, xo, h, w, g, i, j)] += dy[dyo + i * outW + j];
+                int cell = fast ? argMax2x2(x, xo, w, 2 * i * w + 2 * j) : argMax(x, xo, h, w, g, i, j);
+                dx[dxo + cell] += dy[dyo + i * outW + j];
             }
         }
     }

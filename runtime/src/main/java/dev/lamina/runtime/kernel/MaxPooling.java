@@ -14,12 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * NaN). libnd4j's and oneDNN's max pooling drop NaN instead (a window with a NaN pools to its finite
  * maximum), which turned NaN inputs or weights into finite, confident outputs.
  *
- * <p>FLOAT 2x2 windows with stride 2 and no padding (the seed network's) run on {@link FusedLoops}: a
- * block of N*C planes is copied to heap arrays ({@link Staging}), pooled by rows (vertical maximum, then
- * horizontal pairs) and, backward, each window's gradient is placed by comparing its cells with y, a row
- * of windows at a time, then copied back. Every other case (other windows, strides, padding, DOUBLE,
- * backward without y) runs on one loop over heap {@code double[]} copies ({@link Rows}), which rescans
- * each window backward. Both are parallel over blocks of planes ({@link Parallel}).
+ * <p>FLOAT runs {@link MaxPoolPlane}'s loops (the 2x2 stride-2 window unrolled) on blocks of N*C planes
+ * copied to heap arrays ({@link Staging}); DOUBLE runs one loop over heap {@code double[]} copies
+ * ({@link Rows}) that rescans each window. Both are parallel over blocks of planes ({@link Parallel}).
  */
 final class MaxPooling {
     private MaxPooling() {}
@@ -29,18 +26,12 @@ final class MaxPooling {
         return Math.max(1, 8192 / planeSize);
     }
 
-    /** Whether g is the 2x2, stride 2, unpadded pooling that {@link FusedLoops} runs, for FLOAT x. */
-    static boolean isFast2x2(INDArray x, PoolGeometry g) {
-        return x.dataType() == DataType.FLOAT && g.windowHeight() == 2 && g.windowWidth() == 2
-                && g.strideHeight() == 2 && g.strideWidth() == 2 && g.isValidFor(x.size(2), x.size(3));
-    }
-
     static INDArray forward(INDArray x, PoolGeometry g) {
         Pooling.check(x, g);
         INDArray xc = Support.denseC(x);
         INDArray y = Support.newArray(x.dataType(), x.size(0), x.size(1), g.outHeight(), g.outWidth());
-        if (isFast2x2(x, g)) {
-            forward2x2(xc, y, g);
+        if (x.dataType() == DataType.FLOAT) {
+            floatPlanes(xc, null, y, g);
         } else {
             planes(xc, null, y, g);
         }
@@ -54,85 +45,50 @@ final class MaxPooling {
             Support.checkSameType(x, y, "y");
         }
         INDArray dx = Support.newLike(x);
-        if (y != null && isFast2x2(x, g)) {
-            backward2x2(Support.denseC(x), Support.denseC(y), Support.denseC(dy), dx, g);
+        if (x.dataType() == DataType.FLOAT) {
+            floatPlanes(Support.denseC(x), Support.denseC(dy), dx, g);
         } else {
             planes(Support.denseC(x), Support.denseC(dy), dx, g);
         }
         return dx;
     }
 
-    private static void forward2x2(INDArray x, INDArray y, PoolGeometry g) {
-        int h = (int) x.size(2), w = (int) x.size(3), outH = g.outHeight(), outW = g.outWidth();
-        int planes = (int) (x.size(0) * x.size(1)), plane = h * w, outPlane = outH * outW;
+    /**
+     * FLOAT, any geometry, on {@link MaxPoolPlane} over blocks of planes copied to heap arrays: forward
+     * ({@code dy == null}: out = y) or backward (out = dx).
+     */
+    private static void floatPlanes(INDArray x, INDArray dy, INDArray out, PoolGeometry g) {
+        int h = (int) x.size(2), w = (int) x.size(3);
+        int planes = (int) (x.size(0) * x.size(1)), plane = h * w, outPlane = g.outHeight() * g.outWidth();
         int per = planesPerBlock(plane), blocks = (planes + per - 1) / per;
-        FloatBuffer xb = x.data().asNioFloat(), yb = y.data().asNioFloat();
-        int xo = (int) x.offset(), yo = (int) y.offset();
-        FusedLoops loops = FusedLoops.get();
-        Parallel.forRange(blocks, x.length(), (from, to) -> {
+        boolean forward = dy == null;
+        int outSize = forward ? outPlane : plane;
+        FloatBuffer xb = x.data().asNioFloat(), ob = out.data().asNioFloat();
+        FloatBuffer gb = forward ? null : dy.data().asNioFloat();
+        int xo = (int) x.offset(), oo = (int) out.offset(), go = forward ? 0 : (int) dy.offset();
+        Parallel.forRange(blocks, forward ? x.length() : 2 * x.length(), (from, to) -> {
             for (int blk = from; blk < to; blk++) {
                 int p0 = blk * per, n = Math.min(planes, p0 + per) - p0;
-                float[] xs = Staging.floats(0, n * plane);
-                float[] rows = Staging.floats(1, n * outPlane * 2);
-                float[] ys = Staging.floats(2, n * outPlane);
+                float[] xs = Staging.floats(0, n * plane), res = Staging.floats(1, n * outSize);
+                float[] gs = forward ? null : Staging.floats(2, n * outPlane);
                 xb.get(xo + p0 * plane, xs, 0, n * plane);
-                // Rows 2i and 2i+1 of each plane into row i of `rows`, 2 * OW cells (a last odd column is dropped).
+                if (!forward) {
+                    gb.get(go + p0 * outPlane, gs, 0, n * outPlane);
+                }
                 for (int p = 0; p < n; p++) {
-                    for (int i = 0; i < outH; i++) {
-                        int top = p * plane + 2 * i * w;
-                        loops.maxOfRows(xs, top, top + w, 2 * outW, rows, (p * outH + i) * 2 * outW);
+                    if (forward) {
+                        MaxPoolPlane.forward(xs, p * plane, h, w, g, res, p * outPlane);
+                    } else {
+                        MaxPoolPlane.backward(xs, p * plane, h, w, g, gs, p * outPlane, res, p * plane);
                     }
                 }
-                loops.maxOfPairs(rows, 0, n * outPlane, ys, 0);
-                yb.put(yo + p0 * outPlane, ys, 0, n * outPlane);
-            }
-        });
-    }
-
-    private static void backward2x2(INDArray x, INDArray y, INDArray dy, INDArray dx, PoolGeometry g) {
-        int h = (int) x.size(2), w = (int) x.size(3), outH = g.outHeight(), outW = g.outWidth();
-        int planes = (int) (x.size(0) * x.size(1)), plane = h * w, outPlane = outH * outW;
-        int per = planesPerBlock(plane), blocks = (planes + per - 1) / per;
-        FloatBuffer xb = x.data().asNioFloat(), yb = y.data().asNioFloat(), gb = dy.data().asNioFloat();
-        FloatBuffer db = dx.data().asNioFloat();
-        int xo = (int) x.offset(), yo = (int) y.offset(), go = (int) dy.offset(), dxo = (int) dx.offset();
-        FusedLoops loops = FusedLoops.get();
-        Parallel.forRange(blocks, 2 * x.length(), (from, to) -> {
-            for (int blk = from; blk < to; blk++) {
-                int p0 = blk * per, n = Math.min(planes, p0 + per) - p0, windows = n * outPlane;
-                // SLACK: the vector loops read and write whole vectors past a row's end.
-                float[] xs = Staging.floats(0, n * plane + FusedLoops.SLACK);
-                float[] ys = Staging.floats(1, windows + FusedLoops.SLACK);
-                float[] gs = Staging.floats(2, windows + FusedLoops.SLACK);
-                float[] dxs = Staging.floats(3, n * plane + FusedLoops.SLACK);
-                xb.get(xo + p0 * plane, xs, 0, n * plane);
-                yb.get(yo + p0 * outPlane, ys, 0, windows);
-                gb.get(go + p0 * outPlane, gs, 0, windows);
-                // Row pairs in order: what a row pair writes past its lower row, the next one overwrites.
-                for (int p = 0; p < n; p++) {
-                    for (int i = 0; i < outH; i++) {
-                        int top = p * plane + 2 * i * w, k = p * outPlane + i * outW;
-                        loops.routeToMax2x2(xs, top, top + w, ys, k, gs, k, outW, dxs, top, top + w);
-                    }
-                }
-                // An odd last column or row belongs to no window.
-                if (2 * outW < w) {
-                    for (int r = 0; r < n * h; r++) {
-                        dxs[r * w + w - 1] = 0f;
-                    }
-                }
-                if (2 * outH < h) {
-                    for (int p = 0; p < n; p++) {
-                        Arrays.fill(dxs, p * plane + (h - 1) * w, (p + 1) * plane, 0f);
-                    }
-                }
-                db.put(dxo + p0 * plane, dxs, 0, n * plane);
+                ob.put(oo + p0 * outSize, res, 0, n * outSize);
             }
         });
     }
 
     /**
-     * Any geometry, FLOAT or DOUBLE, in double over blocks of planes: forward ({@code dy == null}: out = y)
+     * DOUBLE, any geometry, over blocks of planes: forward ({@code dy == null}: out = y)
      * or backward (out = dx, each window's dy added to the cell PyTorch's index names, found by a rescan).
      * Padded cells are left out (never the maximum).
      */

@@ -125,45 +125,4 @@ final class ScalarLoops extends FusedLoops {
             }
         }
     }
-
-    @Override
-    void maxOfRows(float[] x, int ao, int bo, int len, float[] out, int oo) {
-        for (int k = 0; k < len; k++) {
-            out[oo + k] = Math.max(x[ao + k], x[bo + k]);
-        }
-    }
-
-    @Override
-    void maxOfPairs(float[] v, int vo, int n, float[] out, int oo) {
-        for (int k = 0; k < n; k++) {
-            out[oo + k] = Math.max(v[vo + 2 * k], v[vo + 2 * k + 1]);
-        }
-    }
-
-    @Override
-    void routeToMax2x2(float[] w, int top, int bottom, float[] y, int yo, float[] dy, int go, int n, float[] out,
-            int outTop, int outBottom) {
-        for (int k = 0; k < n; k++) {
-            float m = y[yo + k];
-            float a = w[top + 2 * k], b = w[top + 2 * k + 1], c = w[bottom + 2 * k], d = w[bottom + 2 * k + 1];
-            int pa, pb, pc, pd;
-            if (m == m) {
-                // The first cell equal to the maximum; selects, not branches (ties and maxima fall anywhere).
-                pa = a == m ? -1 : 0;
-                pb = b == m ? ~pa : 0;
-                pc = c == m ? ~(pa | pb) : 0;
-                pd = d == m ? ~(pa | pb | pc) : 0;
-            } else {
-                pd = d != d ? -1 : 0;
-                pc = c != c ? ~pd : 0;
-                pb = b != b ? ~(pc | pd) : 0;
-                pa = a != a ? ~(pb | pc | pd) : 0;
-            }
-            int g = Float.floatToRawIntBits(dy[go + k]);
-            out[outTop + 2 * k] = Float.intBitsToFloat(g & pa);
-            out[outTop + 2 * k + 1] = Float.intBitsToFloat(g & pb);
-            out[outBottom + 2 * k] = Float.intBitsToFloat(g & pc);
-            out[outBottom + 2 * k + 1] = Float.intBitsToFloat(g & pd);
-        }
-    }
 }

@@ -14,7 +14,7 @@ final class Staging {
     private Staging() {}
 
     /** How many arrays a kernel may hold at once. */
-    static final int SLOTS = 12;
+    static final int SLOTS = 10;
 
     private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
     private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[SLOTS][0]);

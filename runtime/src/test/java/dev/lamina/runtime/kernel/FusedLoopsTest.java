@@ -6,7 +6,6 @@ import static dev.lamina.runtime.kernel.GradientCheck.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.lamina.runtime.kernel.BatchNormActivation.Activation;
-import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -233,120 +232,6 @@ class FusedLoopsTest {
             assertClose("running mean", running[0].castTo(DataType.FLOAT), runningMean, 1e-7); // 1e-4 absolute at 1000
             assertClose("running variance", running[1].castTo(DataType.FLOAT), runningVar, 1e-8);
         }
-    }
-
-    /**
-     * Values for the max-pool loops: few distinct levels (so windows tie), signed zeros, infinities and
-     * about 5% NaN.
-     */
-    private static float[] poolCells(Random random, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            int pick = random.nextInt(40);
-            a[i] = pick < 2 ? Float.NaN : pick < 4 ? -0f : pick == 4 ? Float.NEGATIVE_INFINITY
-                    : pick == 5 ? Float.POSITIVE_INFINITY : random.nextInt(5) - 2f;
-        }
-        return a;
-    }
-
-    private static void assertSameBits(String name, float[] expected, float[] actual) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                throw new AssertionError(name + "[" + i + "]: " + actual[i] + ", expected " + expected[i]);
-            }
-        }
-    }
-
-    @Test
-    void maxPoolLoops_vectorEqualsScalar() {
-        FusedLoops scalar = FusedLoops.scalar(), vector = vector();
-        Random random = new Random(17);
-        // Also the seed network's row lengths (2 * OW = 26, 10) and 12: the 256- and 128-bit steps of the tail.
-        for (int n : new int[] {3, 10, 12, 26, 121, 676, 1025}) {
-            float[] x = poolCells(random, 2 * n + 8);
-            float[] rowsScalar = new float[n + 1], rowsVector = new float[n + 1];
-            scalar.maxOfRows(x, 1, n + 5, n, rowsScalar, 1);
-            vector.maxOfRows(x, 1, n + 5, n, rowsVector, 1);
-            assertSameBits("maxOfRows " + n, rowsScalar, rowsVector);
-            for (int k = 0; k < n; k++) {
-                float a = x[1 + k], b = x[n + 5 + k];
-                assertThat(Float.isNaN(rowsScalar[1 + k])).isEqualTo(Float.isNaN(a) || Float.isNaN(b));
-            }
-
-            float[] pairsScalar = new float[n], pairsVector = new float[n];
-            scalar.maxOfPairs(x, 3, n, pairsScalar, 0);
-            vector.maxOfPairs(x, 3, n, pairsVector, 0);
-            assertSameBits("maxOfPairs " + n, pairsScalar, pairsVector);
-
-            // n windows: upper row at 2, lower row at 2n + 5 of w; y their maxima. The vector loops may read
-            // and write SLACK cells past each run.
-            float[] w = poolCells(random, 4 * n + 5 + FusedLoops.SLACK);
-            float[] upper = new float[n], lower = new float[n], y = new float[n + FusedLoops.SLACK];
-            scalar.maxOfPairs(w, 2, n, upper, 0);
-            scalar.maxOfPairs(w, 2 * n + 5, n, lower, 0);
-            scalar.maxOfRows(concat(upper, lower), 0, n, n, y, 0);
-            float[] dy = gaussian(random, n + 1 + FusedLoops.SLACK, 1f, 0f);
-            dy[n / 2] = Float.NaN;
-            float[] outScalar = new float[4 * n + 2 + FusedLoops.SLACK];
-            float[] outVector = new float[4 * n + 2 + FusedLoops.SLACK];
-            scalar.routeToMax2x2(w, 2, 2 * n + 5, y, 0, dy, 1, n, outScalar, 1, 2 * n + 2);
-            vector.routeToMax2x2(w, 2, 2 * n + 5, y, 0, dy, 1, n, outVector, 1, 2 * n + 2);
-            // The rows: out[1, 2n + 1) and out[2n + 2, 4n + 2).
-            assertSameBits("routeToMax2x2 upper row " + n, Arrays.copyOfRange(outScalar, 1, 2 * n + 1),
-                    Arrays.copyOfRange(outVector, 1, 2 * n + 1));
-            assertSameBits("routeToMax2x2 lower row " + n, Arrays.copyOfRange(outScalar, 2 * n + 2, 4 * n + 2),
-                    Arrays.copyOfRange(outVector, 2 * n + 2, 4 * n + 2));
-            for (int k = 0; k < n; k++) {
-                // Each window's dy lands in exactly one of its cells, as is.
-                float[] cells = {outScalar[1 + 2 * k], outScalar[2 + 2 * k], outScalar[2 * n + 2 + 2 * k],
-                    outScalar[2 * n + 3 + 2 * k]};
-                int nonZero = 0;
-                for (float c : cells) {
-                    nonZero += Float.floatToRawIntBits(c) != 0 ? 1 : 0;
-                }
-                assertThat(nonZero).isEqualTo(Float.floatToRawIntBits(dy[1 + k]) != 0 ? 1 : 0);
-            }
-        }
-    }
-
-    /**
-     * routeToMax2x2 over an image's rows, as {@link MaxPool2d} calls it: each lower row directly after its
-     * upper row, row pairs in order, so that what the vector loops write past a row lands on cells written
-     * later. Row pair 1 has a NaN in every window (the scalar fallback), row pair 2 in one.
-     */
-    @Test
-    void routeToMax2x2_imageRows_vectorEqualsScalar() {
-        FusedLoops scalar = FusedLoops.scalar(), vector = vector();
-        Random random = new Random(23);
-        for (int n : new int[] {1, 5, 13, 16, 17, 40}) {
-            int pairs = 4, width = 2 * n, cells = pairs * 2 * width;
-            float[] x = gaussian(random, cells + FusedLoops.SLACK, 1f, 0f);
-            for (int c = 0; c < width; c += 2) {
-                x[2 * width + c] = Float.NaN; // row pair 1, upper row: every window
-            }
-            x[4 * width + width + 3 % width] = Float.NaN; // row pair 2, lower row: one window
-            float[] y = new float[pairs * n + FusedLoops.SLACK];
-            float[] dy = gaussian(random, pairs * n + FusedLoops.SLACK, 1f, 0f);
-            float[] upper = new float[n], lower = new float[n];
-            for (int r = 0; r < pairs; r++) {
-                scalar.maxOfPairs(x, r * 2 * width, n, upper, 0);
-                scalar.maxOfPairs(x, r * 2 * width + width, n, lower, 0);
-                scalar.maxOfRows(concat(upper, lower), 0, n, n, y, r * n);
-            }
-            float[] outScalar = new float[cells + FusedLoops.SLACK], outVector = new float[cells + FusedLoops.SLACK];
-            for (int r = 0; r < pairs; r++) {
-                int top = r * 2 * width;
-                scalar.routeToMax2x2(x, top, top + width, y, r * n, dy, r * n, n, outScalar, top, top + width);
-                vector.routeToMax2x2(x, top, top + width, y, r * n, dy, r * n, n, outVector, top, top + width);
-            }
-            assertSameBits("image rows, n " + n, Arrays.copyOf(outScalar, cells), Arrays.copyOf(outVector, cells));
-        }
-    }
-
-    private static float[] concat(float[] a, float[] b) {
-        float[] c = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
     }
 
     private static INDArray[] run(FusedLoops loops, INDArray x, INDArray gamma, INDArray beta, INDArray dy,
