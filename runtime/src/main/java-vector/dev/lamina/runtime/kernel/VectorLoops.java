@@ -178,18 +178,22 @@ final class VectorLoops extends FusedLoops {
     }
 
     /**
-     * Vectors along the output row, the weights broadcast: each output vector is one chain of adds over
-     * the taps, in the scalar loops' order. Excess lanes of a row's last vector land past the row's end,
+     * Vectors along the output row, the weights broadcast: each output element adds its taps in the
+     * scalar loops' order. Excess lanes of a row's last vector land past the row's end,
      * where the next row overwrites them (rows go in order).
      */
     @Override
     void convolvePlane(float[] xs, int[] taps, int tapCount, int rowStep, float[] w, int wo, float bias, int outH,
             int outW, float[] y) {
         int step = F.length();
+        if (tapCount == 9) {
+            convolvePlane9(xs, taps, rowStep, w, wo, bias, outH, outW, y);
+            return;
+        }
         // Taps outer, the row's vectors inner, the sums kept in y (first-level cache): an accumulator vector
         // carried across the taps loop's back edge was boxed by JDK 17's C2 once the method had been profiled
-        // on varied shapes (a heap allocation per vector: SteadyStateAllocationTest). Each element still adds
-        // its taps in order, so the bits equal the scalar loops'.
+        // on varied shapes (a heap allocation per vector). Each element still adds its taps in order, so the
+        // bits equal the scalar loops'.
         for (int oh = 0; oh < outH; oh++) {
             int xr = oh * rowStep, yr = oh * outW;
             for (int ow = 0; ow < outW; ow += step) {
@@ -202,6 +206,36 @@ final class VectorLoops extends FusedLoops {
                     FloatVector.fromArray(F, y, yr + ow).add(FloatVector.fromArray(F, xs, xt + ow).mul(wt))
                             .intoArray(y, yr + ow);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #convolvePlane} for 9 taps (one channel, 3 x 3: a grayscale first layer) with the taps written
+     * out, so the sum stays in a register without a loop-carried vector (see above); same order, same bits.
+     */
+    private static void convolvePlane9(float[] xs, int[] taps, int rowStep, float[] w, int wo, float bias, int outH,
+            int outW, float[] y) {
+        int step = F.length();
+        int t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4], t5 = taps[5], t6 = taps[6],
+                t7 = taps[7], t8 = taps[8];
+        float w0 = w[wo], w1 = w[wo + 1], w2 = w[wo + 2], w3 = w[wo + 3], w4 = w[wo + 4], w5 = w[wo + 5],
+                w6 = w[wo + 6], w7 = w[wo + 7], w8 = w[wo + 8];
+        for (int oh = 0; oh < outH; oh++) {
+            int xr = oh * rowStep, yr = oh * outW;
+            for (int ow = 0; ow < outW; ow += step) {
+                int at = xr + ow;
+                FloatVector.broadcast(F, bias)
+                        .add(FloatVector.fromArray(F, xs, t0 + at).mul(w0))
+                        .add(FloatVector.fromArray(F, xs, t1 + at).mul(w1))
+                        .add(FloatVector.fromArray(F, xs, t2 + at).mul(w2))
+                        .add(FloatVector.fromArray(F, xs, t3 + at).mul(w3))
+                        .add(FloatVector.fromArray(F, xs, t4 + at).mul(w4))
+                        .add(FloatVector.fromArray(F, xs, t5 + at).mul(w5))
+                        .add(FloatVector.fromArray(F, xs, t6 + at).mul(w6))
+                        .add(FloatVector.fromArray(F, xs, t7 + at).mul(w7))
+                        .add(FloatVector.fromArray(F, xs, t8 + at).mul(w8))
+                        .intoArray(y, yr + ow);
             }
         }
     }

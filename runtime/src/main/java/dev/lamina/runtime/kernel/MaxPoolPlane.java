@@ -50,22 +50,20 @@ final class MaxPoolPlane {
 
     /** {@link #argMax} of the unpadded 2x2 window whose upper-left cell is {@code at}, as a plane index. */
     private static int argMax2x2(float[] x, int xo, int w, int at) {
+        // Selects rather than branches (the comparisons go either way at random): conditional moves.
         int best = at;
         float max = x[xo + at];
         float v = x[xo + at + 1];
-        if (v > max || v != v) {
-            max = v;
-            best = at + 1;
-        }
+        boolean take = v > max || v != v;
+        best = take ? at + 1 : best;
+        max = take ? v : max;
         v = x[xo + at + w];
-        if (v > max || v != v) {
-            max = v;
-            best = at + w;
-        }
+        take = v > max || v != v;
+        best = take ? at + w : best;
+        max = take ? v : max;
         v = x[xo + at + w + 1];
-        if (v > max || v != v) {
-            best = at + w + 1;
-        }
+        take = v > max || v != v;
+        best = take ? at + w + 1 : best;
         return best;
     }
 
