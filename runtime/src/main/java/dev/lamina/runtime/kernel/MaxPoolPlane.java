@@ -48,25 +48,6 @@ final class MaxPoolPlane {
         return best;
     }
 
-    /** {@link #argMax} of the unpadded 2x2 window whose upper-left cell is {@code at}, as a plane index. */
-    private static int argMax2x2(float[] x, int xo, int w, int at) {
-        // Selects rather than branches (the comparisons go either way at random): conditional moves.
-        int best = at;
-        float max = x[xo + at];
-        float v = x[xo + at + 1];
-        boolean take = v > max || v != v;
-        best = take ? at + 1 : best;
-        max = take ? v : max;
-        v = x[xo + at + w];
-        take = v > max || v != v;
-        best = take ? at + w : best;
-        max = take ? v : max;
-        v = x[xo + at + w + 1];
-        take = v > max || v != v;
-        best = take ? at + w + 1 : best;
-        return best;
-    }
-
     /**
      * Pools the plane {@code x[xo, xo + h * w)} into {@code y[yo, yo + OH * OW)}.
      *
@@ -101,14 +82,47 @@ final class MaxPoolPlane {
      * @param g the forward pass's geometry
      */
     static void backward(float[] x, int xo, int h, int w, PoolGeometry g, float[] dy, int dyo, float[] dx, int dxo) {
-        Arrays.fill(dx, dxo, dxo + h * w, 0f);
         int outH = g.outHeight(), outW = g.outWidth();
-        boolean fast = isFast2x2(h, w, g);
+        if (isFast2x2(h, w, g)) {
+            backward2x2(x, xo, h, w, outH, outW, dy, dyo, dx, dxo);
+            return;
+        }
+        Arrays.fill(dx, dxo, dxo + h * w, 0f);
         for (int i = 0; i < outH; i++) {
             for (int j = 0; j < outW; j++) {
-                int cell = fast ? argMax2x2(x, xo, w, 2 * i * w + 2 * j) : argMax(x, xo, h, w, g, i, j);
-                dx[dxo + cell] += dy[dyo + i * outW + j];
+                dx[dxo + argMax(x, xo, h, w, g, i, j)] += dy[dyo + i * outW + j];
             }
         }
+    }
+
+    /**
+     * The 2x2 stride-2 backward: the windows tile the plane, so each writes its four cells, dy's bits in the
+     * chosen one and 0 in the others, with masks and selects instead of branches (the comparisons go either
+     * way at random); cells of an odd last row or column belong to no window and get 0.
+     */
+    private static void backward2x2(float[] x, int xo, int h, int w, int outH, int outW, float[] dy, int dyo,
+            float[] dx, int dxo) {
+        for (int i = 0; i < outH; i++) {
+            int top = 2 * i * w, out = dyo + i * outW;
+            for (int j = 0; j < outW; j++) {
+                int at = top + 2 * j;
+                float a = x[xo + at], b = x[xo + at + 1], c = x[xo + at + w], d = x[xo + at + w + 1];
+                // PyTorch's index: the last NaN, else the first maximum.
+                float m = Math.max(Math.max(a, b), Math.max(c, d));
+                int pick = d != d ? 3 : c != c ? 2 : b != b ? 1 : a != a ? 0
+                        : a == m ? 0 : b == m ? 1 : c == m ? 2 : 3;
+                int bits = Float.floatToRawIntBits(dy[out + j]);
+                dx[dxo + at] = Float.intBitsToFloat(pick == 0 ? bits : 0);
+                dx[dxo + at + 1] = Float.intBitsToFloat(pick == 1 ? bits : 0);
+                dx[dxo + at + w] = Float.intBitsToFloat(pick == 2 ? bits : 0);
+                dx[dxo + at + w + 1] = Float.intBitsToFloat(pick == 3 ? bits : 0);
+            }
+        }
+        if (2 * outW < w) {
+            for (int r = 0; r < 2 * outH; r++) {
+                dx[dxo + r * w + w - 1] = 0f;
+            }
+        }
+        Arrays.fill(dx, dxo + 2 * outH * w, dxo + h * w, 0f);
     }
 }
