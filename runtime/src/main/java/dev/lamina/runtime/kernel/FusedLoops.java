@@ -7,8 +7,7 @@ import java.util.Optional;
 
 /**
  * The FLOAT inner loops of the fused elementwise kernels ({@link BatchNormActivation}, {@link ELU}) and of
- * 2x2 max pooling ({@link MaxPool2d}), over
- * runs of heap arrays ({@link Staging}), in two implementations that give the same results up to the
+ * the direct convolution ({@code DirectConv2d}), over runs of heap arrays ({@link Staging}), in two implementations that give the same results up to the
  * last bit of {@code expm1} and the order of additions in the sums: {@link ScalarLoops}, and
  * {@code VectorLoops} on the JDK's Vector API ({@code jdk.incubator.vector}, JEP 338 and its successors).
  *

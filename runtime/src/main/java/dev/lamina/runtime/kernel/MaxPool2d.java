@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * reaches only its window's chosen cell.
  *
  * <p>Both passes run in Java (libnd4j's and oneDNN's {@code maxpool2d} drop NaN): FLOAT 2x2 windows with
- * stride 2 and no padding on vectorised loops (the JDK's Vector API when the JVM has the module), the
- * rest on scalar loops; both parallel over the N*C planes.
+ * stride 2 and no padding on loops with the window unrolled, the rest rescanning each window; both
+ * parallel over the N*C planes.
  */
 public final class MaxPool2d {
     private MaxPool2d() {}
