@@ -28,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * per buffer, about as many at batch 64 as at batch 8, and heap bytes that do not grow with the batch.
  */
 class SteadyStateAllocationTest {
-    private static final int WARM_UP = 5;
+    private static final int WARM_UP = 20;
     private static final int STEPS = 10;
     /** The largest ND4J bookkeeping buffer: a rank-4 shape descriptor of 12 longs. */
     private static final long METADATA_BYTES = 12 * Long.BYTES;
