@@ -12,8 +12,8 @@ import dev.lamina.runtime.train.ConsoleProgress;
 import dev.lamina.runtime.train.EpochMetrics;
 import dev.lamina.runtime.train.Evaluation;
 import dev.lamina.runtime.train.Evaluator;
+import dev.lamina.runtime.train.RunCheckpoints;
 import dev.lamina.runtime.train.TrainingListener;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -206,7 +206,8 @@ public final class SparkTrainer {
             Dataset test) {
         int k = mode == Mode.PARAMETER_AVERAGING ? localSteps : 1;
         TrainingPosition position = resumeFrom == null ? TrainingPosition.start(seed, batchSize, examples)
-                : resume(resumeFrom, examples, batchCount);
+                : RunCheckpoints.resume(resumeFrom, model, optimizer, seed, batchSize, examples, batchCount,
+                        listeners);
         long step = position.step();
         List<EpochMetrics> history = new ArrayList<>();
         for (int epoch = position.epoch(); epoch < epochs; epoch++) {
@@ -243,7 +244,7 @@ public final class SparkTrainer {
                 correctHere += r.correct;
                 rounds++;
                 if (checkpointFile != null && rounds % checkpointEveryRounds == 0 && batchIndex < batchCount) {
-                    saveCheckpoint(new TrainingPosition(step, epoch, batchIndex, seed, batchSize, examples, lossSum,
+                    save(new TrainingPosition(step, epoch, batchIndex, seed, batchSize, examples, lossSum,
                             seen));
                 }
                 TrainingListener.BatchProgress progress = new TrainingListener.BatchProgress(epoch + 1, epochs,
@@ -263,7 +264,7 @@ public final class SparkTrainer {
             history.add(metrics);
             TrainingPosition end = new TrainingPosition(step, epoch + 1, 0, seed, batchSize, examples, 0, 0);
             if (checkpointFile != null) {
-                saveCheckpoint(end);
+                save(end);
             }
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(metrics, end);
@@ -399,39 +400,8 @@ public final class SparkTrainer {
         }
     }
 
-    private TrainingPosition resume(Path file, int examples, int batchCount) {
-        try {
-            Checkpoint checkpoint = CheckpointFile.read(file);
-            TrainingPosition p = checkpoint.position();
-            if (p.seed() != seed || p.batchSize() != batchSize || p.examples() != examples) {
-                throw new CheckpointException(file, "checkpoint is of a run with seed " + p.seed() + ", batch size "
-                        + p.batchSize() + " and " + p.examples() + " training examples, but this run has seed " + seed
-                        + ", batch size " + batchSize + " and " + examples + " training examples");
-            }
-            if (p.epoch() < 0 || p.batch() < 0 || p.batch() > batchCount || p.step() < 0) {
-                throw new CheckpointException(file, "checkpoint position (step " + p.step() + ", epoch " + p.epoch()
-                        + ", batch " + p.batch() + ") does not fit " + batchCount + " batches per epoch");
-            }
-            checkpoint.restoreInto(model, optimizer, file);
-            for (TrainingListener l : listeners) {
-                l.onResumed(file, p, batchCount);
-            }
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void saveCheckpoint(TrainingPosition position) {
-        try {
-            CheckpointFile.write(checkpointFile, Checkpoint.capture(model, optimizer, position));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write checkpoint " + checkpointFile + " (the previous one, if"
-                    + " any, is intact)", e);
-        }
-        for (TrainingListener l : listeners) {
-            l.onCheckpointSaved(checkpointFile, position);
-        }
+    private void save(TrainingPosition position) {
+        RunCheckpoints.save(checkpointFile, model, optimizer, position, listeners);
     }
 
     private static double secondsSince(long startNanos) {

@@ -30,9 +30,8 @@ final class MaxPoolPlane {
      * largest value.
      */
     private static int argMax(float[] x, int xo, int h, int w, PoolGeometry g, int i, int j) {
-        int top = i * g.strideHeight() - g.padTop(), left = j * g.strideWidth() - g.padLeft();
-        int rowFrom = Math.max(top, 0), rowTo = Math.min(top + g.windowHeight(), h);
-        int colFrom = Math.max(left, 0), colTo = Math.min(left + g.windowWidth(), w);
+        int rowFrom = g.firstRow(i), rowTo = g.endRow(i, h);
+        int colFrom = g.firstColumn(j), colTo = g.endColumn(j, w);
         int best = rowFrom * w + colFrom;
         float max = x[xo + best];
         for (int r = rowFrom; r < rowTo; r++) {

@@ -94,8 +94,6 @@ final class MaxPooling {
      */
     private static void planes(INDArray x, INDArray dy, INDArray out, PoolGeometry g) {
         int h = (int) x.size(2), w = (int) x.size(3), outH = g.outHeight(), outW = g.outWidth();
-        int kh = g.windowHeight(), kw = g.windowWidth(), sh = g.strideHeight(), sw = g.strideWidth();
-        int padTop = g.padTop(), padLeft = g.padLeft();
         int planes = (int) (x.size(0) * x.size(1)), plane = h * w, outPlane = outH * outW;
         int per = planesPerBlock(plane), blocks = (planes + per - 1) / per;
         boolean forward = dy == null;
@@ -114,9 +112,9 @@ final class MaxPooling {
                 for (int p = 0; p < n; p++) {
                     int vp = p * plane;
                     for (int i = 0; i < outH; i++) {
-                        int r0 = Math.max(0, i * sh - padTop), r1 = Math.min(h, i * sh - padTop + kh);
+                        int r0 = g.firstRow(i), r1 = g.endRow(i, h);
                         for (int j = 0; j < outW; j++) {
-                            int c0 = Math.max(0, j * sw - padLeft), c1 = Math.min(w, j * sw - padLeft + kw);
+                            int c0 = g.firstColumn(j), c1 = g.endColumn(j, w);
                             int k = p * outPlane + i * outW + j;
                             if (forward) {
                                 double max = Double.NEGATIVE_INFINITY;

@@ -128,6 +128,26 @@ public record PoolGeometry(int windowHeight, int windowWidth, int strideHeight, 
                 (int) ((w - windowWidth) / strideWidth + 1));
     }
 
+    /** The first input row that output row {@code i}'s window covers (padding rows left out). */
+    int firstRow(int i) {
+        return Math.max(0, i * strideHeight - padTop);
+    }
+
+    /** One past the last input row that output row {@code i}'s window covers on an input of height h. */
+    int endRow(int i, int h) {
+        return Math.min(h, i * strideHeight - padTop + windowHeight);
+    }
+
+    /** The first input column that output column {@code j}'s window covers (padding columns left out). */
+    int firstColumn(int j) {
+        return Math.max(0, j * strideWidth - padLeft);
+    }
+
+    /** One past the last input column that output column {@code j}'s window covers on an input of width w. */
+    int endColumn(int j, int w) {
+        return Math.min(w, j * strideWidth - padLeft + windowWidth);
+    }
+
     /** Whether this geometry reads no padding, as {@link #valid} for an {@code h x w} input gives. */
     boolean isValidFor(long h, long w) {
         return padTop == 0 && padLeft == 0 && h >= windowHeight && w >= windowWidth

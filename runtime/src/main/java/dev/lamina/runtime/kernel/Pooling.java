@@ -84,11 +84,9 @@ final class Pooling {
             for (int p = from; p < to; p++) {
                 long dp = dxOff + (long) p * h * w, gp = dyOff + (long) p * outH * outW;
                 for (int i = 0; i < outH; i++) {
-                    int r0 = Math.max(0, i * g.strideHeight() - g.padTop());
-                    int r1 = Math.min(h, i * g.strideHeight() - g.padTop() + g.windowHeight());
+                    int r0 = g.firstRow(i), r1 = g.endRow(i, h);
                     for (int j = 0; j < outW; j++) {
-                        int c0 = Math.max(0, j * g.strideWidth() - g.padLeft());
-                        int c1 = Math.min(w, j * g.strideWidth() - g.padLeft() + g.windowWidth());
+                        int c0 = g.firstColumn(j), c1 = g.endColumn(j, w);
                         double share = dyb.getDouble(gp + (long) i * outW + j) / ((r1 - r0) * (c1 - c0));
                         for (int r = r0; r < r1; r++) {
                             for (int c = c0; c < c1; c++) {
@@ -125,11 +123,9 @@ final class Pooling {
             for (int p = from; p < to; p++) {
                 long xp = xOff + (long) p * h * w, yp = yOff + (long) p * outH * outW;
                 for (int i = 0; i < outH; i++) {
-                    int r0 = Math.max(0, i * g.strideHeight() - g.padTop());
-                    int r1 = Math.min(h, i * g.strideHeight() - g.padTop() + g.windowHeight());
+                    int r0 = g.firstRow(i), r1 = g.endRow(i, h);
                     for (int j = 0; j < outW; j++) {
-                        int c0 = Math.max(0, j * g.strideWidth() - g.padLeft());
-                        int c1 = Math.min(w, j * g.strideWidth() - g.padLeft() + g.windowWidth());
+                        int c0 = g.firstColumn(j), c1 = g.endColumn(j, w);
                         double sum = 0;
                         for (int r = r0; r < r1; r++) {
                             for (int c = c0; c < c1; c++) {

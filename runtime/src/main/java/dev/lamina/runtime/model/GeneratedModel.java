@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -385,20 +386,13 @@ public abstract class GeneratedModel implements Model {
         if (p == null) {
             return;
         }
-        double flop = 0;
-        double bytes = 0;
-        List<String> kindsOfLayers = new ArrayList<>();
-        String[] names = layers.split("\\+");
-        for (int i = 0; i < names.length; i++) {
-            String layer = names[i];
-            kindsOfLayers.add(kind(layer));
-            LayerWork.Shapes shapes = LayerWork.shapes(kind(layer), input,
-                    i == names.length - 1 ? output : input, parametersOf(layer));
+        String last = layers.substring(layers.lastIndexOf('+') + 1);
+        lapGroup(p, LayerProfiler.Pass.FORWARD, layers, layer -> {
+            LayerWork.Shapes shapes = LayerWork.shapes(kind(layer), input, layer.equals(last) ? output : input,
+                    parametersOf(layer));
             forwardShapes.put(layer, shapes);
-            flop += shapes.forward().flop();
-            bytes += shapes.forward().bytes();
-        }
-        p.lap(LayerProfiler.Pass.FORWARD, layers, String.join("+", kindsOfLayers), new LayerWork(flop, bytes));
+            return shapes.forward();
+        });
     }
 
     /**
@@ -484,19 +478,29 @@ public abstract class GeneratedModel implements Model {
         if (p == null) {
             return;
         }
+        lapGroup(p, LayerProfiler.Pass.BACKWARD, layers, layer -> {
+            LayerWork.Shapes shapes = forwardShapes.get(layer);
+            return shapes == null ? null : shapes.backward(inputGradient);
+        });
+    }
+
+    /**
+     * One profiler entry for {@code layers} (one name, or fused names joined by {@code +}): their kinds
+     * joined the same way and their work summed, each layer's from {@code work} (null: not known).
+     */
+    private void lapGroup(LayerProfiler p, LayerProfiler.Pass pass, String layers, Function<String, LayerWork> work) {
         double flop = 0;
         double bytes = 0;
         List<String> kindsOfLayers = new ArrayList<>();
         for (String layer : layers.split("\\+")) {
             kindsOfLayers.add(kind(layer));
-            LayerWork.Shapes shapes = forwardShapes.get(layer);
-            if (shapes != null) {
-                LayerWork work = shapes.backward(inputGradient);
-                flop += work.flop();
-                bytes += work.bytes();
+            LayerWork w = work.apply(layer);
+            if (w != null) {
+                flop += w.flop();
+                bytes += w.bytes();
             }
         }
-        p.lap(LayerProfiler.Pass.BACKWARD, layers, String.join("+", kindsOfLayers), new LayerWork(flop, bytes));
+        p.lap(pass, layers, String.join("+", kindsOfLayers), new LayerWork(flop, bytes));
     }
 
     /** Restarts the attached profiler's clock on this thread, if one is attached. */

@@ -1,6 +1,5 @@
 package dev.lamina.runtime.train;
 
-import dev.lamina.runtime.checkpoint.Checkpoint;
 import dev.lamina.runtime.checkpoint.CheckpointException;
 import dev.lamina.runtime.checkpoint.CheckpointFile;
 import dev.lamina.runtime.checkpoint.TrainingPosition;
@@ -13,7 +12,6 @@ import dev.lamina.runtime.model.Tensors;
 import dev.lamina.runtime.optim.GradientClipping;
 import dev.lamina.runtime.optim.LearningRateSchedule;
 import dev.lamina.runtime.optim.Optimizer;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -151,7 +149,8 @@ public final class Trainer {
         int batchCount = batches.batchCount();
         TrainingPosition position = resumeFrom == null
                 ? TrainingPosition.start(seed, batchSize, train.size())
-                : resume(resumeFrom, train.size(), batchCount);
+                : RunCheckpoints.resume(resumeFrom, model, optimizer, seed, batchSize, train.size(), batchCount,
+                        listeners);
         int labelsPerExample = train.labelsPerExample(); // 0 for regression: no accuracy (NaN)
         boolean scheduled = schedule != LearningRateSchedule.constant();
         long step = position.step();
@@ -196,7 +195,7 @@ public final class Trainer {
                 batchIndex++;
                 step++;
                 if (checkpointFile != null && step % checkpointEvery == 0 && batchIndex < batchCount) {
-                    saveCheckpoint(new TrainingPosition(step, epoch, batchIndex, seed, batchSize, train.size(),
+                    save(new TrainingPosition(step, epoch, batchIndex, seed, batchSize, train.size(),
                             lossSum, seen));
                 }
                 TrainingListener.BatchProgress progress = new TrainingListener.BatchProgress(epoch + 1, epochs,
@@ -219,7 +218,7 @@ public final class Trainer {
             TrainingPosition end = new TrainingPosition(step, epoch + 1, 0, seed, batchSize, train.size(), 0, 0);
             // The checkpoint first: a listener that records the epoch (a metrics row) runs only once it exists.
             if (checkpointFile != null) {
-                saveCheckpoint(end);
+                save(end);
             }
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(metrics, end);
@@ -249,40 +248,9 @@ public final class Trainer {
         return z ^ (z >>> 31);
     }
 
-    /** Loads the checkpoint into the model and optimizer and checks that it belongs to this run. */
-    private TrainingPosition resume(Path file, int examples, int batchCount) {
-        try {
-            Checkpoint checkpoint = CheckpointFile.read(file);
-            TrainingPosition p = checkpoint.position();
-            if (p.seed() != seed || p.batchSize() != batchSize || p.examples() != examples) {
-                throw new CheckpointException(file, "checkpoint is of a run with seed " + p.seed() + ", batch size "
-                        + p.batchSize() + " and " + p.examples() + " training examples, but this run has seed " + seed
-                        + ", batch size " + batchSize + " and " + examples + " training examples");
-            }
-            if (p.epoch() < 0 || p.batch() < 0 || p.batch() > batchCount || p.step() < 0) {
-                throw new CheckpointException(file, "checkpoint position (step " + p.step() + ", epoch " + p.epoch()
-                        + ", batch " + p.batch() + ") does not fit " + batchCount + " batches per epoch");
-            }
-            checkpoint.restoreInto(model, optimizer, file);
-            for (TrainingListener l : listeners) {
-                l.onResumed(file, p, batchCount);
-            }
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void saveCheckpoint(TrainingPosition position) {
-        try {
-            CheckpointFile.write(checkpointFile, Checkpoint.capture(model, optimizer, position));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write checkpoint " + checkpointFile + " (the previous one, if"
-                    + " any, is intact)", e);
-        }
-        for (TrainingListener l : listeners) {
-            l.onCheckpointSaved(checkpointFile, position);
-        }
+    /** Writes this run's checkpoint at {@code position} (see {@link RunCheckpoints#save}). */
+    private void save(TrainingPosition position) {
+        RunCheckpoints.save(checkpointFile, model, optimizer, position, listeners);
     }
 
     /**
