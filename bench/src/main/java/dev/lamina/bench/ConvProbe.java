@@ -1,7 +1,6 @@
 package dev.lamina.bench;
 
 import dev.lamina.runtime.kernel.BatchNormActivation;
-import dev.lamina.runtime.kernel.ChannelSums;
 import dev.lamina.runtime.kernel.Conv2d;
 import dev.lamina.runtime.train.StepWorkspace;
 import java.util.ArrayList;
@@ -16,10 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Times Conv2d's two FLOAT paths for first layers against each other: im2col and gemm
  * ({@code -Dlamina.directConv=false}, set and cleared here between calls) and the direct convolution, on
  * the seed network's conv1 ({@code [N, 1, 28, 28] * [32, 1, 3, 3]}, 9 taps, the direct path's cut) and
- * an RGB layer ({@code [N, 3, 32, 32] * [32, 3, 3, 3]}, 27 taps, measured slower direct). Per case:
- * forward, and forward that also returns the BatchNorm sums ({@link ChannelSums}); backward is always
- * im2col and gemm's (a direct weight gradient measured no faster and was removed). Each call runs in a reused workspace, as in
- * training; the two paths alternate round by round; the table gives the median over the timed calls, in
+ * an RGB layer ({@code [N, 3, 32, 32] * [32, 3, 3, 3]}, 27 taps, measured slower direct), forward only:
+ * backward is always im2col and gemm's (a direct weight gradient measured no faster and was removed).
+ * Each call runs in a reused workspace, as in training; the two paths alternate round by round; the table gives the median over the timed calls, in
  * ms, and im2col / direct. Run it on an idle machine:
  * <pre>
  * mvn -B -ntp -o -q -Pbench -pl bench -am -DskipTests package
@@ -61,10 +59,8 @@ public final class ConvProbe {
         INDArray x = Nd4j.rand(DataType.FLOAT, n, c, size, size);
         INDArray w = Nd4j.randn(DataType.FLOAT, f, c, 3, 3).muli(0.3);
         Conv2d.Geometry g = Conv2d.Geometry.stride(1).output(out, out);
-        ChannelSums sums = new ChannelSums();
         StepWorkspace workspace = new StepWorkspace("conv-probe");
         row(name, "forward", workspace, reps, warmup, () -> Conv2d.forward(x, w, null, g));
-        row(name, "forward + BN sums", workspace, reps, warmup, () -> Conv2d.forward(x, w, null, g, sums));
     }
 
     private static void row(String name, String pass, StepWorkspace workspace, int reps, int warmup, Call call) {

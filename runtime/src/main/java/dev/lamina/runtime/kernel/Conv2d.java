@@ -43,13 +43,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * input channel with a 3 x 3 kernel: a grayscale first layer) run a direct convolution on the JDK's Vector API
  * instead (scalar loops with the same results on a JVM without the module), any stride and padding: the
  * input image is staged in the cache and the output written once, in NCHW; backward stays on im2col and
- * gemm (a direct weight gradient measured no faster). The im2col matrix would have {@code C*KH*KW} rows, too few for the gemm to reach its rate (see
- * {@code DirectConv2d}). The system property {@code lamina.directConv=false}, read per call, turns this
+ * gemm (a direct weight gradient measured no faster). The im2col matrix would have {@code C*KH*KW} rows,
+ * too few for the gemm to reach its rate (see {@code DirectConv2d}). The system property {@code lamina.directConv=false}, read per call, turns this
  * path off. DOUBLE always takes im2col and gemm (it serves gradient checks).
- *
- * <p>{@link #forward(INDArray, INDArray, INDArray, Geometry, ChannelSums)} also returns y's per-channel
- * shifted sums, the statistics a following BatchNorm needs, summed on the direct path while each output
- * plane is still in the cache.
  */
 public final class Conv2d {
     private Conv2d() {}
@@ -184,30 +180,7 @@ public final class Conv2d {
      */
     public static INDArray forward(INDArray x, INDArray w, INDArray b, Geometry g) {
         return forward(x, w, b, g.strideHeight(), g.strideWidth(), g.padTop(), g.padLeft(), g.outHeight(),
-                g.outWidth(), null);
-    }
-
-    /**
-     * {@link #forward(INDArray, INDArray, INDArray, Geometry)} that also fills {@code sums} with y's
-     * per-channel shifted sums over the batch and positions ({@link ChannelSums}: shift {@code y[0, f, 0, 0]},
-     * {@code sum (y - shift)} and {@code sum (y - shift)^2} per output channel f, over N*OH*OW values), the
-     * statistics a following BatchNorm needs in training. On the direct path (FLOAT, few taps: see the class
-     * comment) they are summed while each output plane is in the cache; elsewhere in one pass over y after
-     * the convolution.
-     *
-     * @param x    input {@code [N, C, H, W]}
-     * @param w    filters {@code [F, C, KH, KW]}
-     * @param b    bias {@code [F]}, or null for none
-     * @param g    stride, padding and output size
-     * @param sums overwritten with y's sums for its F channels
-     * @return y {@code [N, F, OH, OW]}
-     * @throws IllegalArgumentException on ranks, shapes, types or geometry that do not fit together
-     * @throws NullPointerException if {@code sums} is null
-     */
-    public static INDArray forward(INDArray x, INDArray w, INDArray b, Geometry g, ChannelSums sums) {
-        Support.checkNotNull(sums, "sums");
-        return forward(x, w, b, g.strideHeight(), g.strideWidth(), g.padTop(), g.padLeft(), g.outHeight(),
-                g.outWidth(), sums);
+                g.outWidth());
     }
 
     /**
@@ -251,20 +224,16 @@ public final class Conv2d {
      */
     public static INDArray forward(INDArray x, INDArray w, INDArray b, int stride, int padTop, int padLeft,
             int outH, int outW) {
-        return forward(x, w, b, stride, stride, padTop, padLeft, outH, outW, null);
+        return forward(x, w, b, stride, stride, padTop, padLeft, outH, outW);
     }
 
     private static INDArray forward(INDArray x, INDArray w, INDArray b, int strideH, int strideW, int padTop,
-            int padLeft, int outH, int outW, ChannelSums sums) {
+            int padLeft, int outH, int outW) {
         Im2col.Geometry g = geometry(x, w, b, strideH, strideW, padTop, padLeft, outH, outW);
         if (DirectConv2d.applies(g, w.size(0), x.dataType())) {
-            return DirectConv2d.forward(x, w, b, g, sums, FusedLoops.get());
+            return DirectConv2d.forward(x, w, b, g, FusedLoops.get());
         }
-        INDArray y = gemmForward(x, w, b, g);
-        if (sums != null) {
-            sums.fillFrom(y, FusedLoops.get());
-        }
-        return y;
+        return gemmForward(x, w, b, g);
     }
 
     /** Forward on oneDNN or by im2col and gemm. */

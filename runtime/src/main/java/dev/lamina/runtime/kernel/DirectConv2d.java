@@ -142,19 +142,16 @@ final class DirectConv2d {
     }
 
     /**
-     * y = conv(x, w) + b, as {@link Conv2d#forward}; with sums, also fills them with y's shifted sums,
-     * plane by plane while each plane is still in the cache.
+     * y = conv(x, w) + b, as {@link Conv2d#forward}, plane by plane.
      *
      * @param x     {@code [N, C, H, W]} FLOAT
      * @param w     {@code [F, C, KH, KW]}
      * @param b     {@code [F]} or null
      * @param g     the checked geometry
-     * @param sums  filled with y's per-channel shifted sums, or null
      * @param loops the loops to run on
      * @return y {@code [N, F, OH, OW]}, a new array
      */
-    static INDArray forward(INDArray x, INDArray w, INDArray b, Im2col.Geometry g, ChannelSums sums,
-            FusedLoops loops) {
+    static INDArray forward(INDArray x, INDArray w, INDArray b, Im2col.Geometry g, FusedLoops loops) {
         Layout layout = new Layout(g, loops.convLanes());
         int taps = g.rows(), f = (int) w.size(0), n = g.n(), p = g.positions(), image = g.c() * g.h() * g.w();
         int outH = g.outH(), outW = g.outW();
@@ -166,18 +163,9 @@ final class DirectConv2d {
         INDArray y = Support.newArray(DataType.FLOAT, n, f, outH, outW);
         FloatBuffer yb = y.data().asNioFloat();
         int yOff = (int) y.offset();
-
-        double[] partial = sums == null ? null : sums.reset(f, (long) n * p, n);
-        float[] shifts = sums == null ? null : firstValues(xb, xOff, layout, weights, bias);
-        if (sums != null) {
-            for (int fi = 0; fi < f; fi++) {
-                sums.setShift(fi, shifts[fi]);
-            }
-        }
         Parallel.forRange(n * f, (long) n * f * p * taps, (from, to) -> {
             float[] img = Staging.floats(0, image), xs = Staging.floats(1, layout.size());
             float[] plane = Staging.floats(2, layout.planeLength);
-            double[] two = new double[2];
             int staged = -1;
             for (int unit = from; unit < to; unit++) {
                 int ni = unit / f, fi = unit % f;
@@ -189,40 +177,8 @@ final class DirectConv2d {
                 loops.convolvePlane(xs, layout.taps, taps, layout.rowStep, weights, fi * taps, bias[fi], outH, outW,
                         plane);
                 yb.put(yOff + unit * p, plane, 0, p);
-                if (partial != null) {
-                    two[0] = 0;
-                    two[1] = 0;
-                    loops.shiftedSums(plane, 0, p, shifts[fi], two);
-                    partial[2 * unit] = two[0];
-                    partial[2 * unit + 1] = two[1];
-                }
             }
         });
-        if (sums != null) {
-            sums.addPartials(n);
-        }
         return y;
     }
-
-    /**
-     * {@code y[0, f, 0, 0]} for each filter, computed as the loops compute it (the same float operations in
-     * the same order), so that it equals the value they write bit for bit.
-     */
-    private static float[] firstValues(FloatBuffer xb, int xOff, Layout layout, float[] weights, float[] bias) {
-        Im2col.Geometry g = layout.g;
-        int image = g.c() * g.h() * g.w(), taps = g.rows();
-        float[] img = Staging.floats(0, image), xs = Staging.floats(1, layout.size());
-        xb.get(xOff, img, 0, image);
-        layout.stage(img, xs);
-        float[] first = new float[bias.length];
-        for (int fi = 0; fi < first.length; fi++) {
-            float acc = bias[fi];
-            for (int t = 0; t < taps; t++) {
-                acc += xs[layout.taps[t]] * weights[fi * taps + t];
-            }
-            first[fi] = acc;
-        }
-        return first;
-    }
-
 }

@@ -21,8 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Conv2d's direct path ({@link DirectConv2d}, FLOAT with few taps): against the im2col path in DOUBLE (itself
- * checked against a direct double convolution and finite differences in {@link Conv2dTest}), against finite
- * differences, scalar loops against Vector API loops, and the {@link ChannelSums} it fills while writing y.
+ * checked against a direct double convolution and finite differences in {@link Conv2dTest}), and scalar
+ * loops against Vector API loops.
  */
 class Conv2dDirectTest {
     /** n, c, h, w, f, kh, kw, sh, sw, padTop, padLeft, outH, outW: geometries the direct loops handle. */
@@ -66,9 +66,9 @@ class Conv2dDirectTest {
 
         INDArray xF = toFloat(x), wF = toFloat(wt), dyF = toFloat(dy);
         INDArray dwF = Nd4j.zeros(DataType.FLOAT, wt.shape()), dbF = Nd4j.zeros(DataType.FLOAT, f);
-        assertClose("direct y", y, DirectConv2d.forward(xF, wF, toFloat(b), geometry, null, FusedLoops.get()), 1e-5);
+        assertClose("direct y", y, DirectConv2d.forward(xF, wF, toFloat(b), geometry, FusedLoops.get()), 1e-5);
         assertClose("direct y without bias", y.sub(b.reshape(1, f, 1, 1)),
-                DirectConv2d.forward(xF, wF, null, geometry, null, FusedLoops.get()), 1e-5);
+                DirectConv2d.forward(xF, wF, null, geometry, FusedLoops.get()), 1e-5);
         assertClose("Conv2d y", y, Conv2d.forward(xF, wF, toFloat(b), g), 1e-5);
         // Backward is im2col and gemm's whatever the forward path.
         INDArray dxF = Conv2d.backward(xF, wF, dyF, dwF, dbF, g, true);
@@ -87,8 +87,8 @@ class Conv2dDirectTest {
         INDArray wt = toFloat(randn(10, f, c, kh, kw));
         INDArray b = toFloat(randn(11, f));
 
-        INDArray ys = DirectConv2d.forward(x, wt, b, g, null, FusedLoops.scalar());
-        INDArray yv = DirectConv2d.forward(x, wt, b, g, null, vector());
+        INDArray ys = DirectConv2d.forward(x, wt, b, g, FusedLoops.scalar());
+        INDArray yv = DirectConv2d.forward(x, wt, b, g, vector());
         assertArrayEquals(ys.ravel().toFloatVector(), yv.ravel().toFloatVector(), "y");
     }
 
@@ -133,7 +133,7 @@ class Conv2dDirectTest {
                 .assign(Float.NaN);
         for (FusedLoops loops : new FusedLoops[] {FusedLoops.scalar(), vector()}) {
             assertClose("y, " + loops.description(), y, DirectConv2d.forward(xF, toFloat(wt), null,
-                    geometry(2, 1, 7, 7, 3, 3, 2, 2, 0, 0, 2, 2), null, loops), 1e-5);
+                    geometry(2, 1, 7, 7, 3, 3, 2, 2, 0, 0, 2, 2), loops), 1e-5);
         }
     }
 
@@ -196,66 +196,6 @@ class Conv2dDirectTest {
         Conv2d.backward(x, wt, dy, Nd4j.zeros(DataType.FLOAT, wt.shape()), holder.getColumn(1), g, false);
         assertClose("strided db", dbOnce, holder.getColumn(1), 1e-6);
         assertThat(holder.getColumn(0).sumNumber().doubleValue()).isEqualTo(0.0);
-    }
-
-    /** {@code sum (y - shift)} and {@code sum (y - shift)^2} per channel, recomputed from y in double. */
-    private static void assertSumsOf(INDArray y, ChannelSums sums) {
-        int f = (int) y.size(1);
-        long count = y.length() / f;
-        assertThat(sums.channels()).isEqualTo(f);
-        assertThat(sums.count()).isEqualTo(count);
-        for (int c = 0; c < f; c++) {
-            double[] v = y.get(NDArrayIndex.all(), NDArrayIndex.point(c)).dup('c').castTo(DataType.DOUBLE).data()
-                    .asDouble();
-            double shift = y.getDouble(0, c, 0, 0), s = 0, q = 0, abs = 0;
-            for (double value : v) {
-                s += value - shift;
-                q += (value - shift) * (value - shift);
-                abs += Math.abs(value - shift);
-            }
-            // The channel's first value, exactly: the kernel computed it as it computes y.
-            assertThat(sums.shift(c)).isEqualTo(shift);
-            assertThat(sums.sum(c)).isWithin(1e-6 * abs + 1e-12).of(s);
-            assertThat(sums.sumSquares(c)).isWithin(1e-6 * q + 1e-12).of(q);
-            double mean = shift + s / count;
-            assertThat(sums.mean(c)).isWithin(1e-6 * (1 + Math.abs(mean))).of(mean);
-            assertThat(sums.variance(c)).isWithin(1e-5 * (q / count)).of(q / count - (s / count) * (s / count));
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("geometries")
-    void channelSums_equalThoseRecomputedFromY(int n, int c, int h, int w, int f, int kh, int kw, int sh, int sw,
-            int padTop, int padLeft, int outH, int outW) {
-        // A large mean against the spread, where the shift matters.
-        INDArray x = toFloat(randn(22, n, c, h, w).addi(30));
-        INDArray wt = toFloat(randn(23, f, c, kh, kw));
-        INDArray b = toFloat(randn(24, f));
-        Conv2d.Geometry g = Conv2d.Geometry.stride(sh, sw).padding(padTop, padLeft).output(outH, outW);
-        ChannelSums sums = new ChannelSums();
-        INDArray y = Conv2d.forward(x, wt, b, g, sums);
-        assertClose("y with sums", Conv2d.forward(x, wt, b, g), y, 0);
-        assertSumsOf(y, sums);
-        // Both loops, and again into the same instance.
-        Im2col.Geometry ig = geometry(n, c, h, w, kh, kw, sh, sw, padTop, padLeft, outH, outW);
-        for (FusedLoops loops : new FusedLoops[] {FusedLoops.scalar(), vector()}) {
-            assertSumsOf(DirectConv2d.forward(x, wt, null, ig, sums, loops), sums);
-        }
-    }
-
-    /** Off the direct path (DOUBLE, more taps, oneDNN's channel counts) the sums come from a pass over y. */
-    @Test
-    void channelSums_offTheDirectPath() {
-        ChannelSums sums = new ChannelSums();
-        Conv2d.Geometry g = Conv2d.Geometry.stride(1).padding(1, 1).output(6, 5);
-        INDArray x = randn(25, 3, 2, 6, 5).addi(5), wt = randn(26, 7, 2, 3, 3), b = randn(27, 7);
-        assertSumsOf(Conv2d.forward(x, wt, b, g, sums), sums);
-        INDArray x4 = toFloat(randn(28, 2, 4, 6, 5)), w4 = toFloat(randn(29, 3, 4, 3, 3));
-        assertSumsOf(Conv2d.forward(x4, w4, null, g, sums), sums);
-        INDArray x8 = toFloat(randn(30, 2, 8, 6, 5)), w8 = toFloat(randn(31, 2, 8, 3, 3));
-        assertSumsOf(Conv2d.forward(x8, w8, null, g, sums), sums);
-        assertThrows(IndexOutOfBoundsException.class, () -> sums.sum(2));
-        assertThrows(NullPointerException.class, () -> Conv2d.forward(x, wt, b, g, null));
     }
 
     /** The seed network's first layer: FLOAT direct path against DOUBLE im2col at its shapes, batch 2. */
