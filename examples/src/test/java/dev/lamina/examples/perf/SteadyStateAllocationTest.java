@@ -9,6 +9,7 @@ import dev.lamina.runtime.loss.LossFunction;
 import dev.lamina.runtime.optim.Adam;
 import dev.lamina.runtime.train.TrainingStep;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,9 +18,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The seed network's steady-state training step ({@link TrainingStep}: forward, loss, backward in
- * a reused workspace, then Adam) allocates no tensor memory: after {@value #WARM_UP} warm-up steps,
- * each of {@value #STEPS} steps is counted, off-heap (ND4J buffers outside the workspace, by
- * {@link OffHeapCounter}) and on the heap (this thread's allocated bytes).
+ * a reused workspace, then Adam) allocates no tensor memory: after at least {@value #WARM_UP} warm-up
+ * steps and until the JIT has settled ({@link JitWarmUp}), each of {@value #STEPS} steps is counted,
+ * off-heap (ND4J buffers outside the workspace, by {@link OffHeapCounter}) and on the heap (this
+ * thread's allocated bytes).
  *
  * <p>What ND4J 1.0.0-M2.1 still allocates per step is bookkeeping, not tensors: a shape
  * descriptor (4 to 12 longs) for every array it creates, even in a workspace, and a one-element
@@ -32,9 +34,11 @@ class SteadyStateAllocationTest {
     private static final int STEPS = 10;
     /** The largest ND4J bookkeeping buffer: a rank-4 shape descriptor of 12 longs. */
     private static final long METADATA_BYTES = 12 * Long.BYTES;
+    /** How long a warm-up may wait for the JIT: far longer than the seconds it takes on two busy cores. */
+    private static final Duration JIT_LIMIT = Duration.ofSeconds(60);
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    private record PerStep(Snapshot offHeap, long heapBytes) {}
+    private record PerStep(Snapshot offHeap, long heapBytes, JitWarmUp.Result warmUp) {}
 
     @Test
     void steadyStateStepsAllocateNoTensorMemoryAtAnyBatchSize() throws ReflectiveOperationException {
@@ -50,12 +54,13 @@ class SteadyStateAllocationTest {
                 .that((double) large.offHeap().buffers()).isAtMost(small.offHeap().buffers() * 1.1);
         // A tensor on the heap would add at least 4 bytes per example per activation (over 80 KB
         // per batch-64 step for the smallest activation here); ND4J's op objects vary by a few KB.
-        assertWithMessage("heap bytes per step at batch 64 (%s at batch 8)", small.heapBytes())
+        assertWithMessage("heap bytes per step at batch 64 (%s at batch 8; warm-ups %s, %s)", small.heapBytes(),
+                small.warmUp(), large.warmUp())
                 .that((double) large.heapBytes()).isAtMost(small.heapBytes() + 64 * 1024.0);
         System.out.printf(Locale.ROOT, "steady-state step, per step: batch 8: %d off-heap buffers (%d bytes), %d heap"
-                        + " bytes; batch 64: %d off-heap buffers (%d bytes), %d heap bytes%n", small.offHeap().buffers(),
-                small.offHeap().bytes(), small.heapBytes(), large.offHeap().buffers(), large.offHeap().bytes(),
-                large.heapBytes());
+                        + " bytes; batch 64: %d off-heap buffers (%d bytes), %d heap bytes; warm-up steps %d and %d%n",
+                small.offHeap().buffers(), small.offHeap().bytes(), small.heapBytes(), large.offHeap().buffers(),
+                large.offHeap().bytes(), large.heapBytes(), small.warmUp().steps(), large.warmUp().steps());
     }
 
     /** The counter sees tensors when they are allocated: the same steps outside a workspace. */
@@ -70,8 +75,8 @@ class SteadyStateAllocationTest {
     }
 
     /**
-     * Allocations of one step over {@value #STEPS} steps after {@value #WARM_UP} warm-up steps: off-heap,
-     * the mean; heap, the least step's.
+     * Allocations of one step over {@value #STEPS} steps after the warm-up: off-heap, the mean; heap, the
+     * least step's.
      */
     private static PerStep measure(OffHeapCounter counter, int batch, boolean inWorkspace) {
         LaminaSeedNet model = LaminaSeedNet.create(1);
@@ -89,12 +94,9 @@ class SteadyStateAllocationTest {
             model.backward(loss.gradient(model.forward(x, true), y));
             adam.step(model.parameters());
         };
-        for (int i = 0; i < WARM_UP; i++) {
-            step.run();
-        }
+        JitWarmUp.Result warmUp = JitWarmUp.run(step, WARM_UP, JIT_LIMIT);
         Snapshot before = counter.snapshot();
-        // The least step's heap bytes: until C2 has compiled them, the Vector API loops box their vectors (a
-        // heap allocation per vector), which on two busy cores can take more steps than any warm-up; a
+        // The least step's heap bytes: a garbage collection or a late compilation can touch one step; a
         // tensor on the heap would show in every step, the least included.
         long heap = Long.MAX_VALUE;
         for (int i = 0; i < STEPS; i++) {
@@ -104,6 +106,6 @@ class SteadyStateAllocationTest {
         }
         Snapshot counted = counter.snapshot().since(before);
         return new PerStep(new Snapshot(counted.buffers() / STEPS, counted.bytes() / STEPS, counted.largest()),
-                heap);
+                heap, warmUp);
     }
 }
