@@ -125,6 +125,10 @@ public final class Benchmark {
                 + "(training limit at that rate: %.0f img/s at %.1f MFLOP per image)%n", sgemm,
                 sgemm * 1e9 / model.trainFlop(), model.trainFlop() / 1e6);
 
+        // What the frameworks' natives and the sgemm probe hold before any timed run: part of every peak
+        // below, which is why peak memory is compared in one-framework JVMs (--only).
+        System.out.printf(Locale.ROOT, "resident before the timed runs (natives loaded, sgemm probe done): %.0f MB%n",
+                statusKb("VmRSS:") / 1024.0);
         List<Row> rows = new ArrayList<>();
         Map<String, Long> peakKb = new LinkedHashMap<>();
         List<String> profiles = new ArrayList<>();
@@ -338,12 +342,17 @@ public final class Benchmark {
 
     /** Peak resident set size of this process so far, in kB, from {@code /proc/self/status}; -1 if unknown. */
     static long vmHwmKb() throws IOException {
+        return statusKb("VmHWM:");
+    }
+
+    /** A size in kB from this process's {@code /proc/self/status}, by its field name; -1 if unknown. */
+    private static long statusKb(String field) throws IOException {
         Path status = Path.of("/proc/self/status");
         if (!Files.exists(status)) {
             return -1;
         }
         for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmHWM:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
