@@ -16,6 +16,15 @@ import jdk.incubator.vector.VectorSpecies;
  * math library on x86 (Intel SVML; measured within 1.2e-7 relative of {@code Math.expm1} on the seed
  * network's activations) and to per-lane {@code Math.expm1} where it has none. The dropout hash is
  * {@link Dropout#keep} in 32-bit integer lanes, so masks equal {@link Dropout#sampleMask}'s bit for bit.
+ *
+ * <p>No method here takes or returns a vector: each vector lives inside one method. JDK 17's C2 passes a
+ * vector to or from a method it does not inline as a boxed object, a heap allocation per vector, and it
+ * declines to inline a method that it has already compiled on its own into more than
+ * {@code InlineSmallCode} bytes, which depends on the order in which methods got hot. With the former
+ * helpers for the activation and the dropout mask kept out of line
+ * ({@code -XX:CompileCommand=dontinline,...}), the seed network's training step at batch 64 allocated
+ * 21.9 MB of heap per step instead of 0.34 MB ({@code SteadyStateAllocationTest}); a CI run without the
+ * flag failed the same way.
  */
 final class VectorLoops extends FusedLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -39,26 +48,6 @@ final class VectorLoops extends FusedLoops {
     @Override
     String description() {
         return "Vector API, " + F.vectorBitSize() + "-bit vectors (" + F.length() + " floats)";
-    }
-
-    private static FloatVector activate(FloatVector z, Activation f, float p) {
-        return switch (f) {
-            case RELU -> z.max(0f);
-            case LEAKY_RELU -> z.blend(z.mul(p), z.compare(VectorOperators.GT, 0f).not());
-            case ELU -> z.blend(z.lanewise(VectorOperators.EXPM1).mul(p), z.compare(VectorOperators.GT, 0f).not());
-        };
-    }
-
-    /** The mask values of elements {@code [index, index + F.length())}: kept or 0. */
-    private static FloatVector mask(int index, MaskHash hash) {
-        IntVector h = IntVector.zero(I).addIndex(1).add(index + hash.low()).mul(0x9E3779B9).lanewise(
-                VectorOperators.XOR, hash.high());
-        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x85EBCA6B);
-        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13)).mul(0xC2B2AE35);
-        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
-        VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 8).compare(VectorOperators.LT, hash.threshold())
-                .cast(F);
-        return FloatVector.zero(F).blend(hash.kept(), keep);
     }
 
     @Override
@@ -99,12 +88,27 @@ final class VectorLoops extends FusedLoops {
         for (int end = F.loopBound(len); k < end; k += F.length()) {
             FloatVector h = FloatVector.fromArray(F, x, xo + k).sub(mean).mul(invStd);
             FloatVector zk = h.mul(gamma).add(beta);
-            FloatVector ak = activate(zk, f, p);
+            // The activation and the mask are written out here, not in helper methods: a helper that C2 does
+            // not inline (it may have compiled it on its own first, too big to inline) gets and returns its
+            // vectors boxed, a heap allocation per vector (the class comment).
+            FloatVector ak = switch (f) {
+                case RELU -> zk.max(0f);
+                case LEAKY_RELU -> zk.blend(zk.mul(p), zk.compare(VectorOperators.GT, 0f).not());
+                case ELU -> zk.blend(zk.lanewise(VectorOperators.EXPM1).mul(p), zk.compare(VectorOperators.GT, 0f).not());
+            };
             h.intoArray(xHat, o + k);
             zk.intoArray(z, o + k);
             ak.intoArray(a, o + k);
             if (hash != null) {
-                FloatVector m = mask(index + k, hash);
+                // Dropout.keep's hash of elements [index + k, index + k + F.length()) in int lanes.
+                IntVector u = IntVector.zero(I).addIndex(1).add(index + k + hash.low()).mul(0x9E3779B9)
+                        .lanewise(VectorOperators.XOR, hash.high());
+                u = u.lanewise(VectorOperators.XOR, u.lanewise(VectorOperators.LSHR, 16)).mul(0x85EBCA6B);
+                u = u.lanewise(VectorOperators.XOR, u.lanewise(VectorOperators.LSHR, 13)).mul(0xC2B2AE35);
+                u = u.lanewise(VectorOperators.XOR, u.lanewise(VectorOperators.LSHR, 16));
+                VectorMask<Float> keep = u.lanewise(VectorOperators.LSHR, 8)
+                        .compare(VectorOperators.LT, hash.threshold()).cast(F);
+                FloatVector m = FloatVector.zero(F).blend(hash.kept(), keep);
                 m.intoArray(mask, o + k);
                 ak.mul(m).intoArray(y, o + k);
             }
@@ -122,7 +126,13 @@ final class VectorLoops extends FusedLoops {
             if (z != null) {
                 zk.intoArray(z, o + k);
             }
-            activate(zk, f, p).intoArray(a, o + k);
+            // Written out as in normaliseActivate, not in a helper taking vectors.
+            FloatVector ak = switch (f) {
+                case RELU -> zk.max(0f);
+                case LEAKY_RELU -> zk.blend(zk.mul(p), zk.compare(VectorOperators.GT, 0f).not());
+                case ELU -> zk.blend(zk.lanewise(VectorOperators.EXPM1).mul(p), zk.compare(VectorOperators.GT, 0f).not());
+            };
+            ak.intoArray(a, o + k);
         }
         TAIL.affineActivate(x, xo + k, len - k, scale, shift, f, p, z, a, o + k);
     }

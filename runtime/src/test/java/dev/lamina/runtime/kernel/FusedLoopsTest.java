@@ -1,11 +1,15 @@
 package dev.lamina.runtime.kernel;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 import static dev.lamina.runtime.kernel.GradientCheck.assertClose;
 import static dev.lamina.runtime.kernel.GradientCheck.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.lamina.runtime.kernel.BatchNormActivation.Activation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +44,21 @@ class FusedLoopsTest {
     }
 
     /** Whether a and b agree within {@code ulps} units in the last place, element by element. */
+    /**
+     * Every vector lives inside one method of VectorLoops: a vector passed to or returned from a method
+     * that C2 does not inline is boxed, a heap allocation per vector (see VectorLoops' class comment).
+     */
+    @Test
+    void noVectorLoopsMethodTakesOrReturnsAVector() {
+        for (Method m : vector().getClass().getDeclaredMethods()) {
+            List<Class<?>> types = new ArrayList<>(List.of(m.getParameterTypes()));
+            types.add(m.getReturnType());
+            for (Class<?> type : types) {
+                assertWithMessage("%s: %s", m, type).that(type.getPackageName()).isNotEqualTo("jdk.incubator.vector");
+            }
+        }
+    }
+
     private static void assertUlps(String name, float[] expected, float[] actual, int ulps) {
         for (int i = 0; i < expected.length; i++) {
             float e = expected[i], a = actual[i];
