@@ -74,8 +74,14 @@ public final class Benchmark {
         List<Integer> batches = new ArrayList<>();
         for (String b : options.getOrDefault("batches", "32,128").split(",")) {
             batches.add(Integer.parseInt(b.trim()));
+            if (batches.get(batches.size() - 1) < 1) {
+                throw new IllegalArgumentException("--batches must be positive, not " + b.trim());
+            }
         }
         int windows = Integer.parseInt(options.getOrDefault("windows", "5"));
+        if (windows < 1) {
+            throw new IllegalArgumentException("--windows must be at least 1, not " + windows);
+        }
         double window = Double.parseDouble(options.getOrDefault("window", "2"));
         double warmup = Double.parseDouble(options.getOrDefault("warmup", "3"));
         String helpers = options.getOrDefault("dl4j-helpers", "auto");
@@ -96,28 +102,37 @@ public final class Benchmark {
         boolean runPytorch = model.hasPytorch() && (only.equals("all") || only.equals("pytorch"));
         Path results = options.containsKey("results") ? Path.of(options.get("results")) : defaultResultsFile();
         boolean oneDnnNatives = Natives.oneDnn();
-        boolean useHelpers = model.hasDl4j() && (helpers.equals("on") || (helpers.equals("auto") && oneDnnNatives));
+        boolean useHelpers = runDl4j && (helpers.equals("on") || (helpers.equals("auto") && oneDnnNatives));
 
         // PyTorch first: its version goes into the header, and its natives load before the timing starts.
         String pytorch = runPytorch ? DjlNet.describe() : null;
-        System.out.printf(Locale.ROOT, (model.hasDl4j() ? "Lamina vs DL4J 1.0.0-M2.1"
-                        : pytorch != null ? "Lamina" : "Lamina only")
-                + (pytorch != null ? " vs " + pytorch : "")
-                + ", %s, FLOAT; %d cores, OMP_NUM_THREADS=%s, "
-                        + "OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, java %s; fused kernels: %s%n",
-                model.title(), Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
-                System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"),
+        List<String> running = new ArrayList<>();
+        if (runLamina) {
+            running.add("Lamina");
+        }
+        if (runDl4j) {
+            running.add("DL4J 1.0.0-M2.1");
+        }
+        if (pytorch != null) {
+            running.add(pytorch);
+        }
+        System.out.printf(Locale.ROOT, "%s, %s, FLOAT; %d cores, OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, "
+                        + "OPENBLAS_THREAD_TIMEOUT=%s, java %s; fused kernels: %s%n",
+                running.size() == 1 ? running.get(0) + " only" : String.join(" vs ", running), model.title(),
+                Runtime.getRuntime().availableProcessors(), orUnset(System.getenv("OMP_NUM_THREADS")),
+                orUnset(System.getenv("OMP_WAIT_POLICY")), orUnset(System.getenv("OPENBLAS_THREAD_TIMEOUT")),
                 System.getProperty("java.version"), BatchNormActivation.loops());
-        List<Dl4jNet> dl4jNets = new ArrayList<>();
+        Map<String, Dl4jNet> dl4jNets = new LinkedHashMap<>();
         String helperKinds = "";
         if (useHelpers) {
             helperKinds = String.join(", ", Dl4jOneDnn.install(model.dl4j().apply(42).layers()));
         }
-        System.out.printf(Locale.ROOT, "ND4J BLAS: %s; natives: %s" + (model.hasDl4j() ? " (both frameworks)" : "")
+        System.out.printf(Locale.ROOT, "ND4J BLAS: %s; natives: %s" + (runLamina && runDl4j ? " (both frameworks)" : "")
                 + "; DL4J: %s%n",
                 Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor"),
                 Natives.describe(),
                 !model.hasDl4j() ? model.dl4jKind()
+                        : !runDl4j ? "not run (--only " + only + ")"
                         : model.dl4jKind() + ", " + (oneDnnNatives ? "oneDNN natives, " : "stock natives, ")
                                 + (useHelpers ? "oneDNN helpers on: " + helperKinds : "no helpers"));
         double sgemm = sgemmGflops();
@@ -151,9 +166,9 @@ public final class Benchmark {
             for (int batch : batches) {
                 Data data = Data.random(batch, 1);
                 rows.add(new Row("train", batch, "dl4j", time(warmup, windows, window, batch,
-                        dl4j(model, data, true, useHelpers, dl4jNets))));
+                        dl4j(model, data, true, useHelpers, "train, batch " + batch, dl4jNets))));
                 rows.add(new Row("infer", batch, "dl4j", time(warmup, windows, window, batch,
-                        dl4j(model, data, false, useHelpers, dl4jNets))));
+                        dl4j(model, data, false, useHelpers, "infer, batch " + batch, dl4jNets))));
             }
             peakKb.put("dl4j", vmHwmKb());
         }
@@ -179,9 +194,8 @@ public final class Benchmark {
         ResultsCsv.write(results, csv);
         System.out.println("results: " + results);
         profiles.forEach(System.out::print);
-        for (Dl4jNet net : dl4jNets) {
-            System.out.println("DL4J helpers after the run: " + Dl4jOneDnn.status(net.layers()));
-        }
+        dl4jNets.forEach((label, net) -> System.out.println("DL4J helpers after the run (" + label + "): "
+                + Dl4jOneDnn.status(net.layers())));
         peakKb.forEach((framework, kb) -> System.out.printf(Locale.ROOT, "peak RSS (VmHWM) after %s: %.0f MB%n",
                 framework, kb / 1024.0));
         if (!options.containsKey("no-compile")) {
@@ -236,12 +250,12 @@ public final class Benchmark {
     }
 
     private static Runnable dl4j(BenchModel benchModel, Data data, boolean training, boolean oneDnnHelpers,
-            List<Dl4jNet> nets) {
+            String label, Map<String, Dl4jNet> nets) {
         Dl4jNet net = benchModel.dl4j().apply(42);
         if (oneDnnHelpers) {
             Dl4jOneDnn.install(net.layers());
         }
-        nets.add(net);
+        nets.put(label, net);
         int[] next = {0};
         if (!training) {
             return () -> net.infer(data.features().get(next[0]++ % DATA_BATCHES));
@@ -267,11 +281,14 @@ public final class Benchmark {
         double wallMs = (System.nanoTime() - start) / 1e6 / steps;
         model.setProfiler(null);
         double layersMs = profiler.entries().stream().mapToLong(LayerProfiler.Entry::nanos).sum() / 1e6 / steps;
-        // What the layer table does not show: loss, zeroGrad, optimizer, workspace and the profiler's own laps.
+        // What the layer table does not show: in training loss, zeroGrad, optimizer and workspace; in both the
+        // profiler's own laps.
         return String.format(Locale.ROOT, "%nprofile, Lamina %s, batch %d (means per %s):%n%s"
-                + "whole %s: %.3f ms, of which layers %.3f ms and the rest (loss, zeroGrad, optimizer, workspace) %.3f ms%n",
+                + "whole %s: %.3f ms, of which layers %.3f ms and the rest (%s) %.3f ms%n",
                 training ? "training steps" : "inference", batch, training ? "step" : "pass", profiler.table(),
-                training ? "step" : "pass", wallMs, layersMs, wallMs - layersMs);
+                training ? "step" : "pass", wallMs, layersMs,
+                training ? "loss, zeroGrad, optimizer, workspace" : "workspace, the profiler's laps",
+                wallMs - layersMs);
     }
 
     /** Warm-up, then {@code windows} windows of at least {@code seconds} each: images/s per window. */
@@ -338,6 +355,11 @@ public final class Benchmark {
                 }
             }
         }
+    }
+
+    /** An environment variable's value, or "unset". */
+    private static String orUnset(String value) {
+        return value == null ? "unset" : value;
     }
 
     /** Peak resident set size of this process so far, in kB, from {@code /proc/self/status}; -1 if unknown. */
