@@ -4,12 +4,14 @@ import dev.lamina.runtime.Natives;
 import dev.lamina.runtime.kernel.BatchNormActivation;
 import dev.lamina.runtime.kernel.MaxPool2d;
 import dev.lamina.runtime.kernel.PoolGeometry;
+import dev.lamina.runtime.train.StepWorkspace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * propagated NaN, at the seed network's shapes: FLOAT {@code [128, 32, 26, 26]} and
  * {@code [128, 64, 11, 11]}, 2x2 windows, stride 2. One JVM; each case is warmed up, then the four
  * variants run interleaved, {@code reps} times each, and the median and minimum are printed with the
- * ratio Java / libnd4j (below 1: Java is faster). Both sides allocate their output per call, as the
- * kernels do. The inputs are Gaussian with 20% zeros (the seed network pools dropout's output, whose
+ * ratio Java / libnd4j (below 1: Java is faster). Each call runs in a reused workspace, as in training
+ * (outside one, the page faults of each fresh output dominated the times). The inputs are Gaussian with 20% zeros (the seed network pools dropout's output, whose
  * zeros tie), and the two sides' outputs are compared once.
  *
  * <pre>
@@ -67,14 +69,20 @@ public final class PoolProbe {
         return p;
     }
 
+    /** The workspace each timed call runs in, as a training step's kernels do. */
+    private static final StepWorkspace WORKSPACE = new StepWorkspace("pool-probe");
+
+    @SuppressWarnings("try")
     private static double millis(Supplier<INDArray> call) {
-        long t0 = System.nanoTime();
-        INDArray out = call.get();
-        long t1 = System.nanoTime();
-        if (out.length() == 0) {
-            throw new AssertionError();
+        try (MemoryWorkspace ignored = WORKSPACE.open()) {
+            long t0 = System.nanoTime();
+            INDArray out = call.get();
+            long t1 = System.nanoTime();
+            if (out.length() == 0) {
+                throw new AssertionError();
+            }
+            return (t1 - t0) / 1e6;
         }
-        return (t1 - t0) / 1e6;
     }
 
     public static void main(String[] args) {
