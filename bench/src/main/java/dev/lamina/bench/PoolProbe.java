@@ -23,8 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code [128, 64, 11, 11]}, 2x2 windows, stride 2. One JVM; each case is warmed up, then the four
  * variants run interleaved, {@code reps} times each, and the median and minimum are printed with the
  * ratio Java / libnd4j (below 1: Java is faster). Each call runs in a reused workspace, as in training
- * (outside one, the page faults of each fresh output dominated the times). The inputs are Gaussian with 20% zeros (the seed network pools dropout's output, whose
- * zeros tie), and the two sides' outputs are compared once.
+ * (outside one, the page faults of each fresh output dominated the times). The inputs are Gaussian with
+ * 20% zeros (the seed network pools dropout's output, whose zeros tie), and the two sides' outputs are
+ * compared once.
  *
  * <pre>
  * java -Xmx2g --add-modules jdk.incubator.vector -cp bench/target/classes:$(cat bench/target/bench.classpath) \
