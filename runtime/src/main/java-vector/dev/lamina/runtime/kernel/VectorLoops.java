@@ -94,7 +94,8 @@ final class VectorLoops extends FusedLoops {
             FloatVector ak = switch (f) {
                 case RELU -> zk.max(0f);
                 case LEAKY_RELU -> zk.blend(zk.mul(p), zk.compare(VectorOperators.GT, 0f).not());
-                case ELU -> zk.blend(zk.lanewise(VectorOperators.EXPM1).mul(p), zk.compare(VectorOperators.GT, 0f).not());
+                case ELU -> zk.blend(zk.lanewise(VectorOperators.EXPM1).mul(p),
+                        zk.compare(VectorOperators.GT, 0f).not());
             };
             h.intoArray(xHat, o + k);
             zk.intoArray(z, o + k);
@@ -130,7 +131,8 @@ final class VectorLoops extends FusedLoops {
             FloatVector ak = switch (f) {
                 case RELU -> zk.max(0f);
                 case LEAKY_RELU -> zk.blend(zk.mul(p), zk.compare(VectorOperators.GT, 0f).not());
-                case ELU -> zk.blend(zk.lanewise(VectorOperators.EXPM1).mul(p), zk.compare(VectorOperators.GT, 0f).not());
+                case ELU -> zk.blend(zk.lanewise(VectorOperators.EXPM1).mul(p),
+                        zk.compare(VectorOperators.GT, 0f).not());
             };
             ak.intoArray(a, o + k);
         }
