@@ -783,7 +783,7 @@ public final class BatchNormActivation {
     /**
      * dL/dz = dy * mask * f'(z) of {@link #chainBackward} for DOUBLE, per element, with the slopes the
      * single kernels use, in their order (mask first): ReLU {@code [z > 0]}, LeakyReLU
-     * {@code [z > 0] (1 - slope) + slope}, ELU {@code min(a, 0) + alpha + [a > 0] (1 - alpha)}.
+     * {@code [z > 0] (1 - slope) + slope}, ELU {@code a > 0 ? 1 : a + alpha}.
      */
     private static final class Gate {
         final Buffer dy, mask, act;
@@ -820,7 +820,7 @@ public final class BatchNormActivation {
                 double slope = switch (activation) {
                     case RELU -> pos;
                     case LEAKY_RELU -> pos * (1.0 - p) + p;
-                    case ELU -> y * (1.0 - pos) + p + pos * (1.0 - p);
+                    case ELU -> y > 0 ? 1.0 : y + p;
                 };
                 double v = slope * dz;
                 g[o + k] = v;
