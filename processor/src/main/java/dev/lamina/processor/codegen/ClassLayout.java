@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,9 +127,6 @@ final class ClassLayout {
             dOuts.put(node.name(), dOut);
         }
 
-        // A fusion keeps what its backward reads in one field of its own, not in its layers' caches.
-        Set<String> fused = new HashSet<>();
-        training.fusions().forEach(f -> fused.addAll(f.layers()));
         List<Map<Role, String>> fieldsByLayer = new ArrayList<>();
         List<Map<Hyperparameter, String>> settingsByLayer = new ArrayList<>();
         List<String> constants = new ArrayList<>();
@@ -146,7 +142,8 @@ final class ClassLayout {
             for (LayerEmitter.Tensor t : tensors) {
                 fields.put(t.role(), names.newName(base + t.role().fieldSuffix()));
             }
-            if (inBackward.contains(node.name()) && !fused.contains(node.name())) {
+            // A fusion keeps what its backward reads in one field of its own, not in its layers' caches.
+            if (inBackward.contains(node.name()) && !training.fused(node.name())) {
                 for (LayerEmitter.Cache c : emitter.caches(node)) {
                     fields.put(c.role(), names.newName(base + c.role().fieldSuffix()));
                 }
@@ -184,8 +181,8 @@ final class ClassLayout {
                     inBackward.contains(node.name()),
                     folds.isPresent() ? layers[i + 1] : null);
         }
-        // The local holding a fused forward call's outputs, named after the group's first layer.
-        // and the field that keeps them for backward.
+        // The local holding a fused forward call's outputs and the field that keeps them for backward, both
+        // named after the group's first layer.
         Map<Fusion, String> fusedOutputs = new HashMap<>();
         Map<Fusion, String> fusionFields = new HashMap<>();
         for (Fusion fusion : training.fusions()) {
@@ -262,7 +259,7 @@ final class ClassLayout {
 
     /** Whether {@code layer} is one of a fusion's layers (whose backward reads the fusion's field, not caches). */
     boolean fused(LayerContext layer) {
-        return plan.training().fusions().stream().anyMatch(f -> f.layers().contains(layer.name()));
+        return plan.training().fused(layer.name());
     }
 
     /** The fused groups of the training pass. */

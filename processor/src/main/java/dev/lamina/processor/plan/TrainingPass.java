@@ -25,6 +25,11 @@ public record TrainingPass(List<Step> steps, List<Fusion> fusions) {
         fusions = List.copyOf(fusions);
     }
 
+    /** Whether {@code layer} is one of a fusion's layers, whose backward is the fusion's one call. */
+    public boolean fused(String layer) {
+        return fusions.stream().anyMatch(f -> f.layers().contains(layer));
+    }
+
     /** The steps flattened into layers and the tensors between them. */
     public Graph graph() {
         return Graph.of(steps);
