@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code metrics.csv}: one row per epoch, written as soon as the epoch ends, so a run that stops early
@@ -197,7 +198,7 @@ public final class MetricsCsv implements TrainingListener {
      * @return the problem, one sentence naming the missing (or repeated, or out of order) epochs, or empty
      * @throws IOException if {@code source} cannot be read or is not a metrics file; the message names it
      */
-    public static java.util.Optional<String> historyProblem(Path source, int epoch) throws IOException {
+    public static Optional<String> historyProblem(Path source, int epoch) throws IOException {
         return historyProblem(source, epoch, null);
     }
 
@@ -213,7 +214,7 @@ public final class MetricsCsv implements TrainingListener {
      * @return the problem, one sentence, or empty
      * @throws IOException if {@code source} cannot be read or is not a metrics file; the message names it
      */
-    public static java.util.Optional<String> historyProblem(Path source, int epoch, String checkpointRunId)
+    public static Optional<String> historyProblem(Path source, int epoch, String checkpointRunId)
             throws IOException {
         List<String> lines = new ArrayList<>();
         List<EpochMetrics> rows = parse(source, Files.readAllLines(source, StandardCharsets.UTF_8), lines);
@@ -233,15 +234,15 @@ public final class MetricsCsv implements TrainingListener {
         }
         if (kept.equals(expected)) {
             if (checkpointRunId != null && epoch > 0 && !checkpointRunId.equals(lastRunId)) {
-                return java.util.Optional.of(source + " holds rows of epochs 1 to " + epoch + ", but its row of epoch "
+                return Optional.of(source + " holds rows of epochs 1 to " + epoch + ", but its row of epoch "
                         + epoch + " was written by run " + (lastRunId.isEmpty() ? "(none recorded)" : lastRunId)
                         + ", not by run " + checkpointRunId + " that wrote the checkpoint (run_id column)");
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<Integer> missing = new ArrayList<>(expected);
         missing.removeAll(kept);
-        return java.util.Optional.of(source + " should hold the rows of epochs 1 to " + epoch + " of that run, but holds "
+        return Optional.of(source + " should hold the rows of epochs 1 to " + epoch + " of that run, but holds "
                 + (kept.isEmpty() ? "none of them" : "rows of epochs " + kept)
                 + (missing.isEmpty() ? "" : ", missing " + missing));
     }

@@ -44,8 +44,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * instead (scalar loops with the same results on a JVM without the module), any stride and padding: the
  * input image is staged in the cache and the output written once, in NCHW; backward stays on im2col and
  * gemm (a direct weight gradient measured no faster). The im2col matrix would have {@code C*KH*KW} rows,
- * too few for the gemm to reach its rate (see {@code DirectConv2d}). The system property {@code lamina.directConv=false}, read per call, turns this
- * path off. DOUBLE always takes im2col and gemm (it serves gradient checks).
+ * too few for the gemm to reach its rate (see {@code DirectConv2d}). The system property
+ * {@code lamina.directConv=false}, read per call, turns this path off. DOUBLE always takes im2col and gemm
+ * (it serves gradient checks).
  */
 public final class Conv2d {
     private Conv2d() {}

@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * The FLOAT inner loops of the fused elementwise kernels ({@link BatchNormActivation}, {@link ELU}) and of
- * the direct convolution ({@code DirectConv2d}), over runs of heap arrays ({@link Staging}), in two implementations that give the same results up to the
- * last bit of {@code expm1} and the order of additions in the sums: {@link ScalarLoops}, and
+ * the direct convolution ({@code DirectConv2d}), over runs of heap arrays ({@link Staging}), in two
+ * implementations that give the same results up to the last bit of {@code expm1} and the order of
+ * additions in the sums: {@link ScalarLoops}, and
  * {@code VectorLoops} on the JDK's Vector API ({@code jdk.incubator.vector}, JEP 338 and its successors).
  *
  * <p>Which one runs is decided once, when this class loads, the way Apache Lucene picks its

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,7 +53,7 @@ public final class EpochCheckpoints implements TrainingListener {
         this.model = Objects.requireNonNull(model, "model");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.metadata = new java.util.LinkedHashMap<>(metadata);
+        this.metadata = new LinkedHashMap<>(metadata);
     }
 
     /**
